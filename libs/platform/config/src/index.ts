@@ -1,0 +1,1 @@
+export { loadEnv, EnvValidationError, PlatformEnv, HttpEnv, type EnvProblem } from './env';

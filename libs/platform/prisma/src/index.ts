@@ -1,0 +1,15 @@
+export { PrismaService, PrismaOptions } from './prisma.service';
+export { PrismaModule } from './prisma.module';
+export {
+  applyMigrations,
+  ensureDatabase,
+  pendingMigrations,
+  readMigrations,
+  migrationsFingerprint,
+  MigrationError,
+  MIGRATIONS_DIR,
+  type MigrationFile,
+  type MigrationReport,
+} from './migrations';
+export { Prisma, PrismaClient } from './generated/prisma/client';
+export type { Tenant, ApiKey } from './generated/prisma/client';

@@ -1,0 +1,69 @@
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { Worker, type Job } from 'bullmq';
+import type { JobName } from '@frontier/platform-jobs';
+import { jobHandledBy, planHandlers, type FoundHandler } from './handlers';
+import { bullConnection, QueueOptions, WorkerOptions } from './queue.options';
+
+/**
+ * Finds every `@OnJob` method among the app's providers, refuses to boot unless each job of the
+ * consumed queues has exactly one handler, then runs one BullMQ worker per queue. On shutdown it
+ * stops taking jobs and waits for the running ones (drain) before Nest closes connections.
+ */
+@Injectable()
+export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly log = new Logger(JobWorkers.name);
+  private readonly workers: Worker[] = [];
+  private routes = new Map<JobName, FoundHandler>();
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly queueOptions: QueueOptions,
+    private readonly workerOptions: WorkerOptions,
+  ) {}
+
+  discover(): FoundHandler[] {
+    const found: FoundHandler[] = [];
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
+      const proto = Object.getPrototypeOf(instance) as object;
+      for (const method of this.scanner.getAllMethodNames(proto)) {
+        const job = jobHandledBy(proto, method);
+        if (!job) continue;
+        const fn = instance[method] as (data: unknown, job: unknown) => Promise<unknown>;
+        found.push({ job, where: `${proto.constructor.name}.${method}`, call: (data, j) => fn.call(instance, data, j) });
+      }
+    }
+    return found;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.routes = planHandlers(this.workerOptions.queues, this.discover());
+    for (const queue of this.workerOptions.queues) {
+      const worker = new Worker(queue, (job: Job) => this.dispatch(job), {
+        connection: bullConnection(this.queueOptions.redisUrl),
+        prefix: this.queueOptions.prefix,
+        concurrency: this.workerOptions.concurrency ?? 8,
+      });
+      worker.on('failed', (job, err) => this.log.warn(`job ${job?.name}#${job?.id} failed (attempt ${job?.attemptsMade}): ${err.message}`));
+      worker.on('error', (err) => this.log.error(`worker ${queue}: ${err.message}`));
+      this.workers.push(worker);
+    }
+    await Promise.all(this.workers.map((w) => w.waitUntilReady()));
+    this.log.log(`consuming ${this.workerOptions.queues.join(', ')} with ${this.routes.size} job handler(s)`);
+  }
+
+  private async dispatch(job: Job): Promise<unknown> {
+    const handler = this.routes.get(job.name as JobName);
+    // planHandlers guarantees a route for every job of our queues; anything else is a stray name
+    if (!handler) throw new Error(`no handler for job ${job.name}`);
+    return handler.call(job.data, { id: job.id, attemptsMade: job.attemptsMade });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+    this.workers.length = 0;
+  }
+}

@@ -1,0 +1,28 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import type { QueueName } from '@frontier/platform-jobs';
+import { JobQueue } from './job-queue.service';
+import { JobWorkers } from './job-workers.service';
+import { QueueOptions, WorkerOptions } from './queue.options';
+
+@Module({})
+export class QueueModule {
+  /** Producer side: provides {@link JobQueue}. */
+  static forRoot(options: { redisUrl: string; prefix: string }): DynamicModule {
+    return {
+      module: QueueModule,
+      global: true,
+      providers: [{ provide: QueueOptions, useValue: options }, JobQueue],
+      exports: [JobQueue, QueueOptions],
+    };
+  }
+
+  /** Worker side: consumes `queues`; import next to `forRoot` and the handler providers. */
+  static forWorker(options: { queues: QueueName[]; concurrency?: number }): DynamicModule {
+    return {
+      module: QueueModule,
+      imports: [DiscoveryModule],
+      providers: [{ provide: WorkerOptions, useValue: options }, JobWorkers],
+    };
+  }
+}
