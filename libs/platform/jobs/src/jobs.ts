@@ -34,12 +34,15 @@ export type JobItem =
 /** Payload type of job `N`. */
 export type JobOf<N extends JobName> = Extract<JobItem, { name: N }>['data'];
 
+/** How many finished jobs to keep: by age in seconds (and at most `count`), or by count. */
+export type KeepJobs = { age: number; count?: number } | { count: number };
+
 /** BullMQ-compatible subset of job options we set. */
 export interface JobOptions {
   attempts?: number;
   backoff?: { type: 'exponential' | 'fixed'; delay: number };
-  removeOnComplete?: boolean | number | { age?: number; count?: number };
-  removeOnFail?: boolean | number | { age?: number; count?: number };
+  removeOnComplete?: boolean | number | KeepJobs;
+  removeOnFail?: boolean | number | KeepJobs;
   delay?: number;
   priority?: number;
   jobId?: string;

@@ -1,0 +1,51 @@
+import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { Redis } from 'ioredis';
+import { PrismaService } from '@frontier/platform-prisma';
+import { Public } from '../auth/public.decorator';
+import { REDIS } from '../redis.provider';
+
+interface Check {
+  status: 'up' | 'down';
+  latencyMs: number;
+  error?: string;
+}
+
+async function probe(fn: () => Promise<unknown>, timeoutMs = 2_000): Promise<Check> {
+  const t0 = performance.now();
+  try {
+    await Promise.race([fn(), new Promise((_, reject) => setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs).unref())]);
+    return { status: 'up', latencyMs: +(performance.now() - t0).toFixed(2) };
+  } catch (e) {
+    return { status: 'down', latencyMs: +(performance.now() - t0).toFixed(2), error: (e as Error).message };
+  }
+}
+
+@ApiTags('health')
+@Controller()
+export class HealthController {
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  /** Liveness: the process answers. Depends on nothing else. */
+  @Public()
+  @Get('healthz')
+  @ApiOkResponse({ description: 'The process is alive' })
+  healthz() {
+    return { status: 'ok', uptimeSeconds: Math.round(process.uptime()) };
+  }
+
+  /** Readiness: Postgres and Redis really answer a round trip; 503 names what is down. */
+  @Public()
+  @Get('readyz')
+  @ApiOkResponse({ description: 'Postgres and Redis answer' })
+  async readyz(@Res({ passthrough: true }) res: Response) {
+    const [postgres, redis] = await Promise.all([probe(() => this.prisma.ping()), probe(() => this.redis.ping())]);
+    const ready = postgres.status === 'up' && redis.status === 'up';
+    res.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    return { status: ready ? 'ready' : 'not ready', checks: { postgres, redis } };
+  }
+}

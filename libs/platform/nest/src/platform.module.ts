@@ -1,0 +1,59 @@
+import { Global, Inject, Injectable, Module, type DynamicModule, type MiddlewareConsumer, type NestModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { PrismaModule } from '@frontier/platform-prisma';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { TenancyService } from './auth/tenancy.service';
+import { HealthController } from './health/health.controller';
+import { HttpMetricsMiddleware, Metrics, MetricsController } from './metrics/metrics';
+import { REDIS, redisProvider } from './redis.provider';
+import { PlatformSettings } from './settings';
+import { createValidationPipe } from './validation';
+import type { Redis } from 'ioredis';
+
+@Injectable()
+class RedisCloser implements OnApplicationShutdown {
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+/**
+ * What every Frontier HTTP app shares: validation as APP_PIPE, API-key auth as APP_GUARD,
+ * Prisma, a Redis client, /healthz, /readyz and /metrics. Workers use `forWorker` (no HTTP parts).
+ */
+@Global()
+@Module({})
+export class PlatformModule implements NestModule {
+  static forHttp(settings: PlatformSettings, extra: Provider[] = []): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [PrismaModule.forRoot({ databaseUrl: settings.databaseUrl })],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: PlatformSettings, useValue: settings },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        redisProvider,
+        RedisCloser,
+        Metrics,
+        TenancyService,
+        ...extra,
+      ],
+      exports: [PlatformSettings, REDIS, Metrics, TenancyService, PrismaModule, ...extra],
+    };
+  }
+
+  static forWorker(settings: PlatformSettings): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [PrismaModule.forRoot({ databaseUrl: settings.databaseUrl })],
+      providers: [{ provide: PlatformSettings, useValue: settings }, redisProvider, RedisCloser, TenancyService],
+      exports: [PlatformSettings, REDIS, TenancyService, PrismaModule],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
+  }
+}
