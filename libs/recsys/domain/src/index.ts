@@ -1,1 +1,9 @@
-export {};
+/**
+ * @frontier/recsys-domain: the pure recommender core (no framework, no I/O).
+ * See ../README.md for the tour and docs/benchmarks.md for the measured numbers.
+ */
+export * from './random';
+export * from './ope/index';
+export * from './synthetic/index';
+export { minimizeLbfgs, type LbfgsOptions, type LbfgsResult, type Objective } from './linalg/lbfgs';
+export { solveSpd } from './linalg/cholesky';

@@ -1,0 +1,2 @@
+export * from './bandit';
+export * from './logistic';
