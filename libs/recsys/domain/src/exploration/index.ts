@@ -1,0 +1,4 @@
+export * from './slate';
+export * from './epsilon-greedy';
+export * from './thompson';
+export * from './ucb';
