@@ -13,3 +13,4 @@ export {
 } from './migrations';
 export { Prisma, PrismaClient } from './generated/prisma/client';
 export type { Tenant, ApiKey } from './generated/prisma/client';
+export { createTestDatabase, createEmptyDatabase, baseDatabaseUrl, type TestDatabase } from './testing/test-database';

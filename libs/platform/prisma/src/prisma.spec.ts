@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { createEmptyDatabase, createTestDatabase, type TestDatabase } from '@frontier/platform-testing';
+import { createEmptyDatabase, createTestDatabase, type TestDatabase } from './testing/test-database';
 import { applyMigrations, MigrationError, pendingMigrations, readMigrations } from './migrations';
 import { PrismaService } from './prisma.service';
 import { Prisma } from './generated/prisma/client';

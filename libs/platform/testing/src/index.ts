@@ -1,2 +1,3 @@
-export { createTestDatabase, createEmptyDatabase, baseDatabaseUrl, type TestDatabase } from './database';
+// Test helpers for integration suites on the real Postgres and Redis.
+export { createTestDatabase, createEmptyDatabase, baseDatabaseUrl, type TestDatabase } from '@frontier/platform-prisma';
 export { createTestRedis, baseRedisUrl, type TestRedis } from './redis';

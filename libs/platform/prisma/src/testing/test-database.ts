@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { applyMigrations, migrationsFingerprint } from '@frontier/platform-prisma';
+import { applyMigrations, migrationsFingerprint } from '../migrations';
 
 /** The Postgres the tests use: `DATABASE_URL` (set by tools/services) or the loopback default. */
 export function baseDatabaseUrl(): string {
@@ -25,6 +25,25 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+function testDbName(label: string): string {
+  return `frontier_test_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase().slice(0, 20)}_${randomBytes(4).toString('hex')}`;
+}
+
+function handle(name: string): TestDatabase {
+  return {
+    url: withDatabase(baseDatabaseUrl(), name),
+    name,
+    async drop() {
+      const c = await adminClient();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${quote(name)} WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
 async function adminClient(): Promise<Client> {
   const client = new Client({ connectionString: withDatabase(baseDatabaseUrl(), 'postgres') });
   await client.connect();
@@ -42,7 +61,7 @@ async function exists(client: Client, name: string): Promise<boolean> {
  */
 export async function createTestDatabase(label = 'suite'): Promise<TestDatabase> {
   const template = `frontier_tpl_${migrationsFingerprint()}`;
-  const name = `frontier_test_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase().slice(0, 20)}_${randomBytes(4).toString('hex')}`;
+  const name = testDbName(label);
   const admin = await adminClient();
   try {
     await admin.query('SELECT pg_advisory_lock($1)', [TEMPLATE_LOCK]);
@@ -59,41 +78,17 @@ export async function createTestDatabase(label = 'suite'): Promise<TestDatabase>
     await admin.query('SELECT pg_advisory_unlock($1)', [TEMPLATE_LOCK]).catch(() => undefined);
     await admin.end();
   }
-  const url = withDatabase(baseDatabaseUrl(), name);
-  return {
-    url,
-    name,
-    async drop() {
-      const c = await adminClient();
-      try {
-        await c.query(`DROP DATABASE IF EXISTS ${quote(name)} WITH (FORCE)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
+  return handle(name);
 }
 
 /** An empty database (no migrations), for testing the migration runner itself. */
 export async function createEmptyDatabase(label = 'empty'): Promise<TestDatabase> {
-  const name = `frontier_test_${label}_${randomBytes(4).toString('hex')}`;
+  const name = testDbName(label);
   const admin = await adminClient();
   try {
     await admin.query(`CREATE DATABASE ${quote(name)}`);
   } finally {
     await admin.end();
   }
-  const url = withDatabase(baseDatabaseUrl(), name);
-  return {
-    url,
-    name,
-    async drop() {
-      const c = await adminClient();
-      try {
-        await c.query(`DROP DATABASE IF EXISTS ${quote(name)} WITH (FORCE)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
+  return handle(name);
 }

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# npm test: install if needed, services, migrate, then lint + test + build every project.
+source "$(dirname "$0")/common.sh"
+ensure_install
+services_up
+migrate
+echo "==> nx run-many -t lint test build"
+log="$(mktemp)"
+set +e
+npx nx run-many -t lint test build --parallel="${NX_PARALLEL:-2}" --outputStyle=static "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+node tools/scripts/summarize-tests.mjs "$log" || true
+rm -f "$log"
+exit "$status"

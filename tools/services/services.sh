@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Makes sure Postgres and Redis answer on loopback for the demo and the tests.
+#
+#   tools/services/services.sh up     reuse DATABASE_URL / REDIS_URL (default 127.0.0.1:5432 / :6379)
+#                                     when they answer; otherwise start private instances from
+#                                     Debian's packages in .services/ on free ports (installing
+#                                     postgresql / redis-server with apt when missing and root).
+#                                     Writes the URLs to .services/env.
+#   tools/services/services.sh down   stops only what `up` started.
+#   tools/services/services.sh status
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+state="$root/.services"
+mkdir -p "$state"
+probe() { node "$root/tools/services/probe.cjs" "$@"; }
+say() { echo "services: $*" >&2; }
+
+DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/frontier}"
+REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() { local p=$1; while ! port_free "$p"; do p=$((p + 1)); done; echo "$p"; }
+is_root() { [ "$(id -u)" = 0 ]; }
+
+apt_install() {
+  if ! is_root || ! command -v apt-get >/dev/null; then return 1; fi
+  say "installing $* with apt-get"
+  export DEBIAN_FRONTEND=noninteractive
+  # policy-rc.d keeps the package from starting a system-wide server we did not ask for
+  local rc=/usr/sbin/policy-rc.d had_rc=0
+  [ -e "$rc" ] && had_rc=1
+  [ $had_rc = 1 ] || printf '#!/bin/sh\nexit 101\n' >"$rc" && chmod +x "$rc"
+  (apt-get install -y -q "$@" >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q "$@" >/dev/null 2>&1; })
+  local ok=$?
+  [ $had_rc = 1 ] || rm -f "$rc"
+  return $ok
+}
+
+pg_bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
+
+# Runs a Postgres binary as the postgres user when we are root (postgres refuses root).
+as_pg() { if is_root; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+start_postgres() {
+  local bin; bin="$(pg_bindir)"
+  if [ -z "$bin" ]; then apt_install postgresql || return 1; bin="$(pg_bindir)"; fi
+  [ -n "$bin" ] || return 1
+  if is_root && ! id postgres >/dev/null 2>&1; then useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres; fi
+  local data="$state/pg"
+  # the postgres user must be able to reach the data dir; a private clone under a 0700 temp dir
+  # is not reachable, so fall back to a per-checkout dir under /tmp
+  if is_root && ! runuser -u postgres -- test -x "$state"; then
+    data="/tmp/frontier-services-$(printf '%s' "$root" | md5sum | cut -c1-8)/pg"
+  fi
+  mkdir -p "$data"
+  if is_root; then chown postgres "$data" "$(dirname "$data")" 2>/dev/null || true; chmod 700 "$data"; fi
+  if [ ! -f "$data/PG_VERSION" ]; then
+    as_pg "$bin/initdb" -D "$data" -U postgres -A trust -E UTF8 --no-instructions >/dev/null
+  fi
+  local port; port="$(free_port 55432)"
+  as_pg "$bin/pg_ctl" -D "$data" -l "$data/../postgres.log" -w -t 60 \
+    -o "-p $port -k $data -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null
+  echo "pg $bin $data" >>"$state/started"
+  DATABASE_URL="postgresql://postgres@127.0.0.1:$port/frontier"
+  say "started a private Postgres on 127.0.0.1:$port (data: $data)"
+}
+
+start_redis() {
+  if ! command -v redis-server >/dev/null; then apt_install redis-server || return 1; fi
+  command -v redis-server >/dev/null || return 1
+  local dir="$state/redis" port; port="$(free_port 56379)"
+  mkdir -p "$dir"
+  redis-server --port "$port" --bind 127.0.0.1 --daemonize yes --save "" --appendonly no \
+    --dir "$dir" --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" >/dev/null
+  for _ in $(seq 50); do [ -s "$dir/redis.pid" ] && break; sleep 0.1; done
+  echo "redis $dir/redis.pid" >>"$state/started"
+  REDIS_URL="redis://127.0.0.1:$port"
+  say "started a private Redis on 127.0.0.1:$port"
+}
+
+up() {
+  # a previous `up` of this checkout may still be running: reuse it
+  if [ -f "$state/env" ]; then
+    # shellcheck disable=SC1091
+    (set -a; . "$state/env"; probe pg "$DATABASE_URL" >/dev/null && probe redis "$REDIS_URL" >/dev/null) && {
+      say "reusing $(grep -c . "$state/started" 2>/dev/null || echo 0) instance(s) from $state/env"; cat "$state/env"; return 0; }
+  fi
+  local v
+  if v="$(probe pg "$DATABASE_URL")"; then say "Postgres $v answers at ${DATABASE_URL%%\?*}"
+  elif ! start_postgres; then
+    say "Postgres does not answer at $DATABASE_URL and none could be started here."
+    say "Install it (apt-get install postgresql) or run: docker compose -f docker/compose.yml -f docker/compose.dev.yml up -d postgres redis"
+    exit 1
+  fi
+  if v="$(probe redis "$REDIS_URL")"; then say "Redis $v answers at $REDIS_URL"
+  elif ! start_redis; then
+    say "Redis does not answer at $REDIS_URL and none could be started here."
+    say "Install it (apt-get install redis-server) or run: docker compose -f docker/compose.yml -f docker/compose.dev.yml up -d postgres redis"
+    exit 1
+  fi
+  for _ in $(seq 60); do probe pg "$DATABASE_URL" >/dev/null && probe redis "$REDIS_URL" >/dev/null && break; sleep 0.5; done
+  printf 'DATABASE_URL=%s\nREDIS_URL=%s\n' "$DATABASE_URL" "$REDIS_URL" >"$state/env"
+  cat "$state/env"
+}
+
+down() {
+  [ -f "$state/started" ] || { say "nothing to stop (nothing was started here)"; rm -f "$state/env"; return 0; }
+  while read -r kind a b c; do
+    case "$kind" in
+      pg) as_pg "$a/pg_ctl" -D "$b" -m fast -w stop >/dev/null 2>&1 && say "stopped private Postgres ($b)" || true ;;
+      redis) [ -s "$a" ] && kill "$(cat "$a")" 2>/dev/null && say "stopped private Redis" || true ;;
+    esac
+  done <"$state/started"
+  rm -f "$state/started" "$state/env"
+}
+
+case "${1:-up}" in
+  up) up ;;
+  down) down ;;
+  status) cat "$state/env" 2>/dev/null || echo "no services recorded"; cat "$state/started" 2>/dev/null || true ;;
+  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+esac
