@@ -6,5 +6,7 @@ export * from './random';
 export * from './ope/index';
 export * from './synthetic/index';
 export * from './exploration/index';
+export * from './model/index';
+export * from './replay/index';
 export { minimizeLbfgs, type LbfgsOptions, type LbfgsResult, type Objective } from './linalg/lbfgs';
 export { solveSpd } from './linalg/cholesky';

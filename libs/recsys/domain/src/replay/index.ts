@@ -1,0 +1,2 @@
+export * from './reservoir';
+export * from './incremental';
