@@ -9,8 +9,11 @@ export ONNXRUNTIME_NODE_INSTALL=skip npm_config_loglevel="${npm_config_loglevel:
 ensure_install() {
   local stamp="node_modules/.package-lock.json"
   if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
-    echo "==> npm ci (dependencies missing or out of date)"
-    npm ci --no-audit --no-fund
+    echo "==> npm install (dependencies missing or out of date)"
+    # not `npm ci`: the registry mirror here serves no macOS/Windows builds, so the lock file has
+    # no entries for those optional packages and `npm ci` refuses it; `npm install` honours the
+    # lock for everything it does list
+    npm install --no-audit --no-fund
   fi
   if [ ! -f libs/platform/prisma/src/generated/prisma/client.ts ] || [ libs/platform/prisma/prisma/schema.prisma -nt libs/platform/prisma/src/generated/prisma/client.ts ]; then
     bash tools/scripts/prisma-generate.sh

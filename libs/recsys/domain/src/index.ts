@@ -8,5 +8,8 @@ export * from './synthetic/index';
 export * from './exploration/index';
 export * from './model/index';
 export * from './replay/index';
+export * from './coldstart/index';
+export * from './rerank/index';
+export * from './trending/index';
 export { minimizeLbfgs, type LbfgsOptions, type LbfgsResult, type Objective } from './linalg/lbfgs';
 export { solveSpd } from './linalg/cholesky';
