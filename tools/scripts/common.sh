@@ -20,6 +20,26 @@ ensure_install() {
   fi
 }
 
+# Debian tools the ML tests use to make real media: espeak-ng (speech), sox (audio), pocketsphinx
+# (the weak offline ASR). Installed with apt when missing and root; tests that need one say so
+# and fail clearly when it is absent.
+SYSTEM_PACKAGES=(espeak-ng:espeak-ng sox:sox pocketsphinx:pocketsphinx pocketsphinx-en-us:/usr/share/pocketsphinx/model/en-us)
+ensure_system_packages() {
+  local missing=() pkg probe
+  for entry in "${SYSTEM_PACKAGES[@]}"; do
+    pkg="${entry%%:*}" probe="${entry#*:}"
+    if [[ "$probe" == /* ]]; then [ -e "$probe" ] || missing+=("$pkg"); else command -v "$probe" >/dev/null || missing+=("$pkg"); fi
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "==> apt-get install ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q "${missing[@]}" >/dev/null; }
+  else
+    echo "warning: missing Debian packages ${missing[*]} (install them: apt-get install ${missing[*]})" >&2
+  fi
+}
+
 services_up() {
   echo "==> services"
   local env

@@ -2,6 +2,7 @@
 # npm test: install if needed, services, migrate, then lint + test + build every project.
 source "$(dirname "$0")/common.sh"
 ensure_install
+ensure_system_packages
 services_up
 migrate
 echo "==> nx run-many -t lint test build"
