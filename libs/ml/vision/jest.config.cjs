@@ -1,0 +1,6 @@
+module.exports = {
+  displayName: 'ml-vision',
+  preset: '../../../jest.preset.js',
+  rootDir: __dirname,
+  coverageDirectory: '../../../coverage/libs/ml/vision',
+};
