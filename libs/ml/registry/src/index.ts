@@ -1,1 +1,1 @@
-export {};
+export { resolveModelsConfig, parseSpec, ModelConfigError, ROLES, ADAPTERS, type ModelsConfig, type RoleConfig } from './config';
