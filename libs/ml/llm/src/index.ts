@@ -1,1 +1,14 @@
-export {};
+export { createOpenAiChatModel, type OpenAiChatModelOptions } from './openai-chat-model';
+export { SchemaValidationError } from './json-output';
+export { SseParser, type SseEvent } from './sse';
+export { parseRetryAfter } from './http';
+// Test double for tests and the demo only: a loopback OpenAI-compatible server in vLLM's wire format.
+export {
+  startLoopbackLlmServer,
+  type LoopbackLlmServer,
+  type LoopbackLlmServerOptions,
+  type LoopbackFailure,
+  type LoopbackChatBody,
+  type LoopbackLlmStats,
+} from './testing/loopback-llm-server';
+export { countLoopbackPromptTokens, generatedTokens as loopbackGeneratedTokens } from './testing/loopback-tokens';
