@@ -5,7 +5,7 @@ import { PrismaService } from './prisma.service';
 import { Prisma } from './generated/prisma/client';
 
 // Models this suite round-trips; a new model fails the first test until it is covered here.
-const COVERED_MODELS = ['ApiKey', 'Tenant'];
+const COVERED_MODELS = ['ApiKey', 'Biography', 'Memory', 'MemoryEvent', 'MemorySession', 'MemoryTurn', 'Tenant'];
 
 describe('migrations on a real Postgres', () => {
   let db: TestDatabase;
@@ -77,5 +77,55 @@ describe('generated Prisma client round-trips every model (real Postgres)', () =
     await prisma.tenant.delete({ where: { id: tenant.id } });
     expect(await prisma.apiKey.count()).toBe(0);
     await prisma.ping();
+  });
+
+  it('memory store: session with turns, memory with provenance/embedding/history, biography, cascades', async () => {
+    const tenant = await prisma.tenant.create({ data: { name: 'mem' } });
+    const session = await prisma.memorySession.create({
+      data: {
+        tenantId: tenant.id,
+        userId: 'alice',
+        externalId: 'run-1',
+        sourceHash: 'abc',
+        startedAt: new Date('2023-05-08T13:56:00Z'),
+        turns: { create: [{ ordinal: 0, turnId: 'D1:1', role: 'user', speaker: 'Caroline', text: 'I moved to Lisbon' }] },
+      },
+      include: { turns: true },
+    });
+    expect(session.turns[0]?.turnId).toBe('D1:1');
+    await expect(prisma.memorySession.create({ data: { tenantId: tenant.id, userId: 'alice', externalId: 'run-1', sourceHash: 'x', startedAt: new Date() } })).rejects.toThrow();
+    const vector = new Float32Array([0.5, -0.25, 1]);
+    const memory = await prisma.memory.create({
+      data: {
+        tenantId: tenant.id,
+        userId: 'alice',
+        text: 'I moved to Lisbon',
+        type: 'location',
+        confidence: 0.85,
+        slot: 'location.home',
+        sessionId: session.id,
+        sourceHash: 'abc',
+        turnIds: ['D1:1'],
+        extractor: 'rules-v1',
+        embeddingModel: 'use-lite-512',
+        embedding: Buffer.from(vector.buffer),
+        metadata: { source: 'test' },
+        validAt: new Date('2023-05-08T13:56:00Z'),
+        events: { create: [{ tenantId: tenant.id, userId: 'alice', event: 'ADD', newText: 'I moved to Lisbon', actor: 'rules-v1' }] },
+      },
+      include: { events: true },
+    });
+    const back = await prisma.memory.findUniqueOrThrow({ where: { id: memory.id } });
+    const bytes = back.embedding as Uint8Array;
+    expect(Array.from(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4))).toEqual([0.5, -0.25, 1]);
+    expect(back.turnIds).toEqual(['D1:1']);
+    expect(memory.events[0]?.event).toBe('ADD');
+    await prisma.biography.create({ data: { tenantId: tenant.id, userId: 'alice', text: 'Places: you moved to Lisbon.', factCount: 1, fingerprint: 'f', generator: 'deterministic' } });
+    // deleting the session keeps the memory (provenance link cleared), deleting the tenant removes all
+    await prisma.memorySession.delete({ where: { id: session.id } });
+    expect((await prisma.memory.findUniqueOrThrow({ where: { id: memory.id } })).sessionId).toBeNull();
+    expect(await prisma.memoryTurn.count()).toBe(0);
+    await prisma.tenant.delete({ where: { id: tenant.id } });
+    expect([await prisma.memory.count(), await prisma.memoryEvent.count(), await prisma.biography.count()]).toEqual([0, 0, 0]);
   });
 });
