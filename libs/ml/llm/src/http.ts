@@ -76,7 +76,9 @@ export class AttemptSignal {
 
 /** The caller's abort reason as an Error (the platform's AbortError when it gave none). */
 export function callerAbortError(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new DOMException('The operation was aborted', 'AbortError');
+  const reason: unknown = signal.reason;
+  const isError = reason instanceof Error || (typeof reason === 'object' && reason !== null && 'name' in reason && 'message' in reason);
+  return isError ? (reason as Error) : new DOMException('The operation was aborted', 'AbortError');
 }
 
 /** Maps whatever an attempt threw to the error the caller sees. */
@@ -88,9 +90,15 @@ export function classifyFailure(err: unknown, attempt: AttemptSignal | undefined
     return new UpstreamError(undefined, 'timeout', `upstream timeout: ${text}`, true, { cause: err });
   }
   if (err instanceof UpstreamError) return err;
-  const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
-  const message = err instanceof Error ? err.message : String(err);
+  // Duck-typed: undici's errors may come from another realm (vm contexts, jest), failing instanceof.
+  const inner = messageOf((err as { cause?: unknown } | undefined)?.cause);
+  const cause = inner ? `: ${inner}` : '';
+  const message = messageOf(err) ?? String(err);
   return new UpstreamError(undefined, 'network', `network error: ${message}${cause}`, true, { cause: err });
+}
+
+function messageOf(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string' ? (e as { message: string }).message : undefined;
 }
 
 /** Whether another attempt may help (retryable HTTP status, network error). Timeouts are not retried: the bound is the caller's. */

@@ -235,6 +235,8 @@ class LoopbackState {
       case 'stall':
         return; // the connection stays open; nothing more is sent
       case 'disconnect':
+        // Let the tokens already written reach the client, then drop the connection mid-stream.
+        await delay(20);
         res.destroy();
         return;
       case 'malformed':
