@@ -1,1 +1,7 @@
-export {};
+export { createUseEmbedder, type UseEmbedderOptions } from './use/use-embedder';
+export { USE_DIMENSION, USE_MODEL_ID } from './use/use-model';
+export { createOnnxDirEmbedder, type OnnxDirEmbedderOptions } from './onnx/onnx-dir-embedder';
+export type { Pooling } from './onnx/pooling';
+export { createOpenAiEmbedder, type OpenAiEmbedderOptions } from './openai/openai-embedder';
+export { withEmbeddingCache, embeddingCacheKey, type EmbeddingCacheOptions, type EmbeddingCacheStats, type CachedTextEmbedder } from './cache/embedding-cache';
+export { validateTexts, cosine, l2normalize, DEFAULT_MAX_CHARS } from './validate';
