@@ -1,1 +1,10 @@
-export {};
+export { MODEL_SAMPLE_RATE, MIN_SAMPLE_RATE, MAX_SAMPLE_RATE, checkPcm, checkSampleRate, durationMs } from './pcm';
+export { decodeWav, encodeWav, encodeWavChannels, type WavSampleFormat } from './wav';
+export { resample, StreamingResampler } from './resample';
+export { VAD_DEFAULTS } from './vad/segmenter';
+export { createSileroVad, type SileroVad, type SileroVadOptions } from './vad/silero-vad';
+export { defaultSileroModelPath } from './vad/silero-model';
+export { wordErrorRate, normalizeWords, type WerResult } from './asr/wer';
+export { createPocketsphinxAsr, POCKETSPHINX_MODEL_DIR, type PocketsphinxAsrOptions } from './asr/pocketsphinx';
+export { createWhisperOnnxAsr, WHISPER_CONFIG_FILES, type WhisperOnnxAsrOptions, type WhisperDtype } from './asr/whisper-onnx';
+export { createOpenAiAsr, type OpenAiAsrOptions } from './asr/openai-asr';
