@@ -272,9 +272,15 @@ function json(res: ServerResponse, status: number, payload: unknown, headers?: R
 
 function write(res: ServerResponse, text: string): Promise<void> | void {
   if (res.destroyed) return;
-  if (!res.write(text)) return new Promise((resolve) => {
-    res.once('drain', resolve);
-    res.once('close', resolve);
+  if (res.write(text)) return;
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
   });
 }
 
