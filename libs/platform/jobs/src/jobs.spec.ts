@@ -5,6 +5,7 @@ describe('job contracts', () => {
     const queues = new Set(Object.values(QueueName));
     for (const name of Object.values(JobName)) expect(queues.has(JOBS[name].queue)).toBe(true);
     expect(jobsOfQueue(QueueName.Platform).sort()).toEqual([JobName.ApiKeyUsed, JobName.Ping].sort());
+    expect(jobsOfQueue(QueueName.Memory).sort()).toEqual([JobName.MemoryExtractSession, JobName.MemoryRebuildBiography].sort());
   });
 
   it('merges defaults, job options and call overrides in that order', () => {
@@ -20,6 +21,14 @@ describe('job contracts', () => {
     expect(a.jobId).toBe('api-key-used.k1.20261124T1015');
     expect(b.jobId).toBe(a.jobId);
     expect(c.jobId).not.toBe(a.jobId);
+  });
+
+  it('memory jobs: one extraction per session, biography rebuilds debounced per user', () => {
+    expect(jobOptionsFor(JobName.MemoryExtractSession, { tenantId: 't', userId: 'u:1', sessionId: 's1' }).jobId).toBe('memory-extract.s1');
+    const a = jobOptionsFor(JobName.MemoryRebuildBiography, { tenantId: 't', userId: 'user:42' });
+    expect(a.jobId).toMatch(/^memory-bio\.[0-9a-f]{16}$/);
+    expect(jobOptionsFor(JobName.MemoryRebuildBiography, { tenantId: 't', userId: 'user:43' }).jobId).not.toBe(a.jobId);
+    expect(a).toMatchObject({ delay: 30_000, removeOnComplete: true, attempts: 5 });
   });
 
   it('rejects job ids BullMQ would refuse', () => {

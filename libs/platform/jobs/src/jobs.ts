@@ -6,6 +6,7 @@
 
 export enum QueueName {
   Platform = 'platform',
+  Memory = 'memory',
 }
 
 export enum JobName {
@@ -13,6 +14,10 @@ export enum JobName {
   ApiKeyUsed = 'platform.api-key-used',
   /** Round trip through the queue, used by the demo and readiness checks of workers. */
   Ping = 'platform.ping',
+  /** A stored session ended: significance → extraction → dedup → store → index. */
+  MemoryExtractSession = 'memory.extract-session',
+  /** Rebuild a user's biography from live facts (debounced per user). */
+  MemoryRebuildBiography = 'memory.rebuild-biography',
 }
 
 export interface ApiKeyUsedPayload {
@@ -26,10 +31,25 @@ export interface PingPayload {
   sentAt: string;
 }
 
+export interface MemoryExtractSessionPayload {
+  tenantId: string;
+  userId: string;
+  /** Row id of the stored session (memory_sessions.id). */
+  sessionId: string;
+}
+
+export interface MemoryRebuildBiographyPayload {
+  tenantId: string;
+  userId: string;
+  force?: boolean;
+}
+
 /** Discriminated union of every job: `name` selects the payload type. */
 export type JobItem =
   | { name: JobName.ApiKeyUsed; data: ApiKeyUsedPayload }
-  | { name: JobName.Ping; data: PingPayload };
+  | { name: JobName.Ping; data: PingPayload }
+  | { name: JobName.MemoryExtractSession; data: MemoryExtractSessionPayload }
+  | { name: JobName.MemoryRebuildBiography; data: MemoryRebuildBiographyPayload };
 
 /** Payload type of job `N`. */
 export type JobOf<N extends JobName> = Extract<JobItem, { name: N }>['data'];
@@ -76,7 +96,30 @@ export const JOBS: { [N in JobName]: JobDefinition<N> } = {
     jobId: (d) => `api-key-used.${d.keyId}.${d.usedAt.slice(0, 16).replace(/[^0-9T]/g, '')}`,
   },
   [JobName.Ping]: { queue: QueueName.Platform, options: { attempts: 1 } },
+  [JobName.MemoryExtractSession]: {
+    queue: QueueName.Memory,
+    // one extraction per stored session, however often it is posted
+    jobId: (d) => `memory-extract.${d.sessionId}`,
+  },
+  [JobName.MemoryRebuildBiography]: {
+    queue: QueueName.Memory,
+    // debounce: while one rebuild waits (30 s), more fact changes add nothing; freed on completion
+    options: { delay: 30_000, removeOnComplete: true },
+    jobId: (d) => `memory-bio.${digest(`${d.tenantId}\u0000${d.userId}`)}`,
+  },
 };
+
+/** Short stable digest for job ids built from user-supplied ids (which may contain ':'). */
+function digest(s: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995) >>> 0;
+  }
+  return `${h1.toString(16).padStart(8, '0')}${h2.toString(16).padStart(8, '0')}`;
+}
 
 /** Job names carried by `queue`. */
 export function jobsOfQueue(queue: QueueName): JobName[] {

@@ -12,5 +12,5 @@ export {
   type MigrationReport,
 } from './migrations';
 export { Prisma, PrismaClient } from './generated/prisma/client';
-export type { Tenant, ApiKey } from './generated/prisma/client';
+export type { Tenant, ApiKey, Memory, MemoryTurn, MemorySession, MemoryEvent, Biography } from './generated/prisma/client';
 export { createTestDatabase, createEmptyDatabase, baseDatabaseUrl, type TestDatabase } from './testing/test-database';
