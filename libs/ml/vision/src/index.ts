@@ -1,1 +1,3 @@
-export {};
+export { decodeImage, decodeResized, DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, type DecodeOptions, type RawImage } from './image/decode';
+export { createPaddleOcr, type PaddleOcrEngine, type PaddleOcrOptions } from './ocr/paddle-ocr';
+export { defaultOcrModelDir, PP_OCRV4_FILES, type PaddleOcrFiles } from './ocr/models';
