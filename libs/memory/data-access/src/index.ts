@@ -1,0 +1,24 @@
+export type { MemoryDeps, MemoryOptions } from './deps';
+export { BadRequestError, NotFoundError, ConflictError } from './errors';
+export { storeSession, type SessionInput, type TurnInput, type StoredSession } from './sessions';
+export { processSession, softDelete, markBiographyStale, type ExtractionOutcome, type MemoryEventName } from './pipeline';
+export { searchMemories, type SearchInput, type SearchResult, type ScoredMemory } from './retrieval';
+export { rebuildBiography, type BiographyOutcome } from './biography';
+export {
+  listMemories,
+  getMemory,
+  updateMemory,
+  deleteMemory,
+  deleteBySession,
+  deleteAllMemories,
+  memoryHistory,
+  profile,
+  type ListInput,
+  type Page,
+  type UpdateInput,
+  type HistoryEntry,
+  type Profile,
+} from './memories';
+export { LlmExtractor } from './llm-extractor';
+export { encodeVector, decodeVector, transcriptHash, type MemoryScope } from './records';
+export { createMemoryDeps, postgresIndexLoader, invalidateUserIndex, type MemoryDepsConfig } from './memory-deps';

@@ -1,0 +1,66 @@
+import type { ChatModel, JsonSchema } from '@frontier/ml-ports';
+import { confidentOnly, isMemoryType, MEMORY_TYPES, type Candidate, type Extractor, type Turn } from '@frontier/memory-domain';
+
+const SCHEMA: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['facts'],
+  properties: {
+    facts: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['fact', 'confidence', 'type', 'turn_ids'],
+        properties: {
+          fact: { type: 'string', minLength: 3, maxLength: 300 },
+          confidence: { type: 'number', minimum: 0, maximum: 1 },
+          type: { type: 'string', enum: [...MEMORY_TYPES] },
+          turn_ids: { type: 'array', items: { type: 'string' }, minItems: 1 },
+        },
+      },
+    },
+  },
+};
+
+const SYSTEM = `From this conversation, extract factual user preferences and profile information as JSON:
+{"facts": [{"fact": "...", "confidence": 0-1, "type": "${MEMORY_TYPES.join('|')}", "turn_ids": ["id of each turn the fact comes from"]}]}.
+Only extract durable facts about the user (the "user" role), not conversation-specific observations
+or anything the assistant said. Write each fact as a short first-person sentence in the user's voice
+("I am allergic to peanuts"). Use a low confidence when you are guessing.`;
+
+/** Extraction by an LLM over an OpenAI-compatible endpoint, JSON-schema validated (one repair). */
+export class LlmExtractor implements Extractor {
+  readonly id: string;
+
+  constructor(
+    private readonly model: ChatModel,
+    private readonly minConfidence = 0.7,
+  ) {
+    this.id = `llm:${model.modelId}`;
+  }
+
+  async extract(turns: readonly Turn[]): Promise<Candidate[]> {
+    const transcript = turns.map((t) => `[${t.id}] ${t.role}: ${t.text}`).join('\n');
+    const known = new Set(turns.map((t) => t.id));
+    const at = new Map(turns.map((t) => [t.id, t.at]));
+    const { value } = await this.model.completeJson<{ facts: Array<{ fact: string; confidence: number; type: string; turn_ids: string[] }> }>({
+      messages: [
+        { role: 'system', content: SYSTEM },
+        { role: 'user', content: transcript },
+      ],
+      schema: SCHEMA,
+      schemaName: 'memory_facts',
+      temperature: 0,
+    });
+    const candidates: Candidate[] = [];
+    for (const f of value.facts) {
+      if (!isMemoryType(f.type)) continue;
+      const turnIds = f.turn_ids.filter((id) => known.has(id));
+      if (!turnIds.length) continue; // a fact with no real source is not kept
+      const validAt = at.get(turnIds[0] as string);
+      candidates.push({ text: f.fact.trim(), type: f.type, confidence: f.confidence, turnIds, ...(validAt ? { validAt } : {}) });
+    }
+    return confidentOnly(candidates, this.minConfidence);
+  }
+}
