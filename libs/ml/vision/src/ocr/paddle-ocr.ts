@@ -6,7 +6,8 @@ import { BoundedQueue } from '@frontier/ml-runtime';
 import { decodeImage, resizeRaw, type RawImage } from '../image/decode';
 import { cropQuad, padQuad, rotate180 } from './crop';
 import { boxesFromMap, DET_DEFAULTS, detInputSize, detTensor, readingOrder, type DetBox } from './detect';
-import { defaultOcrModelDir, openSession, PP_OCRV4_FILES, readKeys, type PaddleOcrFiles } from './models';
+import { openSession } from '../onnx-session';
+import { defaultOcrModelDir, PP_OCRV4_FILES, readKeys, type PaddleOcrFiles } from './models';
 import { batchWidth, clsBatchTensor, ctcDictionary, ctcGreedy, lineBatchTensor, REC_HEIGHT, type DecodedLine } from './recognize';
 
 export interface PaddleOcrOptions {
@@ -57,9 +58,9 @@ export async function createPaddleOcr(options: PaddleOcrOptions = {}): Promise<P
   const modelId = options.modelId ?? 'pp-ocrv4';
   const dir = options.modelDir ?? defaultOcrModelDir();
   const files = { ...PP_OCRV4_FILES, ...options.files };
-  const det = await openSession(path.join(dir, files.det), modelId, options.threads);
-  const rec = await openSession(path.join(dir, files.rec), modelId, options.threads);
-  const cls = options.angleClassifier ? await openSession(path.join(dir, files.cls), modelId, options.threads) : undefined;
+  const det = await openSession('ocr', modelId, path.join(dir, files.det), options.threads);
+  const rec = await openSession('ocr', modelId, path.join(dir, files.rec), options.threads);
+  const cls = options.angleClassifier ? await openSession('ocr', modelId, path.join(dir, files.cls), options.threads) : undefined;
   const classes = await recClasses(rec, modelId);
   const dict = ctcDictionary(readKeys(path.join(dir, files.keys), modelId), classes);
   if (dict.length !== classes) throw new ModelUnavailableError('ocr', modelId, `dictionary has ${dict.length} entries (with blank), the model outputs ${classes} classes`);
