@@ -31,6 +31,17 @@ describe('BoundedQueue', () => {
 });
 
 describe('WorkerPool (real worker threads)', () => {
+  it('keeps a process alive while a request is in flight, and lets it exit when idle', () => {
+    const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
+    const script = `
+      const { WorkerPool } = require(${JSON.stringify(path.join(__dirname, 'worker-pool'))});
+      const pool = new WorkerPool({ role: 'nsfw', script: ${JSON.stringify(path.join(__dirname, '__fixtures__/echo.worker'))} });
+      pool.call({ text: 'late', delayMs: 300 }).then((r) => console.log('answer ' + r));
+    `;
+    const out = execFileSync(process.execPath, ['-r', '@swc-node/register', '-e', script], { cwd: path.resolve(__dirname, '../../../..'), encoding: 'utf8', timeout: 20_000 });
+    expect(out.trim()).toBe('answer LATE');
+  });
+
   const rebuild = (e: WireError) =>
     e.name === 'MlInputError' ? new MlInputError(e.fields?.['code'] as never, String(e.fields?.['field']), e.message.replace(/^[^:]+: /, '')) : new Error(e.message);
 

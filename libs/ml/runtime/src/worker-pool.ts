@@ -63,6 +63,7 @@ export class WorkerPool<Req, Res> {
         for (const [, p] of this.pending) p.reject(e);
         this.pending.clear();
       });
+      // idle workers must not keep the process alive; a worker with a request in flight must
       w.unref();
       this.workers.push(w);
       this.idle.push(w);
@@ -75,12 +76,14 @@ export class WorkerPool<Req, Res> {
       // the queue admits at most `size` tasks, so a worker is always free here
       if (!worker) throw new Error('worker pool invariant broken: no idle worker');
       const id = this.nextId++;
+      worker.ref();
       try {
         return await new Promise<Res>((resolve, reject) => {
           this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
           worker.postMessage({ id, request }, transfer);
         });
       } finally {
+        worker.unref();
         this.idle.push(worker);
       }
     });
