@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { MlInputError, QueueFullError, type TextEmbedder } from '@frontier/ml-ports';
 import { PARAPHRASE_ROWS, scorePairs } from '../__fixtures__/paraphrase-pairs';
 import { cosine } from '../validate';
@@ -74,5 +77,12 @@ describe('createUseEmbedder (real Universal Sentence Encoder lite, @energetic-ai
     } finally {
       await e.close?.();
     }
+  });
+
+  it('keeps a plain script alive until the worker answers (the pool unrefs its threads)', async () => {
+    const root = path.resolve(__dirname, '../../../../..');
+    const script = `require(${JSON.stringify(path.join(__dirname, 'use-embedder'))}).createUseEmbedder().then((e) => e.embed(['hello'])).then((v) => console.log('dims', v[0].length))`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['-r', '@swc-node/register', '-e', script], { cwd: root, timeout: 30_000 });
+    expect(stdout.trim()).toBe('dims 512');
   });
 });
