@@ -2,7 +2,7 @@ module.exports = {
   displayName: 'ml-embeddings',
   preset: '../../../jest.preset.js',
   rootDir: __dirname,
-  // onnxruntime-node hands back main-realm typed arrays; see jest.environment.cjs
-  testEnvironment: require.resolve('./jest.environment.cjs'),
+  // onnxruntime-node hands back main-realm typed arrays; see the environment's header
+  testEnvironment: require.resolve('../../../tools/jest/shared-realm.environment.cjs'),
   coverageDirectory: '../../../coverage/libs/ml/embeddings',
 };

