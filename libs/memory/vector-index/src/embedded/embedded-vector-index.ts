@@ -20,7 +20,7 @@ export interface EmbeddedVectorIndexOptions {
   dimension: number;
   /** Exact brute-force search up to this many vectors per user, HNSW beyond (default 10,000). */
   exactThreshold?: number;
-  /** HNSW parameters (defaults M 16, efConstruction 200, efSearch 64, rebuild at 30% deleted). */
+  /** HNSW parameters (defaults M 16, efConstruction 200, efSearch 256, rebuild at 30% deleted). */
   hnsw?: Partial<HnswParams>;
   /** Rebuilds a never-loaded or evicted user on first touch. Without it a new user starts empty. */
   loader?: VectorIndexLoader;
@@ -40,7 +40,7 @@ export interface EmbeddedIndexStats {
 }
 
 export const DEFAULT_EXACT_THRESHOLD = 10_000;
-export const DEFAULT_HNSW: HnswParams = { m: 16, efConstruction: 200, efSearch: 64, rebuildDeletedRatio: 0.3, randomSeed: 100 };
+export const DEFAULT_HNSW: HnswParams = { m: 16, efConstruction: 200, efSearch: 256, rebuildDeletedRatio: 0.3, randomSeed: 100 };
 
 /**
  * In-process per-user vector index: exact cosine for small users, HNSW for large ones, BM25 for
