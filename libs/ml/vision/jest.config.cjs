@@ -2,8 +2,7 @@ module.exports = {
   displayName: 'ml-vision',
   preset: '../../../jest.preset.js',
   rootDir: __dirname,
-  // onnxruntime-node hands back main-realm typed arrays; the audio lib's environment shares the
-  // typed-array constructors with the main realm (one file for all ML libs until it moves to tools/jest)
-  testEnvironment: require.resolve('../audio/jest.environment.cjs'),
+  // onnxruntime-node hands back main-realm typed arrays; see the environment's header
+  testEnvironment: require.resolve('../../../tools/jest/shared-realm.environment.cjs'),
   coverageDirectory: '../../../coverage/libs/ml/vision',
 };
