@@ -22,3 +22,7 @@ export {
 export { LlmExtractor } from './llm-extractor';
 export { encodeVector, decodeVector, transcriptHash, type MemoryScope } from './records';
 export { createMemoryDeps, postgresIndexLoader, invalidateUserIndex, type MemoryDepsConfig } from './memory-deps';
+export { MemoryChangeBus } from './change-bus';
+export { sessionExternalIds } from './records';
+export { createMemoryRuntime, type MemoryRuntime } from './runtime';
+export { memoryRuntimeProviders, MEMORY_RUNTIME, MODEL_REGISTRY, type MemoryRuntimeSettings } from './nest-providers';

@@ -78,3 +78,11 @@ export function liveWhere(scope: MemoryScope, now = new Date()) {
     AND: [{ OR: [{ invalidAt: null }, { invalidAt: { gt: now } }] }, { OR: [{ expiredAt: null }, { expiredAt: { gt: now } }] }],
   };
 }
+
+/** Client session ids (external ids) of the given session row ids. */
+export async function sessionExternalIds(prisma: import('@frontier/platform-prisma').PrismaClient, rowIds: Array<string | null | undefined>): Promise<Map<string, string>> {
+  const ids = [...new Set(rowIds.filter((x): x is string => !!x))];
+  if (!ids.length) return new Map();
+  const rows = await prisma.memorySession.findMany({ where: { id: { in: ids } }, select: { id: true, externalId: true } });
+  return new Map(rows.map((r) => [r.id, r.externalId]));
+}

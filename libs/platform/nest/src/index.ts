@@ -10,3 +10,4 @@ export { ApiKeyGuard, ApiKeyUsageRecorder, type AuthedRequest } from './auth/api
 export { TenancyService, type Principal, type IssuedKey } from './auth/tenancy.service';
 export { CurrentPrincipal } from './auth/principal.decorator';
 export { mintApiKey, parseApiKey, hasScopes } from './auth/api-keys';
+export { TypedErrorFilter } from './errors.filter';

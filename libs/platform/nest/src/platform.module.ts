@@ -1,5 +1,6 @@
 import { Global, Inject, Injectable, Module, type DynamicModule, type MiddlewareConsumer, type NestModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
-import { APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { TypedErrorFilter } from './errors.filter';
 import { PrismaModule } from '@frontier/platform-prisma';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { TenancyService } from './auth/tenancy.service';
@@ -34,6 +35,7 @@ export class PlatformModule implements NestModule {
         { provide: PlatformSettings, useValue: settings },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_FILTER, useClass: TypedErrorFilter },
         redisProvider,
         RedisCloser,
         Metrics,

@@ -1,0 +1,6 @@
+module.exports = {
+  displayName: 'memory-api',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+  coverageDirectory: '../../coverage/apps/memory-api',
+};

@@ -1,0 +1,1 @@
+export { MEMORY_RUNTIME, MODEL_REGISTRY } from '@frontier/memory-data-access';
