@@ -1,7 +1,9 @@
 import { NestFactory } from '@nestjs/core';
 import { loadEnv } from '@frontier/platform-config';
 import { JobName } from '@frontier/platform-jobs';
-import { JobQueue } from '@frontier/platform-queue';
+import { QueueEvents } from 'bullmq';
+import { loadModelsConfig } from '@frontier/ml-registry';
+import { bullConnection, JobQueue } from '@frontier/platform-queue';
 import { PrismaService } from '@frontier/platform-prisma';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@frontier/platform-testing';
 import { MemoryWorkerEnv } from './env';
@@ -22,8 +24,6 @@ describe('memory-worker (real Postgres + Redis)', () => {
   it('boots with exactly one handler per memory job and rebuilds a biography on demand', async () => {
     const env = loadEnv(MemoryWorkerEnv, { DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix });
     const app = await NestFactory.createApplicationContext(WorkerModule.register(env, {}), { logger: false });
-    const { QueueEvents } = await import('bullmq');
-    const { bullConnection } = await import('@frontier/platform-queue');
     const events = new QueueEvents('memory', { connection: bullConnection(redis.url), prefix: redis.prefix });
     await events.waitUntilReady();
     const tenant = await app.get(PrismaService).tenant.create({ data: { name: 'worker' } });
@@ -35,7 +35,6 @@ describe('memory-worker (real Postgres + Redis)', () => {
   }, 60_000);
 
   it('refuses to boot on a bad model setting, naming the variable', async () => {
-    const { loadModelsConfig } = await import('@frontier/ml-registry');
     expect(() => loadModelsConfig({ ML_EMBEDDING: 'word2vec' })).toThrow(/^ML_EMBEDDING: unknown adapter "word2vec"/);
     expect(() => loadEnv(MemoryWorkerEnv, { WORKER_CONCURRENCY: '0' }, 'memory-worker')).toThrow(/WORKER_CONCURRENCY must not be less than 1/);
   });
