@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import type { PcmAudio } from '@frontier/ml-ports';
 import { createPocketsphinxAsr, createSileroVad, decodeWav, wordErrorRate } from '../../libs/ml/audio/src/index';
-import { median, round } from '../recsys/lib/harness';
+import { median, round } from '../lib/harness';
 import { labelledClip, SENTENCES, VOICES } from './audio/corpus';
 
 const N_VOICES = Number(process.argv[3] ?? VOICES.length);

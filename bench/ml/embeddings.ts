@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import type { TextEmbedder } from '@frontier/ml-ports';
 import { cosine, createUseEmbedder, withEmbeddingCache } from '../../libs/ml/embeddings/src/index';
 import { PARAPHRASE_ROWS, scorePairs } from '../../libs/ml/embeddings/src/__fixtures__/paraphrase-pairs';
-import { median, printHeadline, round } from '../recsys/lib/harness';
+import { median, printHeadline, round } from '../lib/harness';
 
 const SENTENCES_PER_RUN = 64;
 const RUNS = Number(process.argv[3] ?? 9);

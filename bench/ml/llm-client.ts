@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import { createOpenAiChatModel } from '../../libs/ml/llm/src/index';
 import { SseParser } from '../../libs/ml/llm/src/sse';
 import { parseStreamChunk } from '../../libs/ml/llm/src/wire';
-import { median, printHeadline, round, sink } from '../recsys/lib/harness';
+import { median, printHeadline, round, sink } from '../lib/harness';
 
 const TOKENS = Number(process.argv[2] ?? 2000);
 const RUNS = Number(process.argv[3] ?? 31);

@@ -8,7 +8,7 @@
  */
 import type { PcmAudio } from '@frontier/ml-ports';
 import { createSileroVad, resample, type SileroVad } from '../../libs/ml/audio/src/index';
-import { round } from '../recsys/lib/harness';
+import { round } from '../lib/harness';
 import { clipFromArgs, labelledClip, longClip, medianMsInterleaved, SENTENCES, VOICES } from './audio/corpus';
 
 const REPEATS = Number(process.argv[3] ?? 5);

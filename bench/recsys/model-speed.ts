@@ -13,7 +13,7 @@ import {
   TwoTowerModel,
   type Interaction,
 } from '../../libs/recsys/domain/src/index';
-import { median, medianMs, printHeadline, round } from './lib/harness';
+import { median, medianMs, printHeadline, round } from '../lib/harness';
 
 const CFG = { userDim: 32, itemDim: 32, contextDim: 8 }; // defaults: 64-d embeddings, tower 64, head [32, 16]
 const model = new TwoTowerModel(CFG, 1);

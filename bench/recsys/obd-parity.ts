@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootstrapConfidenceIntervals, columnsForStaticPolicy, obdFeedback, parseObdCsv } from '../../libs/recsys/domain/src/index';
-import { obdDirFromArgs, printHeadline, round } from './lib/harness';
+import { obdDirFromArgs, printHeadline, round } from '../lib/harness';
 
 const dir = obdDirFromArgs();
 const load = (policy: string) => parseObdCsv(readFileSync(join(dir, policy, 'men', 'men.csv'), 'utf8'));

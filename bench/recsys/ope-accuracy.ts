@@ -18,7 +18,7 @@ import {
   studentTQuantile,
   SyntheticBanditDataset,
 } from '../../libs/recsys/domain/src/index';
-import { printHeadline, round } from './lib/harness';
+import { printHeadline, round } from '../lib/harness';
 
 const N_ROUNDS = 10_000;
 const N_ACTIONS = 30;

@@ -17,7 +17,7 @@ import {
   Rng,
   type OpeColumns,
 } from '../../libs/recsys/domain/src/index';
-import { medianMs, obdDirFromArgs, printHeadline, round } from './lib/harness';
+import { medianMs, obdDirFromArgs, printHeadline, round } from '../lib/harness';
 
 const OPTS = { ipsClip: 10, drClip: 10, switchLambda: 50, drosLambda: 100 };
 

@@ -22,7 +22,7 @@ import {
   type Interaction,
   type InteractionBatch,
 } from '../../libs/recsys/domain/src/index';
-import { printHeadline, round } from './lib/harness';
+import { printHeadline, round } from '../lib/harness';
 import { lineChart } from './lib/png';
 
 const OUT = resolve(process.argv[2] ?? 'docs/recsys-online-ctr.png');

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { PcmAudio } from '@frontier/ml-ports';
 import { decodeWav } from '../../../libs/ml/audio/src/index';
 import { audibleSpan, concat, espeak, padWithNoise } from '../../../libs/ml/audio/src/testing/speech-fixture';
-import { median } from '../../recsys/lib/harness';
+import { median } from '../../lib/harness';
 
 export const SENTENCES = [
   'Please call Stella and ask her to bring these things with her from the store.',

@@ -3,13 +3,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-export const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
+import { round as roundTo } from '../../lib/harness';
 
-export const round = (v: number, digits = 2): number => Number(v.toFixed(digits));
+export { median } from '../../lib/harness';
+/** Vision figures are reported to 2 decimals. */
+export const round = (v: number, digits = 2): number => roundTo(v, digits);
 
 /** Runs `fn` `reps` times (after `warmup` untimed runs) and returns each run's milliseconds. */
 export async function timeRuns(reps: number, fn: () => Promise<unknown>, warmup = 1): Promise<number[]> {

@@ -81,8 +81,8 @@ describe('createUseEmbedder (real Universal Sentence Encoder lite, @energetic-ai
 
   it('keeps a plain script alive until the worker answers (idle pool threads are unref’d)', async () => {
     const root = path.resolve(__dirname, '../../../../..');
-    const script = `require(${JSON.stringify(path.join(__dirname, 'use-embedder'))}).createUseEmbedder().then((e) => e.embed(['hello'])).then((v) => console.log('dims', v[0].length))`;
-    const { stdout } = await promisify(execFile)(process.execPath, ['-r', '@swc-node/register', '-e', script], { cwd: root, timeout: 30_000 });
+    const script = `require(${JSON.stringify(path.join(__dirname, 'use-embedder'))}).createUseEmbedder().then((e) => e.embed(['hello'])).then((v) => console.log('dims ' + v[0].length))`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['-r', '@swc-node/register', '-e', script], { cwd: root, timeout: 30_000, env: { ...process.env, FORCE_COLOR: '0' } });
     expect(stdout.trim()).toBe('dims 512');
   });
 });

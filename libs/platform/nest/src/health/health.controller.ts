@@ -14,11 +14,14 @@ interface Check {
 
 async function probe(fn: () => Promise<unknown>, timeoutMs = 2_000): Promise<Check> {
   const t0 = performance.now();
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([fn(), new Promise((_, reject) => setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs).unref())]);
+    await Promise.race([fn(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs)))]);
     return { status: 'up', latencyMs: +(performance.now() - t0).toFixed(2) };
   } catch (e) {
     return { status: 'down', latencyMs: +(performance.now() - t0).toFixed(2), error: (e as Error).message };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
