@@ -5,4 +5,4 @@ ensure_install
 ensure_system_packages
 services_up
 migrate
-node -r @swc-node/register tools/demo/demo.ts
+node -r @swc-node/register tools/demo/demo.ts "$@"

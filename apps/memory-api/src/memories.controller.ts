@@ -48,6 +48,14 @@ export class MemoriesController {
     return { session_id: stored.externalId, status: stored.status, created: stored.created, queued: true };
   }
 
+  /** Where a session is in the pipeline: received → processing → processed | skipped. */
+  @RequireScopes('memory:read')
+  @Get('sessions/:sessionId')
+  async session(@CurrentPrincipal() p: Principal, @Param('sessionId') sessionId: string, @Query() q: UserScopedDto) {
+    const s = await memory.getSessionStatus(this.runtime.deps, this.scope(p, q.user_id), sessionId);
+    return { session_id: s.sessionId, status: s.status, reason: s.reason, token_count: s.tokenCount, turns: s.turns, memories: s.memories, started_at: s.startedAt, processed_at: s.processedAt };
+  }
+
   /** Scored memories for the current turn (with the score breakdown) and the `[User profile]` block. */
   @RequireScopes('memory:read')
   @Post('memories/search')

@@ -85,6 +85,12 @@ describe('memory-api + memory-worker end to end (real Postgres, Redis and USE-li
     expect(again.body.created).toBe(false);
     await http.post('/v1/sessions').set(auth()).send({ user_id: 'alice', session_id: 'chat-1', turns: [{ role: 'user', content: 'other' }] }).expect(409);
 
+    const status = await until(async () => {
+      const r = await http.get('/v1/sessions/chat-1').query({ user_id: 'alice' }).set(auth());
+      return r.body.status === 'processed' ? r.body : undefined;
+    });
+    expect(status).toMatchObject({ session_id: 'chat-1', turns: 3, memories: 4, reason: 'explicit-command' });
+    await http.get('/v1/sessions/nope').query({ user_id: 'alice' }).set(auth()).expect(404);
     const listed = await until(async () => {
       const r = await http.get('/v1/memories').query({ user_id: 'alice' }).set(auth());
       return r.body.total >= 4 ? r.body : undefined;

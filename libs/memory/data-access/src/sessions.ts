@@ -1,4 +1,4 @@
-import { BadRequestError, ConflictError } from './errors';
+import { BadRequestError, ConflictError, NotFoundError } from './errors';
 import type { MemoryDeps } from './deps';
 import { transcriptHash, type MemoryScope } from './records';
 
@@ -68,4 +68,34 @@ export async function storeSession(deps: MemoryDeps, scope: MemoryScope, input: 
     if ((e as { code?: string }).code === 'P2002') return storeSession(deps, scope, input);
     throw e;
   }
+}
+
+export interface SessionStatus {
+  sessionId: string;
+  status: string;
+  reason: string | null;
+  tokenCount: number;
+  turns: number;
+  memories: number;
+  startedAt: Date;
+  processedAt: Date | null;
+}
+
+/** Where a stored session is in the pipeline (received → processing → processed | skipped). */
+export async function getSessionStatus(deps: MemoryDeps, scope: MemoryScope, externalId: string): Promise<SessionStatus> {
+  const s = await deps.prisma.memorySession.findUnique({
+    where: { tenantId_userId_externalId: { tenantId: scope.tenantId, userId: scope.userId, externalId } },
+    include: { _count: { select: { turns: true, memories: { where: { deletedAt: null } } } } },
+  });
+  if (!s) throw new NotFoundError('sessionId', `session ${externalId} not found`);
+  return {
+    sessionId: s.externalId,
+    status: s.status,
+    reason: s.reason,
+    tokenCount: s.tokenCount,
+    turns: s._count.turns,
+    memories: s._count.memories,
+    startedAt: s.startedAt,
+    processedAt: s.processedAt,
+  };
 }

@@ -10,6 +10,8 @@ describe('phrasing', () => {
     ['User is vegetarian', 'you are vegetarian'],
     ['The user works at Globex', 'you work at Globex'],
     ["User's dog is named Rex", 'your dog is named Rex'],
+    ["Since our last chat, I've been looking into counseling", "since our last chat, you've been looking into counseling"],
+    ['We moved to Porto with our kids', 'you moved to Porto with your kids'],
   ])('%s → %s', (from, to) => expect(toSecondPerson(from)).toBe(to));
 });
 
