@@ -21,9 +21,9 @@ export function toSecondPerson(fact: string): string {
     [/\bour\b/gi, 'your'],
   ];
   // "our last chat" is the user's and the assistant's: keep it
-  s = s.replace(/\bour (last |previous )?(chat|conversation|talk|session)s?\b/gi, (m) => m.replace(/^our/i, '\u0000'));
+  s = s.replace(/\bour (last |previous )?(chat|conversation|talk|session)s?\b/gi, (m) => m.replace(/^our/i, '\uE000'));
   for (const [re, to] of swaps) s = s.replace(re, to);
-  s = s.replace(/\u0000/g, 'our');
+  s = s.replace(/\uE000/g, 'our');
   // a sentence-initial function word reads wrong after "I believe you mentioned that …"
   s = s.replace(/^(Since|When|After|Before|Lately|Recently|Yesterday|Today|Now|Also|And|But|So|Well|Actually|Honestly|Last|This|Next)\b/, (w) => w.toLowerCase());
   // "you is/has/works" after a third-person subject swap
