@@ -31,5 +31,7 @@ describe('models config', () => {
     expect(() => resolveModelsConfig({ ML_LLM: 'openai:http://vllm:8000/v1' })).toThrow(/ML_LLM: openai needs a model name after '#'/);
     expect(() => resolveModelsConfig({ ML_EMBEDDING: 'onnx-dir' })).toThrow(/ML_EMBEDDING: onnx-dir needs a model directory/);
     expect(() => resolveModelsConfig({}, { vision: 'x' })).toThrow(/MODELS_CONFIG.vision: unknown role/);
+    expect(() => resolveModelsConfig({ ML_EMBEDDING_DIMENSION: 'big' })).toThrow('ML_EMBEDDING_DIMENSION: must be a positive integer');
+    expect(resolveModelsConfig({ ML_EMBEDDING: 'openai:http://tei:8080/v1#bge-m3', ML_EMBEDDING_DIMENSION: '1024' }).roles.embedding.dimension).toBe(1024);
   });
 });

@@ -32,6 +32,8 @@ export interface RoleConfig {
   /** Model name sent to the server. */
   model?: string;
   apiKey?: string;
+  /** Vector size of an `openai` embedding model (ML_EMBEDDING_DIMENSION); unset → probed once at start. */
+  dimension?: number;
   /** Where the setting came from, for `tools/models list`. */
   source: string;
 }
@@ -98,7 +100,13 @@ export function resolveModelsConfig(env: Record<string, string | undefined>, fil
     const source = fromEnv !== undefined ? `env ${variable}` : fromFile !== undefined ? `file ${role}` : 'default';
     const parsed = parseSpec(role, spec, modelsDir, fromEnv !== undefined ? variable : `MODELS_CONFIG.${role}`);
     const apiKey = env[`${variable}_API_KEY`];
-    roles[role] = { ...parsed, ...(apiKey ? { apiKey } : {}), source };
+    const dimRaw = env[`${variable}_DIMENSION`];
+    let dimension: number | undefined;
+    if (dimRaw !== undefined) {
+      dimension = Number(dimRaw);
+      if (!Number.isInteger(dimension) || dimension < 1 || dimension > 65_536) throw new ModelConfigError(`${variable}_DIMENSION`, 'must be a positive integer');
+    }
+    roles[role] = { ...parsed, ...(apiKey ? { apiKey } : {}), ...(dimension ? { dimension } : {}), source };
   }
   return { modelsDir, roles };
 }

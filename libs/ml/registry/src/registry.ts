@@ -31,6 +31,7 @@ async function build(c: RoleConfig): Promise<unknown> {
         baseUrl: need(c.baseUrl, c, 'the base URL'),
         model: need(c.model, c, 'the model name'),
         ...(c.apiKey ? { apiKey: c.apiKey } : {}),
+        ...(c.dimension ? { dimension: c.dimension } : {}),
       });
     case 'vad:silero':
       return (await import('@frontier/ml-audio')).createSileroVad(c.path ? { modelPath: c.path } : {});
