@@ -7,3 +7,4 @@ export * from './eviction';
 export * from './profile';
 export * from './extractor';
 export * from './bm25';
+export * from './observation-extractor';
