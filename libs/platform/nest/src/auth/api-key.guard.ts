@@ -13,15 +13,17 @@ export abstract class ApiKeyUsageRecorder {
 
 export type AuthedRequest = Request & { principal?: Principal };
 
-function credential(req: Request): string | undefined {
+/** The presented key: `Authorization: Bearer <key>`, `Authorization: Token <key>` (Mem0's scheme) or `x-api-key`. */
+export function credential(req: Pick<Request, 'headers'>): string | undefined {
   const header = req.headers.authorization;
   if (header?.startsWith('Bearer ')) return header.slice(7).trim();
+  if (header?.startsWith('Token ')) return header.slice(6).trim();
   const key = req.headers['x-api-key'];
   return typeof key === 'string' ? key.trim() : undefined;
 }
 
 /**
- * Global guard: every route needs a tenant API key (`Authorization: Bearer fk_…` or `x-api-key`)
+ * Global guard: every route needs a tenant API key (`Authorization: Bearer fk_…`, `Token fk_…` or `x-api-key`)
  * unless marked `@Public()`; `@AdminOnly()` routes need the operator token instead.
  */
 @Injectable()
@@ -38,7 +40,7 @@ export class ApiKeyGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
     const given = credential(req);
-    if (!given) throw new UnauthorizedException('missing credentials: send "Authorization: Bearer <api key>" or "x-api-key"');
+    if (!given) throw new UnauthorizedException('missing credentials: send "Authorization: Bearer <api key>" (or "Token <api key>") or "x-api-key"');
 
     if (this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, targets)) {
       const admin = this.settings.adminToken;
