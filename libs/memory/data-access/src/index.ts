@@ -11,6 +11,7 @@ export {
   deleteMemory,
   deleteBySession,
   deleteAllMemories,
+  memoryScope,
   memoryHistory,
   profile,
   type ListInput,
@@ -23,6 +24,6 @@ export { LlmExtractor } from './llm-extractor';
 export { encodeVector, decodeVector, transcriptHash, type MemoryScope } from './records';
 export { createMemoryDeps, postgresIndexLoader, invalidateUserIndex, type MemoryDepsConfig } from './memory-deps';
 export { MemoryChangeBus } from './change-bus';
-export { sessionExternalIds } from './records';
+export { sessionExternalIds, sessionRefs, runOf, entityWhere, RUN_SEPARATOR, type EntityFilter } from './records';
 export { createMemoryRuntime, type MemoryRuntime } from './runtime';
 export { memoryRuntimeProviders, MEMORY_RUNTIME, MODEL_REGISTRY, type MemoryRuntimeSettings } from './nest-providers';

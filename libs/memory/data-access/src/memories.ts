@@ -2,9 +2,9 @@ import { isMemoryType, whatDoYouKnow, type KnowledgeSection, type Memory, type M
 import { now as clock, type MemoryDeps } from './deps';
 import { BadRequestError, NotFoundError } from './errors';
 import { markBiographyStale, softDelete } from './pipeline';
-import { encodeVector, liveWhere, toDomain, type MemoryScope } from './records';
+import { encodeVector, entityWhere, liveWhere, validRange, toDomain, type EntityFilter, type MemoryScope } from './records';
 
-export interface ListInput {
+export interface ListInput extends EntityFilter {
   page?: number;
   pageSize?: number;
   type?: string;
@@ -42,8 +42,9 @@ export async function listMemories(deps: MemoryDeps, scope: MemoryScope, input: 
   const where = {
     ...base,
     ...sessionFilter,
+    ...entityWhere(input),
     ...(input.type ? { type: input.type } : {}),
-    ...(input.since || input.until ? { validAt: { ...(input.since ? { gte: input.since } : {}), ...(input.until ? { lte: input.until } : {}) } } : {}),
+    ...validRange(input),
   };
   const [rows, total] = await Promise.all([
     deps.prisma.memory.findMany({ where, orderBy: [{ validAt: 'desc' }, { id: 'asc' }], skip: (page - 1) * pageSize, take: pageSize }),
@@ -56,6 +57,13 @@ export async function getMemory(deps: MemoryDeps, scope: MemoryScope, id: string
   const row = await deps.prisma.memory.findFirst({ where: { id, tenantId: scope.tenantId, userId: scope.userId, deletedAt: null } });
   if (!row) throw new NotFoundError('id', `memory ${id} not found`);
   return toDomain(row);
+}
+
+/** The scope of a memory known only by id within a tenant (mem0's routes carry no user id). */
+export async function memoryScope(deps: MemoryDeps, tenantId: string, id: string, opts: { includeDeleted?: boolean } = {}): Promise<MemoryScope> {
+  const row = await deps.prisma.memory.findFirst({ where: { id, tenantId, ...(opts.includeDeleted ? {} : { deletedAt: null }) }, select: { userId: true } });
+  if (!row) throw new NotFoundError('id', `memory ${id} not found`);
+  return { tenantId, userId: row.userId };
 }
 
 export interface UpdateInput {
@@ -103,9 +111,11 @@ export async function deleteBySession(deps: MemoryDeps, scope: MemoryScope, sess
   return softDelete(deps, scope, rows.map((r) => r.id), `session ${sessionId} deleted`, actor);
 }
 
-export async function deleteAllMemories(deps: MemoryDeps, scope: MemoryScope, actor = 'user'): Promise<number> {
-  const rows = await deps.prisma.memory.findMany({ where: { tenantId: scope.tenantId, userId: scope.userId, deletedAt: null }, select: { id: true } });
-  return softDelete(deps, scope, rows.map((r) => r.id), 'all memories deleted', actor);
+/** Deletes all of a user's memories, or only an agent's / a run's (`filter`). */
+export async function deleteAllMemories(deps: MemoryDeps, scope: MemoryScope, actor = 'user', filter: EntityFilter = {}): Promise<number> {
+  const rows = await deps.prisma.memory.findMany({ where: { tenantId: scope.tenantId, userId: scope.userId, deletedAt: null, ...entityWhere(filter) }, select: { id: true } });
+  const narrowed = filter.agentId !== undefined || filter.runId !== undefined;
+  return softDelete(deps, scope, rows.map((r) => r.id), narrowed ? 'memories of an agent/run deleted' : 'all memories deleted', actor);
 }
 
 export interface HistoryEntry {

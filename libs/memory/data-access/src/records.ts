@@ -79,6 +79,50 @@ export function liveWhere(scope: MemoryScope, now = new Date()) {
   };
 }
 
+/**
+ * A run (mem0's `run_id`) groups sessions: the session whose id is the run id, and continuation
+ * sessions `<run id>#<suffix>` (a run's later posts). `#<suffix>` alone is a session in no run.
+ */
+export const RUN_SEPARATOR = '#';
+
+/** The run a session id belongs to (null when none). */
+export function runOf(sessionExternalId: string): string | null {
+  const i = sessionExternalId.indexOf(RUN_SEPARATOR);
+  return i < 0 ? sessionExternalId : sessionExternalId.slice(0, i) || null;
+}
+
+/** Narrows one user's memories to those of an agent and/or a run (through their session). */
+export interface EntityFilter {
+  agentId?: string;
+  runId?: string;
+}
+
+/** Prisma `where` fragment for an {@link EntityFilter} (empty when it narrows nothing). */
+export function entityWhere(f: EntityFilter = {}) {
+  if (f.agentId === undefined && f.runId === undefined) return {};
+  return {
+    session: {
+      is: {
+        ...(f.agentId !== undefined ? { agentId: f.agentId } : {}),
+        ...(f.runId !== undefined ? { OR: [{ externalId: f.runId }, { externalId: { startsWith: `${f.runId}${RUN_SEPARATOR}` } }] } : {}),
+      },
+    },
+  };
+}
+
+/** Prisma `where` fragment: facts valid from `since` / until `until` (their `validAt`). */
+export function validRange(i: { since?: Date | undefined; until?: Date | undefined }) {
+  return i.since || i.until ? { validAt: { ...(i.since ? { gte: i.since } : {}), ...(i.until ? { lte: i.until } : {}) } } : {};
+}
+
+/** Client session id and agent of the given session row ids. */
+export async function sessionRefs(prisma: import('@frontier/platform-prisma').PrismaClient, rowIds: Array<string | null | undefined>): Promise<Map<string, { externalId: string; agentId: string | null }>> {
+  const ids = [...new Set(rowIds.filter((x): x is string => !!x))];
+  if (!ids.length) return new Map();
+  const rows = await prisma.memorySession.findMany({ where: { id: { in: ids } }, select: { id: true, externalId: true, agentId: true } });
+  return new Map(rows.map((r) => [r.id, { externalId: r.externalId, agentId: r.agentId }]));
+}
+
 /** Client session ids (external ids) of the given session row ids. */
 export async function sessionExternalIds(prisma: import('@frontier/platform-prisma').PrismaClient, rowIds: Array<string | null | undefined>): Promise<Map<string, string>> {
   const ids = [...new Set(rowIds.filter((x): x is string => !!x))];

@@ -1,9 +1,9 @@
 import { DEFAULT_RELEVANCE, formatProfileBlock, scoreMemory, type Memory, type ScoreBreakdown } from '@frontier/memory-domain';
 import { now as clock, type MemoryDeps } from './deps';
 import { BadRequestError } from './errors';
-import { liveWhere, toDomain, type MemoryScope } from './records';
+import { entityWhere, liveWhere, validRange, toDomain, type EntityFilter, type MemoryScope } from './records';
 
-export interface SearchInput {
+export interface SearchInput extends EntityFilter {
   query: string;
   /** The last turns of the conversation; the query embeds the current turn plus the last 3. */
   recentTurns?: string[];
@@ -12,6 +12,9 @@ export interface SearchInput {
   types?: string[];
   /** Minimum final score. */
   threshold?: number;
+  /** Only facts valid from / until (their `validAt`). */
+  since?: Date;
+  until?: Date;
   /** Count this search as a retrieval (usage discount, eviction recency). Default true. */
   record?: boolean;
 }
@@ -44,7 +47,7 @@ export async function searchMemories(deps: MemoryDeps, scope: MemoryScope, input
   const hits = await deps.index.search(scope, { vector: vector as Float32Array, text, k: pool });
   const at = clock(deps);
   const rows = hits.length
-    ? await deps.prisma.memory.findMany({ where: { ...liveWhere(scope, at), id: { in: hits.map((h) => h.id) }, ...(input.types?.length ? { type: { in: input.types } } : {}) } })
+    ? await deps.prisma.memory.findMany({ where: { ...liveWhere(scope, at), id: { in: hits.map((h) => h.id) }, ...(input.types?.length ? { type: { in: input.types } } : {}), ...entityWhere(input), ...validRange(input) } })
     : [];
   const byId = new Map(rows.map((r) => [r.id, toDomain(r)]));
   const lexicalUsed = hits.some((h) => h.lexical !== undefined);
