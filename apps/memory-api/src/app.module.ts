@@ -3,6 +3,7 @@ import { PlatformModule } from '@frontier/platform-nest';
 import { QueueModule } from '@frontier/platform-queue';
 import type { MemoryApiEnv } from './env';
 import { MemoriesController } from './memories.controller';
+import { Mem0Controller } from './mem0/mem0.controller';
 import { memoryRuntimeProviders } from '@frontier/memory-data-access';
 
 @Module({})
@@ -14,7 +15,7 @@ export class AppModule {
         QueueModule.forRoot({ redisUrl: env.REDIS_URL, prefix: env.REDIS_PREFIX }),
         PlatformModule.forHttp({ service: 'memory-api', databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, redisPrefix: env.REDIS_PREFIX }),
       ],
-      controllers: [MemoriesController],
+      controllers: [MemoriesController, Mem0Controller],
       providers: memoryRuntimeProviders({ redisUrl: env.REDIS_URL, redisPrefix: env.REDIS_PREFIX, env: modelEnv }),
     };
   }

@@ -1,0 +1,167 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import { loadEnv } from '@frontier/platform-config';
+import { createHttpApp, TenancyService } from '@frontier/platform-nest';
+import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@frontier/platform-testing';
+import { AppModule } from '../app.module';
+import { MemoryApiEnv } from '../env';
+
+// The client reads these when its module loads: no telemetry (PostHog), no ~/.mem0 writes.
+process.env['MEM0_TELEMETRY'] = 'false';
+process.env['MEM0_DIR'] = mkdtempSync(join(tmpdir(), 'mem0-'));
+
+type Mem0 = typeof import('mem0ai');
+type Client = InstanceType<Mem0['MemoryClient']>;
+
+describe('the official mem0ai MemoryClient against memory-api on loopback (real Postgres and Redis)', () => {
+  let db: TestDatabase;
+  let redis: TestRedis;
+  let api: INestApplication;
+  let mem0: Mem0;
+  let host: string;
+  let client: Client;
+  let otherTenant: Client;
+  const outbound: string[] = [];
+  const realFetch = globalThis.fetch;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('memory_mem0');
+    redis = await createTestRedis('mem0compat');
+    const base = { DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix };
+    api = await createHttpApp(AppModule.register(loadEnv(MemoryApiEnv, base), {}), { service: 'memory-api', logger: false });
+    await api.listen(0, '127.0.0.1');
+    host = `http://127.0.0.1:${(api.getHttpServer().address() as AddressInfo).port}/mem0`;
+    const tenancy = api.get(TenancyService);
+    const t = await tenancy.createTenant('acme');
+    const other = await tenancy.createTenant('globex');
+    // every request the client makes must stay on loopback
+    globalThis.fetch = ((input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      if (!url.startsWith('http://127.0.0.1:')) outbound.push(url);
+      return realFetch(input, init);
+    }) as typeof fetch;
+    mem0 = await import('mem0ai');
+    client = new mem0.MemoryClient({ apiKey: (await tenancy.issueKey(t.id, 'mem0', ['memory:*'])).key, host });
+    otherTenant = new mem0.MemoryClient({ apiKey: (await tenancy.issueKey(other.id, 'mem0', ['memory:*'])).key, host });
+  }, 90_000);
+
+  afterAll(async () => {
+    globalThis.fetch = realFetch;
+    await api.close();
+    await redis.cleanup();
+    await db.drop();
+  });
+
+  it('authenticates with "Authorization: Token <key>": ping answers ok; a bad key is an AuthenticationError', async () => {
+    await expect(client.ping()).resolves.toBeUndefined();
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const quiet = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const bad = new mem0.MemoryClient({ apiKey: 'fk_000000000000_nope', host });
+      await expect(bad.ping()).rejects.toBeInstanceOf(mem0.AuthenticationError);
+      // the client's own ping on construction failed too, so it never learnt an org/project
+      await expect(bad.getProject({ fields: [] })).rejects.toThrow(/organizationId and projectId must be set/);
+      expect(String(logged.mock.calls[0]?.[1])).toContain('invalid or revoked API key');
+    } finally {
+      logged.mockRestore();
+      quiet.mockRestore();
+    }
+  });
+
+  it('add → search → get → getAll with filters → update → history → delete → deleteAll → export', async () => {
+    const said = [
+      { role: 'user' as const, content: "I'm vegetarian. I work at Acme Corp as a nurse." },
+      { role: 'assistant' as const, content: 'Noted!' },
+      { role: 'user' as const, content: 'My daughter is 7 and I just moved to Lisbon.' },
+    ];
+    const added = await client.add(said, { userId: 'alice', agentId: 'support-bot', runId: 'chat-1' });
+    expect(added.map((m) => m.event)).toEqual(['ADD', 'ADD', 'ADD', 'ADD']);
+    expect(added.map((m) => m.memory).sort()).toEqual(["I'm vegetarian", 'I just moved to Lisbon', 'I work at Acme Corp as a nurse', 'My daughter is 7'].sort());
+    expect(added[0]).toMatchObject({ userId: 'alice', agentId: 'support-bot', runId: 'chat-1', data: { memory: added[0]?.memory } });
+
+    // a restatement in another run is recognised (NONE); infer:false stores the message verbatim
+    const again = await client.add([{ role: 'user', content: "I'm vegetarian." }], { userId: 'alice', runId: 'chat-2' });
+    expect(again.map((m) => [m.event, m.id])).toEqual([['NONE', added.find((m) => m.memory === "I'm vegetarian")?.id]]);
+    const verbatim = await client.add([{ role: 'user', content: 'Call me Ally, not Alice.' }], { userId: 'alice', runId: 'chat-2', infer: false });
+    expect(verbatim).toEqual([expect.objectContaining({ event: 'ADD', memory: 'Call me Ally, not Alice.', runId: 'chat-2' })]);
+
+    const found = await client.search('What should I cook for dinner? Any meat recipes?', { filters: { user_id: 'alice' }, topK: 2 });
+    expect(found.results).toHaveLength(2);
+    const top = found.results[0] as (typeof found.results)[number] & { scoreBreakdown: Record<string, number> };
+    expect(top.memory).toBe("I'm vegetarian");
+    expect(top.score).toBeGreaterThan(0);
+    expect(top.scoreBreakdown.score).toBe(top.score);
+    const onlyRun2 = await client.search('my name', { filters: { AND: [{ user_id: 'alice' }, { run_id: 'chat-2' }] }, topK: 5 });
+    expect(onlyRun2.results.map((m) => m.memory)).toEqual(['Call me Ally, not Alice.']);
+
+    const daughter = added.find((m) => m.memory === 'My daughter is 7') as { id: string };
+    const got = await client.get(daughter.id);
+    expect(got).toMatchObject({ id: daughter.id, memory: 'My daughter is 7', userId: 'alice', agentId: 'support-bot', runId: 'chat-1', categories: ['relationship'] });
+    expect(typeof got.hash).toBe('string');
+    await expect(otherTenant.get(daughter.id)).rejects.toBeInstanceOf(mem0.MemoryNotFoundError);
+
+    const all = await client.getAll({ filters: { user_id: 'alice' } });
+    expect(all.count).toBe(5);
+    const byAgent = await client.getAll({ filters: { AND: [{ user_id: 'alice' }, { agent_id: 'support-bot' }] }, page: 1, pageSize: 3 });
+    expect(byAgent.count).toBe(4);
+    expect(byAgent.results).toHaveLength(3);
+    expect(byAgent.next).toContain('page=2&page_size=3');
+    expect(byAgent.previous).toBeNull();
+    const page2 = await client.getAll({ filters: { AND: [{ user_id: 'alice' }, { agent_id: 'support-bot' }] }, page: 2, pageSize: 3 });
+    expect(page2.results).toHaveLength(1);
+    expect(page2.next).toBeNull();
+    const future = await client.getAll({ filters: { AND: [{ user_id: 'alice' }, { created_at: { gte: '2999-01-01' } }] } });
+    expect(future.count).toBe(0);
+
+    const updated = (await client.update(daughter.id, { text: 'My daughter is 8' })) as unknown as { memory: string };
+    expect(updated.memory).toBe('My daughter is 8');
+    const history = await client.history(daughter.id);
+    expect(history.map((h) => [h.event, h.oldMemory, h.newMemory])).toEqual([
+      ['ADD', null, 'My daughter is 7'],
+      ['UPDATE', 'My daughter is 7', 'My daughter is 8'],
+    ]);
+
+    const lisbon = added.find((m) => m.memory === 'I just moved to Lisbon') as { id: string };
+    expect(await client.batchUpdate([{ memoryId: lisbon.id, text: 'I just moved to Porto' }])).toEqual({ message: 'Successfully updated 1 memories' });
+    expect((await client.get(lisbon.id)).memory).toBe('I just moved to Porto');
+
+    expect(await client.delete(daughter.id)).toEqual({ message: 'Memory deleted successfully!' });
+    await expect(client.get(daughter.id)).rejects.toBeInstanceOf(mem0.MemoryNotFoundError);
+    expect((await client.history(daughter.id)).map((h) => h.event)).toEqual(['ADD', 'UPDATE', 'DELETE']);
+
+    // export: the requested schema's top-level shape, filled with the live memories and provenance
+    const schema = { type: 'object', properties: { user_id: { type: 'string' }, memories: { type: 'array', items: { type: 'object', properties: { memory: { type: 'string' }, provenance: { type: 'object' } } } } } };
+    const created = await client.createMemoryExport({ schema, filters: { user_id: 'alice' } });
+    expect(typeof created.id).toBe('string');
+    const exported = (await client.getMemoryExport({ memoryExportId: created.id })) as unknown as { data: { userId: string; memories: Array<{ memory: string; provenance: { sessionId: string } }> } };
+    expect(exported.data.userId).toBe('alice');
+    expect(exported.data.memories.map((m) => m.memory).sort()).toEqual(['Call me Ally, not Alice.', "I'm vegetarian", 'I just moved to Porto', 'I work at Acme Corp as a nurse'].sort());
+    expect(exported.data.memories.find((m) => m.memory === "I'm vegetarian")?.provenance.sessionId).toMatch(/^chat-1#/);
+    const latest = (await client.getMemoryExport({ filters: { user_id: 'alice' } })) as unknown as { id: string };
+    expect(latest.id).toBe(created.id);
+
+    // deleteAll narrowed to a run, then everything of the user
+    expect(await client.deleteAll({ userId: 'alice', runId: 'chat-2' })).toMatchObject({ message: 'Memories deleted successfully!', deleted: 1 });
+    expect((await client.getAll({ filters: { user_id: 'alice' } })).count).toBe(3);
+    expect(await client.deleteAll({ userId: 'alice' })).toMatchObject({ deleted: 3 });
+    expect((await client.getAll({ filters: { user_id: 'alice' } })).count).toBe(0);
+    expect((await client.search('vegetarian', { filters: { user_id: 'alice' } })).results).toEqual([]);
+  }, 90_000);
+
+  it('answers 400 naming the field, 501 naming the route or option, and stores nothing for either', async () => {
+    await expect(client.search('x', { filters: { agent_id: 'a' } })).rejects.toThrow(/filters\.user_id/);
+    await expect(client.search('x', { filters: { OR: [{ user_id: 'a' }, { user_id: 'b' }] } })).rejects.toThrow(/filters\.OR/);
+    await expect(client.getAll({ filters: { user_id: 'bob', categories: { in: ['x'] } } })).rejects.toBeInstanceOf(mem0.ValidationError);
+    await expect(client.add([{ role: 'user', content: 'I love tea.' }], { agentId: 'a' })).rejects.toThrow(/user_id/);
+    await expect(client.add([{ role: 'user', content: '   ' }], { userId: 'bob' })).rejects.toThrow(/messages\.0\.content/);
+    await expect(client.add([{ role: 'user', content: 'I love tea.' }], { userId: 'bob', metadata: { k: 1 } })).rejects.toThrow(/POST \/v3\/memories\/add\/: metadata is not supported/);
+    await expect(client.getWebhooks({ projectId: 'p1' })).rejects.toThrow(/GET \/api\/v1\/webhooks\/projects\/p1\/ is not supported/);
+    await expect(client.getProject({ fields: [] })).rejects.toThrow(/organisations and projects/);
+    await expect(client.batchDelete(['00000000-0000-4000-8000-000000000000'])).rejects.toThrow(/memories\.0\.memory_id/);
+    expect((await client.getAll({ filters: { user_id: 'bob' } })).count).toBe(0);
+    expect(outbound).toEqual([]);
+  }, 30_000);
+});
