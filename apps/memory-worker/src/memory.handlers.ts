@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { JobName, type JobOf } from '@frontier/platform-jobs';
 import { OnJob, JobQueue } from '@frontier/platform-queue';
-import { processSession, rebuildBiography, type ExtractionOutcome, type BiographyOutcome, type MemoryRuntime } from '@frontier/memory-data-access';
+import { processSession, rebuildBiography, usersNeedingBiography, type ExtractionOutcome, type BiographyOutcome, type MemoryRuntime } from '@frontier/memory-data-access';
 import type { ModelRegistry } from '@frontier/ml-registry';
 import { MEMORY_RUNTIME, MODEL_REGISTRY } from './tokens';
 
@@ -26,6 +26,14 @@ export class MemoryHandlers {
     }
     this.log.log(`session ${outcome.sessionId}: ${outcome.status} (${outcome.reason}), ${outcome.results.map((r) => r.event).join(' ') || 'no facts'}`);
     return outcome;
+  }
+
+  /** Monthly: every user whose biography is missing, stale or older than a month gets a rebuild. */
+  @OnJob(JobName.MemoryBiographySweep)
+  async sweep(data: JobOf<JobName.MemoryBiographySweep>): Promise<{ queued: number }> {
+    const users = await usersNeedingBiography(this.runtime.deps, data.olderThanDays ?? 30);
+    for (const scope of users) await this.jobs.enqueue(JobName.MemoryRebuildBiography, scope, { delay: 0 });
+    return { queued: users.length };
   }
 
   @OnJob(JobName.MemoryRebuildBiography)

@@ -45,3 +45,18 @@ export async function rebuildBiography(deps: MemoryDeps, scope: MemoryScope, llm
   await deps.prisma.biography.upsert({ where: key, create: { tenantId: scope.tenantId, userId: scope.userId, ...data }, update: data });
   return { rebuilt: true, factCount: facts.length, generator, text };
 }
+
+/**
+ * Users with live memories whose biography is missing, stale, or built more than `olderThanDays`
+ * ago: the monthly sweep queues a rebuild for each.
+ */
+export async function usersNeedingBiography(deps: MemoryDeps, olderThanDays = 30): Promise<MemoryScope[]> {
+  const cutoff = new Date(clock(deps).getTime() - olderThanDays * 86_400_000);
+  const rows = await deps.prisma.$queryRaw<Array<{ tenant_id: string; user_id: string }>>`
+    SELECT DISTINCT m.tenant_id::text AS tenant_id, m.user_id
+    FROM memories m
+    LEFT JOIN biographies b ON b.tenant_id = m.tenant_id AND b.user_id = m.user_id
+    WHERE m.deleted_at IS NULL AND m.superseded_by_id IS NULL
+      AND (b.user_id IS NULL OR b.stale OR b.built_at < ${cutoff})`;
+  return rows.map((r) => ({ tenantId: r.tenant_id, userId: r.user_id }));
+}

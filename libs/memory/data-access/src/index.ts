@@ -1,9 +1,9 @@
 export type { MemoryDeps, MemoryOptions } from './deps';
 export { BadRequestError, NotFoundError, ConflictError } from './errors';
 export { storeSession, getSessionStatus, type SessionInput, type TurnInput, type StoredSession, type SessionStatus } from './sessions';
-export { processSession, softDelete, markBiographyStale, type ExtractionOutcome, type MemoryEventName } from './pipeline';
+export { processSession, softDelete, markBiographyStale, enforceCap, type ExtractionOutcome, type MemoryEventName } from './pipeline';
 export { searchMemories, type SearchInput, type SearchResult, type ScoredMemory } from './retrieval';
-export { rebuildBiography, type BiographyOutcome } from './biography';
+export { rebuildBiography, usersNeedingBiography, type BiographyOutcome } from './biography';
 export {
   listMemories,
   getMemory,

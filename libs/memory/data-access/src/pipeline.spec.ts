@@ -6,7 +6,7 @@ import { BadRequestError, ConflictError, NotFoundError } from './errors';
 import { createMemoryDeps } from './memory-deps';
 import { deleteBySession, getMemory, listMemories, memoryHistory, profile, updateMemory } from './memories';
 import { processSession } from './pipeline';
-import { rebuildBiography } from './biography';
+import { rebuildBiography, usersNeedingBiography } from './biography';
 import { searchMemories } from './retrieval';
 import { storeSession, type TurnInput } from './sessions';
 import type { MemoryDeps } from './deps';
@@ -105,7 +105,9 @@ describe('memory pipeline on real Postgres with the real USE-lite embedder', () 
     ]);
     await expect(updateMemory(deps, alice(), updated.id, { text: '' })).rejects.toBeInstanceOf(BadRequestError);
 
+    expect(await usersNeedingBiography(deps)).toEqual([alice()]);
     const bio = await rebuildBiography(deps, alice());
+    expect(await usersNeedingBiography(deps)).toEqual([]);
     expect(bio).toMatchObject({ rebuilt: true, factCount: 4, generator: 'deterministic-v1' });
     expect(bio.text).not.toContain('peanuts'); // special-category facts stay out of the biography
     expect((await rebuildBiography(deps, alice())).rebuilt).toBe(false);
@@ -120,6 +122,20 @@ describe('memory pipeline on real Postgres with the real USE-lite embedder', () 
     expect(await deleteBySession(deps, alice(), 's2')).toBe(1);
     expect((await listMemories(deps, alice())).items.map((m) => m.text).sort()).toEqual(["I'm allergic to peanuts", 'My daughter is 8'].sort());
     await expect(deleteBySession(deps, alice(), 'nope')).rejects.toBeInstanceOf(NotFoundError);
+  }, 60_000);
+
+  it('evicts beyond the per-user cap: least recently retrieved first, durable facts last', async () => {
+    const capped = { ...deps, options: { maxMemoriesPerUser: 2 } };
+    const dora = { tenantId, userId: 'dora' };
+    const s = await storeSession(capped, dora, {
+      sessionId: 'cap',
+      turns: [{ id: 'c1', role: 'user', content: "Remember that I'm allergic to shellfish. Remember that I love jazz. Remember that I'm going to learn Portuguese." }],
+    });
+    const out = await processSession(capped, dora, s.id);
+    expect(out.results.filter((r) => r.event === 'DELETE').map((r) => r.reason)).toEqual(['evicted: over the per-user cap']);
+    const left = (await listMemories(capped, dora)).items.map((m) => m.type).sort();
+    expect(left).toHaveLength(2);
+    expect(left).toContain('health');
   }, 60_000);
 
   it('property: no query ever returns another user\'s or tenant\'s memory', async () => {

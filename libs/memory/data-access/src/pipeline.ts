@@ -4,6 +4,7 @@ import {
   confidentOnly,
   decideCandidate,
   DEFAULT_DEDUP,
+  evictionOrder,
   isLive,
   resolveConflict,
   type Candidate,
@@ -67,6 +68,8 @@ export async function processSession(deps: MemoryDeps, scope: MemoryScope, sessi
     results.push(outcome);
     changed ||= outcome.event !== 'NONE';
   }
+  const evicted = await enforceCap(deps, scope);
+  for (const e of evicted) results.push({ event: 'DELETE', memoryId: e.id, text: e.text, reason: 'evicted: over the per-user cap' });
   await prisma.memorySession.update({ where: { id: session.id }, data: { status: 'processed', reason: sig.reason, processedAt: clock(deps) } });
   if (changed) await markBiographyStale(deps, scope);
   return { sessionId: session.externalId, status: 'processed', reason: sig.reason, results, changed };
@@ -178,6 +181,20 @@ async function forget(deps: MemoryDeps, scope: MemoryScope, subject: string, rea
   const rows = await deps.prisma.memory.findMany({ where: { ...liveWhere(scope, clock(deps)), id: { in: ids } }, select: { id: true, text: true } });
   await softDelete(deps, scope, rows.map((r) => r.id), reason, 'user');
   return rows;
+}
+
+/**
+ * Keeps a user at most `maxMemoriesPerUser` live memories (default 10,000): the domain's eviction
+ * order drops the least recently retrieved first and durable facts last.
+ */
+export async function enforceCap(deps: MemoryDeps, scope: MemoryScope): Promise<Array<{ id: string; text: string }>> {
+  const cap = deps.options?.maxMemoriesPerUser ?? 10_000;
+  const where = liveWhere(scope, clock(deps));
+  if ((await deps.prisma.memory.count({ where })) <= cap) return [];
+  const rows = await deps.prisma.memory.findMany({ where });
+  const victims = evictionOrder(rows.map(toDomain), cap);
+  await softDelete(deps, scope, victims.map((v) => v.id), `evicted: over the cap of ${cap} memories`, 'eviction');
+  return victims.map((v) => ({ id: v.id, text: v.text }));
 }
 
 /** Soft delete at once (retrieval filters it), with a DELETE event; the index entry goes too. */

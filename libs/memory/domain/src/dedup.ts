@@ -56,7 +56,7 @@ export type ConflictResolution =
   | { action: 'coexist'; reason: string };
 
 /**
- * Newer wins by default: the old fact is invalidated (invalidAt = the new fact's validAt;
+ * For two facts about the same attribute, newer wins by default: the old fact is invalidated (invalidAt = the new fact's validAt;
  * expiredAt = now in system time) and kept for history, never deleted. A durable type needs a
  * more confident newcomer (`supersedeMinConfidence`): an allergy is not overturned by a guess.
  * A related fact without a slot and of another type simply coexists.
@@ -70,6 +70,13 @@ export function resolveConflict(
   const policy = policies[existing.type];
   if (existing.type !== incoming.type && !(existing.slot && existing.slot === incoming.slot)) {
     return { action: 'coexist', reason: `different types (${existing.type} vs ${incoming.type})` };
+  }
+  // Similar is not contradictory: without evidence that both fill the same attribute (a slot from
+  // the extractor) two related facts coexist. An LLM extractor that names slots can supersede; the
+  // offline default must not overwrite "I like jazz" with "I like swing" (LoCoMo: 0.7–0.9 pairs
+  // superseded 2,560 of 3,435 turns when this was "newer wins").
+  if (!existing.slot || existing.slot !== incoming.slot) {
+    return { action: 'coexist', reason: 'related, but not shown to be the same attribute' };
   }
   if (incoming.validAt.getTime() < existing.validAt.getTime()) {
     return { action: 'keep-existing', reason: 'the existing fact is more recent in event time' };

@@ -45,16 +45,19 @@ describe('dedup and conflicts', () => {
   it('newer wins: the old fact is invalidated at the new validAt, not deleted', () => {
     const r = resolveConflict(old, { text: 'I work at Globex', type: 'work', confidence: 0.85, slot: 'work.employer', turnIds: [], validAt: new Date('2026-06-01') }, NOW);
     expect(r).toEqual({ action: 'supersede', invalidate: { id: old.id, invalidAt: new Date('2026-06-01'), expiredAt: NOW } });
-    const older = resolveConflict(old, { text: 'I work at Initech', type: 'work', confidence: 0.9, turnIds: [], validAt: new Date('2024-01-01') }, NOW);
+    const older = resolveConflict(old, { text: 'I work at Initech', type: 'work', confidence: 0.9, slot: 'work.employer', turnIds: [], validAt: new Date('2024-01-01') }, NOW);
     expect(older.action).toBe('keep-existing');
+    // related but not the same attribute: both stay
+    const related = resolveConflict(old, { text: 'I work long hours', type: 'work', confidence: 0.9, turnIds: [], validAt: NOW }, NOW);
+    expect(related.action).toBe('coexist');
   });
 
   it('durable types need more confidence to be superseded than volatile ones', () => {
     const allergy = mem({ text: "I'm allergic to peanuts", type: 'health', confidence: 0.95, slot: 'health.allergy.peanuts' });
-    const weak = resolveConflict(allergy, { text: "I'm not allergic to peanuts anymore", type: 'health', confidence: 0.8, turnIds: [], validAt: NOW }, NOW);
+    const weak = resolveConflict(allergy, { text: "I'm not allergic to peanuts anymore", type: 'health', confidence: 0.8, slot: 'health.allergy.peanuts', turnIds: [], validAt: NOW }, NOW);
     expect(weak).toMatchObject({ action: 'keep-existing' });
-    const mood = mem({ text: 'I feel stressed', type: 'mood', confidence: 0.75 });
-    expect(resolveConflict(mood, { text: 'I feel great', type: 'mood', confidence: 0.75, turnIds: [], validAt: NOW }, NOW).action).toBe('supersede');
+    const mood = mem({ text: 'I feel stressed', type: 'mood', confidence: 0.75, slot: 'mood.current' });
+    expect(resolveConflict(mood, { text: 'I feel great', type: 'mood', confidence: 0.75, slot: 'mood.current', turnIds: [], validAt: NOW }, NOW).action).toBe('supersede');
   });
 
   it('property: a superseded, invalidated, expired or deleted fact is never live', () => {
@@ -88,7 +91,7 @@ describe('retrieval score', () => {
 
   it('multiplies relevance, recency, confidence and the usage discount, and explains itself', () => {
     const b = scoreMemory({ memory: { type: 'preference', confidence: 0.8, retrievalCount: 10, validAt: new Date(NOW.getTime() - 180 * DAY) }, cosine: 0.6, lexical: 1 }, { now: NOW });
-    expect(b.relevance).toBeCloseTo(0.8, 10);
+    expect(b.relevance).toBeCloseTo(0.7 * 0.6 + 0.3 * 1, 10);
     expect(b.recency).toBeCloseTo(0.5, 3);
     expect(b.usage).toBeCloseTo(usageDiscount(10), 12);
     expect(b.score).toBeCloseTo(b.relevance * b.recency * b.confidence * b.usage, 12);

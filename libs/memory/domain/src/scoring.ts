@@ -49,8 +49,11 @@ export interface RelevanceWeights {
   lexical: number;
 }
 
-/** Dense cosine alone is weak with the offline encoder (memory.md): relevance fuses both. */
-export const DEFAULT_RELEVANCE: RelevanceWeights = { dense: 0.5, lexical: 0.5 };
+/**
+ * Dense cosine alone is weak with the offline encoder (memory.md): relevance fuses both. 0.7/0.3 was
+ * the best split on LoCoMo (docs/benchmarks/memory-retrieval.md), on a flat curve.
+ */
+export const DEFAULT_RELEVANCE: RelevanceWeights = { dense: 0.7, lexical: 0.3 };
 
 export interface ScoreInput {
   memory: Pick<Memory, 'type' | 'confidence' | 'retrievalCount' | 'validAt'>;

@@ -39,7 +39,8 @@ export const DEFAULT_TYPE_POLICIES: Record<MemoryType, TypePolicy> = {
   work: d('stable', 'personal', 180, 730, 0.75, 'Work'),
   location: d('stable', 'personal', 180, 730, 0.75, 'Places'),
   plan: d('volatile', 'normal', 30, 120, 0.7, 'Plans'),
-  context: d('volatile', 'normal', 60, 240, 0.7, 'Other things you mentioned'),
+  // the design's everyday curve (0.5 at 180 days, 0.1 at two years); 60 days cost LoCoMo 25 points of recall@10
+  context: d('volatile', 'normal', 180, 730, 0.7, 'Other things you mentioned'),
   mood: d('volatile', 'personal', 7, 30, 0.7, 'How you have been feeling'),
 };
 

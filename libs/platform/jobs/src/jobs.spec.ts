@@ -1,11 +1,12 @@
-import { DEFAULT_JOB_OPTIONS, JOBS, JobName, QueueName, jobOptionsFor, jobsOfQueue } from './jobs';
+import { DEFAULT_JOB_OPTIONS, JOBS, JobName, QueueName, SCHEDULES, jobOptionsFor, jobsOfQueue } from './jobs';
 
 describe('job contracts', () => {
   it('every job belongs to a declared queue', () => {
     const queues = new Set(Object.values(QueueName));
     for (const name of Object.values(JobName)) expect(queues.has(JOBS[name].queue)).toBe(true);
     expect(jobsOfQueue(QueueName.Platform).sort()).toEqual([JobName.ApiKeyUsed, JobName.Ping].sort());
-    expect(jobsOfQueue(QueueName.Memory).sort()).toEqual([JobName.MemoryExtractSession, JobName.MemoryRebuildBiography].sort());
+    expect(jobsOfQueue(QueueName.Memory).sort()).toEqual([JobName.MemoryBiographySweep, JobName.MemoryExtractSession, JobName.MemoryRebuildBiography].sort());
+    for (const s of SCHEDULES) expect(Object.values(JobName)).toContain(s.name);
   });
 
   it('merges defaults, job options and call overrides in that order', () => {

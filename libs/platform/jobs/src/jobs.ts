@@ -18,6 +18,8 @@ export enum JobName {
   MemoryExtractSession = 'memory.extract-session',
   /** Rebuild a user's biography from live facts (debounced per user). */
   MemoryRebuildBiography = 'memory.rebuild-biography',
+  /** Monthly: queue a biography rebuild for every user whose biography is missing, stale or old. */
+  MemoryBiographySweep = 'memory.biography-sweep',
 }
 
 export interface ApiKeyUsedPayload {
@@ -44,12 +46,18 @@ export interface MemoryRebuildBiographyPayload {
   force?: boolean;
 }
 
+export interface MemoryBiographySweepPayload {
+  /** Rebuild biographies built longer ago than this many days (default 30). */
+  olderThanDays?: number;
+}
+
 /** Discriminated union of every job: `name` selects the payload type. */
 export type JobItem =
   | { name: JobName.ApiKeyUsed; data: ApiKeyUsedPayload }
   | { name: JobName.Ping; data: PingPayload }
   | { name: JobName.MemoryExtractSession; data: MemoryExtractSessionPayload }
-  | { name: JobName.MemoryRebuildBiography; data: MemoryRebuildBiographyPayload };
+  | { name: JobName.MemoryRebuildBiography; data: MemoryRebuildBiographyPayload }
+  | { name: JobName.MemoryBiographySweep; data: MemoryBiographySweepPayload };
 
 /** Payload type of job `N`. */
 export type JobOf<N extends JobName> = Extract<JobItem, { name: N }>['data'];
@@ -107,7 +115,23 @@ export const JOBS: { [N in JobName]: JobDefinition<N> } = {
     options: { delay: 30_000, removeOnComplete: true },
     jobId: (d) => `memory-bio.${digest(`${d.tenantId}\u0000${d.userId}`)}`,
   },
+  [JobName.MemoryBiographySweep]: { queue: QueueName.Memory, options: { attempts: 3 } },
 };
+
+/** Repeating jobs: every worker consuming the job's queue registers these at boot (idempotent). */
+export interface JobSchedule<N extends JobName = JobName> {
+  /** Scheduler id (stable: re-registering replaces, never duplicates). */
+  id: string;
+  /** Cron pattern, UTC. */
+  pattern: string;
+  name: N;
+  data: JobOf<N>;
+}
+
+export const SCHEDULES: JobSchedule[] = [
+  // the design's monthly biography refresh for active users (03:00 UTC on the 1st)
+  { id: 'memory-biography-monthly', pattern: '0 3 1 * *', name: JobName.MemoryBiographySweep, data: { olderThanDays: 30 } },
+];
 
 /** Short stable digest for job ids built from user-supplied ids (which may contain ':'). */
 function digest(s: string): string {

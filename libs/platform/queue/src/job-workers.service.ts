@@ -1,7 +1,8 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { Worker, type Job } from 'bullmq';
-import type { JobName } from '@frontier/platform-jobs';
+import { JOBS, SCHEDULES, jobOptionsFor, type JobName } from '@frontier/platform-jobs';
+import { JobQueue } from './job-queue.service';
 import { jobHandledBy, planHandlers, type FoundHandler } from './handlers';
 import { bullConnection, QueueOptions, WorkerOptions } from './queue.options';
 
@@ -21,6 +22,7 @@ export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly scanner: MetadataScanner,
     private readonly queueOptions: QueueOptions,
     private readonly workerOptions: WorkerOptions,
+    private readonly jobs: JobQueue,
   ) {}
 
   discover(): FoundHandler[] {
@@ -52,6 +54,14 @@ export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShut
       this.workers.push(worker);
     }
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
+    // repeating jobs of the consumed queues (upsert: every replica may do it, none duplicates)
+    for (const schedule of SCHEDULES.filter((s) => this.workerOptions.queues.includes(JOBS[s.name].queue))) {
+      await this.jobs.queue(JOBS[schedule.name].queue).upsertJobScheduler(schedule.id, { pattern: schedule.pattern, tz: 'UTC' }, {
+        name: schedule.name,
+        data: schedule.data,
+        opts: jobOptionsFor(schedule.name, schedule.data),
+      });
+    }
     this.log.log(`consuming ${this.workerOptions.queues.join(', ')} with ${this.routes.size} job handler(s)`);
   }
 
