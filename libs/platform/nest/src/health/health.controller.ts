@@ -46,7 +46,7 @@ export class HealthController {
   @Get('readyz')
   @ApiOkResponse({ description: 'Postgres and Redis answer' })
   async readyz(@Res({ passthrough: true }) res: Response) {
-    const [postgres, redis] = await Promise.all([probe(() => this.prisma.ping()), probe(() => this.redis.ping())]);
+    const [postgres, redis] = await Promise.all([probe(() => this.prisma.ping()), probe(() => (this.redis.status === 'ready' ? this.redis.ping() : Promise.reject(new Error(`connection ${this.redis.status}`))))]);
     const ready = postgres.status === 'up' && redis.status === 'up';
     res.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     return { status: ready ? 'ready' : 'not ready', checks: { postgres, redis } };
