@@ -75,7 +75,8 @@ describe('platform-api over HTTP (real Postgres + Redis)', () => {
     expect(me.body).toEqual({ tenantId: tenant.id, keyId: issued.id, scopes: ['memory:*'] });
     // the secret is never stored or listed
     const listed = (await http.get(`/v1/tenants/${tenant.id}/api-keys`).set(admin).expect(200)).body;
-    expect(JSON.stringify(listed)).not.toContain(issued.key.split('_')[2]);
+    // the secret is everything after 'fk_<12 hex>_' (it may itself contain '_')
+    expect(JSON.stringify(listed)).not.toContain(issued.key.slice('fk_'.length + 12 + 1));
     // use was recorded as a job, deduplicated per minute
     await http.get('/v1/me').set('x-api-key', issued.key).expect(200);
     await new Promise((r) => setTimeout(r, 50));

@@ -15,6 +15,9 @@ describe('API keys', () => {
   it('rejects anything that is not a well-formed key', () => {
     fc.assert(fc.property(fc.string(), (s) => parseApiKey(s) === null || /^fk_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/.test(s)));
     expect(parseApiKey('fk_abc_def')).toBeNull();
+    // base64url secrets may contain '_' (and start with it): the prefix is fixed-length, not split on '_'
+    const secret = '_a_' + 'b'.repeat(40);
+    expect(parseApiKey(`fk_0123456789ab_${secret}`)).toEqual({ prefix: '0123456789ab', secret });
     expect(sameDigest('00', '0000')).toBe(false);
   });
 
