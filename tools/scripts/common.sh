@@ -15,7 +15,9 @@ ensure_install() {
     # lock for everything it does list
     npm install --no-audit --no-fund
   fi
-  if [ ! -f libs/platform/prisma/src/generated/prisma/client.ts ] || [ libs/platform/prisma/prisma/schema.prisma -nt libs/platform/prisma/src/generated/prisma/client.ts ]; then
+  # one schema folder, a file per scope: regenerate when the client is missing or any file is newer
+  local client=libs/platform/prisma/src/generated/prisma/client.ts
+  if [ ! -f "$client" ] || [ -n "$(find libs/platform/prisma/prisma/schema -name '*.prisma' -newer "$client" 2>/dev/null)" ]; then
     bash tools/scripts/prisma-generate.sh
   fi
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { JobName, type JobOf } from '@frontier/platform-jobs';
+import type { JobOf } from '@frontier/platform-jobs';
+import { PlatformJobs } from '@frontier/platform-contracts';
 import { TenancyService } from '@frontier/platform-nest';
 import { OnJob } from '@frontier/platform-queue';
 
@@ -10,13 +11,13 @@ export class PlatformHandlers {
 
   constructor(private readonly tenancy: TenancyService) {}
 
-  @OnJob(JobName.ApiKeyUsed)
-  async apiKeyUsed(data: JobOf<JobName.ApiKeyUsed>): Promise<void> {
+  @OnJob(PlatformJobs.apiKeyUsed)
+  async apiKeyUsed(data: JobOf<typeof PlatformJobs.apiKeyUsed>): Promise<void> {
     await this.tenancy.touch(data.keyId, new Date(data.usedAt));
   }
 
-  @OnJob(JobName.Ping)
-  async ping(data: JobOf<JobName.Ping>): Promise<{ pong: string; latencyMs: number }> {
+  @OnJob(PlatformJobs.ping)
+  async ping(data: JobOf<typeof PlatformJobs.ping>): Promise<{ pong: string; latencyMs: number }> {
     const latencyMs = Date.now() - Date.parse(data.sentAt);
     this.log.log(`ping "${data.message}" after ${latencyMs} ms`);
     return { pong: data.message, latencyMs };

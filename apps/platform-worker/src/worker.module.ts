@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { QueueName } from '@frontier/platform-jobs';
+import { PLATFORM_JOBS } from '@frontier/platform-contracts';
 import { PlatformModule } from '@frontier/platform-nest';
 import { QueueModule } from '@frontier/platform-queue';
 import type { PlatformWorkerEnv } from './env';
@@ -12,8 +12,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         PlatformModule.forWorker({ service: 'platform-worker', databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, redisPrefix: env.REDIS_PREFIX }),
-        QueueModule.forRoot({ redisUrl: env.REDIS_URL, prefix: env.REDIS_PREFIX }),
-        QueueModule.forWorker({ queues: [QueueName.Platform], concurrency: env.WORKER_CONCURRENCY }),
+        QueueModule.forWorker({ catalogs: [PLATFORM_JOBS], concurrency: env.WORKER_CONCURRENCY }),
       ],
       providers: [PlatformHandlers],
     };

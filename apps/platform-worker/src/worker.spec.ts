@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { QueueEvents } from 'bullmq';
 import { loadEnv } from '@frontier/platform-config';
-import { JobName, QueueName } from '@frontier/platform-jobs';
+import { PLATFORM_JOBS, PlatformJobs } from '@frontier/platform-contracts';
 import { TenancyService } from '@frontier/platform-nest';
 import { PrismaService } from '@frontier/platform-prisma';
 import { bullConnection, JobQueue } from '@frontier/platform-queue';
@@ -24,19 +24,19 @@ describe('platform-worker (real Postgres + Redis)', () => {
   it('boots with one handler per job, processes jobs, and drains on close', async () => {
     const env = loadEnv(PlatformWorkerEnv, { DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, WORKER_CONCURRENCY: '2' });
     const app = await NestFactory.createApplicationContext(WorkerModule.register(env), { logger: false });
-    const events = new QueueEvents(QueueName.Platform, { connection: bullConnection(redis.url), prefix: redis.prefix });
+    const events = new QueueEvents(PLATFORM_JOBS.queue, { connection: bullConnection(redis.url), prefix: redis.prefix });
     await events.waitUntilReady();
 
     const tenancy = app.get(TenancyService);
     const tenant = await tenancy.createTenant('worker-test');
     const key = await tenancy.issueKey(tenant.id, 'k', ['*']);
     const usedAt = '2026-11-24T08:30:00.000Z';
-    const job = await app.get(JobQueue).enqueue(JobName.ApiKeyUsed, { keyId: key.id, usedAt });
+    const job = await app.get(JobQueue).enqueue(PlatformJobs.apiKeyUsed, { keyId: key.id, usedAt });
     await job.waitUntilFinished(events, 10_000);
     const row = await app.get(PrismaService).apiKey.findUniqueOrThrow({ where: { id: key.id } });
     expect(row.lastUsedAt?.toISOString()).toBe(usedAt);
 
-    const ping = await app.get(JobQueue).enqueue(JobName.Ping, { message: 'hi', sentAt: new Date().toISOString() });
+    const ping = await app.get(JobQueue).enqueue(PlatformJobs.ping, { message: 'hi', sentAt: new Date().toISOString() });
     const result = (await ping.waitUntilFinished(events, 10_000)) as { pong: string };
     expect(result.pong).toBe('hi');
 

@@ -1,39 +1,56 @@
-import { DEFAULT_JOB_OPTIONS, JOBS, JobName, QueueName, SCHEDULES, jobOptionsFor, jobsOfQueue } from './jobs';
+import { DEFAULT_JOB_OPTIONS, defineJobCatalog, digest, jobNames, jobOptionsFor, queueOf, schedule, type JobItem, type JobOf } from './jobs';
 
-describe('job contracts', () => {
-  it('every job belongs to a declared queue', () => {
-    const queues = new Set(Object.values(QueueName));
-    for (const name of Object.values(JobName)) expect(queues.has(JOBS[name].queue)).toBe(true);
-    expect(jobsOfQueue(QueueName.Platform).sort()).toEqual([JobName.ApiKeyUsed, JobName.Ping].sort());
-    expect(jobsOfQueue(QueueName.Memory).sort()).toEqual([JobName.MemoryBiographySweep, JobName.MemoryExtractSession, JobName.MemoryRebuildBiography].sort());
-    for (const s of SCHEDULES) expect(Object.values(JobName)).toContain(s.name);
+interface Hello {
+  who: string;
+  at: string;
+}
+
+const q = queueOf('demo');
+const DemoJobs = {
+  hello: q.job<Hello>('demo.hello', { options: { attempts: 1 }, jobId: (d) => `hello.${d.who}.${d.at.slice(0, 10)}` }),
+  sweep: q.job<{ olderThanDays?: number }>('demo.sweep'),
+};
+
+describe('generic job machinery', () => {
+  it('a catalog holds one queue, its jobs and its schedules', () => {
+    const c = defineJobCatalog('demo', DemoJobs, [schedule('demo-nightly', '0 3 * * *', DemoJobs.sweep, { olderThanDays: 7 })]);
+    expect(c.queue).toBe('demo');
+    expect(jobNames(c).sort()).toEqual(['demo.hello', 'demo.sweep']);
+    expect(c.schedules.map((s) => [s.id, s.job.name, s.data])).toEqual([['demo-nightly', 'demo.sweep', { olderThanDays: 7 }]]);
+  });
+
+  it('refuses a job of another queue, a name declared twice, a schedule of a foreign job, a badly formed name', () => {
+    const other = queueOf('other').job<Hello>('other.hello');
+    expect(() => defineJobCatalog('demo', { ...DemoJobs, other })).toThrow(/on queue "other", not "demo"/);
+    expect(() => defineJobCatalog('demo', { ...DemoJobs, again: q.job<Hello>('demo.hello') })).toThrow(/declared twice/);
+    expect(() => defineJobCatalog('demo', DemoJobs, [schedule('x', '* * * * *', other, { who: 'a', at: 'b' })])).toThrow(/not a job of queue "demo"/);
+    expect(() => q.job('Hello')).toThrow(/<scope>.<verb-noun>/);
   });
 
   it('merges defaults, job options and call overrides in that order', () => {
-    const opts = jobOptionsFor(JobName.Ping, { message: 'hi', sentAt: '2026-11-24T00:00:00Z' }, { priority: 3 });
-    expect(opts).toEqual({ ...DEFAULT_JOB_OPTIONS, attempts: 1, priority: 3 });
-    expect(opts.backoff).toEqual({ type: 'exponential', delay: 1000 });
-  });
-
-  it('derives a stable idempotency key from the payload', () => {
-    const a = jobOptionsFor(JobName.ApiKeyUsed, { keyId: 'k1', usedAt: '2026-11-24T10:15:59.999Z' });
-    const b = jobOptionsFor(JobName.ApiKeyUsed, { keyId: 'k1', usedAt: '2026-11-24T10:15:01.000Z' });
-    const c = jobOptionsFor(JobName.ApiKeyUsed, { keyId: 'k1', usedAt: '2026-11-24T10:16:00.000Z' });
-    expect(a.jobId).toBe('api-key-used.k1.20261124T1015');
-    expect(b.jobId).toBe(a.jobId);
-    expect(c.jobId).not.toBe(a.jobId);
-  });
-
-  it('memory jobs: one extraction per session, biography rebuilds debounced per user', () => {
-    expect(jobOptionsFor(JobName.MemoryExtractSession, { tenantId: 't', userId: 'u:1', sessionId: 's1' }).jobId).toBe('memory-extract.s1');
-    const a = jobOptionsFor(JobName.MemoryRebuildBiography, { tenantId: 't', userId: 'user:42' });
-    expect(a.jobId).toMatch(/^memory-bio\.[0-9a-f]{16}$/);
-    expect(jobOptionsFor(JobName.MemoryRebuildBiography, { tenantId: 't', userId: 'user:43' }).jobId).not.toBe(a.jobId);
-    expect(a).toMatchObject({ delay: 30_000, removeOnComplete: true, attempts: 5 });
+    const opts = jobOptionsFor(DemoJobs.hello, { who: 'a', at: '2026-11-24T00:00:00Z' }, { priority: 3 });
+    expect(opts).toEqual({ ...DEFAULT_JOB_OPTIONS, attempts: 1, priority: 3, jobId: 'hello.a.2026-11-24' });
+    expect(jobOptionsFor(DemoJobs.sweep, {})).toEqual({ ...DEFAULT_JOB_OPTIONS });
+    expect(jobOptionsFor(DemoJobs.hello, { who: 'a', at: '2026-11-24' }, { jobId: 'mine' }).jobId).toBe('mine');
   });
 
   it('rejects job ids BullMQ would refuse', () => {
-    expect(() => jobOptionsFor(JobName.Ping, { message: 'x', sentAt: 'y' }, { jobId: 'a:b' })).toThrow(/must not contain ':'/);
-    expect(() => jobOptionsFor(JobName.Ping, { message: 'x', sentAt: 'y' }, { jobId: '42' })).toThrow(/integer/);
+    expect(() => jobOptionsFor(DemoJobs.sweep, {}, { jobId: 'a:b' })).toThrow(/must not contain ':'/);
+    expect(() => jobOptionsFor(DemoJobs.sweep, {}, { jobId: '42' })).toThrow(/integer/);
+  });
+
+  it('digest is stable, short and separates near inputs', () => {
+    expect(digest('t\u0000user:42')).toMatch(/^[0-9a-f]{16}$/);
+    expect(digest('t\u0000user:42')).toBe(digest('t\u0000user:42'));
+    expect(digest('t\u0000user:42')).not.toBe(digest('t\u0000user:43'));
+  });
+
+  it('types: JobOf and JobItem follow the definitions', () => {
+    const payload: JobOf<typeof DemoJobs.hello> = { who: 'x', at: 'y' };
+    const items: Array<JobItem<typeof DemoJobs>> = [
+      { name: 'demo.hello', data: payload },
+      { name: 'demo.sweep', data: {} },
+    ];
+    expect(items.map((i) => i.name)).toEqual(['demo.hello', 'demo.sweep']);
   });
 });

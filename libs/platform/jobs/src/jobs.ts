@@ -1,66 +1,9 @@
 /**
- * The one place where Frontier's queues, jobs, payloads and job options are declared.
- * Producers and workers import these names; nothing else spells a queue or job name.
- * Pure TypeScript: no BullMQ import (the options are structurally BullMQ's `JobsOptions`).
+ * The generic job machinery every scope's contracts build on. No product's queue, job or payload
+ * is declared here: each scope declares its own in `libs/<scope>/contracts` with
+ * {@link defineJobCatalog}, and producers/workers take those catalogs. Pure TypeScript: no BullMQ
+ * import (the options are structurally BullMQ's `JobsOptions`).
  */
-
-export enum QueueName {
-  Platform = 'platform',
-  Memory = 'memory',
-}
-
-export enum JobName {
-  /** An API key authenticated a request: record `lastUsedAt` off the request path. */
-  ApiKeyUsed = 'platform.api-key-used',
-  /** Round trip through the queue, used by the demo and readiness checks of workers. */
-  Ping = 'platform.ping',
-  /** A stored session ended: significance → extraction → dedup → store → index. */
-  MemoryExtractSession = 'memory.extract-session',
-  /** Rebuild a user's biography from live facts (debounced per user). */
-  MemoryRebuildBiography = 'memory.rebuild-biography',
-  /** Monthly: queue a biography rebuild for every user whose biography is missing, stale or old. */
-  MemoryBiographySweep = 'memory.biography-sweep',
-}
-
-export interface ApiKeyUsedPayload {
-  keyId: string;
-  /** ISO-8601 time of use. */
-  usedAt: string;
-}
-
-export interface PingPayload {
-  message: string;
-  sentAt: string;
-}
-
-export interface MemoryExtractSessionPayload {
-  tenantId: string;
-  userId: string;
-  /** Row id of the stored session (memory_sessions.id). */
-  sessionId: string;
-}
-
-export interface MemoryRebuildBiographyPayload {
-  tenantId: string;
-  userId: string;
-  force?: boolean;
-}
-
-export interface MemoryBiographySweepPayload {
-  /** Rebuild biographies built longer ago than this many days (default 30). */
-  olderThanDays?: number;
-}
-
-/** Discriminated union of every job: `name` selects the payload type. */
-export type JobItem =
-  | { name: JobName.ApiKeyUsed; data: ApiKeyUsedPayload }
-  | { name: JobName.Ping; data: PingPayload }
-  | { name: JobName.MemoryExtractSession; data: MemoryExtractSessionPayload }
-  | { name: JobName.MemoryRebuildBiography; data: MemoryRebuildBiographyPayload }
-  | { name: JobName.MemoryBiographySweep; data: MemoryBiographySweepPayload };
-
-/** Payload type of job `N`. */
-export type JobOf<N extends JobName> = Extract<JobItem, { name: N }>['data'];
 
 /** How many finished jobs to keep: by age in seconds (and at most `count`), or by count. */
 export type KeepJobs = { age: number; count?: number } | { count: number };
@@ -85,56 +28,91 @@ export const DEFAULT_JOB_OPTIONS = {
   removeOnFail: { age: 7 * 24 * 3600 },
 } as const satisfies JobOptions;
 
-export interface JobDefinition<N extends JobName> {
-  queue: QueueName;
-  options?: JobOptions;
+/** One job: its name, its queue, its options and idempotency key; `P` is its payload type. */
+export interface JobDefinition<P = unknown> {
+  /** `<scope>.<verb-noun>`, unique across the workspace. */
+  readonly name: string;
+  readonly queue: string;
+  readonly options?: JobOptions;
   /**
    * Idempotency key: enqueueing a job whose id already exists is a no-op in BullMQ, so a retried
    * request or a duplicate event does not run the work twice. Must not contain ':'.
+   * (Method syntax on purpose: a definition of any payload is then a `JobDefinition<unknown>`.)
    */
-  jobId?: (data: JobOf<N>) => string;
+  jobId?(data: P): string;
+  /** Type-level only: carries `P` (never set at run time). */
+  readonly __payload?: P;
 }
 
-/** Every job's queue, options and idempotency key. A job missing here fails to compile. */
-export const JOBS: { [N in JobName]: JobDefinition<N> } = {
-  [JobName.ApiKeyUsed]: {
-    queue: QueueName.Platform,
-    options: { attempts: 3, removeOnComplete: { age: 3600, count: 100 } },
-    // at most one bookkeeping write per key per minute
-    jobId: (d) => `api-key-used.${d.keyId}.${d.usedAt.slice(0, 16).replace(/[^0-9T]/g, '')}`,
-  },
-  [JobName.Ping]: { queue: QueueName.Platform, options: { attempts: 1 } },
-  [JobName.MemoryExtractSession]: {
-    queue: QueueName.Memory,
-    // one extraction per stored session, however often it is posted
-    jobId: (d) => `memory-extract.${d.sessionId}`,
-  },
-  [JobName.MemoryRebuildBiography]: {
-    queue: QueueName.Memory,
-    // debounce: while one rebuild waits (30 s), more fact changes add nothing; freed on completion
-    options: { delay: 30_000, removeOnComplete: true },
-    jobId: (d) => `memory-bio.${digest(`${d.tenantId}\u0000${d.userId}`)}`,
-  },
-  [JobName.MemoryBiographySweep]: { queue: QueueName.Memory, options: { attempts: 3 } },
-};
+/** Payload type of a job definition: `JobOf<typeof MemoryJobs.extractSession>`. */
+export type JobOf<D> = D extends JobDefinition<infer P> ? P : never;
 
-/** Repeating jobs: every worker consuming the job's queue registers these at boot (idempotent). */
-export interface JobSchedule<N extends JobName = JobName> {
+/** A map of a scope's jobs by key. */
+export type JobMap = Record<string, JobDefinition<unknown>>;
+
+/** Discriminated union `{ name, data }` of every job of a map (immich's `JobItem`, per scope). */
+export type JobItem<J extends JobMap> = { [K in keyof J]: { name: J[K]['name']; data: JobOf<J[K]> } }[keyof J];
+
+/** Repeating job: every worker consuming the job's queue registers it at boot (idempotent). */
+export interface JobSchedule<P = unknown> {
   /** Scheduler id (stable: re-registering replaces, never duplicates). */
   id: string;
   /** Cron pattern, UTC. */
   pattern: string;
-  name: N;
-  data: JobOf<N>;
+  job: JobDefinition<P>;
+  data: P;
 }
 
-export const SCHEDULES: JobSchedule[] = [
-  // the design's monthly biography refresh for active users (03:00 UTC on the 1st)
-  { id: 'memory-biography-monthly', pattern: '0 3 1 * *', name: JobName.MemoryBiographySweep, data: { olderThanDays: 30 } },
-];
+/** A scope's queue with every job it carries and its repeating jobs. */
+export interface JobCatalog<J extends JobMap = JobMap> {
+  readonly queue: string;
+  readonly jobs: J;
+  readonly schedules: readonly JobSchedule<unknown>[];
+}
+
+/** Job definitions of one queue: `const q = queueOf('memory'); q.job<Payload>('memory.x', {...})`. */
+export function queueOf(queue: string) {
+  return {
+    job<P>(name: string, spec: { options?: JobOptions; jobId?: (data: P) => string } = {}): JobDefinition<P> {
+      if (!/^[a-z][a-z0-9-]*\.[a-z0-9.-]+$/.test(name)) throw new Error(`job name "${name}" must look like <scope>.<verb-noun>`);
+      return { name, queue, ...spec };
+    },
+  };
+}
+
+/** Checks that every job belongs to the queue and names are unique, then returns the catalog. */
+export function defineJobCatalog<J extends JobMap>(queue: string, jobs: J, schedules: ReadonlyArray<JobSchedule<unknown>> = []): JobCatalog<J> {
+  const names = new Set<string>();
+  for (const [key, def] of Object.entries(jobs)) {
+    if (def.queue !== queue) throw new Error(`job ${key} (${def.name}) is on queue "${def.queue}", not "${queue}"`);
+    if (names.has(def.name)) throw new Error(`job name ${def.name} is declared twice in queue "${queue}"`);
+    names.add(def.name);
+  }
+  for (const s of schedules) if (!names.has(s.job.name)) throw new Error(`schedule ${s.id} runs ${s.job.name}, which is not a job of queue "${queue}"`);
+  return { queue, jobs, schedules: [...schedules] };
+}
+
+/** A schedule, typed by its job's payload. */
+export function schedule<P>(id: string, pattern: string, job: JobDefinition<P>, data: P): JobSchedule<P> {
+  return { id, pattern, job, data };
+}
+
+/** Job names carried by a catalog. */
+export function jobNames(catalog: JobCatalog): string[] {
+  return Object.values(catalog.jobs).map((d) => d.name);
+}
+
+/** Final options of one enqueue: defaults, then the job's own, then the call's. */
+export function jobOptionsFor<P>(def: JobDefinition<P>, data: P, overrides: JobOptions = {}): JobOptions {
+  const jobId = overrides.jobId ?? def.jobId?.(data);
+  if (jobId !== undefined && (jobId.includes(':') || /^\d+$/.test(jobId))) {
+    throw new Error(`jobId for ${def.name} must not contain ':' nor be an integer: ${jobId}`);
+  }
+  return { ...DEFAULT_JOB_OPTIONS, ...def.options, ...overrides, ...(jobId === undefined ? {} : { jobId }) };
+}
 
 /** Short stable digest for job ids built from user-supplied ids (which may contain ':'). */
-function digest(s: string): string {
+export function digest(s: string): string {
   let h1 = 0x811c9dc5;
   let h2 = 0x01000193;
   for (let i = 0; i < s.length; i++) {
@@ -143,19 +121,4 @@ function digest(s: string): string {
     h2 = Math.imul(h2 ^ c, 0x5bd1e995) >>> 0;
   }
   return `${h1.toString(16).padStart(8, '0')}${h2.toString(16).padStart(8, '0')}`;
-}
-
-/** Job names carried by `queue`. */
-export function jobsOfQueue(queue: QueueName): JobName[] {
-  return (Object.keys(JOBS) as JobName[]).filter((n) => JOBS[n].queue === queue);
-}
-
-/** Final options of one enqueue: defaults, then the job's own, then the call's. */
-export function jobOptionsFor<N extends JobName>(name: N, data: JobOf<N>, overrides: JobOptions = {}): JobOptions {
-  const def = JOBS[name] as JobDefinition<N>;
-  const jobId = overrides.jobId ?? def.jobId?.(data);
-  if (jobId !== undefined && (jobId.includes(':') || /^\d+$/.test(jobId))) {
-    throw new Error(`jobId for ${name} must not contain ':' nor be an integer: ${jobId}`);
-  }
-  return { ...DEFAULT_JOB_OPTIONS, ...def.options, ...overrides, ...(jobId === undefined ? {} : { jobId }) };
 }

@@ -2,6 +2,9 @@ import { Global, Inject, Injectable, Module, type DynamicModule, type Middleware
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TypedErrorFilter } from './errors.filter';
 import { PrismaModule } from '@frontier/platform-prisma';
+import { QueueModule } from '@frontier/platform-queue';
+import { ApiKeyUsageRecorder } from './auth/api-key.guard';
+import { QueuedUsageRecorder } from './auth/usage.recorder';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { TenancyService } from './auth/tenancy.service';
 import { HealthController } from './health/health.controller';
@@ -21,8 +24,10 @@ class RedisCloser implements OnApplicationShutdown {
 }
 
 /**
- * What every Frontier HTTP app shares: validation as APP_PIPE, API-key auth as APP_GUARD,
- * Prisma, a Redis client, /healthz, /readyz and /metrics. Workers use `forWorker` (no HTTP parts).
+ * What every Frontier HTTP app shares: validation as APP_PIPE, API-key auth as APP_GUARD (with
+ * key usage recorded as a platform job), typed errors as APP_FILTER, Prisma, a Redis client, the
+ * job producer ({@link QueueModule}), /healthz, /readyz and /metrics. Workers use `forWorker`
+ * (no HTTP parts). `extra` providers are added and exported (they may override the defaults).
  */
 @Global()
 @Module({})
@@ -30,7 +35,7 @@ export class PlatformModule implements NestModule {
   static forHttp(settings: PlatformSettings, extra: Provider[] = []): DynamicModule {
     return {
       module: PlatformModule,
-      imports: [PrismaModule.forRoot({ databaseUrl: settings.databaseUrl })],
+      imports: [PrismaModule.forRoot({ databaseUrl: settings.databaseUrl }), QueueModule.forRoot({ redisUrl: settings.redisUrl, prefix: settings.redisPrefix })],
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: PlatformSettings, useValue: settings },
@@ -41,18 +46,19 @@ export class PlatformModule implements NestModule {
         RedisCloser,
         Metrics,
         TenancyService,
+        { provide: ApiKeyUsageRecorder, useClass: QueuedUsageRecorder },
         ...extra,
       ],
-      exports: [PlatformSettings, REDIS, Metrics, TenancyService, PrismaModule, ...extra],
+      exports: [PlatformSettings, REDIS, Metrics, TenancyService, PrismaModule, QueueModule, ApiKeyUsageRecorder, ...extra],
     };
   }
 
   static forWorker(settings: PlatformSettings): DynamicModule {
     return {
       module: PlatformModule,
-      imports: [PrismaModule.forRoot({ databaseUrl: settings.databaseUrl })],
+      imports: [PrismaModule.forRoot({ databaseUrl: settings.databaseUrl }), QueueModule.forRoot({ redisUrl: settings.redisUrl, prefix: settings.redisPrefix })],
       providers: [{ provide: PlatformSettings, useValue: settings }, redisProvider, RedisCloser, TenancyService],
-      exports: [PlatformSettings, REDIS, TenancyService, PrismaModule],
+      exports: [PlatformSettings, REDIS, TenancyService, PrismaModule, QueueModule],
     };
   }
 

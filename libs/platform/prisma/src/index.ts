@@ -11,6 +11,6 @@ export {
   type MigrationFile,
   type MigrationReport,
 } from './migrations';
-export { Prisma, PrismaClient } from './generated/prisma/client';
-export type { Tenant, ApiKey, Memory, MemoryTurn, MemorySession, MemoryEvent, Biography } from './generated/prisma/client';
+// the generated client of the whole schema folder (every scope's models); this file names none
+export * from './generated/prisma/client';
 export { createTestDatabase, createEmptyDatabase, baseDatabaseUrl, type TestDatabase } from './testing/test-database';

@@ -1,23 +1,22 @@
 import 'reflect-metadata';
-import type { JobName, QueueName } from '@frontier/platform-jobs';
-import { jobsOfQueue } from '@frontier/platform-jobs';
+import { jobNames, type JobCatalog, type JobDefinition } from '@frontier/platform-jobs';
 
 const JOB_HANDLER = Symbol.for('frontier:job-handler');
 
-/** Marks a provider method as the handler of job `name`: `@OnJob(JobName.X) async handle(data) {}`. */
-export function OnJob(name: JobName): MethodDecorator {
+/** Marks a provider method as the handler of a job: `@OnJob(MemoryJobs.extractSession) async handle(data) {}`. */
+export function OnJob<P>(job: JobDefinition<P>): MethodDecorator {
   return (target, key) => {
-    Reflect.defineMetadata(JOB_HANDLER, name, target, key);
+    Reflect.defineMetadata(JOB_HANDLER, job.name, target, key);
   };
 }
 
-export function jobHandledBy(prototype: object, method: string | symbol): JobName | undefined {
-  return Reflect.getMetadata(JOB_HANDLER, prototype, method) as JobName | undefined;
+export function jobHandledBy(prototype: object, method: string | symbol): string | undefined {
+  return Reflect.getMetadata(JOB_HANDLER, prototype, method) as string | undefined;
 }
 
 /** A discovered handler: where it lives and how to call it. */
 export interface FoundHandler {
-  job: JobName;
+  job: string;
   /** `ClassName.method`, for error messages. */
   where: string;
   call: (data: unknown, job: { id?: string; attemptsMade: number }) => Promise<unknown>;
@@ -27,7 +26,7 @@ export interface FoundHandler {
 export class JobHandlerConfigError extends Error {
   override name = 'JobHandlerConfigError';
   constructor(
-    readonly missing: JobName[],
+    readonly missing: string[],
     readonly duplicated: Record<string, string[]>,
     readonly foreign: string[],
   ) {
@@ -43,9 +42,9 @@ export class JobHandlerConfigError extends Error {
  * Checks that every job of the consumed queues has exactly one handler (and that no handler is
  * for a job this worker will never receive), and returns the routing table.
  */
-export function planHandlers(queues: QueueName[], found: FoundHandler[]): Map<JobName, FoundHandler> {
-  const required = new Set(queues.flatMap((q) => jobsOfQueue(q)));
-  const byJob = new Map<JobName, FoundHandler[]>();
+export function planHandlers(catalogs: readonly JobCatalog[], found: FoundHandler[]): Map<string, FoundHandler> {
+  const required = new Set(catalogs.flatMap((c) => jobNames(c)));
+  const byJob = new Map<string, FoundHandler[]>();
   for (const h of found) byJob.set(h.job, [...(byJob.get(h.job) ?? []), h]);
   const missing = [...required].filter((j) => !byJob.has(j)).sort();
   const duplicated: Record<string, string[]> = {};

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { Worker, type Job } from 'bullmq';
-import { JOBS, SCHEDULES, jobOptionsFor, type JobName } from '@frontier/platform-jobs';
+import { jobOptionsFor } from '@frontier/platform-jobs';
 import { JobQueue } from './job-queue.service';
 import { jobHandledBy, planHandlers, type FoundHandler } from './handlers';
 import { bullConnection, QueueOptions, WorkerOptions } from './queue.options';
@@ -15,7 +15,7 @@ import { bullConnection, QueueOptions, WorkerOptions } from './queue.options';
 export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger(JobWorkers.name);
   private readonly workers: Worker[] = [];
-  private routes = new Map<JobName, FoundHandler>();
+  private routes = new Map<string, FoundHandler>();
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -42,8 +42,9 @@ export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.routes = planHandlers(this.workerOptions.queues, this.discover());
-    for (const queue of this.workerOptions.queues) {
+    const catalogs = this.workerOptions.catalogs;
+    this.routes = planHandlers(catalogs, this.discover());
+    for (const queue of new Set(catalogs.map((c) => c.queue))) {
       const worker = new Worker(queue, (job: Job) => this.dispatch(job), {
         connection: bullConnection(this.queueOptions.redisUrl),
         prefix: this.queueOptions.prefix,
@@ -55,18 +56,18 @@ export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShut
     }
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
     // repeating jobs of the consumed queues (upsert: every replica may do it, none duplicates)
-    for (const schedule of SCHEDULES.filter((s) => this.workerOptions.queues.includes(JOBS[s.name].queue))) {
-      await this.jobs.queue(JOBS[schedule.name].queue).upsertJobScheduler(schedule.id, { pattern: schedule.pattern, tz: 'UTC' }, {
-        name: schedule.name,
-        data: schedule.data,
-        opts: jobOptionsFor(schedule.name, schedule.data),
+    for (const s of catalogs.flatMap((c) => c.schedules)) {
+      await this.jobs.queue(s.job.queue).upsertJobScheduler(s.id, { pattern: s.pattern, tz: 'UTC' }, {
+        name: s.job.name,
+        data: s.data,
+        opts: jobOptionsFor(s.job, s.data),
       });
     }
-    this.log.log(`consuming ${this.workerOptions.queues.join(', ')} with ${this.routes.size} job handler(s)`);
+    this.log.log(`consuming ${catalogs.map((c) => c.queue).join(', ')} with ${this.routes.size} job handler(s)`);
   }
 
   private async dispatch(job: Job): Promise<unknown> {
-    const handler = this.routes.get(job.name as JobName);
+    const handler = this.routes.get(job.name);
     // planHandlers guarantees a route for every job of our queues; anything else is a stray name
     if (!handler) throw new Error(`no handler for job ${job.name}`);
     return handler.call(job.data, { id: job.id, attemptsMade: job.attemptsMade });

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import type { QueueName } from '@frontier/platform-jobs';
+import type { JobCatalog } from '@frontier/platform-jobs';
 import { JobQueue } from './job-queue.service';
 import { JobWorkers } from './job-workers.service';
 import { QueueOptions, WorkerOptions } from './queue.options';
@@ -17,8 +17,8 @@ export class QueueModule {
     };
   }
 
-  /** Worker side: consumes `queues`; import next to `forRoot` and the handler providers. */
-  static forWorker(options: { queues: QueueName[]; concurrency?: number }): DynamicModule {
+  /** Worker side: consumes the catalogs' queues; import next to `forRoot` and the handler providers. */
+  static forWorker(options: { catalogs: readonly JobCatalog[]; concurrency?: number }): DynamicModule {
     return {
       module: QueueModule,
       imports: [DiscoveryModule],

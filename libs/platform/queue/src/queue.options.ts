@@ -1,4 +1,4 @@
-import type { QueueName } from '@frontier/platform-jobs';
+import type { JobCatalog } from '@frontier/platform-jobs';
 
 /** Redis connection and key prefix shared by producers and workers. */
 export abstract class QueueOptions {
@@ -8,7 +8,8 @@ export abstract class QueueOptions {
 }
 
 export abstract class WorkerOptions {
-  abstract readonly queues: QueueName[];
+  /** The catalogs (one queue each) this worker consumes: every job in them needs one handler. */
+  abstract readonly catalogs: readonly JobCatalog[];
   readonly concurrency?: number;
 }
 

@@ -1,6 +1,6 @@
 import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { JobName, QueueName, type JobOf } from '@frontier/platform-jobs';
+import { defineJobCatalog, queueOf, type JobOf } from '@frontier/platform-jobs';
 import { createTestRedis, type TestRedis } from '@frontier/platform-testing';
 import { JobHandlerConfigError, OnJob, planHandlers, type FoundHandler } from './handlers';
 import { JobQueue } from './job-queue.service';
@@ -8,32 +8,41 @@ import { QueueModule } from './queue.module';
 import { bullConnection } from './queue.options';
 import { QueueEvents } from 'bullmq';
 
-const h = (job: JobName, where: string): FoundHandler => ({ job, where, call: async () => undefined });
+// a catalog of this spec's own: the machinery is generic, it knows no product's jobs
+const q = queueOf('platform');
+const TestJobs = {
+  apiKeyUsed: q.job<{ keyId: string; usedAt: string }>('platform.api-key-used', { jobId: (d) => `api-key-used.${d.keyId}.${d.usedAt.slice(0, 16).replace(/[^0-9T]/g, '')}` }),
+  ping: q.job<{ message: string; sentAt: string }>('platform.ping', { options: { attempts: 1 } }),
+};
+const CATALOG = defineJobCatalog('platform', TestJobs);
+const JobName = { Ping: TestJobs.ping.name, ApiKeyUsed: TestJobs.apiKeyUsed.name };
+
+const h = (job: string, where: string): FoundHandler => ({ job, where, call: async () => undefined });
 
 describe('planHandlers (boot check)', () => {
   it('accepts exactly one handler per job of the consumed queues', () => {
-    const plan = planHandlers([QueueName.Platform], [h(JobName.Ping, 'A.ping'), h(JobName.ApiKeyUsed, 'B.used')]);
+    const plan = planHandlers([CATALOG], [h(JobName.Ping, 'A.ping'), h(JobName.ApiKeyUsed, 'B.used')]);
     expect([...plan.keys()].sort()).toEqual([JobName.ApiKeyUsed, JobName.Ping].sort());
   });
 
   it('refuses a job with no handler', () => {
-    expect(() => planHandlers([QueueName.Platform], [h(JobName.Ping, 'A.ping')])).toThrow(
+    expect(() => planHandlers([CATALOG], [h(JobName.Ping, 'A.ping')])).toThrow(
       'worker refuses to boot: no handler for platform.api-key-used',
     );
   });
 
   it('refuses a job with two handlers, naming both', () => {
     expect(() =>
-      planHandlers([QueueName.Platform], [h(JobName.Ping, 'A.ping'), h(JobName.Ping, 'B.ping'), h(JobName.ApiKeyUsed, 'C.used')]),
+      planHandlers([CATALOG], [h(JobName.Ping, 'A.ping'), h(JobName.Ping, 'B.ping'), h(JobName.ApiKeyUsed, 'C.used')]),
     ).toThrow('worker refuses to boot: platform.ping has 2 handlers (A.ping, B.ping)');
   });
 });
 
 @Injectable()
 class PingHandler {
-  readonly seen: JobOf<JobName.Ping>[] = [];
-  @OnJob(JobName.Ping)
-  async ping(data: JobOf<JobName.Ping>): Promise<string> {
+  readonly seen: JobOf<typeof TestJobs.ping>[] = [];
+  @OnJob(TestJobs.ping)
+  async ping(data: JobOf<typeof TestJobs.ping>): Promise<string> {
     this.seen.push(data);
     return `pong ${data.message}`;
   }
@@ -41,16 +50,16 @@ class PingHandler {
 
 @Injectable()
 class UsageHandler {
-  readonly seen: JobOf<JobName.ApiKeyUsed>[] = [];
-  @OnJob(JobName.ApiKeyUsed)
-  async used(data: JobOf<JobName.ApiKeyUsed>): Promise<void> {
+  readonly seen: JobOf<typeof TestJobs.apiKeyUsed>[] = [];
+  @OnJob(TestJobs.apiKeyUsed)
+  async used(data: JobOf<typeof TestJobs.apiKeyUsed>): Promise<void> {
     this.seen.push(data);
   }
 }
 
 @Injectable()
 class SecondPingHandler {
-  @OnJob(JobName.Ping)
+  @OnJob(TestJobs.ping)
   async ping(): Promise<void> {
     return undefined;
   }
@@ -58,7 +67,7 @@ class SecondPingHandler {
 
 function workerModule(redis: TestRedis, handlers: Array<new (...args: never[]) => unknown>) {
   @Module({
-    imports: [QueueModule.forRoot({ redisUrl: redis.url, prefix: redis.prefix }), QueueModule.forWorker({ queues: [QueueName.Platform] })],
+    imports: [QueueModule.forRoot({ redisUrl: redis.url, prefix: redis.prefix }), QueueModule.forWorker({ catalogs: [CATALOG] })],
     providers: handlers,
   })
   class WorkerModule {}
@@ -73,14 +82,14 @@ describe('JobQueue + JobWorkers on a real Redis', () => {
   it('routes jobs to their handler and deduplicates by jobId', async () => {
     const app = await NestFactory.createApplicationContext(workerModule(redis, [PingHandler, UsageHandler]), { logger: false });
     const queue = app.get(JobQueue);
-    const job = await queue.enqueue(JobName.Ping, { message: 'hello', sentAt: new Date().toISOString() });
-    const events = new QueueEvents(QueueName.Platform, { connection: bullConnection(redis.url), prefix: redis.prefix });
+    const job = await queue.enqueue(TestJobs.ping, { message: 'hello', sentAt: new Date().toISOString() });
+    const events = new QueueEvents(CATALOG.queue, { connection: bullConnection(redis.url), prefix: redis.prefix });
     await events.waitUntilReady();
     expect(await job.waitUntilFinished(events, 10_000)).toBe('pong hello');
 
     const usedAt = '2026-11-24T10:15:30.000Z';
-    const a = await queue.enqueue(JobName.ApiKeyUsed, { keyId: 'k1', usedAt });
-    const b = await queue.enqueue(JobName.ApiKeyUsed, { keyId: 'k1', usedAt: '2026-11-24T10:15:45.000Z' });
+    const a = await queue.enqueue(TestJobs.apiKeyUsed, { keyId: 'k1', usedAt });
+    const b = await queue.enqueue(TestJobs.apiKeyUsed, { keyId: 'k1', usedAt: '2026-11-24T10:15:45.000Z' });
     expect(b.id).toBe(a.id);
     await a.waitUntilFinished(events, 10_000);
     expect(app.get(UsageHandler).seen).toEqual([{ keyId: 'k1', usedAt }]);

@@ -1,4 +1,4 @@
 // Fixture: a domain library that imports a platform (non-domain) library. Must fail lint.
-import { JobName } from '@frontier/platform-jobs';
+import { defineJobCatalog, queueOf } from '@frontier/platform-jobs';
 
-export const name = JobName.Ping;
+export const name = defineJobCatalog('x', { ping: queueOf('x').job('x.ping') }).queue;
