@@ -75,12 +75,21 @@ export function vectorIndexContract(name: string, factory: (dimension: number) =
       expectMatchesBruteForce(hits, bruteForce(items, q, 30));
     });
 
-    it('dropScope empties one scope and leaves the others alone', async () => {
+    it('invalidate drops only caches: the scope still answers with the same entries', async () => {
+      const a = scope();
+      const inA = await fill(a, 10);
+      await index.invalidate(a);
+      expect(await index.count(a)).toBe(10);
+      const q = vec();
+      expectMatchesBruteForce(await index.search(a, { vector: q, k: 5 }), bruteForce(inA, q, 5));
+    });
+
+    it('deleteScope empties one scope and leaves the others alone', async () => {
       const a = scope();
       const b = scope();
       await fill(a, 10);
       const inB = await fill(b, 10);
-      await index.dropScope(a);
+      await index.deleteScope(a);
       expect(await index.count(a)).toBe(0);
       expect(await index.search(a, { vector: vec(), k: 5 })).toEqual([]);
       expect(await index.count(b)).toBe(10);
@@ -177,7 +186,7 @@ export function vectorIndexContract(name: string, factory: (dimension: number) =
                 await index.remove(s, o.ids.map((i) => `m${i}`));
                 for (const i of o.ids) model[o.s].delete(`m${i}`);
               } else if (o.kind === 'drop') {
-                await index.dropScope(s);
+                await index.deleteScope(s);
                 model[o.s].clear();
               } else {
                 const q = randomVector(dim, rng(o.seed));
@@ -192,7 +201,7 @@ export function vectorIndexContract(name: string, factory: (dimension: number) =
             }
             for (let i = 0; i < sc.length; i++) expect(await index.count(sc[i])).toBe(model[i].size);
           } finally {
-            for (const s of sc) await index.dropScope(s);
+            for (const s of sc) await index.deleteScope(s);
           }
         }),
         { numRuns: opts.isolationRuns ?? 40 },

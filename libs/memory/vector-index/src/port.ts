@@ -41,7 +41,14 @@ export interface VectorIndex {
   remove(scope: IndexScope, ids: string[]): Promise<void>;
   /** Without text: nearest first by cosine. With text: fused (RRF) order, best first. */
   search(scope: IndexScope, query: SearchQuery): Promise<SearchHit[]>;
-  dropScope(scope: IndexScope): Promise<void>;
+  /** Deletes every entry of the scope from this index (data, not a cache: erasure, re-index). */
+  deleteScope(scope: IndexScope): Promise<void>;
+  /**
+   * Another process changed this scope's source of truth: drop any copy this process holds so the
+   * next use sees the change. No data is deleted; an index with nothing cached (a shared server,
+   * or an embedded index with no loader to rebuild from) does nothing.
+   */
+  invalidate(scope: IndexScope): Promise<void>;
   count(scope: IndexScope): Promise<number>;
   close(): Promise<void>;
 }

@@ -45,9 +45,12 @@ class WriteThrough implements VectorIndex {
   search(scope: IndexScope, q: SearchQuery): Promise<SearchHit[]> {
     return this.inner.search(scope, q);
   }
-  async dropScope(scope: IndexScope): Promise<void> {
+  async deleteScope(scope: IndexScope): Promise<void> {
     this.db.rows.delete(scopeKey(scope));
-    await this.inner.dropScope(scope);
+    await this.inner.deleteScope(scope);
+  }
+  invalidate(scope: IndexScope): Promise<void> {
+    return this.inner.invalidate(scope);
   }
   count(scope: IndexScope): Promise<number> {
     return this.inner.count(scope);
@@ -165,7 +168,7 @@ describe('EmbeddedVectorIndex', () => {
     db.user(alice).set('m0', { id: 'm0', vector: randomVector(dim, rng(1)) });
     const index = new EmbeddedVectorIndex({ dimension: dim, loader: db.loader, maxUsers: 5 });
     const pending = index.count(alice);
-    await index.dropScope(alice);
+    await index.deleteScope(alice);
     db.rows.delete(scopeKey(alice));
     expect(await pending).toBe(0);
   });

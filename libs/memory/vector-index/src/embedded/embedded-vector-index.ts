@@ -57,7 +57,7 @@ export class EmbeddedVectorIndex implements VectorIndex {
   /** Resident users in LRU order (Map iteration order = least recently used first). */
   private readonly users = new Map<string, UserIndex>();
   private readonly loading = new Map<string, Promise<void>>();
-  /** Bumped by dropScope so a load that was in flight for the dropped user is discarded. */
+  /** Bumped when a user is dropped so a load that was in flight for that user is discarded. */
   private readonly epochs = new Map<string, number>();
   /** Sum of resident users' approxBytes, kept current on every operation. */
   private bytes = 0;
@@ -104,9 +104,20 @@ export class EmbeddedVectorIndex implements VectorIndex {
     return this.withUser(scope, (u) => u.size);
   }
 
-  async dropScope(scope: IndexScope): Promise<void> {
+  async deleteScope(scope: IndexScope): Promise<void> {
     validateScope(scope);
     this.assertOpen();
+    this.evictUser(scope);
+  }
+
+  /** Drops the resident copy (rebuilt from the loader on next use); without a loader the index is the data, so nothing happens. */
+  async invalidate(scope: IndexScope): Promise<void> {
+    validateScope(scope);
+    this.assertOpen();
+    if (this.loader) this.evictUser(scope);
+  }
+
+  private evictUser(scope: IndexScope): void {
     const key = scopeKey(scope);
     this.bytes -= this.users.get(key)?.approxBytes ?? 0;
     this.users.delete(key);

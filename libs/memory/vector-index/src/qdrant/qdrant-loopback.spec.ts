@@ -133,7 +133,7 @@ describe('QdrantVectorIndex (loopback stand-in for a Qdrant cluster)', () => {
 
   it('filters every delete and count by tenant_id AND user_id', async () => {
     await index.remove(alice, ['m1', 'm2']);
-    await index.dropScope(alice);
+    await index.deleteScope(alice);
     expect(await index.count(alice)).toBe(3);
     const deletes = qd.of('POST', '/points/delete').map((r) => r.body);
     expect(deletes).toEqual([

@@ -115,10 +115,15 @@ export class QdrantVectorIndex implements VectorIndex {
     await this.client.delete(this.collection, { wait: true, filter });
   }
 
-  async dropScope(scope: IndexScope): Promise<void> {
+  async deleteScope(scope: IndexScope): Promise<void> {
     validateScope(scope);
     await this.open();
     await this.client.delete(this.collection, { wait: true, filter: this.scopeFilter(scope) });
+  }
+
+  /** The collection is shared by every process and always current: nothing is cached here. */
+  async invalidate(scope: IndexScope): Promise<void> {
+    validateScope(scope);
   }
 
   async count(scope: IndexScope): Promise<number> {
