@@ -1,6 +1,7 @@
 // Root ESLint config. Module boundaries are the architecture: every project carries one scope:* and
 // one type:* tag, and each tag lists exactly what it may depend on (no wildcards).
 import nx from '@nx/eslint-plugin';
+import * as jsoncParser from 'jsonc-eslint-parser';
 
 /** Driver and framework packages a pure domain library must never import. */
 export const DOMAIN_BANNED_IMPORTS = [
@@ -37,6 +38,49 @@ export const depConstraints = [
   { sourceTag: 'scope:ml', onlyDependOnLibsWithTags: ['scope:ml', 'scope:platform'] },
   { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:platform'] },
 ];
+
+/**
+ * Files under a library root that never reach its built package: tool configs (eslint, jest,
+ * stryker, prisma) and test-only helpers (`*.spec-helper.ts`, `__fixtures__/`). Specs are already
+ * outside the `production` inputs the rule reads.
+ */
+export const NON_PACKAGE_FILES = [
+  '{projectRoot}/*.config.{js,cjs,mjs,ts}',
+  '{projectRoot}/src/**/*.spec-helper.ts',
+  '{projectRoot}/src/**/__fixtures__/**',
+];
+
+/**
+ * `@nx/dependency-checks` on a library's package.json: every package its built sources import
+ * (npm packages at the root package.json's version, workspace libs at their package.json version)
+ * must be in `dependencies`, and nothing else may be. A library's eslint.config.mjs spreads
+ * `dependencyChecks()`; pass `ignoredFiles` for further test-only files its build excludes.
+ * tslib is not ignored: with `importHelpers` (tsconfig.base.json) the emitted code requires it at
+ * run time, so it is a real dependency. Publishable libraries (type:domain/contracts/util) turn
+ * importHelpers off in their tsconfig.lib.json and so need no tslib at all.
+ */
+export function dependencyChecks({ ignoredFiles = [] } = {}) {
+  return [
+    {
+      files: ['**/package.json'],
+      languageOptions: { parser: jsoncParser },
+      rules: {
+        '@nx/dependency-checks': [
+          'error',
+          {
+            buildTargets: ['build'],
+            checkMissingDependencies: true,
+            checkObsoleteDependencies: true,
+            checkVersionMismatches: true,
+            // a consumer installs what the package.json lists; each lib declares its own imports
+            includeTransitiveDependencies: false,
+            ignoredFiles: [...NON_PACKAGE_FILES, ...ignoredFiles],
+          },
+        ],
+      },
+    },
+  ];
+}
 
 export default [
   ...nx.configs['flat/base'],
