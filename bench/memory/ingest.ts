@@ -4,19 +4,22 @@
  * index) with the rule-based extractor, and with turns-as-observations for comparison; the real
  * USE-lite encoder (no cache); median of repeats; the share of the time spent in the encoder.
  *
- *   node -r @swc-node/register bench/memory/ingest.ts [../shared/data/locomo-dev.json] [repeats=3]
+ *   node -r @swc-node/register bench/memory/ingest.ts [--locomo <locomo-dev.json>] [repeats=3]
+ *
+ * --locomo: LoCoMo-format JSON (default ../shared/data/locomo-dev.json, when present).
  */
 import type { TextEmbedder } from '@frontier/ml-ports';
 import { createUseEmbedder } from '@frontier/ml-embeddings';
 import { ruleBasedExtractor, turnObservationExtractor, type Extractor } from '@frontier/memory-domain';
-import { createMemoryDeps } from '@frontier/memory-data-access';
-import { median, printHeadline, round } from '../lib/harness';
+import { createBenchMemory } from './lib/bench-memory';
+import { benchArgs, datasetPath, median, printHeadline, round, usageError } from '../lib/harness';
 import { openBenchDb } from './lib/bench-db';
 import { loadLocomo } from './lib/locomo-data';
 import { ingestConversation } from './lib/locomo-ingest';
 
-const path = process.argv[2] ?? '../shared/data/locomo-dev.json';
-const REPEATS = Number(process.argv[3] ?? 3);
+const path = datasetPath('locomo', '../shared/data/locomo-dev.json', { what: 'the LoCoMo conversations (JSON)' });
+const REPEATS = Number(benchArgs().positional[0] ?? 3);
+if (!Number.isInteger(REPEATS) || REPEATS < 1) usageError(`repeats must be a whole number ≥ 1, got ${benchArgs().positional[0]}; usage: bench/memory/ingest.ts [--locomo <locomo-dev.json>] [repeats=3]`);
 
 function timed(inner: TextEmbedder): TextEmbedder & { ms: number; texts: number } {
   const t = {
@@ -51,7 +54,7 @@ async function main(): Promise<void> {
       const runs: Array<{ s: number; share: number; mem: number; sessions: number }> = [];
       for (let r = 0; r < repeats; r++) {
         const embedder = timed(use);
-        const deps = createMemoryDeps({ prisma: db.prisma, embedder, extractor });
+        const deps = createBenchMemory({ prisma: db.prisma, embedder, extractor });
         let sessions = 0;
         let mem = 0;
         const t0 = performance.now();
@@ -61,7 +64,7 @@ async function main(): Promise<void> {
           mem += s.added;
         }
         const ms = performance.now() - t0;
-        await deps.index.close();
+        await deps.ctx.index.close();
         runs.push({ s: ms / 1000, share: embedder.ms / ms, mem, sessions });
         process.stderr.write(`${name} run ${r}: ${sessions} sessions in ${(ms / 1000).toFixed(1)} s, ${embedder.texts} texts embedded (${((100 * embedder.ms) / ms).toFixed(0)}% of the time)\n`);
       }

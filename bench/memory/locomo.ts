@@ -7,19 +7,23 @@
  * modes: turns as observations (dedup off, and with the default dedup), and the rule-based
  * extractor. The relevance weights, candidate pool and recency term are swept.
  *
- *   node -r @swc-node/register bench/memory/locomo.ts [../shared/data/locomo-dev.json]
+ *   node -r @swc-node/register bench/memory/locomo.ts [--locomo <locomo-dev.json>]
+ *
+ * --locomo: LoCoMo-format JSON (default ../shared/data/locomo-dev.json, when present).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { DEFAULT_DEDUP, DEFAULT_RELEVANCE, ruleBasedExtractor, turnObservationExtractor, type Extractor } from '@frontier/memory-domain';
-import { createMemoryDeps, type MemoryOptions } from '@frontier/memory-data-access';
-import { printHeadline, round } from '../lib/harness';
+import type { MemoryOptions } from '@frontier/memory-nest';
+import { createBenchMemory } from './lib/bench-memory';
+import { datasetPath, noPositionalArgs, printHeadline, round } from '../lib/harness';
 import { benchEmbedder, openBenchDb } from './lib/bench-db';
 import { loadLocomo } from './lib/locomo-data';
 import { CATEGORIES, CATEGORY_NAMES, evaluateConversation, sweepGrid, sweepName, Tally, type SweepConfig } from './lib/locomo-eval';
 import { ingestConversation, type IngestStats } from './lib/locomo-ingest';
 
 const DAY = 86_400_000;
-const path = process.argv[2] ?? '../shared/data/locomo-dev.json';
+noPositionalArgs('bench/memory/locomo.ts [--locomo <locomo-dev.json>]');
+const path = datasetPath('locomo', '../shared/data/locomo-dev.json', { what: 'the LoCoMo conversations (JSON)' });
 const OFF = { duplicate: 2, related: 2 }; // cos never exceeds 1: every turn is stored
 
 interface Mode {
@@ -69,15 +73,15 @@ async function main(): Promise<void> {
       for (const conv of convs) {
         const last = conv.sessions[conv.sessions.length - 1];
         const now = new Date((last?.date.getTime() ?? Date.now()) + DAY);
-        const deps = { ...createMemoryDeps({ prisma: db.prisma, embedder, extractor: mode.extractor, options: mode.options }), clock: () => now };
+        const deps = createBenchMemory({ prisma: db.prisma, embedder, extractor: mode.extractor, options: mode.options, clock: () => now });
         const scope = { tenantId: db.tenantId, userId: `${mode.name}:${conv.sampleId}` };
         const s = await ingestConversation(deps, scope, conv);
         for (const k of ['sessions', 'skipped', 'added', 'superseded', 'duplicates', 'ms'] as const) total[k] += s[k];
-        total.memories += await deps.index.count(scope);
+        total.memories += await deps.ctx.index.count(scope);
         const r = await evaluateConversation(deps, scope, conv, { tally, mode: mode.name, now, defaultWeights: DEFAULT_RELEVANCE, sweep: mode.sweep, bm25Baseline: mode.name === 'turns' });
         agree += r.agree;
         asked += r.asked;
-        await deps.index.close();
+        await deps.ctx.index.close();
         embedder.save();
         process.stderr.write(`${mode.name} ${conv.sampleId}: ${s.added} memories, ${(s.ms / 1000).toFixed(1)} s ingest\n`);
       }

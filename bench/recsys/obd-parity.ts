@@ -3,14 +3,17 @@
  * with IPS and SNIPS (10,000-resample bootstrap CIs) and compare with the random logs' on-policy
  * CTR (its own bootstrap CI), on the Open Bandit Dataset "men" sample (10k rows each).
  *
- *   npx tsx bench/recsys/obd-parity.ts [obdDir=../shared/data/obd]
+ *   npx tsx bench/recsys/obd-parity.ts [--obd <dir>]
+ *
+ * --obd: the OBD sample folder, holding {bts,random}/men/men.csv (default ../shared/data/obd, when present).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootstrapConfidenceIntervals, columnsForStaticPolicy, obdFeedback, parseObdCsv } from '../../libs/recsys/domain/src/index';
-import { obdDirFromArgs, printHeadline, round } from '../lib/harness';
+import { datasetPath, noPositionalArgs, printHeadline, round } from '../lib/harness';
 
-const dir = obdDirFromArgs();
+noPositionalArgs('bench/recsys/obd-parity.ts [--obd <dir>]');
+const dir = datasetPath('obd', '../shared/data/obd', { what: 'the Open Bandit Dataset sample', contains: ['bts/men/men.csv', 'random/men/men.csv'] });
 const load = (policy: string) => parseObdCsv(readFileSync(join(dir, policy, 'men', 'men.csv'), 'utf8'));
 const bts = load('bts');
 const random = load('random');

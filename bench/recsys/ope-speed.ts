@@ -3,7 +3,9 @@
  * accumulator, and 10,000-resample bootstrap CIs, each against a naive baseline measured in the
  * same run (per-row objects, one map/reduce pass per estimator, Math.random resampling).
  *
- *   npx tsx bench/recsys/ope-speed.ts [obdDir=../shared/data/obd]
+ *   npx tsx bench/recsys/ope-speed.ts [--obd <dir>]
+ *
+ * --obd: the OBD sample folder, holding bts/men/men.csv (default ../shared/data/obd, when present).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +19,11 @@ import {
   Rng,
   type OpeColumns,
 } from '../../libs/recsys/domain/src/index';
-import { medianMs, obdDirFromArgs, printHeadline, round } from '../lib/harness';
+import { datasetPath, medianMs, noPositionalArgs, printHeadline, round } from '../lib/harness';
+
+noPositionalArgs('bench/recsys/ope-speed.ts [--obd <dir>]');
+// checked before the minutes of measuring: the bootstrap part reads the OBD sample
+const obdDir = datasetPath('obd', '../shared/data/obd', { what: 'the Open Bandit Dataset sample', contains: ['bts/men/men.csv'] });
 
 const OPTS = { ipsClip: 10, drClip: 10, switchLambda: 50, drosLambda: 100 };
 
@@ -96,7 +102,6 @@ const streamingMs = medianMs(() => {
 console.log(`1M rows, 7 estimators: columnar one pass ${oneMMs.toFixed(1)} ms; naive objects ${naiveOneMMs.toFixed(1)} ms (x${(naiveOneMMs / oneMMs).toFixed(1)}); streaming add() ${streamingMs.toFixed(1)} ms`);
 
 // --- bootstrap, 10k resamples ---------------------------------------------------------------
-const obdDir = obdDirFromArgs();
 const bts = parseObdCsv(readFileSync(join(obdDir, 'bts', 'men', 'men.csv'), 'utf8'));
 const obdColumns = columnsForStaticPolicy(obdFeedback(bts), () => 1 / 34);
 const synth10k = syntheticColumns(10_000, 2);

@@ -1,1 +1,0 @@
-export { MEMORY_RUNTIME, MODEL_REGISTRY } from '@frontier/memory-data-access';
