@@ -54,12 +54,13 @@ export const NON_PACKAGE_FILES = [
  * `@nx/dependency-checks` on a library's package.json: every package its built sources import
  * (npm packages at the root package.json's version, workspace libs at their package.json version)
  * must be in `dependencies`, and nothing else may be. A library's eslint.config.mjs spreads
- * `dependencyChecks()`; pass `ignoredFiles` for further test-only files its build excludes.
+ * `dependencyChecks()`; pass `ignoredFiles` for further test-only files its build excludes, and
+ * `ignoredDependencies` (with the reason next to it) for what the rule cannot see or judge.
  * tslib is not ignored: with `importHelpers` (tsconfig.base.json) the emitted code requires it at
  * run time, so it is a real dependency. Publishable libraries (type:domain/contracts/util) turn
  * importHelpers off in their tsconfig.lib.json and so need no tslib at all.
  */
-export function dependencyChecks({ ignoredFiles = [] } = {}) {
+export function dependencyChecks({ ignoredFiles = [], ignoredDependencies = [] } = {}) {
   return [
     {
       files: ['**/package.json'],
@@ -75,6 +76,7 @@ export function dependencyChecks({ ignoredFiles = [] } = {}) {
             // a consumer installs what the package.json lists; each lib declares its own imports
             includeTransitiveDependencies: false,
             ignoredFiles: [...NON_PACKAGE_FILES, ...ignoredFiles],
+            ignoredDependencies,
           },
         ],
       },

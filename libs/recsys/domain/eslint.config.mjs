@@ -1,3 +1,4 @@
-import baseConfig from '../../../eslint.config.mjs';
+import baseConfig, { dependencyChecks } from '../../../eslint.config.mjs';
 
-export default [...baseConfig];
+// src/testing/ holds the spec-only OBD reader; tsconfig.lib.json keeps it out of the build
+export default [...baseConfig, ...dependencyChecks({ ignoredFiles: ['{projectRoot}/src/testing/**'] })];
