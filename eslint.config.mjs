@@ -1,5 +1,7 @@
 // Root ESLint config. Module boundaries are the architecture: every project carries one scope:* and
 // one type:* tag, and each tag lists exactly what it may depend on (no wildcards).
+import fs from 'node:fs';
+import path from 'node:path';
 import nx from '@nx/eslint-plugin';
 import * as jsoncParser from 'jsonc-eslint-parser';
 
@@ -18,9 +20,43 @@ export const DOMAIN_BANNED_IMPORTS = [
   'express',
 ];
 
+/** Scopes that serve every product scope; each other `scope:<x>` is a product. */
+export const SHARED_SCOPES = ['platform', 'ml'];
+
+/**
+ * Every `scope:<x>` tag of the workspace's projects (read from their project.json files), so a
+ * scope added by `npm run new-scope` gets its boundary without editing this file.
+ */
+export function workspaceScopes(root = import.meta.dirname) {
+  const skip = new Set(['node_modules', 'dist', 'tmp', 'coverage', 'generated']);
+  const scopes = new Set();
+  const walk = (dir, depth) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory() && depth < 3 && !skip.has(e.name) && !e.name.startsWith('.')) walk(path.join(dir, e.name), depth + 1);
+      else if (e.isFile() && e.name === 'project.json') {
+        const tags = JSON.parse(fs.readFileSync(path.join(dir, e.name), 'utf8')).tags ?? [];
+        for (const t of tags) if (t.startsWith('scope:')) scopes.add(t.slice('scope:'.length));
+      }
+    }
+  };
+  for (const top of ['apps', 'libs', 'tools']) if (fs.existsSync(path.join(root, top))) walk(path.join(root, top), 0);
+  return [...scopes].sort();
+}
+
+/** A product scope may use itself, ml and platform, never another product; ml uses platform only. */
+export function scopeConstraints(scopes = workspaceScopes()) {
+  return [
+    ...scopes.filter((s) => !SHARED_SCOPES.includes(s)).map((s) => ({ sourceTag: `scope:${s}`, onlyDependOnLibsWithTags: [`scope:${s}`, 'scope:ml', 'scope:platform'] })),
+    { sourceTag: 'scope:ml', onlyDependOnLibsWithTags: ['scope:ml', 'scope:platform'] },
+    { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:platform'] },
+  ];
+}
+
 export const depConstraints = [
   // type: what kind of project may use what kind
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:contracts', 'type:provider', 'type:util', 'type:platform'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:domain', 'type:data-access', 'type:contracts', 'type:provider', 'type:util', 'type:platform'] },
+  // a scope's Nest module: services (use cases) and wiring; apps → feature → data-access → domain
+  { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:contracts', 'type:provider', 'type:util', 'type:platform'] },
   { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:domain', 'type:data-access', 'type:contracts', 'type:provider', 'type:util', 'type:platform'] },
   { sourceTag: 'type:provider', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'type:util', 'type:provider'] },
   { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:platform'] },
@@ -31,12 +67,8 @@ export const depConstraints = [
     bannedExternalImports: DOMAIN_BANNED_IMPORTS,
   },
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'], bannedExternalImports: DOMAIN_BANNED_IMPORTS },
-  // scope: systems stay apart; platform and ml serve everyone
-  { sourceTag: 'scope:memory', onlyDependOnLibsWithTags: ['scope:memory', 'scope:ml', 'scope:platform'] },
-  { sourceTag: 'scope:recsys', onlyDependOnLibsWithTags: ['scope:recsys', 'scope:ml', 'scope:platform'] },
-  { sourceTag: 'scope:multimodal', onlyDependOnLibsWithTags: ['scope:multimodal', 'scope:ml', 'scope:platform'] },
-  { sourceTag: 'scope:ml', onlyDependOnLibsWithTags: ['scope:ml', 'scope:platform'] },
-  { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:platform'] },
+  // scope: systems stay apart; platform and ml serve everyone (one entry per scope in use)
+  ...scopeConstraints(),
 ];
 
 /**

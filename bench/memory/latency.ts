@@ -10,7 +10,8 @@
  */
 import type { TextEmbedder } from '@frontier/ml-ports';
 import { createUseEmbedder } from '@frontier/ml-embeddings';
-import { createMemoryDeps, decodeVector, searchMemories, type MemoryDeps } from '@frontier/memory-data-access';
+import { decodeVector } from '@frontier/memory-data-access';
+import { createBenchMemory, type BenchMemory as MemoryDeps } from './lib/bench-memory';
 import { printHeadline, round } from '../lib/harness';
 import { openBenchDb, percentile, type BenchDb } from './lib/bench-db';
 import { makeRng, randomUnit, seedMemories, vocabulary } from './lib/seed';
@@ -73,13 +74,13 @@ async function runCase(db: BenchDb, o: { users: number; perUser: number; dim: nu
   const seedMs = await seedMemories(db.url, { tenantId: db.tenantId, users: o.users, perUser: o.perUser, dim: o.dim, modelId, userPrefix: o.prefix });
   process.stderr.write(`seeded ${o.users}×${o.perUser} (${o.dim}-d) in ${(seedMs / 1000).toFixed(1)} s\n`);
   const emb = precomputed(o.dim, modelId);
-  const fresh = () => createMemoryDeps({ prisma: db.prisma, embedder: emb, maxResidentUsers: o.users + 10 });
+  const fresh = () => createBenchMemory({ prisma: db.prisma, embedder: emb, index: { kind: 'embedded', residentUsers: o.users + 10 } });
   const user = () => `${o.prefix}${Math.floor(next() * o.users)}`;
   const scope = (u: string) => ({ tenantId: db.tenantId, userId: u });
   const ask = async (deps: MemoryDeps, u: string) => {
     const text = query();
     emb.set(text, randomUnit(o.dim, next));
-    return searchMemories(deps, scope(u), { query: text, limit: 10, record: false });
+    return deps.svc.memories.search(scope(u), { query: text, limit: 10, record: false });
   };
   // cold: the user's index is built from Postgres inside the measured search
   const coldN = o.users === 1 ? 5 : Math.min(200, o.users);
@@ -90,10 +91,10 @@ async function runCase(db: BenchDb, o: { users: number; perUser: number; dim: nu
     if (o.users === 1) coldDeps.push(d);
     return ask(d, coldUsers[i] as string);
   });
-  for (const d of coldDeps) await d.index.close();
+  for (const d of coldDeps) await d.ctx.index.close();
   const deps = fresh();
   const tw = performance.now();
-  for (let u = 0; u < o.users; u++) await deps.index.count(scope(`${o.prefix}${u}`));
+  for (let u = 0; u < o.users; u++) await deps.ctx.index.count(scope(`${o.prefix}${u}`));
   const warmLoadS = (performance.now() - tw) / 1000;
   for (let i = 0; i < 50; i++) await ask(deps, user());
   const warm = await time(QUERIES, () => ask(deps, user()));
@@ -103,15 +104,15 @@ async function runCase(db: BenchDb, o: { users: number; perUser: number; dim: nu
   let embedOnly: Lat | null = null;
   if (o.withEmbedding) {
     const use = await createUseEmbedder({ inline: true });
-    const real = createMemoryDeps({ prisma: db.prisma, embedder: use, maxResidentUsers: o.users + 10 });
-    await real.index.count(scope(`${o.prefix}0`));
-    await searchMemories(real, scope(user()), { query: query(), limit: 10, record: false });
-    withEmb = lat(await time(200, () => searchMemories(real, scope(user()), { query: query(), limit: 10, record: false })));
+    const real = createBenchMemory({ prisma: db.prisma, embedder: use, index: { kind: 'embedded', residentUsers: o.users + 10 } });
+    await real.ctx.index.count(scope(`${o.prefix}0`));
+    await real.svc.memories.search(scope(user()), { query: query(), limit: 10, record: false });
+    withEmb = lat(await time(200, () => real.svc.memories.search(scope(user()), { query: query(), limit: 10, record: false })));
     embedOnly = lat(await time(200, () => use.embed([query()])));
-    await real.index.close();
+    await real.ctx.index.close();
     await use.close?.();
   }
-  await deps.index.close();
+  await deps.ctx.index.close();
   const rss = Math.round(process.memoryUsage().rss / 2 ** 20);
   return { seedS: round(seedMs / 1000, 1), warmLoadS: round(warmLoadS, 1), cold: lat(cold), warm: lat(warm), naive: lat(naiveT), withEmbedding: withEmb, embedOnly, rssMb: rss };
 }

@@ -1,10 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule } from '@frontier/platform-nest';
-import { QueueModule } from '@frontier/platform-queue';
-import type { MemoryApiEnv } from './env';
+import { Mem0Module, MemoryModule } from '@frontier/memory-nest';
+import { memoryIndexConfig, type MemoryApiEnv } from './env';
 import { MemoriesController } from './memories.controller';
 import { Mem0Controller } from './mem0/mem0.controller';
-import { memoryRuntimeProviders } from '@frontier/memory-data-access';
 
 @Module({})
 export class AppModule {
@@ -12,11 +11,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        QueueModule.forRoot({ redisUrl: env.REDIS_URL, prefix: env.REDIS_PREFIX }),
         PlatformModule.forHttp({ service: 'memory-api', databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, redisPrefix: env.REDIS_PREFIX }),
+        MemoryModule.forRoot({ index: memoryIndexConfig(env), modelEnv }),
+        Mem0Module,
       ],
       controllers: [MemoriesController, Mem0Controller],
-      providers: memoryRuntimeProviders({ redisUrl: env.REDIS_URL, redisPrefix: env.REDIS_PREFIX, env: modelEnv }),
     };
   }
 }

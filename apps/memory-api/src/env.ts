@@ -1,10 +1,25 @@
-import { IsInt, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsUrl, Max, Min, IsString } from 'class-validator';
 import { HttpEnv } from '@frontier/platform-config';
+import { memoryIndexConfig as fromEnv, type MemoryIndexEnv } from '@frontier/memory-nest';
 
-export class MemoryApiEnv extends HttpEnv {
-  /** Users whose index stays resident in this process (LRU beyond). */
+export class MemoryApiEnv extends HttpEnv implements MemoryIndexEnv {
+  /** `embedded` (in-process, derived from Postgres) or `qdrant` (shared cluster at QDRANT_URL). */
+  @IsIn(['embedded', 'qdrant'])
+  MEMORY_VECTOR_INDEX: 'embedded' | 'qdrant' = 'embedded';
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  QDRANT_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  QDRANT_API_KEY?: string;
+
+  /** Users whose embedded index stays resident in this process (LRU beyond). */
   @IsInt()
   @Min(1)
   @Max(1_000_000)
   MEMORY_RESIDENT_USERS: number = 10_000;
 }
+
+export const memoryIndexConfig = (env: MemoryApiEnv) => fromEnv(env);

@@ -1,9 +1,30 @@
-import { IsInt, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsUrl, Max, Min, IsString } from 'class-validator';
 import { PlatformEnv } from '@frontier/platform-config';
+import { memoryIndexConfig as fromEnv, type MemoryIndexEnv } from '@frontier/memory-nest';
 
-export class MemoryWorkerEnv extends PlatformEnv {
+export class MemoryWorkerEnv extends PlatformEnv implements MemoryIndexEnv {
+  /** `embedded` (in-process, derived from Postgres) or `qdrant` (shared cluster at QDRANT_URL). */
+  @IsIn(['embedded', 'qdrant'])
+  MEMORY_VECTOR_INDEX: 'embedded' | 'qdrant' = 'embedded';
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  QDRANT_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  QDRANT_API_KEY?: string;
+
+  /** Users whose embedded index stays resident in this process (LRU beyond). */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  MEMORY_RESIDENT_USERS: number = 10_000;
+
   @IsInt()
   @Min(1)
   @Max(64)
   WORKER_CONCURRENCY: number = 2;
 }
+
+export const memoryIndexConfig = (env: MemoryWorkerEnv) => fromEnv(env);

@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { loadEnv } from '@frontier/platform-config';
-import { JobName, QueueName } from '@frontier/platform-jobs';
+import { MEMORY_QUEUE, MemoryJobs } from '@frontier/memory-contracts';
 import { QueueEvents } from 'bullmq';
 import { loadModelsConfig } from '@frontier/ml-registry';
 import { bullConnection, JobQueue } from '@frontier/platform-queue';
@@ -27,13 +27,13 @@ describe('memory-worker (real Postgres + Redis)', () => {
     const events = new QueueEvents('memory', { connection: bullConnection(redis.url), prefix: redis.prefix });
     await events.waitUntilReady();
     const tenant = await app.get(PrismaService).tenant.create({ data: { name: 'worker' } });
-    const job = await app.get(JobQueue).enqueue(JobName.MemoryRebuildBiography, { tenantId: tenant.id, userId: 'nobody', force: true }, { delay: 0 });
+    const job = await app.get(JobQueue).enqueue(MemoryJobs.rebuildBiography, { tenantId: tenant.id, userId: 'nobody', force: true }, { delay: 0 });
     const result = (await job.waitUntilFinished(events, 30_000)) as { rebuilt: boolean; factCount: number; generator: string };
     expect(result).toMatchObject({ rebuilt: true, factCount: 0, generator: 'deterministic-v1' });
     // the monthly sweep is registered as a job scheduler when the worker boots
-    const schedulers = await app.get(JobQueue).queue(QueueName.Memory).getJobSchedulers();
+    const schedulers = await app.get(JobQueue).queue(MEMORY_QUEUE).getJobSchedulers();
     expect(schedulers.map((s) => [s.key, s.pattern])).toEqual([['memory-biography-monthly', '0 3 1 * *']]);
-    const sweep = await app.get(JobQueue).enqueue(JobName.MemoryBiographySweep, { olderThanDays: 30 });
+    const sweep = await app.get(JobQueue).enqueue(MemoryJobs.biographySweep, { olderThanDays: 30 });
     expect(await sweep.waitUntilFinished(events, 30_000)).toEqual({ queued: 0 });
     await events.close();
     await app.close();

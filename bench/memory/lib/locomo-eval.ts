@@ -1,6 +1,7 @@
 /** LoCoMo retrieval recall: our search, its tuning sweep, and the BM25 / plain-cosine baselines. */
 import { Bm25Index, DEFAULT_TYPE_POLICIES, MEMORY_TYPES, scoreMemory, type MemoryType, type RelevanceWeights, type TypePolicy } from '@frontier/memory-domain';
-import { searchMemories, type MemoryDeps, type MemoryScope } from '@frontier/memory-data-access';
+import type { MemoryScope } from '@frontier/memory-contracts';
+import type { BenchMemory as MemoryDeps } from './bench-memory';
 import { turnText, type LocomoConversation, type LocomoQuestion } from './locomo-data';
 
 export const CATEGORIES = [1, 2, 3, 4] as const;
@@ -106,16 +107,16 @@ export async function evaluateConversation(deps: MemoryDeps, scope: MemoryScope,
   const pools = [...new Set([40, ...o.sweep.map((c) => c.pool)])];
   let agree = 0;
   for (const q of conv.questions) {
-    const ours = await searchMemories(deps, scope, { query: q.question, limit: 10, record: false });
+    const ours = await deps.svc.memories.search(scope, { query: q.question, limit: 10, record: false });
     const oursIds = ours.memories.map((m) => m.memory.id);
     o.tally.add(`${o.mode} | ours (searchMemories)`, q, ours.memories.map((m) => m.memory.provenance.turnIds));
     if (o.bm25Baseline) o.tally.add('baseline | BM25 over turns', q, bm25.search(q.question, 10).map((h) => [h.id]));
-    const [vector] = await deps.embedder.embed([q.question]);
+    const [vector] = await deps.ctx.embedder.embed([q.question]);
     const v = vector as Float32Array;
-    const dense = await deps.index.search(scope, { vector: v, k: 10 });
+    const dense = await deps.ctx.index.search(scope, { vector: v, k: 10 });
     o.tally.add(`${o.mode} | plain cosine (dense only)`, q, dense.map((h) => prov(h.id)));
-    const poolHits = new Map<number, Awaited<ReturnType<MemoryDeps['index']['search']>>>();
-    for (const p of pools) poolHits.set(p, (await deps.index.search(scope, { vector: v, text: q.question, k: p })).filter((h) => byId.has(h.id)));
+    const poolHits = new Map<number, Awaited<ReturnType<MemoryDeps['ctx']['index']['search']>>>();
+    for (const p of pools) poolHits.set(p, (await deps.ctx.index.search(scope, { vector: v, text: q.question, k: p })).filter((h) => byId.has(h.id)));
     o.tally.add(`${o.mode} | RRF pool order (no re-scoring)`, q, (poolHits.get(40) ?? []).slice(0, 10).map((h) => prov(h.id)));
     const rerank = (pool: number, weights: RelevanceWeights, recency: RecencyMode) =>
       (poolHits.get(pool) ?? [])

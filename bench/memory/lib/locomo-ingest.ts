@@ -1,6 +1,6 @@
 /** Feeds one LoCoMo conversation through the real pipeline: storeSession + processSession per session. */
-import { processSession, storeSession, type MemoryScope } from '@frontier/memory-data-access';
-import type { MemoryDeps } from '@frontier/memory-data-access';
+import type { MemoryScope } from '@frontier/memory-contracts';
+import type { BenchMemory as MemoryDeps } from './bench-memory';
 import { turnText, type LocomoConversation } from './locomo-data';
 
 export interface IngestStats {
@@ -21,12 +21,12 @@ export async function ingestConversation(deps: MemoryDeps, scope: MemoryScope, c
   const s: IngestStats = { sessions: 0, skipped: 0, added: 0, superseded: 0, duplicates: 0, ms: 0 };
   const t0 = performance.now();
   for (const session of conv.sessions) {
-    const stored = await storeSession(deps, scope, {
+    const stored = await deps.svc.sessions.store(scope, {
       sessionId: `${tag}session_${session.n}`,
       startedAt: session.date,
       turns: session.turns.map((t) => ({ id: t.dia_id, role: 'user' as const, content: turnText(t), speaker: t.speaker, at: session.date })),
     });
-    const out = await processSession(deps, scope, stored.id);
+    const out = await deps.svc.extraction.process(scope, stored.id);
     s.sessions++;
     if (out.status === 'skipped') s.skipped++;
     for (const r of out.results) {

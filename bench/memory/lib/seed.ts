@@ -1,6 +1,7 @@
 /** Bulk seeding for the latency bench: server-side INSERT … SELECT from a pool of random unit vectors. */
+import { Rng } from '@frontier/platform-util';
 import { Client } from 'pg';
-import { randomVector, rng } from '../../../libs/memory/vector-index/src/testing.spec-helper';
+import { randomVector } from '../../../libs/memory/vector-index/src/testing.spec-helper';
 
 const WORDS = 'coffee hiking paris tokyo sister brother dog cat piano guitar marathon yoga vegan allergy peanuts work acme startup garden painting camping beach novel movie concert birthday wedding doctor nurse teacher school college football tennis swimming cooking pasta sushi travel museum kayak climbing chess photography dance violin bakery cycling skiing surfing volunteering church library bookstore podcast'.split(' ');
 
@@ -13,7 +14,11 @@ export function randomUnit(dim: number, next: () => number): Float32Array {
   return v.map((x) => x * inv);
 }
 
-export const makeRng = rng;
+/** Uniform draws in [0, 1) from the workspace's seeded PRNG. */
+export function makeRng(seed: number): () => number {
+  const r = new Rng(seed);
+  return () => r.next();
+}
 
 /**
  * `users` users (`u0`…) × `perUser` memories, vectors drawn from a pool of `pool` random unit
@@ -27,7 +32,7 @@ export async function seedMemories(url: string, o: { tenantId: string; users: nu
   try {
     await c.query('CREATE TABLE IF NOT EXISTS bench_vec_pool (i int PRIMARY KEY, v bytea NOT NULL)');
     await c.query('TRUNCATE bench_vec_pool');
-    const next = rng(2026 + o.dim);
+    const next = makeRng(2026 + o.dim);
     for (let start = 0; start < pool; start += 512) {
       const vals: unknown[] = [];
       const ph: string[] = [];

@@ -1,29 +1,6 @@
-export type { MemoryDeps, MemoryOptions } from './deps';
 export { BadRequestError, NotFoundError, ConflictError } from './errors';
-export { storeSession, getSessionStatus, type SessionInput, type TurnInput, type StoredSession, type SessionStatus } from './sessions';
-export { processSession, softDelete, markBiographyStale, enforceCap, type ExtractionOutcome, type MemoryEventName } from './pipeline';
-export { searchMemories, type SearchInput, type SearchResult, type ScoredMemory } from './retrieval';
-export { rebuildBiography, usersNeedingBiography, type BiographyOutcome } from './biography';
-export {
-  listMemories,
-  getMemory,
-  updateMemory,
-  deleteMemory,
-  deleteBySession,
-  deleteAllMemories,
-  memoryScope,
-  memoryHistory,
-  profile,
-  type ListInput,
-  type Page,
-  type UpdateInput,
-  type HistoryEntry,
-  type Profile,
-} from './memories';
-export { LlmExtractor } from './llm-extractor';
-export { encodeVector, decodeVector, transcriptHash, type MemoryScope } from './records';
-export { createMemoryDeps, postgresIndexLoader, invalidateUserIndex, type MemoryDepsConfig } from './memory-deps';
-export { MemoryChangeBus } from './change-bus';
-export { sessionExternalIds, sessionRefs, runOf, entityWhere, RUN_SEPARATOR, type EntityFilter } from './records';
-export { createMemoryRuntime, type MemoryRuntime } from './runtime';
-export { memoryRuntimeProviders, MEMORY_RUNTIME, MODEL_REGISTRY, type MemoryRuntimeSettings } from './nest-providers';
+export { MemoryRepository, type StoredMemory, type NewFact, type Supersession, type HistoryEntry, type ListQuery } from './memory.repository';
+export { SessionRepository, type SessionRecord, type NewSession, type SessionState, type SessionCounts } from './session.repository';
+export { BiographyRepository, type BiographyRecord } from './biography.repository';
+export { encodeVector, decodeVector, transcriptHash } from './mappers';
+export { RUN_SEPARATOR, runOf, type EntityFilter, type ValidRange } from './filters';

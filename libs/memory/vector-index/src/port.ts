@@ -1,3 +1,4 @@
+import { FrontierError, type ErrorCategory } from '@frontier/platform-util';
 /**
  * The vector index port for memories. Postgres is the source of truth; an index is derived data,
  * rebuildable from it. Every operation is scoped to one user of one tenant and nothing may ever
@@ -54,20 +55,20 @@ export interface VectorIndex {
 }
 
 /** Base class of every error this library throws on purpose. */
-export class VectorIndexError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
+export class VectorIndexError extends FrontierError {
+  constructor(message: string, category: ErrorCategory = 'unavailable', field?: string) {
+    super(category, 'vector_index', message, field === undefined ? {} : { field });
   }
 }
 
 /** A caller passed something invalid; `field` names it (e.g. `items[3].vector`, `query.k`). */
 export class InvalidVectorInputError extends VectorIndexError {
+  declare readonly field: string;
   constructor(
-    readonly field: string,
+    field: string,
     readonly reason: string,
   ) {
-    super(`${field}: ${reason}`);
+    super(`${field}: ${reason}`, 'invalid', field);
   }
 }
 

@@ -1,5 +1,7 @@
+import { FrontierError } from '@frontier/platform-util';
+
 /**
- * Typed errors every ML adapter throws. Callers (HTTP apps) map them to status codes without
+ * Typed errors every ML adapter throws (all {@link FrontierError}s, so apps map them by category). Callers (HTTP apps) map them to status codes without
  * parsing messages: MlInputError → 400/422 naming `field`, ModelUnavailableError → 503,
  * UpstreamError → 502/504, QueueFullError → 429/503.
  */
@@ -12,34 +14,33 @@ export type MlInputCode =
   | 'bad_shape'
   | 'invalid_argument';
 
-export class MlInputError extends Error {
-  override name = 'MlInputError';
+export class MlInputError extends FrontierError {
+  declare readonly code: MlInputCode;
+  declare readonly field: string;
   constructor(
-    readonly code: MlInputCode,
+    code: MlInputCode,
     /** The offending input, e.g. `texts[3]`, `image`, `audio.sampleRate`. */
-    readonly field: string,
+    field: string,
     message: string,
   ) {
-    super(`${field}: ${message}`);
+    super('invalid', code, `${field}: ${message}`, { field });
   }
 }
 
 /** A model could not be loaded (missing file, wrong format, runtime failure at load). */
-export class ModelUnavailableError extends Error {
-  override name = 'ModelUnavailableError';
+export class ModelUnavailableError extends FrontierError {
   constructor(
     readonly role: ModelRole,
     readonly modelId: string,
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(`${role} model ${modelId} unavailable: ${message}`, options);
+    super('unavailable', 'model_unavailable', `${role} model ${modelId} unavailable: ${message}`, { retryAfterS: 1, ...options });
   }
 }
 
 /** An upstream HTTP model server failed (after retries) or answered out of protocol. */
-export class UpstreamError extends Error {
-  override name = 'UpstreamError';
+export class UpstreamError extends FrontierError {
   constructor(
     readonly status: number | undefined,
     readonly kind: 'http' | 'timeout' | 'protocol' | 'stream' | 'network' | 'schema',
@@ -47,18 +48,17 @@ export class UpstreamError extends Error {
     readonly retryable = false,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(kind === 'timeout' ? 'timeout' : 'upstream', `upstream_${kind}`, message, options ?? {});
   }
 }
 
 /** The bounded inference queue is full: shed load instead of growing latency without bound. */
-export class QueueFullError extends Error {
-  override name = 'QueueFullError';
+export class QueueFullError extends FrontierError {
   constructor(
     readonly role: ModelRole,
     readonly capacity: number,
   ) {
-    super(`${role} inference queue is full (${capacity} waiting)`);
+    super('unavailable', 'queue_full', `${role} inference queue is full (${capacity} waiting)`, { retryAfterS: 1 });
   }
 }
 

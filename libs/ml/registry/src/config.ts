@@ -1,3 +1,4 @@
+import { FrontierError } from '@frontier/platform-util';
 import { isAbsolute, resolve } from 'node:path';
 import type { ModelRole } from '@frontier/ml-ports';
 
@@ -43,13 +44,12 @@ export interface ModelsConfig {
   roles: Record<ModelRole, RoleConfig>;
 }
 
-export class ModelConfigError extends Error {
-  override name = 'ModelConfigError';
+export class ModelConfigError extends FrontierError {
   constructor(
     readonly variable: string,
     message: string,
   ) {
-    super(`${variable}: ${message}`);
+    super('invalid', 'model_config', `${variable}: ${message}`, { field: variable });
   }
 }
 

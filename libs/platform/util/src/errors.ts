@@ -1,10 +1,10 @@
 /**
  * The one error base of Frontier's libraries. Each error says what went wrong (`code`), which
- * class of answer it deserves (`kind`, mapped to an HTTP status by the platform's filter — the
+ * class of answer it deserves (`category`, mapped to an HTTP status by the platform's filter — the
  * libraries themselves know nothing of HTTP) and, when a caller's input is at fault, the offending
  * `field` (a dotted path such as `turns.3.content`).
  */
-export type ErrorKind =
+export type ErrorCategory =
   /** The caller's input is wrong: 400. */
   | 'invalid'
   /** The thing asked for does not exist (for this caller): 404. */
@@ -33,7 +33,7 @@ export class FrontierError extends Error {
   readonly retryAfterS: number | undefined;
 
   constructor(
-    readonly kind: ErrorKind,
+    readonly category: ErrorCategory,
     /** Stable machine-readable code, e.g. `memory.not_found`. */
     readonly code: string,
     message: string,

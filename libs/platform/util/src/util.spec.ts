@@ -1,12 +1,12 @@
 import { ConflictError, cosine, FrontierError, InvalidInputError, isFrontierError, NotFoundError, Rng } from './index';
 
 describe('errors', () => {
-  it('carry kind, code and field, and keep their class name', () => {
+  it('carry category, code and field, and keep their class name', () => {
     const e = new InvalidInputError('turns.2.content', 'turns.2.content must not be empty');
     expect(e).toBeInstanceOf(FrontierError);
     expect(e).toBeInstanceOf(Error);
-    expect([e.kind, e.code, e.field, e.name, e.message]).toEqual(['invalid', 'invalid_input', 'turns.2.content', 'InvalidInputError', 'turns.2.content must not be empty']);
-    expect(new NotFoundError('id', 'x').kind).toBe('not-found');
+    expect([e.category, e.code, e.field, e.name, e.message]).toEqual(['invalid', 'invalid_input', 'turns.2.content', 'InvalidInputError', 'turns.2.content must not be empty']);
+    expect(new NotFoundError('id', 'x').category).toBe('not-found');
     expect(new ConflictError('id', 'x', 'memory.session_changed').code).toBe('memory.session_changed');
     expect(isFrontierError(new Error('plain'))).toBe(false);
     const down = new FrontierError('unavailable', 'db_down', 'database unavailable', { retryAfterS: 2, cause: new Error('ECONNREFUSED') });

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { Memory, ScoreBreakdown } from '@frontier/memory-domain';
-import { runOf, type ExtractionOutcome, type HistoryEntry } from '@frontier/memory-data-access';
-import { presentBreakdown } from '../presenter';
-
-export type SessionRefs = Map<string, { externalId: string; agentId: string | null }>;
+import type { ScoreBreakdown } from '@frontier/memory-domain';
+import { runOf, type HistoryEntry } from '@frontier/memory-data-access';
+import type { ExtractionOutcome } from '../services/extraction.service';
+import type { MemoryView } from '../services/memory.service';
+import { presentBreakdown } from './memory.presenter';
 
 /**
  * A memory in Mem0's shape (`id`, `memory`, `user_id`, `agent_id`, `run_id`, `hash`, `categories`,
@@ -11,8 +11,7 @@ export type SessionRefs = Map<string, { externalId: string; agentId: string | nu
  * provenance, confidence). Mem0's `created_at` is when the fact was stated (its `timestamp` option
  * sets it): our `valid_at`. When we recorded it is `recorded_at`.
  */
-export function mem0Memory(m: Memory, refs: SessionRefs) {
-  const session = refs.get(m.provenance.sessionId);
+export function mem0Memory({ memory: m, session }: MemoryView) {
   return {
     id: m.id,
     memory: m.text,
@@ -37,8 +36,8 @@ export function mem0Memory(m: Memory, refs: SessionRefs) {
   };
 }
 
-export function mem0Scored(m: Memory, b: ScoreBreakdown, refs: SessionRefs) {
-  return { ...mem0Memory(m, refs), score: b.score, score_breakdown: presentBreakdown(b) };
+export function mem0Scored(v: MemoryView, b: ScoreBreakdown) {
+  return { ...mem0Memory(v), score: b.score, score_breakdown: presentBreakdown(b) };
 }
 
 /** Our extraction results as Mem0's add results: `event` is ADD / UPDATE / DELETE / NONE. */

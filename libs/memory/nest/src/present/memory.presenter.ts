@@ -1,7 +1,8 @@
-import type { KnowledgeSection, Memory, ScoreBreakdown } from '@frontier/memory-domain';
+import type { KnowledgeSection, ScoreBreakdown } from '@frontier/memory-domain';
+import type { MemoryView } from '../services/memory.service';
 
 /** Wire shape of a memory (snake_case, like the rest of the HTTP API). */
-export function presentMemory(m: Memory, sessionIds: Map<string, string>) {
+export function presentMemory({ memory: m, session }: MemoryView) {
   return {
     id: m.id,
     user_id: m.userId,
@@ -9,7 +10,7 @@ export function presentMemory(m: Memory, sessionIds: Map<string, string>) {
     type: m.type,
     confidence: m.confidence,
     slot: m.slot ?? null,
-    provenance: { session_id: sessionIds.get(m.provenance.sessionId) ?? null, source_hash: m.provenance.sourceHash, turn_ids: m.provenance.turnIds },
+    provenance: { session_id: session?.externalId ?? null, source_hash: m.provenance.sourceHash, turn_ids: m.provenance.turnIds },
     valid_at: m.validAt,
     invalid_at: m.invalidAt,
     created_at: m.createdAt,

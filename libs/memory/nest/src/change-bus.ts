@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { MemoryScope } from './records';
+import type { MemoryScope } from '@frontier/memory-contracts';
 
 /**
  * Tells every process that a user's memories changed (Redis pub/sub), so processes holding an

@@ -1,0 +1,45 @@
+import type { PrismaClient } from '@frontier/platform-prisma';
+import type { MemoryScope } from '@frontier/memory-contracts';
+
+export interface BiographyRecord {
+  text: string;
+  factCount: number;
+  fingerprint: string;
+  generator: string;
+  stale: boolean;
+  builtAt: Date;
+}
+
+/** The `biographies` table: one per user, rebuilt from live facts. */
+export class BiographyRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  private key(scope: MemoryScope) {
+    return { tenantId_userId: { tenantId: scope.tenantId, userId: scope.userId } };
+  }
+
+  async get(scope: MemoryScope): Promise<BiographyRecord | null> {
+    const b = await this.prisma.biography.findUnique({ where: this.key(scope) });
+    return b ? { text: b.text, factCount: b.factCount, fingerprint: b.fingerprint, generator: b.generator, stale: b.stale, builtAt: b.builtAt } : null;
+  }
+
+  async save(scope: MemoryScope, b: BiographyRecord): Promise<void> {
+    await this.prisma.biography.upsert({ where: this.key(scope), create: { tenantId: scope.tenantId, userId: scope.userId, ...b }, update: b });
+  }
+
+  /** Any change to live facts makes the biography stale until the next rebuild. */
+  async markStale(scope: MemoryScope): Promise<void> {
+    await this.prisma.biography.updateMany({ where: { tenantId: scope.tenantId, userId: scope.userId }, data: { stale: true } });
+  }
+
+  /** Users with live memories whose biography is missing, stale, or built before `cutoff`. */
+  async usersNeedingRebuild(cutoff: Date): Promise<MemoryScope[]> {
+    const rows = await this.prisma.$queryRaw<Array<{ tenant_id: string; user_id: string }>>`
+      SELECT DISTINCT m.tenant_id::text AS tenant_id, m.user_id
+      FROM memories m
+      LEFT JOIN biographies b ON b.tenant_id = m.tenant_id AND b.user_id = m.user_id
+      WHERE m.deleted_at IS NULL AND m.superseded_by_id IS NULL
+        AND (b.user_id IS NULL OR b.stale OR b.built_at < ${cutoff})`;
+    return rows.map((r) => ({ tenantId: r.tenant_id, userId: r.user_id }));
+  }
+}

@@ -1,0 +1,234 @@
+import type { Memory as MemoryRow, PrismaClient } from '@frontier/platform-prisma';
+import type { MemoryScope } from '@frontier/memory-contracts';
+import type { Memory, MemoryType } from '@frontier/memory-domain';
+import { entityWhere, liveWhere, validRange, type EntityFilter, type ValidRange } from './filters';
+import { decodeVector, encodeVector, toDomain } from './mappers';
+
+/** A memory as stored, with its vector (null when none or of another model). */
+export interface StoredMemory {
+  memory: Memory;
+  vector: Float32Array | null;
+}
+
+export interface NewFact {
+  text: string;
+  type: MemoryType;
+  confidence: number;
+  slot: string | null;
+  sessionRowId: string;
+  sourceHash: string;
+  turnIds: string[];
+  extractor: string;
+  embeddingModel: string;
+  vector: Float32Array;
+  /** Idempotency key of the candidate within its session (a re-run finds it). */
+  candidateKey: string;
+  validAt: Date;
+}
+
+export interface Supersession {
+  id: string;
+  invalidAt: Date;
+  expiredAt: Date;
+}
+
+export interface HistoryEntry {
+  id: string;
+  memoryId: string;
+  event: string;
+  previousText: string | null;
+  newText: string | null;
+  reason: string | null;
+  actor: string;
+  at: Date;
+}
+
+export interface ListQuery extends EntityFilter, ValidRange {
+  page: number;
+  pageSize: number;
+  type?: string;
+  sessionRowId?: string;
+  includeInactive?: boolean;
+}
+
+const stored = (row: MemoryRow): StoredMemory => ({ memory: toDomain(row), vector: decodeVector(row.embedding) });
+
+/** The `memories` and `memory_events` tables: Prisma in, domain records out. */
+export class MemoryRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /** Live memories of the user among `ids` (and filling `slot`, when given), with vectors. */
+  async liveByIds(scope: MemoryScope, at: Date, ids: string[], extra: { slot?: string; types?: string[]; filter?: EntityFilter & ValidRange } = {}): Promise<StoredMemory[]> {
+    if (!ids.length && !extra.slot) return [];
+    const rows = await this.prisma.memory.findMany({
+      where: {
+        ...liveWhere(scope, at),
+        OR: [{ id: { in: ids } }, ...(extra.slot ? [{ slot: extra.slot }] : [])],
+        ...(extra.types?.length ? { type: { in: extra.types } } : {}),
+        ...entityWhere(extra.filter),
+        ...validRange(extra.filter ?? {}),
+      },
+    });
+    return rows.map(stored);
+  }
+
+  /** Every live memory of the user, newest first. */
+  async allLive(scope: MemoryScope, at: Date): Promise<Memory[]> {
+    const rows = await this.prisma.memory.findMany({ where: liveWhere(scope, at), orderBy: [{ validAt: 'desc' }, { id: 'asc' }] });
+    return rows.map(toDomain);
+  }
+
+  async countLive(scope: MemoryScope, at: Date): Promise<number> {
+    return this.prisma.memory.count({ where: liveWhere(scope, at) });
+  }
+
+  /** Live memories embedded by `embeddingModel`: what an index for this user is rebuilt from. */
+  async indexItems(scope: MemoryScope, embeddingModel: string, at = new Date()): Promise<Array<{ id: string; vector: Float32Array; text: string }>> {
+    const rows = await this.prisma.memory.findMany({ where: { ...liveWhere(scope, at), embeddingModel }, select: { id: true, text: true, embedding: true } });
+    return rows.flatMap((r) => {
+      const vector = decodeVector(r.embedding);
+      return vector ? [{ id: r.id, vector, text: r.text }] : [];
+    });
+  }
+
+  /** What a session stored (whatever its state since), with vectors. */
+  async ofSession(sessionRowId: string): Promise<Array<{ id: string; text: string; vector: Float32Array | null; deleted: boolean }>> {
+    const rows = await this.prisma.memory.findMany({ where: { sessionId: sessionRowId }, select: { id: true, text: true, embedding: true, deletedAt: true } });
+    return rows.map((r) => ({ id: r.id, text: r.text, vector: decodeVector(r.embedding), deleted: r.deletedAt !== null }));
+  }
+
+  /** Ids of the user's undeleted memories, optionally of one session or narrowed to an agent/run. */
+  async undeletedIds(scope: MemoryScope, o: { sessionRowId?: string; filter?: EntityFilter } = {}): Promise<string[]> {
+    const rows = await this.prisma.memory.findMany({
+      where: { tenantId: scope.tenantId, userId: scope.userId, deletedAt: null, ...(o.sessionRowId ? { sessionId: o.sessionRowId } : {}), ...entityWhere(o.filter) },
+      select: { id: true },
+    });
+    return rows.map((r) => r.id);
+  }
+
+  /** The memory a candidate of this session already became (a re-run after a crash), if any. */
+  async byCandidateKey(sessionRowId: string, candidateKey: string): Promise<StoredMemory | null> {
+    const row = await this.prisma.memory.findFirst({ where: { sessionId: sessionRowId, metadata: { path: ['candidateKey'], equals: candidateKey } } });
+    return row ? stored(row) : null;
+  }
+
+  async reinforce(id: string, confidence: number): Promise<void> {
+    await this.prisma.memory.update({ where: { id }, data: { confidence } });
+  }
+
+  /** Stores a fact with its ADD event; a superseded fact is invalidated (never deleted) in the same transaction. */
+  async createFact(scope: MemoryScope, f: NewFact, supersede: Supersession | null): Promise<Memory> {
+    const row = await this.prisma.$transaction(async (tx) => {
+      const created = await tx.memory.create({
+        data: {
+          tenantId: scope.tenantId,
+          userId: scope.userId,
+          text: f.text,
+          type: f.type,
+          confidence: f.confidence,
+          slot: f.slot,
+          sessionId: f.sessionRowId,
+          sourceHash: f.sourceHash,
+          turnIds: f.turnIds,
+          extractor: f.extractor,
+          embeddingModel: f.embeddingModel,
+          embedding: encodeVector(f.vector),
+          metadata: { candidateKey: f.candidateKey },
+          validAt: f.validAt,
+          events: { create: [{ tenantId: scope.tenantId, userId: scope.userId, event: 'ADD', newText: f.text, actor: f.extractor }] },
+        },
+      });
+      if (supersede) {
+        const old = await tx.memory.update({
+          where: { id: supersede.id },
+          data: { invalidAt: supersede.invalidAt, expiredAt: supersede.expiredAt, supersededById: created.id },
+        });
+        await tx.memoryEvent.create({
+          data: { memoryId: old.id, tenantId: scope.tenantId, userId: scope.userId, event: 'SUPERSEDE', previousText: old.text, newText: f.text, reason: `superseded by ${created.id}`, actor: f.extractor },
+        });
+      }
+      return created;
+    });
+    return toDomain(row);
+  }
+
+  /** A correction (text, type, confidence; a new vector with new text), recorded as UPDATE. */
+  async update(scope: MemoryScope, id: string, previousText: string, change: { text?: string; type?: MemoryType; confidence?: number; vector?: Float32Array; embeddingModel?: string }, actor: string): Promise<Memory> {
+    const row = await this.prisma.$transaction(async (tx) => {
+      const updated = await tx.memory.update({
+        where: { id },
+        data: {
+          ...(change.text ? { text: change.text } : {}),
+          ...(change.type ? { type: change.type } : {}),
+          ...(change.confidence !== undefined ? { confidence: change.confidence } : {}),
+          ...(change.vector ? { embedding: encodeVector(change.vector), embeddingModel: change.embeddingModel ?? null } : {}),
+        },
+      });
+      await tx.memoryEvent.create({ data: { memoryId: id, tenantId: scope.tenantId, userId: scope.userId, event: 'UPDATE', previousText, newText: updated.text, actor } });
+      return updated;
+    });
+    return toDomain(row);
+  }
+
+  /**
+   * Soft delete at once (retrieval filters it) with a DELETE event each; the deleted text is NOT
+   * copied into history. Returns the ids that were live-or-inactive and are now deleted.
+   */
+  async softDelete(scope: MemoryScope, ids: string[], at: Date, reason: string, actor: string): Promise<string[]> {
+    if (!ids.length) return [];
+    const rows = await this.prisma.memory.findMany({ where: { tenantId: scope.tenantId, userId: scope.userId, id: { in: ids }, deletedAt: null }, select: { id: true } });
+    if (!rows.length) return [];
+    const deleted = rows.map((r) => r.id);
+    await this.prisma.$transaction([
+      this.prisma.memory.updateMany({ where: { id: { in: deleted } }, data: { deletedAt: at } }),
+      this.prisma.memoryEvent.createMany({ data: deleted.map((memoryId) => ({ memoryId, tenantId: scope.tenantId, userId: scope.userId, event: 'DELETE', reason, actor })) }),
+    ]);
+    return deleted;
+  }
+
+  /** Counts a retrieval (usage discount, eviction recency). */
+  async recordRetrieval(ids: string[], at: Date): Promise<void> {
+    if (ids.length) await this.prisma.memory.updateMany({ where: { id: { in: ids } }, data: { retrievalCount: { increment: 1 }, lastRetrievedAt: at } });
+  }
+
+  /** One page of the user's memories (live ones, or every undeleted one), newest first. */
+  async page(scope: MemoryScope, at: Date, q: ListQuery): Promise<{ items: Memory[]; total: number }> {
+    const base = q.includeInactive ? { tenantId: scope.tenantId, userId: scope.userId, deletedAt: null } : liveWhere(scope, at);
+    const where = {
+      ...base,
+      ...(q.sessionRowId ? { sessionId: q.sessionRowId } : {}),
+      ...entityWhere(q),
+      ...(q.type ? { type: q.type } : {}),
+      ...validRange(q),
+    };
+    const [rows, total] = await Promise.all([
+      this.prisma.memory.findMany({ where, orderBy: [{ validAt: 'desc' }, { id: 'asc' }], skip: (q.page - 1) * q.pageSize, take: q.pageSize }),
+      this.prisma.memory.count({ where }),
+    ]);
+    return { items: rows.map(toDomain), total };
+  }
+
+  /** One undeleted memory of the user. */
+  async find(scope: MemoryScope, id: string): Promise<Memory | null> {
+    const row = await this.prisma.memory.findFirst({ where: { id, tenantId: scope.tenantId, userId: scope.userId, deletedAt: null } });
+    return row ? toDomain(row) : null;
+  }
+
+  /** The user a memory (known by id within a tenant) belongs to. */
+  async ownerOf(tenantId: string, id: string, includeDeleted = false): Promise<string | null> {
+    const row = await this.prisma.memory.findFirst({ where: { id, tenantId, ...(includeDeleted ? {} : { deletedAt: null }) }, select: { userId: true } });
+    return row?.userId ?? null;
+  }
+
+  async exists(scope: MemoryScope, id: string): Promise<boolean> {
+    return (await this.prisma.memory.count({ where: { id, tenantId: scope.tenantId, userId: scope.userId } })) > 0;
+  }
+
+  async history(scope: MemoryScope, id: string): Promise<HistoryEntry[]> {
+    return this.prisma.memoryEvent.findMany({
+      where: { memoryId: id, tenantId: scope.tenantId, userId: scope.userId },
+      orderBy: { at: 'asc' },
+      select: { id: true, memoryId: true, event: true, previousText: true, newText: true, reason: true, actor: true, at: true },
+    });
+  }
+}

@@ -1,0 +1,70 @@
+import type { ChatModel, TextEmbedder } from '@frontier/ml-ports';
+import { ruleBasedExtractor, type Extractor } from '@frontier/memory-domain';
+import { BiographyRepository, MemoryRepository, SessionRepository } from '@frontier/memory-data-access';
+import { EmbeddedVectorIndex, QdrantVectorIndex, type VectorIndex } from '@frontier/memory-vector-index';
+import type { PrismaClient } from '@frontier/platform-prisma';
+import { BiographyService } from './services/biography.service';
+import { ExtractionService } from './services/extraction.service';
+import { MemoryService } from './services/memory.service';
+import { SessionService } from './services/session.service';
+import { SilentNotifier, type MemoryContext, type MemoryNotifier, type MemoryOptions } from './ports';
+
+/** Which vector index serves memory (`MEMORY_VECTOR_INDEX`), and its settings. */
+export type VectorIndexConfig =
+  | { kind: 'embedded'; /** Users whose index stays resident (LRU beyond; `MEMORY_RESIDENT_USERS`). */ residentUsers: number }
+  | { kind: 'qdrant'; url: string; apiKey?: string; collection?: string };
+
+/**
+ * The configured index. The embedded one is a per-process copy derived from Postgres (loaded per
+ * user on first use, at most `residentUsers` resident); Qdrant is shared by every process.
+ */
+export function createVectorIndex(config: VectorIndexConfig, memories: MemoryRepository, embedder: TextEmbedder): VectorIndex {
+  if (config.kind === 'qdrant') {
+    return new QdrantVectorIndex({ dimension: embedder.dimension, url: config.url, ...(config.apiKey ? { apiKey: config.apiKey } : {}), ...(config.collection ? { collection: config.collection } : {}) });
+  }
+  return new EmbeddedVectorIndex({ dimension: embedder.dimension, loader: (scope) => memories.indexItems(scope, embedder.modelId), maxUsers: config.residentUsers });
+}
+
+export interface MemoryContextConfig {
+  prisma: PrismaClient;
+  embedder: TextEmbedder;
+  /** Default: the rule-based offline extractor. */
+  extractor?: Extractor;
+  /** Default: an embedded index of at most 10,000 resident users. */
+  index?: VectorIndex | VectorIndexConfig;
+  /** Default: nothing happens after a change (benches, tests). */
+  notifier?: MemoryNotifier;
+  options?: MemoryOptions;
+  clock?: () => Date;
+}
+
+/** Builds the memory services' context without Nest (benches, tests, other repos' scripts). */
+export function createMemoryContext(c: MemoryContextConfig): MemoryContext {
+  const memories = new MemoryRepository(c.prisma);
+  const index = c.index && 'search' in c.index ? c.index : createVectorIndex(c.index ?? { kind: 'embedded', residentUsers: 10_000 }, memories, c.embedder);
+  return {
+    memories,
+    sessions: new SessionRepository(c.prisma),
+    biographies: new BiographyRepository(c.prisma),
+    embedder: c.embedder,
+    index,
+    extractor: c.extractor ?? ruleBasedExtractor,
+    notifier: c.notifier ?? new SilentNotifier(),
+    options: c.options ?? {},
+    clock: c.clock ?? (() => new Date()),
+  };
+}
+
+/** The memory use cases over one context, without Nest. */
+export function createMemoryServices(ctx: MemoryContext, llm?: ChatModel | null) {
+  const extraction = new ExtractionService(ctx);
+  return {
+    ctx,
+    sessions: new SessionService(ctx),
+    extraction,
+    memories: new MemoryService(ctx, extraction),
+    biography: new BiographyService(ctx, llm ?? null),
+  };
+}
+
+export type MemoryServices = ReturnType<typeof createMemoryServices>;

@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, NotImplementedException } from '@nestjs/common';
+import type { MemoryScope } from '@frontier/memory-contracts';
+import type { Extractor } from '@frontier/memory-domain';
+import { BadRequestError, NotFoundError, RUN_SEPARATOR } from '@frontier/memory-data-access';
+import { ExtractionService } from '../services/extraction.service';
+import { MemoryService } from '../services/memory.service';
+import { SessionService } from '../services/session.service';
+import { mem0AddResults, mem0History, mem0Memory, mem0Scored } from '../present/mem0.presenter';
+import { shapeExport } from './export-shape';
+import { Mem0ExportStore } from './export-store';
+import { parseFilters, type Mem0Filters } from './filters';
+
+/** `infer: false`: each user message is one memory, verbatim (then deduplicated like any other). */
+const verbatimExtractor: Extractor = {
+  id: 'mem0-verbatim',
+  extract: async (turns) => turns.filter((t) => t.role === 'user').map((t) => ({ text: t.text.trim(), type: 'context' as const, confidence: 1, turnIds: [t.id] })),
+};
+
+/** Options a Mem0 client may send that we do not serve: 501 naming them. */
+export function refuseUnsupported(given: object, names: readonly string[], route: string): void {
+  const g = given as Record<string, unknown>;
+  const used = names.filter((n) => g[n] !== undefined && g[n] !== null && !(n === 'app_id' && g[n] === ''));
+  if (used.length) throw new NotImplementedException(`${route}: ${used.join(', ')} ${used.length > 1 ? 'are' : 'is'} not supported by Frontier's Mem0 compatibility API`);
+}
+
+const date = (v: string | undefined, field: string): Date | undefined => {
+  if (v === undefined) return undefined;
+  const d = new Date(v);
+  if (Number.isNaN(d.getTime())) throw new BadRequestError(field, `${field} must be an ISO 8601 date`);
+  return d;
+};
+
+const narrow = (f: Mem0Filters) => ({ ...(f.agentId ? { agentId: f.agentId } : {}), ...(f.runId ? { runId: f.runId } : {}), ...(f.since ? { since: f.since } : {}), ...(f.until ? { until: f.until } : {}) });
+
+export interface Mem0AddInput {
+  user_id: string;
+  agent_id?: string;
+  run_id?: string;
+  timestamp?: number;
+  infer?: boolean;
+  messages: Array<{ role: 'user' | 'assistant' | 'system'; content: unknown; name?: string }>;
+}
+
+/**
+ * Mem0's platform API on memory's use cases: the same services as the native routes, answering in
+ * Mem0's shapes. The API key's tenant scopes every call; memories known only by id are resolved to
+ * their user within the tenant.
+ */
+@Injectable()
+export class Mem0Service {
+  constructor(
+    private readonly memories: MemoryService,
+    private readonly sessions: SessionService,
+    private readonly extraction: ExtractionService,
+    private readonly exports: Mem0ExportStore,
+  ) {}
+
+  /**
+   * Stores the messages as one session (a run's continuation when `run_id` is given) and runs the
+   * extraction pipeline in the request, answering Mem0's event list. An add is an explicit
+   * "remember this": the session-length gate does not apply (forget commands still do).
+   */
+  async add(tenantId: string, dto: Mem0AddInput) {
+    dto.messages.forEach((m, i) => {
+      if (typeof m.content !== 'string') throw new NotImplementedException(`POST /v3/memories/add/: messages.${i}.content: image messages are not supported`);
+    });
+    const scope = { tenantId, userId: dto.user_id };
+    const sessionId = `${dto.run_id ?? ''}${RUN_SEPARATOR}${randomUUID()}`;
+    const stored = await this.sessions.store(scope, {
+      sessionId,
+      ...(dto.agent_id ? { agentId: dto.agent_id } : {}),
+      ...(dto.timestamp !== undefined ? { startedAt: new Date(dto.timestamp * 1000) } : {}),
+      turns: dto.messages.map((m, i) => ({ id: `m${i}`, role: m.role, content: m.content as string, ...(m.name ? { speaker: m.name } : {}) })),
+    });
+    const outcome = await this.extraction.process(scope, stored.id, { minSessionTokens: 0, ...(dto.infer === false ? { extractor: verbatimExtractor } : {}) });
+    return mem0AddResults(outcome, { userId: dto.user_id, agentId: dto.agent_id ?? null, runId: dto.run_id ?? null, sessionId });
+  }
+
+  async search(tenantId: string, dto: { query: string; filters: Record<string, unknown>; top_k?: number; limit?: number; threshold?: number; categories?: string[] }) {
+    const f = parseFilters(dto.filters);
+    const r = await this.memories.search(
+      { tenantId, userId: f.userId },
+      { query: dto.query, limit: dto.top_k ?? dto.limit ?? 10, ...(dto.threshold !== undefined ? { threshold: dto.threshold } : {}), ...(dto.categories?.length ? { types: dto.categories } : {}), ...narrow(f) },
+    );
+    return { results: r.memories.map((s) => mem0Scored(s, s.breakdown)), profile: r.profile };
+  }
+
+  /** getAll: filters in the body, `page` / `page_size` in the query; links built on `url` (this route's absolute URL). */
+  async getAll(tenantId: string, dto: { filters: Record<string, unknown>; categories?: string[]; start_date?: string; end_date?: string; show_expired?: boolean }, q: { page?: number; page_size?: number }, url: string) {
+    const f = parseFilters(dto.filters);
+    const since = date(dto.start_date, 'start_date') ?? f.since;
+    const until = date(dto.end_date, 'end_date') ?? f.until;
+    if (dto.categories && dto.categories.length > 1) throw new BadRequestError('categories', 'categories: getAll filters by one category (one of our memory types)');
+    const page = await this.memories.list(
+      { tenantId, userId: f.userId },
+      {
+        page: q.page ?? 1,
+        pageSize: q.page_size ?? 100,
+        ...(dto.categories?.[0] ? { type: dto.categories[0] } : {}),
+        ...narrow({ ...f, ...(since ? { since } : {}), ...(until ? { until } : {}) }),
+        ...(dto.show_expired ? { includeInactive: true } : {}),
+      },
+    );
+    const link = (n: number) => `${url}?page=${n}&page_size=${page.pageSize}`;
+    return {
+      count: page.total,
+      next: page.page * page.pageSize < page.total ? link(page.page + 1) : null,
+      previous: page.page > 1 ? link(page.page - 1) : null,
+      results: page.items.map(mem0Memory),
+    };
+  }
+
+  async get(tenantId: string, id: string) {
+    return mem0Memory(await this.memories.get(await this.memories.scopeOf(tenantId, id), id));
+  }
+
+  /** A correction: re-embedded, recorded as UPDATE; answers the updated memory. */
+  async update(tenantId: string, id: string, dto: { text?: string }) {
+    if (dto.text === undefined) throw new BadRequestError('text', 'text is required');
+    return mem0Memory(await this.memories.update(await this.memories.scopeOf(tenantId, id), id, { text: dto.text }));
+  }
+
+  async remove(tenantId: string, id: string) {
+    await this.memories.delete(await this.memories.scopeOf(tenantId, id), id);
+    return { message: 'Memory deleted successfully!' };
+  }
+
+  /** deleteAll: a user's memories, or only an agent's / a run's within them. */
+  async removeAll(tenantId: string, q: { user_id: string; agent_id?: string; run_id?: string }) {
+    const deleted = await this.memories.deleteAll({ tenantId, userId: q.user_id }, 'user', { ...(q.agent_id ? { agentId: q.agent_id } : {}), ...(q.run_id ? { runId: q.run_id } : {}) });
+    return { message: 'Memories deleted successfully!', deleted };
+  }
+
+  async history(tenantId: string, id: string) {
+    const scope = await this.memories.scopeOf(tenantId, id, { includeDeleted: true });
+    return (await this.memories.history(scope, id)).map((e) => mem0History(e, scope.userId));
+  }
+
+  /** Every id is checked first, so a batch with an unknown id changes nothing. */
+  private async scopesOf(tenantId: string, ids: string[]): Promise<MemoryScope[]> {
+    if (new Set(ids).size !== ids.length) throw new BadRequestError('memories', 'memories must not repeat a memory_id');
+    const scopes: MemoryScope[] = [];
+    for (const [i, id] of ids.entries()) {
+      try {
+        scopes.push(await this.memories.scopeOf(tenantId, id));
+      } catch (e) {
+        if (e instanceof NotFoundError) throw new NotFoundError(`memories.${i}.memory_id`, `memories.${i}.memory_id: memory ${id} not found`);
+        throw e;
+      }
+    }
+    return scopes;
+  }
+
+  async batchUpdate(tenantId: string, dto: { memories: Array<{ memory_id: string; text: string }> }) {
+    const scopes = await this.scopesOf(tenantId, dto.memories.map((m) => m.memory_id));
+    for (const [i, m] of dto.memories.entries()) await this.memories.update(scopes[i] as MemoryScope, m.memory_id, { text: m.text });
+    return { message: `Successfully updated ${dto.memories.length} memories` };
+  }
+
+  async batchDelete(tenantId: string, dto: { memories: Array<{ memory_id: string }> }) {
+    const scopes = await this.scopesOf(tenantId, dto.memories.map((m) => m.memory_id));
+    await this.memories.deleteMany(dto.memories.map((m, i) => ({ scope: scopes[i] as MemoryScope, id: m.memory_id })));
+    return { message: `Successfully deleted ${dto.memories.length} memories` };
+  }
+
+  /** Builds the export now (every live memory of the user, with provenance) and keeps it 7 days. */
+  async createExport(tenantId: string, dto: { filters: Record<string, unknown>; schema: Record<string, unknown> }) {
+    const f = parseFilters(dto.filters);
+    const items = (await this.memories.listAll({ tenantId, userId: f.userId }, narrow(f))).map(mem0Memory);
+    const id = randomUUID();
+    const exportedAt = new Date().toISOString();
+    const doc = { id, status: 'completed', user_id: f.userId, created_at: exportedAt, count: items.length, data: shapeExport(dto.schema, items as unknown as Array<Record<string, unknown>>, { userId: f.userId, exportedAt }) };
+    await this.exports.save(tenantId, f.userId, id, doc);
+    return { message: 'Memory export request received. The export is ready.', id };
+  }
+
+  /** By `memory_export_id`, or the latest export of `filters.user_id`. */
+  async getExport(tenantId: string, dto: { memory_export_id?: string; filters?: Record<string, unknown> }) {
+    let id = dto.memory_export_id;
+    if (!id) {
+      if (!dto.filters) throw new BadRequestError('memory_export_id', 'memory_export_id or filters is required');
+      id = (await this.exports.latestId(tenantId, parseFilters(dto.filters).userId)) ?? undefined;
+    }
+    const doc = id ? await this.exports.get(tenantId, id) : null;
+    if (!doc) throw new NotFoundError('memory_export_id', 'memory export not found (exports are kept 7 days)');
+    return { message: 'Memory export is ready.', ...doc };
+  }
+}

@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { MemoryJobs, type MemoryScope } from '@frontier/memory-contracts';
+import { JobQueue } from '@frontier/platform-queue';
+import { MemoryChangeBus } from './change-bus';
+import { MemoryNotifier } from './ports';
+
+/**
+ * memory-api's and memory-worker's notifier: a change is published on the change bus (other
+ * processes refresh their index copy) and queues a debounced biography rebuild; a stored session
+ * queues its extraction; a due biography is rebuilt at once.
+ */
+@Injectable()
+export class QueueingNotifier extends MemoryNotifier {
+  constructor(
+    private readonly jobs: JobQueue,
+    private readonly bus: MemoryChangeBus,
+  ) {
+    super();
+  }
+
+  async changed(scope: MemoryScope): Promise<void> {
+    await this.bus.publish(scope);
+    await this.jobs.enqueue(MemoryJobs.rebuildBiography, { tenantId: scope.tenantId, userId: scope.userId });
+  }
+
+  async sessionStored(scope: MemoryScope, sessionRowId: string): Promise<void> {
+    await this.jobs.enqueue(MemoryJobs.extractSession, { tenantId: scope.tenantId, userId: scope.userId, sessionId: sessionRowId });
+  }
+
+  async biographyDue(scope: MemoryScope): Promise<void> {
+    await this.jobs.enqueue(MemoryJobs.rebuildBiography, { tenantId: scope.tenantId, userId: scope.userId }, { delay: 0 });
+  }
+}

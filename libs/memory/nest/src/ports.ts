@@ -1,0 +1,62 @@
+import type { TextEmbedder } from '@frontier/ml-ports';
+import type { MemoryScope } from '@frontier/memory-contracts';
+import type { DedupThresholds, Extractor, RelevanceWeights, UsageDiscount } from '@frontier/memory-domain';
+import type { VectorIndex } from '@frontier/memory-vector-index';
+import type { BiographyRepository, MemoryRepository, SessionRepository } from '@frontier/memory-data-access';
+
+export interface MemoryOptions {
+  dedup?: DedupThresholds;
+  relevance?: RelevanceWeights;
+  usage?: UsageDiscount;
+  /** Sessions below this many tokens (and with no command) are not extracted. Default 200. */
+  minSessionTokens?: number;
+  /** Per-user cap; beyond it the eviction order drops memories. Default 10,000. */
+  maxMemoriesPerUser?: number;
+  /** Candidates fetched from the index before re-scoring. Default 40. */
+  candidatePool?: number;
+}
+
+/**
+ * What happens after memory changes, outside the request (a port: memory-api and memory-worker
+ * queue jobs and publish on Redis; benches and tests may do nothing or run inline).
+ */
+export abstract class MemoryNotifier {
+  /** Live facts of the user changed: other processes refresh their index copy; the biography is rebuilt (debounced). */
+  abstract changed(scope: MemoryScope): Promise<void>;
+  /** A session was stored: extract it. */
+  abstract sessionStored(scope: MemoryScope, sessionRowId: string): Promise<void>;
+  /** Rebuild this user's biography now (the monthly sweep). */
+  abstract biographyDue(scope: MemoryScope): Promise<void>;
+}
+
+/** Does nothing: for benches and tests that drive the services directly. */
+export class SilentNotifier extends MemoryNotifier {
+  async changed(): Promise<void> {
+    // nothing listens
+  }
+  async sessionStored(): Promise<void> {
+    // the caller processes sessions itself
+  }
+  async biographyDue(): Promise<void> {
+    // the caller rebuilds biographies itself
+  }
+}
+
+/** Everything the memory services use: repositories, models, the index and the notifier. */
+export interface MemoryContext {
+  memories: MemoryRepository;
+  sessions: SessionRepository;
+  biographies: BiographyRepository;
+  embedder: TextEmbedder;
+  index: VectorIndex;
+  extractor: Extractor;
+  notifier: MemoryNotifier;
+  options: MemoryOptions;
+  clock: () => Date;
+}
+
+/** Injection token of the {@link MemoryContext} in Nest apps. */
+export const MEMORY_CONTEXT = Symbol.for('frontier:memory-context');
+
+/** Injection token of the LLM that writes biographies (absent or null: the deterministic summary). */
+export const MEMORY_BIOGRAPHY_LLM = Symbol.for('frontier:memory-biography-llm');

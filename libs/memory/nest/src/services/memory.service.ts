@@ -1,0 +1,262 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { MemoryScope } from '@frontier/memory-contracts';
+import { DEFAULT_RELEVANCE, formatProfileBlock, isMemoryType, scoreMemory, whatDoYouKnow, type KnowledgeSection, type Memory, type MemoryType, type ScoreBreakdown } from '@frontier/memory-domain';
+import { BadRequestError, NotFoundError, type EntityFilter, type HistoryEntry } from '@frontier/memory-data-access';
+import { MEMORY_CONTEXT, type MemoryContext } from '../ports';
+import { ExtractionService } from './extraction.service';
+
+/** Where a memory came from, as the client knows it. */
+export interface SessionRef {
+  externalId: string;
+  agentId: string | null;
+}
+
+/** A memory with the client's id of the session it came from (null when none). */
+export interface MemoryView {
+  memory: Memory;
+  session: SessionRef | null;
+}
+
+export interface SearchInput extends EntityFilter {
+  query: string;
+  /** The last turns of the conversation; the query embeds the current turn plus the last 3. */
+  recentTurns?: string[];
+  limit?: number;
+  /** Types to search (default all). */
+  types?: string[];
+  /** Minimum final score. */
+  threshold?: number;
+  /** Only facts valid from / until (their `validAt`). */
+  since?: Date;
+  until?: Date;
+  /** Count this search as a retrieval (usage discount, eviction recency). Default true. */
+  record?: boolean;
+}
+
+export interface ScoredMemory extends MemoryView {
+  breakdown: ScoreBreakdown;
+}
+
+export interface SearchResult {
+  memories: ScoredMemory[];
+  /** `[User profile]` block: biography + the top facts phrased as beliefs. */
+  profile: string;
+}
+
+export interface ListInput extends EntityFilter {
+  page?: number;
+  pageSize?: number;
+  type?: string;
+  /** Client session id (run_id). */
+  sessionId?: string;
+  since?: Date;
+  until?: Date;
+  /** Include superseded/invalidated facts (history views). Soft-deleted ones never. */
+  includeInactive?: boolean;
+}
+
+export interface Page<T> {
+  items: T[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+export interface UpdateInput {
+  text?: string;
+  type?: string;
+  confidence?: number;
+}
+
+export interface Profile {
+  biography: { text: string; builtAt: Date; stale: boolean; generator: string } | null;
+  knowledge: KnowledgeSection[];
+}
+
+const MAX_QUERY_CHARS = 8_000;
+
+/** Memory's use cases on stored facts: search, list, get, correct, delete, history, profile. */
+@Injectable()
+export class MemoryService {
+  constructor(
+    @Inject(MEMORY_CONTEXT) private readonly ctx: MemoryContext,
+    private readonly extraction: ExtractionService,
+  ) {}
+
+  /** Attaches the client's session ids to memories. */
+  async views(memories: Memory[]): Promise<MemoryView[]> {
+    const refs = await this.ctx.sessions.refs(memories.map((m) => m.provenance.sessionId));
+    return memories.map((memory) => ({ memory, session: refs.get(memory.provenance.sessionId) ?? null }));
+  }
+
+  /**
+   * Query time: embed (current turn + last 3), take a candidate pool from the hybrid index, drop
+   * anything not live in Postgres (whatever the index says), re-score with
+   * relevance × recency × confidence × usage, and return the top `limit` with their breakdown.
+   */
+  async search(scope: MemoryScope, input: SearchInput): Promise<SearchResult> {
+    const { ctx } = this;
+    const query = input.query?.trim();
+    if (!query) throw new BadRequestError('query', 'query must not be empty');
+    const text = [...(input.recentTurns ?? []).slice(-3), query].join('\n').slice(-MAX_QUERY_CHARS);
+    const limit = Math.min(Math.max(input.limit ?? 5, 1), 100);
+    const [vector] = await ctx.embedder.embed([text]);
+    const pool = Math.max(ctx.options.candidatePool ?? 40, limit * 4);
+    const hits = await ctx.index.search(scope, { vector: vector as Float32Array, text, k: pool });
+    const at = ctx.clock();
+    const rows = await ctx.memories.liveByIds(scope, at, hits.map((h) => h.id), { ...(input.types ? { types: input.types } : {}), filter: input });
+    const byId = new Map(rows.map((r) => [r.memory.id, r.memory]));
+    const lexicalUsed = hits.some((h) => h.lexical !== undefined);
+    const scored: Array<{ memory: Memory; breakdown: ScoreBreakdown }> = [];
+    for (const h of hits) {
+      const memory = byId.get(h.id);
+      if (!memory) continue;
+      const breakdown = scoreMemory(
+        { memory, cosine: h.cosine, ...(lexicalUsed ? { lexical: h.lexical ?? 0 } : {}) },
+        { now: at, weights: ctx.options.relevance ?? DEFAULT_RELEVANCE, ...(ctx.options.usage ? { usage: ctx.options.usage } : {}) },
+      );
+      if (input.threshold !== undefined && breakdown.score < input.threshold) continue;
+      scored.push({ memory, breakdown });
+    }
+    scored.sort((a, b) => b.breakdown.score - a.breakdown.score || a.memory.id.localeCompare(b.memory.id));
+    const top = scored.slice(0, limit);
+    if (input.record !== false) await ctx.memories.recordRetrieval(top.map((s) => s.memory.id), at);
+    const bio = await ctx.biographies.get(scope);
+    const views = await this.views(top.map((s) => s.memory));
+    return { memories: top.map((s, i) => ({ ...(views[i] as MemoryView), breakdown: s.breakdown })), profile: formatProfileBlock(top.map((s) => s.memory), bio?.text) };
+  }
+
+  async list(scope: MemoryScope, input: ListInput = {}): Promise<Page<MemoryView>> {
+    const page = Math.max(1, input.page ?? 1);
+    const pageSize = Math.min(Math.max(1, input.pageSize ?? 50), 500);
+    if (input.type !== undefined && !isMemoryType(input.type)) throw new BadRequestError('type', `type must be one of the memory types`);
+    let sessionRowId: string | undefined;
+    if (input.sessionId !== undefined) {
+      const s = await this.ctx.sessions.findByExternalId(scope, input.sessionId);
+      if (!s) return { items: [], page, pageSize, total: 0 };
+      sessionRowId = s.id;
+    }
+    const r = await this.ctx.memories.page(scope, this.ctx.clock(), {
+      page,
+      pageSize,
+      ...(input.type ? { type: input.type } : {}),
+      ...(sessionRowId ? { sessionRowId } : {}),
+      ...(input.agentId !== undefined ? { agentId: input.agentId } : {}),
+      ...(input.runId !== undefined ? { runId: input.runId } : {}),
+      since: input.since,
+      until: input.until,
+      ...(input.includeInactive ? { includeInactive: true } : {}),
+    });
+    return { items: await this.views(r.items), page, pageSize, total: r.total };
+  }
+
+  /** Every memory of a list query, page by page (exports). */
+  async listAll(scope: MemoryScope, input: Omit<ListInput, 'page' | 'pageSize'> = {}): Promise<MemoryView[]> {
+    const out: MemoryView[] = [];
+    for (let n = 1; ; n++) {
+      const page = await this.list(scope, { ...input, page: n, pageSize: 500 });
+      out.push(...page.items);
+      if (n * page.pageSize >= page.total) return out;
+    }
+  }
+
+  private async require(scope: MemoryScope, id: string): Promise<Memory> {
+    const m = await this.ctx.memories.find(scope, id);
+    if (!m) throw new NotFoundError('id', `memory ${id} not found`);
+    return m;
+  }
+
+  async get(scope: MemoryScope, id: string): Promise<MemoryView> {
+    return (await this.views([await this.require(scope, id)]))[0] as MemoryView;
+  }
+
+  /** The scope of a memory known only by id within a tenant (Mem0's routes carry no user id). */
+  async scopeOf(tenantId: string, id: string, opts: { includeDeleted?: boolean } = {}): Promise<MemoryScope> {
+    const userId = await this.ctx.memories.ownerOf(tenantId, id, opts.includeDeleted ?? false);
+    if (userId === null) throw new NotFoundError('id', `memory ${id} not found`);
+    return { tenantId, userId };
+  }
+
+  /** A user correction: new text is re-embedded and re-indexed; the change is recorded (UPDATE). */
+  async update(scope: MemoryScope, id: string, input: UpdateInput, actor = 'user'): Promise<MemoryView> {
+    const { ctx } = this;
+    const current = await this.require(scope, id);
+    const text = input.text?.trim();
+    if (input.text !== undefined && !text) throw new BadRequestError('text', 'text must not be empty');
+    if (input.type !== undefined && !isMemoryType(input.type)) throw new BadRequestError('type', 'type must be one of the memory types');
+    if (input.confidence !== undefined && !(input.confidence >= 0 && input.confidence <= 1)) throw new BadRequestError('confidence', 'confidence must be between 0 and 1');
+    const vector = text && text !== current.text ? (await ctx.embedder.embed([text]))[0] : undefined;
+    const updated = await ctx.memories.update(
+      scope,
+      id,
+      current.text,
+      {
+        ...(text ? { text } : {}),
+        ...(input.type ? { type: input.type as MemoryType } : {}),
+        ...(input.confidence !== undefined ? { confidence: input.confidence } : {}),
+        ...(vector ? { vector, embeddingModel: ctx.embedder.modelId } : {}),
+      },
+      actor,
+    );
+    if (vector) await ctx.index.upsert(scope, [{ id, vector, text: updated.text }]);
+    await ctx.biographies.markStale(scope);
+    await ctx.notifier.changed(scope);
+    return (await this.views([updated]))[0] as MemoryView;
+  }
+
+  /** Soft delete at once: never retrieved again. */
+  async delete(scope: MemoryScope, id: string, actor = 'user'): Promise<void> {
+    await this.require(scope, id);
+    await this.deleteIds(scope, [id], 'deleted by request', actor);
+  }
+
+  /** Deletes several memories (each checked first: an unknown id changes nothing). */
+  async deleteMany(items: Array<{ scope: MemoryScope; id: string }>, actor = 'user'): Promise<number> {
+    for (const i of items) await this.require(i.scope, i.id);
+    let n = 0;
+    for (const [, group] of groupByUser(items)) n += await this.deleteIds((group[0] as { scope: MemoryScope }).scope, group.map((g) => g.id), 'deleted by request', actor);
+    return n;
+  }
+
+  /** "Delete all memories from session X" in one call; returns how many were deleted. */
+  async deleteBySession(scope: MemoryScope, sessionId: string, actor = 'user'): Promise<number> {
+    const s = await this.ctx.sessions.findByExternalId(scope, sessionId);
+    if (!s) throw new NotFoundError('sessionId', `session ${sessionId} not found`);
+    return this.deleteIds(scope, await this.ctx.memories.undeletedIds(scope, { sessionRowId: s.id }), `session ${sessionId} deleted`, actor);
+  }
+
+  /** Deletes all of a user's memories, or only an agent's / a run's (`filter`). */
+  async deleteAll(scope: MemoryScope, actor = 'user', filter: EntityFilter = {}): Promise<number> {
+    const narrowed = filter.agentId !== undefined || filter.runId !== undefined;
+    return this.deleteIds(scope, await this.ctx.memories.undeletedIds(scope, { filter }), narrowed ? 'memories of an agent/run deleted' : 'all memories deleted', actor);
+  }
+
+  private async deleteIds(scope: MemoryScope, ids: string[], reason: string, actor: string): Promise<number> {
+    const n = await this.extraction.softDelete(scope, ids, reason, actor);
+    await this.ctx.notifier.changed(scope);
+    return n;
+  }
+
+  async history(scope: MemoryScope, id: string): Promise<HistoryEntry[]> {
+    if (!(await this.ctx.memories.exists(scope, id))) throw new NotFoundError('id', `memory ${id} not found`);
+    return this.ctx.memories.history(scope, id);
+  }
+
+  /** Biography + "what do you know about me?" (every live fact, grouped by type). */
+  async profile(scope: MemoryScope): Promise<Profile> {
+    const [bio, facts] = await Promise.all([this.ctx.biographies.get(scope), this.ctx.memories.allLive(scope, this.ctx.clock())]);
+    return {
+      biography: bio ? { text: bio.text, builtAt: bio.builtAt, stale: bio.stale, generator: bio.generator } : null,
+      knowledge: whatDoYouKnow(facts),
+    };
+  }
+}
+
+function groupByUser<T extends { scope: MemoryScope }>(items: T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const i of items) {
+    const key = `${i.scope.tenantId}\u0000${i.scope.userId}`;
+    out.set(key, [...(out.get(key) ?? []), i]);
+  }
+  return out;
+}

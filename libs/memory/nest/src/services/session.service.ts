@@ -1,0 +1,89 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { MemoryScope } from '@frontier/memory-contracts';
+import { BadRequestError, ConflictError, NotFoundError, transcriptHash } from '@frontier/memory-data-access';
+import { MEMORY_CONTEXT, type MemoryContext } from '../ports';
+
+export interface TurnInput {
+  /** Client's turn id (defaults to `t<index>`), cited by memories' provenance. */
+  id?: string;
+  role: 'user' | 'assistant' | 'system';
+  content: string;
+  speaker?: string;
+  at?: Date;
+}
+
+export interface SessionInput {
+  /** Client's session id (mem0 run_id); posting the same id again is idempotent. */
+  sessionId: string;
+  agentId?: string;
+  startedAt?: Date;
+  turns: TurnInput[];
+}
+
+export interface StoredSession {
+  id: string;
+  externalId: string;
+  status: string;
+  created: boolean;
+  sourceHash: string;
+}
+
+export interface SessionStatus {
+  sessionId: string;
+  status: string;
+  reason: string | null;
+  tokenCount: number;
+  turns: number;
+  memories: number;
+  startedAt: Date;
+  processedAt: Date | null;
+}
+
+/** Sessions in: stored once (the transcript is the truth), then extracted off the request path. */
+@Injectable()
+export class SessionService {
+  constructor(@Inject(MEMORY_CONTEXT) private readonly ctx: MemoryContext) {}
+
+  /** Session end: stores the transcript (idempotent per session id) and queues its extraction. */
+  async ingest(scope: MemoryScope, input: SessionInput): Promise<StoredSession & { queued: boolean }> {
+    const stored = await this.store(scope, input);
+    await this.ctx.notifier.sessionStored(scope, stored.id);
+    return { ...stored, queued: true };
+  }
+
+  /**
+   * Stores a session and its transcript once. The same session id with the same transcript is a
+   * no-op (returns the stored one); with a different transcript it is refused (409), so a retried
+   * request never duplicates and a changed one never silently rewrites history.
+   */
+  async store(scope: MemoryScope, input: SessionInput): Promise<StoredSession> {
+    if (!input.turns.length) throw new BadRequestError('turns', 'turns must contain at least one turn');
+    const turns = input.turns.map((t, i) => ({ turnId: t.id ?? `t${i}`, role: t.role, text: t.content, speaker: t.speaker ?? null, at: t.at ?? null, ordinal: i }));
+    const ids = new Set<string>();
+    for (const [i, t] of turns.entries()) {
+      if (!t.text.trim()) throw new BadRequestError(`turns[${i}].content`, `turns[${i}].content must not be empty`);
+      if (ids.has(t.turnId)) throw new BadRequestError(`turns[${i}].id`, `turns[${i}].id "${t.turnId}" is repeated`);
+      ids.add(t.turnId);
+    }
+    const sourceHash = transcriptHash(turns);
+    for (;;) {
+      const existing = await this.ctx.sessions.findByExternalId(scope, input.sessionId);
+      if (existing) {
+        if (existing.sourceHash !== sourceHash) throw new ConflictError('sessionId', `session ${input.sessionId} was already stored with a different transcript`);
+        return { id: existing.id, externalId: existing.externalId, status: existing.status, created: false, sourceHash };
+      }
+      const startedAt = input.startedAt ?? turns.find((t) => t.at)?.at ?? this.ctx.clock();
+      const row = await this.ctx.sessions.create(scope, { externalId: input.sessionId, agentId: input.agentId ?? null, sourceHash, startedAt, turns });
+      // null: a concurrent identical post won the race; read what it stored
+      if (row) return { id: row.id, externalId: row.externalId, status: row.status, created: true, sourceHash };
+    }
+  }
+
+  /** Where a stored session is in the pipeline (received → processing → processed | skipped). */
+  async status(scope: MemoryScope, externalId: string): Promise<SessionStatus> {
+    const s = await this.ctx.sessions.findByExternalId(scope, externalId);
+    if (!s) throw new NotFoundError('sessionId', `session ${externalId} not found`);
+    const counts = await this.ctx.sessions.counts(s.id);
+    return { sessionId: s.externalId, status: s.status, reason: s.reason, tokenCount: s.tokenCount, turns: counts.turns, memories: counts.memories, startedAt: s.startedAt, processedAt: s.processedAt };
+  }
+}
