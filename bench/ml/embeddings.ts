@@ -11,7 +11,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { TextEmbedder } from '@frontier/ml-ports';
-import { cosine, createUseEmbedder, withEmbeddingCache } from '../../libs/ml/embeddings/src/index';
+import { cosine } from '@frontier/platform-util';
+import { createUseEmbedder, withEmbeddingCache } from '../../libs/ml/embeddings/src/index';
 import { PARAPHRASE_ROWS, scorePairs } from '../../libs/ml/embeddings/src/__fixtures__/paraphrase-pairs';
 import { median, printHeadline, round } from '../lib/harness';
 

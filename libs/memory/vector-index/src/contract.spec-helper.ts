@@ -1,6 +1,7 @@
+import { cosine } from '@frontier/platform-util';
 import fc from 'fast-check';
 import { DimensionMismatchError, InvalidVectorInputError, type IndexScope, type SearchHit, type VectorIndex } from './port';
-import { bruteForce, cosine, randomVector, rng } from './testing.spec-helper';
+import { bruteForce, randomVector, rng } from './testing.spec-helper';
 
 export interface ContractOptions {
   /** Vector dimension the factory's index is built with (default 32). */

@@ -1,4 +1,5 @@
 import { MlInputError } from '@frontier/ml-ports';
+import { Rng } from '@frontier/platform-util';
 import { resample, StreamingResampler } from './resample';
 
 const tone = (n: number, rate: number, hz: number) => Float32Array.from({ length: n }, (_, i) => 0.5 * Math.sin((2 * Math.PI * hz * i) / rate));
@@ -24,8 +25,8 @@ describe('windowed-sinc resampler', () => {
   it('gives bit-identical output for any chunking of the input', () => {
     const x = tone(44100, 44100, 523);
     const whole = resample({ samples: x, sampleRate: 44100 }, 16000).samples;
-    let seed = 1;
-    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const rng = new Rng(1);
+    const rnd = () => rng.next();
     const r = new StreamingResampler(44100, 16000);
     const parts: number[] = [];
     for (let at = 0; at < x.length; ) {

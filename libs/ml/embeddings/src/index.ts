@@ -4,4 +4,5 @@ export { createOnnxDirEmbedder, type OnnxDirEmbedderOptions } from './onnx/onnx-
 export type { Pooling } from './onnx/pooling';
 export { createOpenAiEmbedder, type OpenAiEmbedderOptions } from './openai/openai-embedder';
 export { withEmbeddingCache, embeddingCacheKey, type EmbeddingCacheOptions, type EmbeddingCacheStats, type CachedTextEmbedder } from './cache/embedding-cache';
-export { validateTexts, cosine, l2normalize, DEFAULT_MAX_CHARS } from './validate';
+// cosine similarity: `cosine` from @frontier/platform-util (the workspace's one)
+export { validateTexts, l2normalize, DEFAULT_MAX_CHARS } from './validate';

@@ -1,7 +1,8 @@
 import { MlInputError } from '@frontier/ml-ports';
 import fc from 'fast-check';
 import { chunk, mapLimit } from './batching';
-import { cosine, l2normalize, validateTexts } from './validate';
+import { cosine } from '@frontier/platform-util';
+import { l2normalize, validateTexts } from './validate';
 
 describe('validateTexts', () => {
   const codeOf = (texts: unknown, max?: number) => {

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PcmAudio } from '@frontier/ml-ports';
+import { Rng } from '@frontier/platform-util';
 import { decodeWav } from '../wav';
 
 /** Speaks `text` with espeak-ng; throws naming the Debian package when the tool is missing. */
@@ -40,16 +41,10 @@ export function audibleSpan(audio: PcmAudio, floor = 0.01): { startMs: number; e
   return { startMs: (first * 1000) / audio.sampleRate, endMs: ((last + 1) * 1000) / audio.sampleRate };
 }
 
-/** Deterministic uniform noise source (mulberry32). */
+/** Deterministic uniform noise source in [0, 1) (the workspace's seeded PRNG). */
 export function noiseSource(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 }
 
 /**

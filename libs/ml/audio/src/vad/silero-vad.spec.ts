@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MlInputError, ModelUnavailableError, type PcmAudio, type SpeechSegment, type VadEvent } from '@frontier/ml-ports';
+import { Rng } from '@frontier/platform-util';
 import { resample } from '../resample';
 import { audibleSpan, concat, espeak, padWithNoise } from '../testing/speech-fixture';
 import { createSileroVad, type SileroVad } from './silero-vad';
@@ -86,8 +87,8 @@ describe('Silero VAD v5 (onnxruntime-node)', () => {
   it('streams pushes of random sizes to exactly the whole-clip segments, with started/stopped events in order', async () => {
     for (const { audio } of clips) {
       const whole = await vad.segments(audio);
-      let seed = 42;
-      const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+      const rng = new Rng(42);
+      const rnd = () => rng.next();
       const random = await streamInChunks(vad, audio, () => 1 + Math.floor(rnd() * 3000));
       expect(random.segments).toEqual(whole);
       expect(random.events.map((e) => e.type)).toEqual(whole.flatMap(() => ['speech_started', 'speech_stopped']));

@@ -2,6 +2,7 @@
  * Test fixture: writes small ONNX models as protobuf bytes by hand (no onnx package needed), so
  * the ONNX dir adapter is exercised on a real onnxruntime session.
  */
+import { Rng } from '@frontier/platform-util';
 
 // ------------------------------------------------------------------ protobuf wire format
 
@@ -66,17 +67,11 @@ export interface TinyEncoderSpec {
   seed?: number;
 }
 
-/** Deterministic pseudo-random floats in [-1, 1) (mulberry32). */
+/** Deterministic pseudo-random floats in [-1, 1) from the workspace's seeded PRNG. */
 export function randomFloats(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
+  const rng = new Rng(seed);
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
-  }
+  for (let i = 0; i < n; i++) out[i] = rng.next() * 2 - 1;
   return out;
 }
 

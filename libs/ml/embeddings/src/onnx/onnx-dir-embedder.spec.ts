@@ -1,9 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MlInputError, ModelUnavailableError, type TextEmbedder } from '@frontier/ml-ports';
+import { cosine } from '@frontier/platform-util';
 import { makeTinyModelDir, type TinyModelDir } from '../__fixtures__/tiny-model-dir';
 import { TINY_VOCAB } from '../__fixtures__/tiny-tokenizer';
-import { cosine, l2normalize } from '../validate';
+import { l2normalize } from '../validate';
 import { createOnnxDirEmbedder } from './onnx-dir-embedder';
 
 /** What the tiny encoder + masked mean pooling must give for these token ids (see tiny-onnx.ts). */

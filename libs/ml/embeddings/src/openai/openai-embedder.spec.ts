@@ -1,6 +1,6 @@
 import { MlInputError, UpstreamError } from '@frontier/ml-ports';
 import { loopbackVector, startLoopbackEmbeddingsServer, type LoopbackEmbeddingsServer } from '../__fixtures__/loopback-embeddings-server';
-import { cosine } from '../validate';
+import { cosine } from '@frontier/platform-util';
 import { createOpenAiEmbedder, embeddingsUrl, type OpenAiEmbedderOptions } from './openai-embedder';
 
 const fast: Partial<OpenAiEmbedderOptions> = { backoffMs: 5, maxBackoffMs: 20, timeoutMs: 2000 };

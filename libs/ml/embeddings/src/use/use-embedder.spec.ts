@@ -3,7 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { MlInputError, QueueFullError, type TextEmbedder } from '@frontier/ml-ports';
 import { PARAPHRASE_ROWS, scorePairs } from '../__fixtures__/paraphrase-pairs';
-import { cosine } from '../validate';
+import { cosine } from '@frontier/platform-util';
 import { createUseEmbedder } from './use-embedder';
 
 jest.setTimeout(60_000);

@@ -1,8 +1,9 @@
 /**
  * Deterministic "generation" for the loopback LLM test double: the reply is a function of the
- * prompt (FNV-1a hash → xorshift PRNG → words), so a streamed and a non-streamed call with the
- * same messages produce the same text. Not a language model; tests and the demo only.
+ * prompt (FNV-1a hash → the workspace's seeded `Rng` → words), so a streamed and a non-streamed
+ * call with the same messages produce the same text. Not a language model; tests and the demo only.
  */
+import { Rng } from '@frontier/platform-util';
 
 export interface LoopbackMessage {
   role: string;
@@ -25,18 +26,6 @@ export function fnv1a(text: string): number {
   return h >>> 0;
 }
 
-function xorshift(seed: number): () => number {
-  let s = seed || 0x9e3779b9;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
-  };
-}
-
 /** Prompt tokens as the loopback server counts them: 4 per message plus one per whitespace-separated word. */
 export function countLoopbackPromptTokens(messages: readonly LoopbackMessage[]): number {
   return messages.reduce((n, m) => n + 4 + (m.content.match(/\S+/g)?.length ?? 0), 0);
@@ -44,11 +33,11 @@ export function countLoopbackPromptTokens(messages: readonly LoopbackMessage[]):
 
 /** The tokens of a generated reply: `length` words (hash-derived 8..24 when not given). */
 export function generatedTokens(messages: readonly LoopbackMessage[], length?: number): string[] {
-  const next = xorshift(fnv1a(JSON.stringify(messages.map((m) => [m.role, m.content]))));
-  const n = length ?? 8 + (next() % 17);
+  const rng = new Rng(fnv1a(JSON.stringify(messages.map((m) => [m.role, m.content]))));
+  const n = length ?? 8 + rng.nextInt(17);
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
-    const word = WORDS[next() % WORDS.length];
+    const word = WORDS[rng.nextInt(WORDS.length)];
     out.push(i === 0 ? word.charAt(0).toUpperCase() + word.slice(1) : ` ${word}`);
   }
   if (n > 0) out[n - 1] += '.';

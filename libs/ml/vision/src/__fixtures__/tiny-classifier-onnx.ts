@@ -2,6 +2,7 @@
  * Test fixture: a tiny image classifier written directly as ONNX protobuf bytes
  * (GlobalAveragePool → Flatten → MatMul → Add → [Softmax]) with seeded random weights.
  */
+import { Rng } from '@frontier/platform-util';
 
 /** Protobuf field builders: each returns the encoded field (tag + payload). */
 const enc = new TextEncoder();
@@ -21,17 +22,10 @@ const len = (field: number, payload: Uint8Array | string) => {
   return join([Uint8Array.from([...varint(field * 8 + 2), ...varint(body.length)]), body]);
 };
 
-/** Seeded uniform floats in [-1, 1) (xorshift32). */
+/** Seeded uniform floats in [-1, 1) (the workspace's seeded PRNG). */
 export function seededFloats(n: number, seed: number): Float32Array {
-  let s = seed >>> 0 || 1;
-  return Float32Array.from({ length: n }, () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 31 - 1;
-  });
+  const rng = new Rng(seed);
+  return Float32Array.from({ length: n }, () => rng.next() * 2 - 1);
 }
 
 export interface TinyClassifier {

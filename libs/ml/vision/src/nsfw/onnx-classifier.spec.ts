@@ -43,8 +43,12 @@ describe('createOnnxImageClassifier (hand-written tiny ONNX model)', () => {
         [10, 200, 90],
         [40, 60, 240],
       ] as Array<[number, number, number]>) {
-        const scores = await clf.classify(await solid(...rgb));
-        const want = expected(rgb, model.weights, model.bias);
+        const jpeg = await solid(...rgb);
+        const scores = await clf.classify(jpeg);
+        // the colour as decoded: JPEG may move a channel by a level (60 → 61), which the random
+        // weights can amplify past the tolerance; the check is the adapter's pipeline, not JPEG
+        const decoded = (await sharp(jpeg).stats()).channels.slice(0, 3).map((c) => c.mean) as [number, number, number];
+        const want = expected(decoded, model.weights, model.bias);
         expect(Object.keys(scores)).toEqual(LABELS);
         LABELS.forEach((l, i) => expect(scores[l]).toBeCloseTo(want[i]!, 2));
         expect(Object.values(scores).reduce((a, v) => a + v, 0)).toBeCloseTo(1, 5);
