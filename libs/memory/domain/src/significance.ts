@@ -26,15 +26,19 @@ export function estimateTokens(text: string): number {
   return Math.ceil((words?.length ?? 0) * 1.33);
 }
 
-const REMEMBER = /\b(?:please\s+)?(?:remember|don't forget|do not forget|keep in mind|note)\s+(?:this|that)?\s*[:,-]?\s*(.*)$/i;
-const FORGET = /\b(?:please\s+)?(?:forget|stop remembering|delete what you know about|don't remember)\s+(?:that|this|about)?\s*[:,-]?\s*(.*)$/i;
+// `(?:this|that)\b`: the filler word only when it is a whole word ("remember Thatcher …" keeps "Thatcher").
+// FORGET is tried first, so its "forget" must not be the tail of "don't forget" / "do not forget".
+const REMEMBER = /\b(?:please\s+)?(?:remember|don['’]?t forget|do not forget|keep in mind|note)\s+(?:(?:this|that)\b)?\s*[:,-]?\s*(.*)$/i;
+const FORGET = /\b(?:please\s+)?(?<!\bdo(?:n['’]?t|\s+not)\s+)(?:forget|stop remembering|delete what you know about|don['’]?t remember)\s+(?:(?:that|this|about)\b)?\s*[:,-]?\s*(.*)$/i;
+/** Sentence ends, and line breaks: `.` and `$` stop at a line break, so a command must not span one. */
+const SENTENCE_BREAK = /(?<=[.!?])\s+|\s*[\n\r\u2028\u2029]\s*/;
 
 /** Explicit memory commands in the user's turns. */
 export function findCommands(turns: readonly Turn[]): Command[] {
   const out: Command[] = [];
   for (const t of turns) {
     if (t.role !== 'user') continue;
-    for (const sentence of t.text.split(/(?<=[.!?])\s+/)) {
+    for (const sentence of t.text.split(SENTENCE_BREAK)) {
       const f = FORGET.exec(sentence);
       if (f) {
         out.push({ kind: 'forget', subject: (f[1] ?? '').trim().replace(/[.!]+$/, ''), turnId: t.id });
