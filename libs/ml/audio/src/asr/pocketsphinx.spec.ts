@@ -37,7 +37,7 @@ describe('PocketSphinx ASR (Debian pocketsphinx + pocketsphinx-en-us)', () => {
     // the same clip at 48 kHz goes through the resampler to the same 16 kHz input
     const hi = await asr.transcribe(resample(clip, 48000));
     expect(hi.text.length).toBeGreaterThan(0);
-  });
+  }, 30_000); // pocketsphinx decodes in a child process: seconds on a loaded 2-core machine
 
   it('parses multi-utterance -time output, dropping fillers and alternate-pronunciation marks', () => {
     const out = ['hello world', '<s> 0.000 0.290 0.999600', 'hello 0.300 0.650 1.000000', '<sil> 0.660 0.800 0.997902', 'world(2) 0.810 1.100 0.5', '</s> 1.110 1.210 1.000000', 'buy milk', '<s> 2.910 3.370 0.999700', 'buy 3.380 3.580 0.558128', '[NOISE] 3.590 4.290 0.999900', 'milk 4.300 4.500 0.007951', '</s> 4.630 4.830 1.000000', ''].join('\n');
