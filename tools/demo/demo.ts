@@ -1,12 +1,13 @@
 /**
- * npm run demo [-- <path to locomo-dev.json>]: shows a person that Frontier runs here. Prints the
+ * npm run demo [-- <conversation.json>]: shows a person that Frontier runs here. Prints the
  * services and migrated tables, checks every model role, starts the apps as real processes and
- * drives them over HTTP (platform, then long-term memory on a LoCoMo conversation), then shuts
- * them down gracefully and removes what it created.
+ * drives them over HTTP (platform, then long-term memory on a conversation: by default the small
+ * one in tools/demo/data, or a file in the same shape or in LoCoMo's), then shuts them down
+ * gracefully and removes what it created. Needs nothing outside the repository.
  */
-import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { Redis } from 'ioredis';
+import { DEFAULT_CONVERSATION, loadConversation } from './conversation';
 import { DATABASE_URL, head, line, ok, PREFIX, REDIS_URL, stopAll, type DemoContext } from './lib';
 import { memory } from './steps/memory';
 import { models } from './steps/models';
@@ -28,14 +29,15 @@ async function cleanup(ctx: DemoContext): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const locomo = resolve(process.argv[2] ?? '../shared/data/locomo-dev.json');
+  const source = process.argv[2] ?? DEFAULT_CONVERSATION;
+  const conversation = loadConversation(source); // before anything starts: a bad path fails at once
   const ctx: DemoContext = {};
   line('Frontier demo');
   try {
     await services();
     await models();
     await platform(ctx);
-    await memory(ctx, locomo);
+    await memory(ctx, conversation, source);
   } finally {
     await cleanup(ctx);
   }

@@ -73,12 +73,23 @@ export async function call(base: string, method: string, path: string, body?: un
   return { status: res.status, body: text ? (JSON.parse(text) as Json) : {} };
 }
 
+/** Rejects when the app exits (so a wait on it fails at once, not at its timeout); never resolves. */
+export function exitOf(child: ChildProcess, name: string): Promise<never> {
+  const p = new Promise<never>((_, reject) => {
+    const fail = () => reject(new Error(`${name} exited (code ${child.exitCode ?? child.signalCode}); its error is printed above`));
+    if (child.exitCode !== null || child.signalCode !== null) fail();
+    else child.once('exit', fail);
+  });
+  p.catch(() => undefined); // only a failure for whoever races it
+  return p;
+}
+
 /** Starts an HTTP app on a free port and waits until /readyz answers 200. */
 export async function startHttpApp(name: string, entry: string, env: Record<string, string> = {}): Promise<string> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  start(name, entry, { PORT: String(port), HOST: '127.0.0.1', ...env });
-  await until(`${name} /readyz`, async () => ((await call(base, 'GET', '/readyz')).status === 200 ? true : undefined));
+  const child = start(name, entry, { PORT: String(port), HOST: '127.0.0.1', ...env });
+  await Promise.race([until(`${name} /readyz`, async () => ((await call(base, 'GET', '/readyz')).status === 200 ? true : undefined)), exitOf(child, name)]);
   return base;
 }
 

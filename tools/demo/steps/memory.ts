@@ -1,77 +1,115 @@
-import { readFileSync } from 'node:fs';
-import { call, head, line, ok, start, startHttpApp, until, type DemoContext } from '../lib';
+import { relative } from 'node:path';
+import { endingYesterday, type DemoConversation } from '../conversation';
+import { call, exitOf, head, line, ok, start, startHttpApp, until, type DemoContext, type Json } from '../lib';
 
-interface LocomoTurn {
-  speaker: string;
-  dia_id: string;
-  text: string;
-}
+const day = (iso: unknown) => String(iso).slice(0, 10);
 
-/** "1:56 pm on 8 May, 2023" → Date (UTC). */
-export function parseLocomoDate(s: string): Date {
-  const m = /(\d{1,2}):(\d{2})\s*(am|pm) on (\d{1,2}) (\w+),? (\d{4})/i.exec(s);
-  if (!m) throw new Error(`unparseable LoCoMo date: ${s}`);
-  const [, hh, mm, ap, day, month, year] = m as unknown as [string, string, string, string, string, string, string];
-  const h = (Number(hh) % 12) + (ap.toLowerCase() === 'pm' ? 12 : 0);
-  return new Date(`${day} ${month} ${year} ${String(h).padStart(2, '0')}:${mm}:00 UTC`);
+interface WireMemory {
+  id: string;
+  memory: string;
+  type: string;
+  confidence: number;
+  slot: string | null;
+  provenance: { session_id: string | null; turn_ids: string[] };
+  valid_at: string;
+  invalid_at: string | null;
+  superseded_by: string | null;
 }
 
 /**
- * memory-api + memory-worker on a LoCoMo conversation: the first sessions of one speaker go in
- * (the other speaker plays the assistant), the worker extracts facts offline (rule-based), and we
- * print what the assistant now knows and what it retrieves for a question.
+ * memory-api + memory-worker on a conversation: its sessions go in over HTTP, the worker extracts
+ * facts offline (rule-based) and resolves what changed, and we print what the assistant now knows
+ * and what it retrieves for each question, asked as the user's next chat turn (a hit: a retrieved
+ * fact whose provenance is one of the question's evidence turns).
  */
-export async function memory(ctx: DemoContext, locomoPath: string, sessions = 6): Promise<void> {
-  head(`Long-term memory on LoCoMo (${locomoPath})`);
+export async function memory(ctx: DemoContext, written: DemoConversation, source: string): Promise<void> {
+  const { conversation, days } = endingYesterday(written);
+  const user = conversation.user;
+  const { sessions } = conversation;
+  head(`Long-term memory on a conversation (${relative(process.cwd(), source) || source})`);
+  if (conversation.description) line(`  ${conversation.description}`);
+  const span = (c: DemoConversation) => `${day(c.sessions[0]?.started_at)} … ${day(c.sessions[c.sessions.length - 1]?.started_at)}`;
+  if (days) line(`  Dates moved ${days} days forward so the last chat was yesterday (as written: ${span(written)}); recency is scored against today.`);
   if (!ctx.apiKey) throw new Error('the platform step must run first (it issues the API key)');
-  const data = JSON.parse(readFileSync(locomoPath, 'utf8')) as Array<{ sample_id: string; conversation: Record<string, unknown>; qa: Array<{ question: string; evidence: string[]; category: number }> }>;
-  const sample = data[0];
-  if (!sample) throw new Error(`${locomoPath} holds no conversation`);
-  const conv = sample.conversation;
-  const user = String(conv['speaker_a']);
   const base = await startHttpApp('memory-api', 'apps/memory-api/src/main.ts');
-  start('memory-worker', 'apps/memory-worker/src/main.ts', {});
-  ok(`memory-api and memory-worker started (offline models: USE-lite embeddings, rule-based extractor)`);
+  const worker = exitOf(start('memory-worker', 'apps/memory-worker/src/main.ts', {}), 'memory-worker');
+  ok('memory-api and memory-worker started (offline models: USE-lite embeddings, rule-based extractor)');
   const key = ctx.apiKey;
-  const ids: string[] = [];
-  for (let n = 1; n <= sessions; n++) {
-    const turns = conv[`session_${n}`] as LocomoTurn[] | undefined;
-    if (!turns) break;
-    const sessionId = `locomo-${sample.sample_id}-s${n}`;
-    const startedAt = parseLocomoDate(String(conv[`session_${n}_date_time`]));
+  const q = `user_id=${encodeURIComponent(user)}`;
+
+  for (const s of sessions) {
     const r = await call(base, 'POST', '/v1/sessions', {
       user_id: user,
-      session_id: sessionId,
-      started_at: startedAt.toISOString(),
-      turns: turns.map((t) => ({ id: t.dia_id, role: t.speaker === user ? 'user' : 'assistant', speaker: t.speaker, content: t.text, at: startedAt.toISOString() })),
+      session_id: s.id,
+      started_at: s.started_at,
+      turns: s.turns.map((t) => ({ id: t.id, role: t.role, speaker: t.speaker ?? conversation.speakers[t.role], content: t.text, at: s.started_at })),
     }, key);
     if (r.status !== 202) throw new Error(`POST /v1/sessions → ${r.status} ${JSON.stringify(r.body)}`);
-    ids.push(sessionId);
   }
-  ok(`POST /v1/sessions × ${ids.length}: ${user}'s first ${ids.length} sessions (${ids[0]} … ${ids[ids.length - 1]}) → 202, extraction queued`);
+  const turns = sessions.reduce((n, s) => n + s.turns.length, 0);
+  ok(`POST /v1/sessions × ${sessions.length}: ${conversation.speakers.user}'s chats from ${day(sessions[0]?.started_at)} to ${day(sessions[sessions.length - 1]?.started_at)} (${turns} turns) → 202, extraction queued`);
+
   let facts = 0;
-  for (const id of ids) {
-    const s = await until(`session ${id} to be processed`, async () => {
-      const r = await call(base, 'GET', `/v1/sessions/${id}?user_id=${encodeURIComponent(user)}`, undefined, key);
+  for (const s of sessions) {
+    const processed = until(`session ${s.id} to be processed`, async () => {
+      const r = await call(base, 'GET', `/v1/sessions/${encodeURIComponent(s.id)}?${q}`, undefined, key);
       return r.body['status'] === 'processed' || r.body['status'] === 'skipped' ? r.body : undefined;
     }, 120_000);
-    facts += Number(s['memories']);
+    const st = await Promise.race([processed, worker]);
+    facts += Number(st['memories']);
+    line(`    ${s.id.padEnd(16)} ${day(s.started_at)}  ${String(st['turns']).padStart(2)} turns  ${String(st['token_count']).padStart(4)} tokens  ${st['status']} (${st['reason']})  ${st['memories']} fact(s) live`);
   }
-  ok(`memory-worker processed all ${ids.length} sessions: ${facts} fact(s) stored with provenance`);
+  ok(`memory-worker processed all ${sessions.length} sessions: ${facts} fact(s) live, each with its session and turn as provenance`);
 
-  const profile = await call(base, 'GET', `/v1/profile?user_id=${encodeURIComponent(user)}`, undefined, key);
-  line(`\n  What the assistant now knows about ${user} (GET /v1/profile):`);
-  for (const section of profile.body['what_i_know'] as Array<{ label: string; facts: Array<{ text: string; confidence: number }> }>) {
-    line(`    ${section.label}`);
-    for (const f of section.facts) line(`      - ${f.text} (confidence ${f.confidence})`);
+  // what changed: facts a later session superseded (same slot, newer in event time)
+  const all = await call(base, 'GET', `/v1/memories?${q}&include_inactive=true&page_size=500`, undefined, key);
+  const memories = all.body['results'] as WireMemory[];
+  const byId = new Map(memories.map((m) => [m.id, m]));
+  const superseded = memories.filter((m) => m.superseded_by);
+  if (superseded.length) {
+    line(`\n  What changed over time (${superseded.length} fact(s) superseded by a later session; GET /v1/memories?include_inactive=true):`);
+    for (const old of superseded) {
+      const now = byId.get(old.superseded_by as string);
+      line(`    ${old.slot ?? old.type}: "${old.memory}" (${day(old.valid_at)}) → "${now?.memory ?? old.superseded_by}" (${day(now?.valid_at)})`);
+    }
+    const first = superseded[0] as WireMemory;
+    const history = await call(base, 'GET', `/v1/memories/${first.id}/history?${q}`, undefined, key);
+    const events = history.body as unknown as Array<{ event: string; actor: string; reason: string | null }>;
+    line(`    history of the first (GET /v1/memories/:id/history): ${events.map((e) => `${e.event} by ${e.actor}${e.reason ? ` (${e.reason.replace(/[0-9a-f-]{36}/, (id) => `${id.slice(0, 8)}…`)})` : ''}`).join(' → ')}`);
   }
-  const qa = sample.qa.find((q) => /career/i.test(q.question)) ?? sample.qa[0];
-  const question = qa?.question ?? `What does ${user} do?`;
-  const found = await call(base, 'POST', '/v1/memories/search', { user_id: user, query: question, limit: 3 }, key);
-  line(`\n  Q: ${question}   (LoCoMo evidence: ${qa?.evidence.join(', ')})`);
-  for (const m of found.body['results'] as Array<{ memory: string; score: number; provenance: { turn_ids: string[] }; score_breakdown: Record<string, number> }>) {
-    const b = m.score_breakdown;
-    line(`    ${m.score.toFixed(3)}  "${m.memory}"  [turn ${m.provenance.turn_ids.join(', ')}; relevance ${b['relevance']?.toFixed(2)} × recency ${b['recency']?.toFixed(2)} × confidence ${b['confidence']} × usage ${b['usage']?.toFixed(2)}]`);
+
+  const profile = await call(base, 'GET', `/v1/profile?${q}`, undefined, key);
+  line(`\n  What the assistant now knows about ${conversation.speakers.user} (GET /v1/profile):`);
+  const sections = profile.body['what_i_know'] as Array<{ type: string; label: string; sensitivity: string; facts: Array<{ text: string; confidence: number; since: string }> }>;
+  const special = new Set(sections.filter((s) => s.sensitivity === 'special-category').map((s) => s.type));
+  for (const section of sections) {
+    line(`    ${section.label}${section.sensitivity === 'special-category' ? ' (special category: never put in the prompt unless asked)' : ''}`);
+    for (const f of section.facts) line(`      - ${f.text} (since ${day(f.since)}, confidence ${f.confidence})`);
   }
-  line(`\n  The block the chat model gets:\n${String(found.body['profile']).replace(/^/gm, '    ')}`);
+
+  let hits = 0;
+  let lastProfile = '';
+  let leftOut: string[] = [];
+  for (const question of conversation.questions) {
+    const found = await call(base, 'POST', '/v1/memories/search', { user_id: user, query: question.question, limit: 3 }, key);
+    const results = found.body['results'] as Array<WireMemory & { score: number; score_breakdown: Json }>;
+    const expected = [question.answer ? `expected "${question.answer}"` : '', question.evidence.length ? `evidence ${question.evidence.join(', ')}` : ''].filter(Boolean).join('; ');
+    line(`\n  Q: ${question.question}   (${expected})`);
+    let rank = 0;
+    results.forEach((m, i) => {
+      const b = m.score_breakdown as Record<string, number>;
+      const fromEvidence = m.provenance.turn_ids.some((t) => question.evidence.includes(t));
+      if (fromEvidence && !rank) rank = i + 1;
+      line(`    ${fromEvidence ? '✔' : ' '} ${m.score.toFixed(3)}  "${m.memory}"  [turn ${m.provenance.turn_ids.join(', ')}; relevance ${b['relevance']?.toFixed(2)} × recency ${b['recency']?.toFixed(2)} × confidence ${b['confidence']} × usage ${b['usage']?.toFixed(2)}]`);
+    });
+    if (rank) hits++;
+    line(`    → ${rank ? `a fact from the evidence turns at rank ${rank}` : 'no fact from the evidence turns in the top 3'}`);
+    lastProfile = String(found.body['profile']);
+    leftOut = results.filter((m) => special.has(m.type)).map((m) => m.memory);
+  }
+  if (conversation.questions.length) {
+    ok(`${hits} of ${conversation.questions.length} question(s) found a fact from their evidence turns in the top 3`);
+    line(`\n  The block the chat model gets with the last question (POST /v1/memories/search → profile):\n${lastProfile.replace(/^/gm, '    ')}`);
+    if (leftOut.length) line(`    (left out: ${leftOut.map((t) => `"${t}"`).join(', ')}, special category: retrieved and listed, but kept out of the prompt unless the chat is about it)`);
+  }
 }

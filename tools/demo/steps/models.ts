@@ -1,4 +1,4 @@
-import { checkRole, loadModelsConfig, ModelRegistry, ROLES } from '../../../libs/ml/registry/src';
+import { checkRole, loadModelsConfig, ModelRegistry, ROLES } from '@frontier/ml-registry';
 import { head, line } from '../lib';
 
 /** Which model serves each role, each loaded and run once on real input. */

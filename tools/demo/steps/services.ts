@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { Redis } from 'ioredis';
-import { pendingMigrations, readMigrations } from '../../../libs/platform/prisma/src/migrations';
+import { pendingMigrations, readMigrations } from '@frontier/platform-prisma';
 import { DATABASE_URL, head, line, ok, REDIS_URL } from '../lib';
 
 /** Services reachable, migrations applied, tables present. */
