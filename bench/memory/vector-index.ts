@@ -7,8 +7,8 @@
  *
  *   node -r @swc-node/register bench/memory/vector-index.ts [queries=1000]
  */
-import { EmbeddedVectorIndex, type IndexItem, type IndexScope } from '../../libs/memory/vector-index/src/index';
-import { randomVector, rng } from '../../libs/memory/vector-index/src/testing.spec-helper';
+import { EmbeddedVectorIndex, type IndexItem, type IndexScope } from '@frontier/memory-vector-index';
+import { randomVector, rng } from '../lib/random';
 
 const QUERIES = Number(process.argv[2] ?? 1000);
 const K = 10;

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { PcmAudio } from '@frontier/ml-ports';
-import { createPocketsphinxAsr, createSileroVad, decodeWav, wordErrorRate } from '../../libs/ml/audio/src/index';
+import { createPocketsphinxAsr, createSileroVad, decodeWav, wordErrorRate } from '@frontier/ml-audio';
 import { median, round } from '../lib/harness';
 import { labelledClip, SENTENCES, VOICES } from './audio/corpus';
 

@@ -12,8 +12,8 @@
 import { readFileSync } from 'node:fs';
 import type { TextEmbedder } from '@frontier/ml-ports';
 import { cosine } from '@frontier/platform-util';
-import { createUseEmbedder, withEmbeddingCache } from '../../libs/ml/embeddings/src/index';
-import { PARAPHRASE_ROWS, scorePairs } from '../../libs/ml/embeddings/src/__fixtures__/paraphrase-pairs';
+import { createUseEmbedder, withEmbeddingCache } from '@frontier/ml-embeddings';
+import { PARAPHRASE_ROWS, scorePairs } from '@frontier/ml-embeddings/testing';
 import { median, printHeadline, round } from '../lib/harness';
 
 const SENTENCES_PER_RUN = 64;

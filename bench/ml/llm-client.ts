@@ -12,9 +12,7 @@
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { createOpenAiChatModel } from '../../libs/ml/llm/src/index';
-import { SseParser } from '../../libs/ml/llm/src/sse';
-import { parseStreamChunk } from '../../libs/ml/llm/src/wire';
+import { createOpenAiChatModel, parseStreamChunk, SseParser } from '@frontier/ml-llm';
 import { median, printHeadline, round, sink } from '../lib/harness';
 
 const TOKENS = Number(process.argv[2] ?? 2000);
@@ -23,14 +21,9 @@ const WARMUP = 3;
 const MODEL = 'loopback-llm';
 
 function startServerInWorker(): Promise<{ baseUrl: string; worker: Worker }> {
-  const serverModule = resolve(__dirname, '../../libs/ml/llm/src/testing/loopback-llm-server.ts');
-  const code = `
-    require('@swc-node/register');
-    const { parentPort } = require('node:worker_threads');
-    require(${JSON.stringify(serverModule)})
-      .startLoopbackLlmServer({ model: ${JSON.stringify(MODEL)}, replyTokens: ${TOKENS} })
-      .then((s) => parentPort.postMessage(s.baseUrl));`;
-  const worker = new Worker(code, { eval: true });
+  const entry = resolve(__dirname, 'llm/loopback-worker.ts');
+  const code = `require('@swc-node/register'); require(${JSON.stringify(entry)});`;
+  const worker = new Worker(code, { eval: true, workerData: { model: MODEL, replyTokens: TOKENS } });
   return new Promise((ok, fail) => {
     worker.once('message', (baseUrl: string) => ok({ baseUrl, worker }));
     worker.once('error', fail);

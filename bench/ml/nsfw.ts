@@ -7,8 +7,8 @@
  */
 import { cpus } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { createNsfwjs } from '../../libs/ml/vision/src/index';
-import { syntheticImages } from '../../libs/ml/vision/src/__fixtures__/synthetic-images';
+import { createNsfwjs } from '@frontier/ml-vision';
+import { syntheticImages } from '@frontier/ml-vision/testing';
 import { median, readImageDir, round, timePair } from './vision/harness';
 
 const REPS = Number(process.env['BENCH_REPS'] ?? 5);

@@ -9,8 +9,8 @@
  */
 import { cpus } from 'node:os';
 import sharp from 'sharp';
-import { createPaddleOcr } from '../../libs/ml/vision/src/index';
-import { editDistance, renderLine, renderPage, TEST_LINES } from '../../libs/ml/vision/src/__fixtures__/render';
+import { createPaddleOcr } from '@frontier/ml-vision';
+import { editDistance, renderLine, renderPage, TEST_LINES } from '@frontier/ml-vision/testing';
 import { median, readImageDir, round, timePair, timeRuns } from './vision/harness';
 
 const PAGE = TEST_LINES.map(([t]) => t).concat(['Line twenty five is here', 'Twenty six: all done', 'Item 27 of 30', 'Row 28 (almost there)', 'Line 29 near the end', 'Last line, number 30.']);

@@ -7,7 +7,7 @@
  *   node -r @swc-node/register bench/ml/vad.ts [clip.wav] [repeats=5]
  */
 import type { PcmAudio } from '@frontier/ml-ports';
-import { createSileroVad, resample, type SileroVad } from '../../libs/ml/audio/src/index';
+import { createSileroVad, resample, type SileroVad } from '@frontier/ml-audio';
 import { round } from '../lib/harness';
 import { clipFromArgs, labelledClip, longClip, medianMsInterleaved, SENTENCES, VOICES } from './audio/corpus';
 

@@ -12,7 +12,7 @@ import {
   Rng,
   TwoTowerModel,
   type Interaction,
-} from '../../libs/recsys/domain/src/index';
+} from '@frontier/recsys-domain';
 import { median, medianMs, printHeadline, round } from '../lib/harness';
 
 const CFG = { userDim: 32, itemDim: 32, contextDim: 8 }; // defaults: 64-d embeddings, tower 64, head [32, 16]

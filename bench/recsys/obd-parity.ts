@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bootstrapConfidenceIntervals, columnsForStaticPolicy, obdFeedback, parseObdCsv } from '../../libs/recsys/domain/src/index';
+import { bootstrapConfidenceIntervals, columnsForStaticPolicy, obdFeedback, parseObdCsv } from '@frontier/recsys-domain';
 import { datasetPath, noPositionalArgs, printHeadline, round } from '../lib/harness';
 
 noPositionalArgs('bench/recsys/obd-parity.ts [--obd <dir>]');

@@ -17,7 +17,7 @@ import {
   slopeTune,
   studentTQuantile,
   SyntheticBanditDataset,
-} from '../../libs/recsys/domain/src/index';
+} from '@frontier/recsys-domain';
 import { printHeadline, round } from '../lib/harness';
 
 const N_ROUNDS = 10_000;

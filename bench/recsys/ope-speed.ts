@@ -18,7 +18,7 @@ import {
   parseObdCsv,
   Rng,
   type OpeColumns,
-} from '../../libs/recsys/domain/src/index';
+} from '@frontier/recsys-domain';
 import { datasetPath, medianMs, noPositionalArgs, printHeadline, round } from '../lib/harness';
 
 noPositionalArgs('bench/recsys/ope-speed.ts [--obd <dir>]');

@@ -21,7 +21,7 @@ import {
   TwoTowerModel,
   type Interaction,
   type InteractionBatch,
-} from '../../libs/recsys/domain/src/index';
+} from '@frontier/recsys-domain';
 import { printHeadline, round } from '../lib/harness';
 import { lineChart } from './lib/png';
 

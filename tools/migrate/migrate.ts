@@ -6,7 +6,7 @@
  *   npm run migrate -- --check      exit 1 if any migration is pending (for CI / deploy gates)
  *   npm run migrate -- --status     list applied and pending migrations
  */
-import { applyMigrations, ensureDatabase, pendingMigrations, readMigrations } from '../../libs/platform/prisma/src/migrations';
+import { applyMigrations, ensureDatabase, pendingMigrations, readMigrations } from '@frontier/platform-prisma';
 
 async function main(): Promise<number> {
   const url = process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/frontier';

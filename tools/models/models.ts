@@ -5,8 +5,8 @@
  * Configuration: ML_<ROLE> (embedding, vad, ocr, nsfw, asr, llm), ML_<ROLE>_API_KEY, MODELS_DIR,
  * MODELS_CONFIG (JSON file). See libs/ml/registry/README.md.
  */
-import { checkRole, loadModelsConfig, ModelRegistry, ROLES } from '../../libs/ml/registry/src';
-import type { ModelRole } from '../../libs/ml/ports/src';
+import { checkRole, loadModelsConfig, ModelRegistry, ROLES } from '@frontier/ml-registry';
+import type { ModelRole } from '@frontier/ml-ports';
 
 async function main(): Promise<number> {
   const [cmd = 'list', ...rest] = process.argv.slice(2);

@@ -1,7 +1,7 @@
 /** Bulk seeding for the latency bench: server-side INSERT … SELECT from a pool of random unit vectors. */
 import { Rng } from '@frontier/platform-util';
 import { Client } from 'pg';
-import { randomVector } from '../../../libs/memory/vector-index/src/testing.spec-helper';
+import { randomVector } from '../../lib/random';
 
 const WORDS = 'coffee hiking paris tokyo sister brother dog cat piano guitar marathon yoga vegan allergy peanuts work acme startup garden painting camping beach novel movie concert birthday wedding doctor nurse teacher school college football tennis swimming cooking pasta sushi travel museum kayak climbing chess photography dance violin bakery cycling skiing surfing volunteering church library bookstore podcast'.split(' ');
 

@@ -1,8 +1,8 @@
 /** Bench media for the audio benches: espeak-ng sentences, padded with silence and noise. */
 import { readFileSync } from 'node:fs';
 import type { PcmAudio } from '@frontier/ml-ports';
-import { decodeWav } from '../../../libs/ml/audio/src/index';
-import { audibleSpan, concat, espeak, padWithNoise } from '../../../libs/ml/audio/src/testing/speech-fixture';
+import { decodeWav } from '@frontier/ml-audio';
+import { audibleSpan, concat, espeak, padWithNoise } from '@frontier/ml-audio/testing';
 import { median } from '../../lib/harness';
 
 export const SENTENCES = [

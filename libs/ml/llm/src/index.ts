@@ -1,6 +1,8 @@
 export { createOpenAiChatModel, type OpenAiChatModelOptions } from './openai-chat-model';
 export { SchemaValidationError } from './json-output';
 export { SseParser, type SseEvent } from './sse';
+// one `data:` payload of a chat-completions stream → its content delta, finish reason and usage
+export { parseStreamChunk, type ParsedChunk } from './wire';
 export { parseRetryAfter } from './http';
 // Test double for tests and the demo only: a loopback OpenAI-compatible server in vLLM's wire format.
 export {

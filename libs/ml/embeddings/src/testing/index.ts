@@ -1,0 +1,5 @@
+/**
+ * `@frontier/ml-embeddings/testing`: the labelled paraphrase set the specs and the embeddings
+ * bench score encoders on. Test support only: not part of the built package.
+ */
+export { PARAPHRASE_ROWS, scorePairs, type PairScores, type ParaphraseRow } from '../__fixtures__/paraphrase-pairs';
