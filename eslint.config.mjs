@@ -116,6 +116,36 @@ export function dependencyChecks({ ignoredFiles = [], ignoredDependencies = [] }
   ];
 }
 
+/**
+ * Files under bench/ or tools/ that still import libs/memory/data-access by a relative path; they
+ * are exempt from PUBLIC_ENTRIES_ONLY until those imports move to @frontier/memory-data-access.
+ * Empty: none do today. Add a file here only while such an import is being migrated.
+ */
+export const DATA_ACCESS_INTERNAL_IMPORTERS = [];
+
+/**
+ * Benches and tools use libraries as any consumer does, through `@frontier/<name>` (or a
+ * deliberate secondary entry such as `@frontier/ml-audio/testing`), never `libs/<scope>/<lib>/src/...`.
+ * tools/workspace/src/public-entries.spec.ts lints bench/ and tools/ with this rule in CI.
+ */
+export const PUBLIC_ENTRIES_ONLY = {
+  files: ['bench/**/*.{ts,mts,cts,js,mjs,cjs}', 'tools/**/*.{ts,mts,cts,js,mjs,cjs}'],
+  ignores: DATA_ACCESS_INTERNAL_IMPORTERS,
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            regex: '(^|/)libs/[^/]+/[^/]+/src(/|$)',
+            message: "Import the library's public entry (@frontier/<name>, see tsconfig.base.json paths), not its sources; export what is missing from its src/index.ts.",
+          },
+        ],
+      },
+    ],
+  },
+};
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -151,4 +181,5 @@ export default [
     files: ['**/*.e2e.spec.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
+  PUBLIC_ENTRIES_ONLY,
 ];
