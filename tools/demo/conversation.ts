@@ -4,7 +4,7 @@
  * a LoCoMo-format file (its first conversation, first six sessions).
  */
 import { readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export interface DemoTurn {
   id: string;
@@ -47,7 +47,7 @@ export function loadConversation(path = DEFAULT_CONVERSATION, locomoSessions = 6
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`cannot read the demo conversation ${relative(process.cwd(), file) || file}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`cannot read the demo conversation ${path}: ${e instanceof Error ? e.message : String(e)}`);
   }
   if (Array.isArray(raw)) return fromLocomo(raw as LocomoSample[], locomoSessions);
   const c = raw as Partial<DemoConversation>;
