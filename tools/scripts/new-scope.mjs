@@ -252,7 +252,7 @@ describe('${P}ItemRepository on a real Postgres', () => {
 
     await prisma.tenant.delete({ where: { id: acme.id } });
     expect(await prisma.${accessor}.count()).toBe(0);
-  });
+  }, 30_000);
 });
 `,
 );
@@ -351,14 +351,14 @@ describe('${P}Service (real Postgres, recorded queue)', () => {
     expect(queued).toEqual([{ name: ${P}Jobs.processItem.name, data: { tenantId, itemId: item.id } }]);
     expect((await service.process(tenantId, item.id))?.processedAt).toBeInstanceOf(Date);
     expect((await service.get(tenantId, item.id)).processedAt).toBeInstanceOf(Date);
-  });
+  }, 30_000);
 
   it('refuses a blank title (nothing stored or queued) and answers not found for an unknown id', async () => {
     queued.length = 0;
     await expect(service.create(tenantId, '   ')).rejects.toBeInstanceOf(InvalidInputError);
     expect(queued).toEqual([]);
     await expect(service.get(tenantId, '00000000-0000-4000-8000-000000000000')).rejects.toBeInstanceOf(NotFoundError);
-  });
+  }, 30_000);
 });
 `,
 );
@@ -506,7 +506,7 @@ describe('${S}-api over HTTP (real Postgres + Redis)', () => {
     expect(read).toEqual(created);
     const docs = (await http.get('/docs-json').expect(200)).body;
     expect(Object.keys(docs.paths)).toEqual(expect.arrayContaining(['/v1/${S}/items', '/v1/${S}/items/{id}']));
-  });
+  }, 30_000);
 
   it('answers 401 without a key, 403 without the scope, 400 naming the field, 404 for an unknown item', async () => {
     await http.post('/v1/${S}/items').send({ title: 'x' }).expect(401);
@@ -516,7 +516,7 @@ describe('${S}-api over HTTP (real Postgres + Redis)', () => {
     expect((await http.post('/v1/${S}/items').set(auth).send({ title: '   ' }).expect(400)).body.fields).toEqual({ title: ['title must not be empty'] });
     await http.get('/v1/${S}/items/not-a-uuid').set(auth).expect(400);
     expect((await http.get('/v1/${S}/items/00000000-0000-4000-8000-000000000000').set(auth).expect(404)).body.code).toBe('${S}.item_not_found');
-  });
+  }, 30_000);
 });
 `,
 );
@@ -636,12 +636,12 @@ describe('${S}-worker (real Postgres + Redis)', () => {
     const item = await service.create(tenant.id, 'First');
     // the job create() queued (its id is the item's): wait for the worker to finish it
     const job = await app.get(JobQueue).enqueue(${P}Jobs.processItem, { tenantId: tenant.id, itemId: item.id });
-    await job.waitUntilFinished(events, 10_000);
+    await job.waitUntilFinished(events, 20_000);
     expect((await service.get(tenant.id, item.id)).processedAt).toBeInstanceOf(Date);
 
     await events.close();
     await app.close();
-  });
+  }, 30_000);
 
   it('refuses to boot on a bad environment, naming the variable', () => {
     expect(() => loadEnv(${P}WorkerEnv, { WORKER_CONCURRENCY: '0' }, '${S}-worker')).toThrow(/${S}-worker: invalid environment\\n {2}- WORKER_CONCURRENCY="0"/);
