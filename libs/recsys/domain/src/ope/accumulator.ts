@@ -104,7 +104,7 @@ export class OpeAccumulator {
       sumDr += (w < drClip ? w : drClip) * resid;
       sumWRes += wRes;
       if (w <= lamS) sumSw += wRes;
-      sumOs += drosIsDr ? wRes : ((lamO * w) / (w * w + lamO)) * resid;
+      sumOs += drosIsDr ? wRes : w === 0 ? 0 : ((lamO * w) / (w * w + lamO)) * resid;
     }
     this.nModel += end - start;
     this.sumDm += sumDm;
@@ -182,9 +182,10 @@ export class OpeAccumulator {
   }
 }
 
-/** DRos shrunk weight λw / (w² + λ); λ = ∞ gives w, λ = 0 gives 0. */
+/** DRos shrunk weight λw / (w² + λ); λ = ∞ gives w, λ = 0 gives 0, and w = 0 gives 0 (not 0/0 at λ = 0). */
 export function drosWeight(w: number, lambda: number): number {
   if (lambda === Infinity) return w;
+  if (w === 0) return 0;
   return (lambda * w) / (w * w + lambda);
 }
 
