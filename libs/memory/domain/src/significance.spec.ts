@@ -40,11 +40,17 @@ describe('findCommands', () => {
     expect(commandsIn('Don’t forget that I am vegan')).toEqual([{ kind: 'remember', subject: 'I am vegan' }]);
     expect(commandsIn("Don't remember that I failed")).toEqual([{ kind: 'forget', subject: 'I failed' }]);
     expect(commandsIn('Forget that I said don’t forget the milk')).toEqual([{ kind: 'forget', subject: 'I said don’t forget the milk' }]);
+    expect(commandsIn('dont remember that I was late')).toEqual([{ kind: 'forget', subject: 'I was late' }]);
+    // however it is spaced, "don't forget" is never a forget
+    const forgets = (text: string) => commandsIn(text).filter((c) => c.kind === 'forget');
+    expect(forgets("Don't  forget to call mom")).toEqual([]);
+    expect(forgets('Do  not   forget my keys')).toEqual([]);
   });
 
   it('whitespace: runs of spaces anywhere around the filler word are skipped', () => {
     expect(commandsIn("Please  remember  that   I'm vegan")).toEqual([{ kind: 'remember', subject: "I'm vegan" }]);
     expect(commandsIn('Forget  that  I smoke')).toEqual([{ kind: 'forget', subject: 'I smoke' }]);
+    expect(commandsIn('forget that I smoke   ')).toEqual([{ kind: 'forget', subject: 'I smoke' }]);
     expect(commandsIn("remember that I'm vegan   ")).toEqual([{ kind: 'remember', subject: "I'm vegan" }]);
   });
 
