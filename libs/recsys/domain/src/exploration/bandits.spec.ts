@@ -116,6 +116,16 @@ describe('LinUcb', () => {
     expect(Array.from(lin.scores([1, 0]))).toEqual([lin.score(0, [1, 0]), lin.score(1, [1, 0])]);
   });
 
+  it('each item keeps its own design: updating item 1 leaves item 0 as it was', () => {
+    const lin = new LinUcb(2, 2, 0);
+    lin.update(1, [1, 0], 2); // A₁ = diag(2, 1), b₁ = (2, 0), θ₁ = (1, 0)
+    expect(lin.score(1, [1, 0])).toBeCloseTo(1, 15);
+    expect(lin.score(1, [0, 1])).toBe(0);
+    expect(lin.score(0, [1, 0])).toBe(0);
+    lin.update(1, [0, 1], 3); // A₁ = diag(2, 2), b₁ = (2, 3), θ₁ = (1, 1.5)
+    expect(lin.score(1, [1, 1])).toBeCloseTo(2.5, 15);
+  });
+
   it('selectSlate ranks by score with exact propensities', () => {
     const lin = new LinUcb(3, 1, 0);
     lin.update(2, [1], 5);

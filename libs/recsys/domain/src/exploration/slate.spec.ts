@@ -71,6 +71,8 @@ describe('marginalsAreValid', () => {
     expect(marginalsAreValid({ nItems: 2, k: 2, p: Float64Array.of(1, 0, 0, 1) })).toBe(true);
     expect(marginalsAreValid({ nItems: 3, k: 2, p: Float64Array.of(0.5, 0.5, 0.5, 0, 0, 0.5) })).toBe(true);
     expect(marginalsAreValid({ nItems: 3, k: 2, p: Float64Array.of(0.5, 0.6, 0.5, 0, 0, 0.4) })).toBe(false);
+    // position 0 sums to 1 and no item exceeds 1, but position 1 sums to 0.8
+    expect(marginalsAreValid({ nItems: 2, k: 2, p: Float64Array.of(0.6, 0.3, 0.4, 0.5) })).toBe(false);
   });
 
   it('tolerance', () => {
@@ -80,5 +82,8 @@ describe('marginalsAreValid', () => {
     const row = { nItems: 2, k: 2, p: Float64Array.of(0.5, 0.5 + 1e-7, 0.5, 0.5 - 1e-7) };
     expect(marginalsAreValid(row, 1e-6)).toBe(true);
     expect(marginalsAreValid(row, 1e-8)).toBe(false);
+    // exactly at the tolerance is still valid (dyadic numbers: no rounding)
+    expect(marginalsAreValid({ nItems: 1, k: 1, p: Float64Array.of(1.5) }, 0.5)).toBe(true);
+    expect(marginalsAreValid({ nItems: 1, k: 1, p: Float64Array.of(1.75) }, 0.5)).toBe(false);
   });
 });

@@ -193,6 +193,15 @@ describe('bootstrap options', () => {
     expect(() => bootstrapConfidenceIntervals(c, { alpha: 0.999, nResamples: 1 })).not.toThrow();
   });
 
+  it('q̂ without q̂_π (or the reverse) is no reward model: the DM family is NaN, as in the point estimates', () => {
+    const q = Float64Array.of(0.5, 0.5, 0.5, 0.5, 0.5, 0.5);
+    for (const half of [{ ...c, qHatFactual: q }, { ...c, qHatPolicy: q }]) {
+      const ci = bootstrapConfidenceIntervals(half, { nResamples: 20 });
+      expect(ci.snips.lower).not.toBeNaN();
+      for (const k of ['dm', 'dr', 'sndr', 'switchDr', 'drOs'] as const) expect([ci[k].estimate, ci[k].bootstrapMean, ci[k].lower, ci[k].upper]).toEqual([NaN, NaN, NaN, NaN]);
+    }
+  });
+
   it('rejects a non-positive propensity, naming the row', () => {
     expect(() => bootstrapConfidenceIntervals({ ...c, pscore: Float64Array.of(0.5, 0.5, 0, 0.5, 0.5, 0.5) }, { nResamples: 1 })).toThrow(
       new RangeError('propensity must be > 0 at row 2, got 0'),

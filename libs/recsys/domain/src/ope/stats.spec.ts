@@ -80,4 +80,9 @@ describe('mean and sampleStd', () => {
     expect(sampleStd([2, 4, 4, 4, 5, 5, 7, 9])).toBeCloseTo(Math.sqrt(32 / 7), 15);
     expect(sampleStd([3, 3, 3])).toBe(0);
   });
+
+  it('sampleStd is two-pass: a large common offset does not change the spread', () => {
+    expect(sampleStd([1e15 + 1, 1e15 + 2, 1e15 + 3, 1e15 + 4])).toBeCloseTo(Math.sqrt(5 / 3), 12);
+    expect(sampleStd([3e15 + 1, 3e15 + 2, 3e15 + 3, 3e15 + 4])).toBeCloseTo(Math.sqrt(5 / 3), 12);
+  });
 });
