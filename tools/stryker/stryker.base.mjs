@@ -5,6 +5,9 @@
 // jest.config.cjs (preset '../../../jest.preset.js'), its tsconfig chain ('../../../tsconfig.base.json')
 // and node_modules resolve unchanged. Nothing is mutated in place: other work in the tree is safe.
 
+/** Never mutated, whatever `--mutate` says: specs, spec helpers and the spec-only fixtures. */
+export const NOT_MUTATED = ['!src/**/*.spec.ts', '!src/**/*.spec-helper.ts', '!src/testing/**'];
+
 /**
  * @param {string} project Nx project name (reports go to reports/mutation/<project>/)
  * @param {string[]} mutate default globs, relative to the library root; `--mutate` on the CLI overrides them
@@ -20,7 +23,7 @@ export function strykerConfig(project, mutate) {
     checkers: ['typescript'],
     tsconfigFile: 'tsconfig.lib.json',
     typescriptChecker: { prioritizePerformanceOverAccuracy: true },
-    mutate: [...mutate, '!src/**/*.spec.ts', '!src/**/*.spec-helper.ts', '!src/testing/**'],
+    mutate: [...mutate, ...NOT_MUTATED],
     coverageAnalysis: 'perTest',
     concurrency: 2,
     // property tests and the Monte Carlo specs are slow; a mutant that loops forever still times out
