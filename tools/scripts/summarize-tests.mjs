@@ -2,7 +2,7 @@
 // "N passed, N failed, N skipped", so any reader of the log sees the whole run's count.
 import fs from 'node:fs';
 
-const text = fs.readFileSync(process.argv[2], 'utf8').replace(/\x1b\[[0-9;]*m/g, '');
+const text = fs.readFileSync(process.argv[2], 'utf8').replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), ''); // ANSI colours
 const total = { passed: 0, failed: 0, skipped: 0, suites: 0 };
 for (const line of text.split('\n')) {
   const m = /^Tests:\s+(.*)$/.exec(line.trim());
