@@ -1,4 +1,4 @@
-import { DEFAULT_JOB_OPTIONS, defineJobCatalog, digest, jobNames, jobOptionsFor, queueOf, schedule, type JobItem, type JobOf } from './jobs';
+import { backoffDelay, CAPPED_EXPONENTIAL, DEFAULT_JOB_OPTIONS, defineJobCatalog, digest, jobNames, jobOptionsFor, queueOf, retryWindow, schedule, type JobItem, type JobOf } from './jobs';
 
 interface Hello {
   who: string;
@@ -37,6 +37,18 @@ describe('generic job machinery', () => {
   it('rejects job ids BullMQ would refuse', () => {
     expect(() => jobOptionsFor(DemoJobs.sweep, {}, { jobId: 'a:b' })).toThrow(/must not contain ':'/);
     expect(() => jobOptionsFor(DemoJobs.sweep, {}, { jobId: '42' })).toThrow(/integer/);
+  });
+
+  it('capped exponential backoff doubles up to its ceiling; the retry window adds up every wait', () => {
+    const capped = { type: CAPPED_EXPONENTIAL, delay: 2_000, maxDelay: 60_000 } as const;
+    expect([1, 2, 3, 4, 5, 6, 7, 20, 5_000].map((n) => backoffDelay(n, capped))).toEqual([2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000, 60_000, 60_000]);
+    expect(backoffDelay(3, { type: 'exponential', delay: 1_000 })).toBeUndefined();
+    expect(backoffDelay(3, undefined)).toBeUndefined();
+    // 2 + 4 + 8 + 16 + 32 s, then 60 s for each of the 14 waits left (20 attempts, 19 waits)
+    expect(retryWindow({ attempts: 20, backoff: capped })).toBe(62_000 + 14 * 60_000);
+    // BullMQ's uncapped exponential of the defaults: 1 + 2 + 4 + 8 s (an outage of 15 s spends them all)
+    expect(retryWindow(DEFAULT_JOB_OPTIONS)).toBe(15_000);
+    expect(retryWindow({ attempts: 3, backoff: { type: 'fixed', delay: 500 } })).toBe(1_000);
   });
 
   it('digest is stable, short and separates near inputs', () => {

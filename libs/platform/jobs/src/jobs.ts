@@ -8,10 +8,27 @@
 /** How many finished jobs to keep: by age in seconds (and at most `count`), or by count. */
 export type KeepJobs = { age: number; count?: number } | { count: number };
 
+/**
+ * Exponential backoff with a ceiling: `delay`, `2 × delay`, `4 × delay` … never more than
+ * `maxDelay` between attempts. BullMQ's own `exponential` has no ceiling (its 12th wait would be
+ * 2^11 × delay), so a job meant to ride out an outage of minutes either gives up in seconds or
+ * waits hours; the workers compute this one with {@link backoffDelay}.
+ */
+export interface CappedBackoff {
+  type: typeof CAPPED_EXPONENTIAL;
+  /** First wait, ms. */
+  delay: number;
+  /** Longest wait, ms. */
+  maxDelay: number;
+}
+
+/** Name of the {@link CappedBackoff} strategy (BullMQ calls a worker's custom strategy for it). */
+export const CAPPED_EXPONENTIAL = 'capped-exponential';
+
 /** BullMQ-compatible subset of job options we set. */
 export interface JobOptions {
   attempts?: number;
-  backoff?: { type: 'exponential' | 'fixed'; delay: number };
+  backoff?: { type: 'exponential' | 'fixed'; delay: number } | CappedBackoff;
   removeOnComplete?: boolean | number | KeepJobs;
   removeOnFail?: boolean | number | KeepJobs;
   delay?: number;
@@ -109,6 +126,29 @@ export function jobOptionsFor<P>(def: JobDefinition<P>, data: P, overrides: JobO
     throw new Error(`jobId for ${def.name} must not contain ':' nor be an integer: ${jobId}`);
   }
   return { ...DEFAULT_JOB_OPTIONS, ...def.options, ...overrides, ...(jobId === undefined ? {} : { jobId }) };
+}
+
+/**
+ * Wait before the next attempt of a job whose backoff is {@link CappedBackoff}, after
+ * `attemptsMade` attempts (1 after the first failure). Other backoff types: undefined (BullMQ's
+ * built-in strategies handle them).
+ */
+export function backoffDelay(attemptsMade: number, backoff: JobOptions['backoff'] | undefined): number | undefined {
+  if (!backoff || backoff.type !== CAPPED_EXPONENTIAL) return undefined;
+  const n = Math.max(1, Math.floor(attemptsMade));
+  // 2^(n-1) overflows to Infinity long before n matters; the cap applies first
+  return Math.min(backoff.maxDelay, backoff.delay * 2 ** Math.min(n - 1, 52));
+}
+
+/** Total wait across every retry of a job with these options (how long an outage it rides out), ms. */
+export function retryWindow(o: Pick<JobOptions, 'attempts' | 'backoff'>): number {
+  let total = 0;
+  for (let made = 1; made < (o.attempts ?? 1); made++) {
+    const b = o.backoff;
+    if (!b) continue;
+    total += backoffDelay(made, b) ?? (b.type === 'fixed' ? b.delay : b.delay * 2 ** (made - 1));
+  }
+  return total;
 }
 
 /** Short stable digest for job ids built from user-supplied ids (which may contain ':'). */
