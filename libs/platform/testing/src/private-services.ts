@@ -92,6 +92,54 @@ function exited(child: ChildProcess, timeoutMs: number): Promise<void> {
   });
 }
 
+interface Supervision {
+  what: string;
+  dir: string;
+  log: string;
+  launch: (logFd: number) => ChildProcess;
+  answers: () => Promise<boolean>;
+  graceful: NodeJS.Signals;
+  abrupt: NodeJS.Signals;
+  startTimeoutMs: number;
+}
+
+/** The lifecycle both servers share: one child process at a time, started until it answers. */
+function supervised(s: Supervision): Pick<PrivateInstance, 'dir' | 'running' | 'start' | 'stop' | 'kill' | 'restart' | 'dispose'> {
+  let child: ChildProcess | undefined;
+  const up = () => child !== undefined && child.exitCode === null && child.signalCode === null;
+  const signal = async (sig: NodeJS.Signals) => {
+    if (!child || !up()) return;
+    child.kill(sig);
+    await exited(child, 10_000);
+  };
+  const self = {
+    dir: s.dir,
+    get running() {
+      return up();
+    },
+    async start() {
+      if (up()) return;
+      const log = openSync(s.log, 'a');
+      const proc = s.launch(log);
+      closeSync(log);
+      child = proc;
+      track(proc, s.abrupt);
+      await waitFor(s.what, s.answers, s.startTimeoutMs, proc);
+    },
+    stop: () => signal(s.graceful),
+    kill: () => signal(s.abrupt),
+    async restart() {
+      await self.stop();
+      await self.start();
+    },
+    async dispose() {
+      await self.kill();
+      rmSync(s.dir, { recursive: true, force: true });
+    },
+  };
+  return self;
+}
+
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 
 function pgBinDir(): string {
@@ -160,49 +208,24 @@ export async function startPrivatePostgres(options: PrivatePostgresOptions = {})
   const adminUrl = `postgresql://postgres@127.0.0.1:${port}/postgres`;
   const url = `postgresql://postgres@127.0.0.1:${port}/${database}`;
   const settings = { listen_addresses: '127.0.0.1', fsync: 'off', max_connections: '200', unix_socket_directories: dir, ...options.settings };
-  let child: ChildProcess | undefined;
-
-  const up = () => child !== undefined && child.exitCode === null && child.signalCode === null;
-  const instance: PrivatePostgres = {
-    kind: 'postgres',
-    port,
-    url,
-    adminUrl,
-    database,
-    dir,
-    get running() {
-      return up();
-    },
-    async start() {
-      if (up()) return;
-      const log = openSync(join(dir, 'postgres.log'), 'a');
-      if (owner) chownSync(join(dir, 'postgres.log'), owner.uid, owner.gid);
-      const args = ['-D', data, '-p', String(port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
-      const proc = spawn(join(bin, 'postgres'), args, { stdio: ['ignore', log, log], ...(owner ?? {}) });
-      closeSync(log);
-      child = proc;
-      track(proc, 'SIGQUIT');
-      await waitFor(`private Postgres on port ${port} (log: ${dir}/postgres.log)`, () => pgAnswers(adminUrl), options.startTimeoutMs ?? 30_000, proc);
-    },
-    async stop() {
-      if (!child || !up()) return;
-      child.kill('SIGINT'); // "fast" shutdown
-      await exited(child, 10_000);
-    },
-    async kill() {
-      if (!child || !up()) return;
-      child.kill('SIGQUIT'); // "immediate" shutdown: no checkpoint, backends dropped at once
-      await exited(child, 10_000);
-    },
-    async restart() {
-      await instance.stop();
-      await instance.start();
-    },
-    async dispose() {
-      await instance.kill();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  // Object.assign (not a spread) keeps `running` a live getter
+  const instance: PrivatePostgres = Object.assign(
+    supervised({
+      what: `private Postgres on port ${port} (log: ${dir}/postgres.log)`,
+      log: join(dir, 'postgres.log'),
+      launch: (log) =>
+        spawn(join(bin, 'postgres'), ['-D', data, '-p', String(port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])], {
+          stdio: ['ignore', log, log],
+          ...(owner ?? {}),
+        }),
+      answers: () => pgAnswers(adminUrl),
+      graceful: 'SIGINT', // "fast" shutdown
+      abrupt: 'SIGQUIT', // "immediate" shutdown: no checkpoint, backends dropped at once
+      startTimeoutMs: options.startTimeoutMs ?? 30_000,
+      dir,
+    }),
+    { kind: 'postgres' as const, port, url, adminUrl, database },
+  );
   try {
     await instance.start();
     await ensureDatabase(url);
@@ -241,45 +264,20 @@ export async function startPrivateRedis(options: PrivateRedisOptions = {}): Prom
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
   const persistence = options.persistence === 'aof' ? ['--appendonly', 'yes', '--appendfsync', 'no'] : ['--appendonly', 'no'];
-  let child: ChildProcess | undefined;
-  const up = () => child !== undefined && child.exitCode === null && child.signalCode === null;
-  const instance: PrivateRedis = {
-    kind: 'redis',
-    port,
-    url,
-    dir,
-    get running() {
-      return up();
-    },
-    async start() {
-      if (up()) return;
-      const log = openSync(join(dir, 'redis.log'), 'a');
-      const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--dir', dir, '--daemonize', 'no'];
-      const proc = spawn('redis-server', args, { stdio: ['ignore', log, log] });
-      closeSync(log);
-      child = proc;
-      track(proc, 'SIGKILL');
-      await waitFor(`private Redis on port ${port} (log: ${dir}/redis.log)`, () => redisAnswers(port), options.startTimeoutMs ?? 15_000, proc);
-    },
-    async stop() {
-      if (!child || !up()) return;
-      child.kill('SIGTERM');
-      await exited(child, 10_000);
-    },
-    async kill() {
-      if (!child || !up()) return;
-      child.kill('SIGKILL');
-      await exited(child, 10_000);
-    },
-    async restart() {
-      await instance.stop();
-      await instance.start();
-    },
-    async dispose() {
-      await instance.kill();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--dir', dir, '--daemonize', 'no'];
+  const instance: PrivateRedis = Object.assign(
+    supervised({
+      what: `private Redis on port ${port} (log: ${dir}/redis.log)`,
+      log: join(dir, 'redis.log'),
+      launch: (log) => spawn('redis-server', args, { stdio: ['ignore', log, log] }),
+      answers: () => redisAnswers(port),
+      graceful: 'SIGTERM',
+      abrupt: 'SIGKILL',
+      startTimeoutMs: options.startTimeoutMs ?? 15_000,
+      dir,
+    }),
+    { kind: 'redis' as const, port, url },
+  );
   try {
     await instance.start();
   } catch (e) {
