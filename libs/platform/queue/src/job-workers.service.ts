@@ -1,10 +1,14 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { Worker, type Job } from 'bullmq';
-import { jobOptionsFor } from '@frontier/platform-jobs';
+import { backoffDelay, jobOptionsFor, type JobOptions } from '@frontier/platform-jobs';
 import { JobQueue } from './job-queue.service';
 import { jobHandledBy, planHandlers, type FoundHandler } from './handlers';
 import { bullConnection, QueueOptions, WorkerOptions } from './queue.options';
+
+const failUnknown = (type: string | undefined): never => {
+  throw new Error(`unknown backoff strategy ${type}`);
+};
 
 /**
  * Finds every `@OnJob` method among the app's providers, refuses to boot unless each job of the
@@ -49,6 +53,8 @@ export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShut
         connection: bullConnection(this.queueOptions.redisUrl),
         prefix: this.queueOptions.prefix,
         concurrency: this.workerOptions.concurrency ?? 8,
+        // the catalogs' capped exponential backoff (BullMQ asks for any type it does not know)
+        settings: { backoffStrategy: (attemptsMade: number, type?: string, _err?: Error, j?: { opts: { backoff?: unknown } }) => backoffDelay(attemptsMade, j?.opts.backoff as JobOptions['backoff']) ?? failUnknown(type) },
       });
       worker.on('failed', (job, err) => this.log.warn(`job ${job?.name}#${job?.id} failed (attempt ${job?.attemptsMade}): ${err.message}`));
       worker.on('error', (err) => this.log.error(`worker ${queue}: ${err.message}`));
