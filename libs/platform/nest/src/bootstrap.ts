@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import pinoHttp from 'pino-http';
 import { PinoLogger } from './logging/logger';
+import { installJsonBody } from './validation/body';
 
 /** A root module class or a dynamic module (`AppModule.register(env)`). */
 export type RootModule = Parameters<typeof NestFactory.create>[0];
@@ -24,7 +25,9 @@ export interface HttpAppOptions {
  */
 export async function createHttpApp(module: RootModule, options: HttpAppOptions): Promise<INestApplication> {
   const logger = options.logger === undefined ? new PinoLogger(options.service) : options.logger;
-  const app = await NestFactory.create(module, { logger: logger || false, bufferLogs: !!logger, abortOnError: false });
+  // bodyParser off: installJsonBody reads JSON with per-route limits and depth checks
+  const app = await NestFactory.create(module, { logger: logger || false, bufferLogs: !!logger, abortOnError: false, bodyParser: false });
+  installJsonBody(app);
   if (logger) {
     app.use(
       pinoHttp({

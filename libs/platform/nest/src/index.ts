@@ -2,7 +2,17 @@ export { PlatformModule } from './platform.module';
 export { PlatformSettings } from './settings';
 export { REDIS } from './redis.provider';
 export { createHttpApp, bootstrapHttp, bootstrapWorker, type HttpAppOptions } from './bootstrap';
-export { createValidationPipe } from './validation';
+export {
+  createValidationPipe,
+  SafeString,
+  SafeId,
+  SafeTime,
+  SafeInt,
+  MaxTotalLength,
+  BodyLimit,
+  DEFAULT_BODY_LIMIT,
+  type SafeTimeOptions,
+} from './validation';
 export { PinoLogger } from './logging/logger';
 export { Metrics } from './metrics/metrics';
 export { Public, AdminOnly, RequireScopes } from './auth/public.decorator';

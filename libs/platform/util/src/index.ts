@@ -1,3 +1,4 @@
 export * from './errors';
 export * from './math';
 export * from './random';
+export * from './input';
