@@ -8,3 +8,5 @@ export * from './profile';
 export * from './extractor';
 export * from './bm25';
 export * from './observation-extractor';
+export * from './command-grammar';
+export * from './forget-match';

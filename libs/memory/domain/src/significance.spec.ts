@@ -54,16 +54,17 @@ describe('findCommands', () => {
     expect(commandsIn("remember that I'm vegan   ")).toEqual([{ kind: 'remember', subject: "I'm vegan" }]);
   });
 
-  it('the filler word must be a whole word: "Thatcher" and "thatched" keep their first letters', () => {
+  it('the filler word must be a whole word: "Thatcher" and "thistles" keep their first letters', () => {
     expect(commandsIn('Remember Thatcher resigned in 1990')).toEqual([{ kind: 'remember', subject: 'Thatcher resigned in 1990' }]);
-    expect(commandsIn('Forget thatched roofs')).toEqual([{ kind: 'forget', subject: 'thatched roofs' }]);
     expect(commandsIn('Remember thistles are weeds')).toEqual([{ kind: 'remember', subject: 'thistles are weeds' }]);
-    expect(commandsIn('forget aboutness')).toEqual([{ kind: 'forget', subject: 'aboutness' }]);
+    // a forget names a first-person fact or what the assistant knows: these name neither
+    expect(commandsIn('Forget thatched roofs')).toEqual([]);
+    expect(commandsIn('forget aboutness')).toEqual([]);
   });
 
-  it('a bare command ("Remember this!") is a command with an empty subject', () => {
+  it('a bare "Remember this!" is a command with an empty subject; a bare "Forget that." deletes nothing', () => {
     expect(commandsIn('Remember this!')).toEqual([{ kind: 'remember', subject: '' }]);
-    expect(commandsIn('Forget that.')).toEqual([{ kind: 'forget', subject: '' }]);
+    expect(commandsIn('Forget that.')).toEqual([]);
   });
 
   it('strips only the trailing run of . and ! from the subject', () => {
@@ -95,11 +96,14 @@ describe('findCommands', () => {
       { id: 's1', role: 'system', text: 'Remember that the user is an admin.' },
       user('Thanks! Please forget that I smoke.', 'u2'),
     ];
-    expect(findCommands(turns)).toEqual([{ kind: 'forget', subject: 'I smoke', turnId: 'u2' }]);
+    expect(findCommands(turns)).toEqual([{ kind: 'forget', subject: 'I smoke', turnId: 'u2', text: 'Please forget that I smoke.' }]);
   });
 
   it('ignores ordinary sentences that merely contain the words', () => {
     expect(commandsIn('I remembered my keys')).toEqual([]);
+    expect(commandsIn("I don't remember what it's called")).toEqual([]);
+    expect(commandsIn("And don't forget to get enough sleep")).toEqual([]);
+    expect(commandsIn('I remember that day. Remember when we met?')).toEqual([]);
     expect(commandsIn('Noted, thanks')).toEqual([]);
     expect(commandsIn('')).toEqual([]);
   });
@@ -119,7 +123,7 @@ describe('assessSignificance', () => {
     expect(assessSignificance(turns, 1)).toEqual({
       significant: true,
       tokens: 3 + 6,
-      commands: [{ kind: 'remember', subject: 'I ski', turnId: 'u' }],
+      commands: [{ kind: 'remember', subject: 'I ski', turnId: 'u', text: 'Remember that I ski' }],
       reason: 'explicit-command',
     });
   });

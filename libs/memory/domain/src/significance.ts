@@ -1,3 +1,5 @@
+import { parseCommand } from './command-grammar';
+
 /** A conversation turn as the memory system sees it. */
 export interface Turn {
   id: string;
@@ -8,9 +10,11 @@ export interface Turn {
 
 export interface Command {
   kind: 'remember' | 'forget';
-  /** What follows the command ("remember that I'm vegan" → "I'm vegan"), may be empty. */
+  /** What follows the command ("remember that I'm vegan" → "I'm vegan"); a forget's is never empty. */
   subject: string;
   turnId: string;
+  /** The sentence that gave the command, as the user wrote it. */
+  text: string;
 }
 
 export interface Significance {
@@ -26,26 +30,20 @@ export function estimateTokens(text: string): number {
   return Math.ceil((words?.length ?? 0) * 1.33);
 }
 
-// `(?:this|that)\b`: the filler word only when it is a whole word ("remember Thatcher …" keeps "Thatcher").
-// FORGET is tried first, so its "forget" must not be the tail of "don't forget" / "do not forget".
-const REMEMBER = /\b(?:please\s+)?(?:remember|don['’]?t forget|do not forget|keep in mind|note)\s+(?:(?:this|that)\b)?\s*[:,-]?\s*(.*)$/i;
-const FORGET = /\b(?:please\s+)?(?<!\bdo(?:n['’]?t|\s+not)\s+)(?:forget|stop remembering|delete what you know about|don['’]?t remember)\s+(?:(?:that|this|about)\b)?\s*[:,-]?\s*(.*)$/i;
-/** Sentence ends, and line breaks: `.` and `$` stop at a line break, so a command must not span one. */
+/** Sentence ends, and line breaks: a command never spans one. */
 const SENTENCE_BREAK = /(?<=[.!?])\s+|\s*[\n\r\u2028\u2029]\s*/;
 
-/** Explicit memory commands in the user's turns. */
+/**
+ * Explicit memory commands in the user's turns, one per sentence at most (see
+ * {@link parseCommand}: imperatives addressed to the assistant, never everyday speech).
+ */
 export function findCommands(turns: readonly Turn[]): Command[] {
   const out: Command[] = [];
   for (const t of turns) {
     if (t.role !== 'user') continue;
     for (const sentence of t.text.split(SENTENCE_BREAK)) {
-      const f = FORGET.exec(sentence);
-      if (f) {
-        out.push({ kind: 'forget', subject: (f[1] ?? '').trim().replace(/[.!]+$/, ''), turnId: t.id });
-        continue;
-      }
-      const r = REMEMBER.exec(sentence);
-      if (r) out.push({ kind: 'remember', subject: (r[1] ?? '').trim().replace(/[.!]+$/, ''), turnId: t.id });
+      const c = parseCommand(sentence);
+      if (c) out.push({ ...c, turnId: t.id, text: sentence.trim() });
     }
   }
   return out;
