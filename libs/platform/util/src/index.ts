@@ -2,3 +2,4 @@ export * from './errors';
 export * from './math';
 export * from './random';
 export * from './input';
+export * from './unavailable';
