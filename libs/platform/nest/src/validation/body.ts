@@ -8,6 +8,8 @@ import {
   type INestApplication,
   type NestInterceptor,
 } from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { from, switchMap, type Observable } from 'rxjs';
@@ -27,8 +29,22 @@ export const BODY_LIMIT = 'frontier:body-limit';
 /** The limit of a route that declares none: 256 KiB. */
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 
-/** This route's (or controller's) request body limit in bytes; keep it ≥ the largest body its DTO accepts. */
+/**
+ * A request body limit in bytes, on a route, a controller, or the route's `@Body()` DTO class
+ * (looked up in that order): put it on the DTO, next to the maxima it must agree with — at least
+ * the largest compact JSON body the DTO accepts.
+ */
 export const BodyLimit = (bytes: number) => SetMetadata(BODY_LIMIT, bytes);
+
+type Handler = (...args: unknown[]) => unknown;
+
+/** The class of the handler's `@Body()` parameter, if it has one. */
+function bodyType(controller: object, handler: Handler): unknown {
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller.constructor, handler.name) ?? {}) as Record<string, { index: number; data?: unknown }>;
+  const body = Object.entries(args).find(([key, a]) => key.split(':')[0] === String(RouteParamtypes.BODY) && a.data === undefined)?.[1];
+  if (!body) return undefined;
+  return (Reflect.getMetadata('design:paramtypes', controller, handler.name) as unknown[] | undefined)?.[body.index];
+}
 
 export interface JsonBodyOptions {
   /** Bytes for routes without `@BodyLimit`. */
@@ -85,8 +101,21 @@ export class JsonBodyInterceptor implements NestInterceptor {
     if (ctx.getType() !== 'http') return next.handle();
     const req = ctx.switchToHttp().getRequest<Request>();
     if (req.body !== undefined || !hasBody(req)) return next.handle();
-    const limit = this.reflector.getAllAndOverride<number | undefined>(BODY_LIMIT, [ctx.getHandler(), ctx.getClass()]) ?? this.defaultLimit;
-    return from(this.read(req, limit)).pipe(switchMap(() => next.handle()));
+    return from(this.read(req, this.limitOf(ctx))).pipe(switchMap(() => next.handle()));
+  }
+
+  private readonly limits = new WeakMap<Handler, number>();
+
+  private limitOf(ctx: ExecutionContext): number {
+    const handler = ctx.getHandler() as Handler;
+    let limit = this.limits.get(handler);
+    if (limit === undefined) {
+      const dto = bodyType(ctx.getClass().prototype as object, handler);
+      const onDto = typeof dto === 'function' ? (Reflect.getMetadata(BODY_LIMIT, dto) as number | undefined) : undefined;
+      limit = this.reflector.getAllAndOverride<number | undefined>(BODY_LIMIT, [handler, ctx.getClass()]) ?? onDto ?? this.defaultLimit;
+      this.limits.set(handler, limit);
+    }
+    return limit;
   }
 
   private async read(req: Request, limit: number): Promise<void> {
@@ -120,7 +149,7 @@ export class JsonBodyInterceptor implements NestInterceptor {
     const problem = jsonProblem(value, { maxDepth: this.maxDepth, strings: true });
     if (problem) {
       const field = problem.path || 'body';
-      throw badRequest({ [field]: [`${field} ${problem.problem}`] });
+      throw badRequest({ [field]: [`${field} ${problem.problem}`] }, true);
     }
     req.body = value;
   }

@@ -12,9 +12,9 @@ function flatten(errors: ValidationError[], parent = ''): Record<string, string[
 }
 
 /** The 400 every validation failure answers: `{statusCode, error, message: [...], fields: {path: [...]}}`. */
-export function badRequest(fields: Record<string, string[]>): BadRequestException {
-  // top-level messages already start with the field name; nested ones get their full path
-  const message = Object.entries(fields).flatMap(([path, msgs]) => msgs.map((m) => (path.includes('.') ? `${path}: ${m}` : m)));
+export function badRequest(fields: Record<string, string[]>, fullPaths = false): BadRequestException {
+  // top-level messages already start with the field name; nested ones get their full path (unless they already say it)
+  const message = Object.entries(fields).flatMap(([path, msgs]) => msgs.map((m) => (path.includes('.') && !fullPaths ? `${path}: ${m}` : m)));
   return new BadRequestException({ statusCode: 400, error: 'Bad Request', message, fields });
 }
 
