@@ -110,7 +110,15 @@ export class MemoriesController {
   @Get('memories/:id/history')
   async history(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Query() q: UserScopedDto) {
     const events = await this.memories.history(scope(p, q.user_id), id);
-    return events.map((e) => ({ id: e.id, memory_id: e.memoryId, event: e.event, old_memory: e.previousText, new_memory: e.newText, reason: e.reason, actor: e.actor, created_at: e.at }));
+    return events.map((e) => ({ id: e.id, memory_id: e.memoryId, event: e.event, old_memory: e.previousText, new_memory: e.newText, reason: e.reason, actor: e.actor, created_at: e.at, redacted: e.redacted }));
+  }
+
+  /** Undoes a forget command within the grace period (409 naming `id` for any other deletion, or after it). */
+  @RequireScopes('memory:write')
+  @Post('memories/:id/restore')
+  @HttpCode(200)
+  async restore(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Body() dto: UserScopedDto) {
+    return presentMemory(await this.memories.restore(scope(p, dto.user_id), id));
   }
 
   /** The biography (always in context) and "what do you know about me?" grouped by type. */

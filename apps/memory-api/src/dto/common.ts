@@ -1,11 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Length, Matches } from 'class-validator';
+import { SafeId } from '@frontier/platform-nest';
+
+/** Bytes in a mebibyte, for the `@BodyLimit`s of the DTOs. */
+export const MiB = 1024 * 1024;
 
 /** Every memory route acts for one user of the caller's tenant. */
 export class UserScopedDto {
-  @ApiProperty({ example: 'user-42', description: "Your user's id; memories are scoped to it within your tenant" })
-  @IsString()
-  @Length(1, 128)
-  @Matches(/^[^\s]+$/, { message: 'user_id must not contain whitespace' })
+  @ApiProperty({ example: 'user-42', maxLength: 128, description: "Your user's id; memories are scoped to it within your tenant (no whitespace, control or invisible characters)" })
+  @SafeId()
   user_id!: string;
 }

@@ -1,23 +1,19 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsDate, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
+import { SafeId, SafeInt, SafeTime } from '@frontier/platform-nest';
 import { MEMORY_TYPES } from '@frontier/memory-domain';
 import { UserScopedDto } from './common';
 
 export class ListMemoriesDto extends UserScopedDto {
-  @ApiPropertyOptional({ default: 1 })
+  @ApiPropertyOptional({ default: 1, minimum: 1, maximum: 10_000 })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @SafeInt({ min: 1, max: 10_000 })
   page?: number;
 
-  @ApiPropertyOptional({ default: 50, maximum: 500 })
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @SafeInt({ min: 1, max: 500 })
   page_size?: number;
 
   @ApiPropertyOptional({ enum: MEMORY_TYPES })
@@ -27,20 +23,17 @@ export class ListMemoriesDto extends UserScopedDto {
 
   @ApiPropertyOptional({ description: 'Your session id' })
   @IsOptional()
-  @IsString()
-  @Length(1, 128)
+  @SafeId()
   session_id?: string;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time' })
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'ISO 8601, 1970 … 9999' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @SafeTime({ kind: 'bound' })
   since?: Date;
 
-  @ApiPropertyOptional({ type: String, format: 'date-time' })
+  @ApiPropertyOptional({ type: String, format: 'date-time', description: 'ISO 8601, 1970 … 9999' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @SafeTime({ kind: 'bound' })
   until?: Date;
 
   @ApiPropertyOptional({ description: 'Include superseded facts (never deleted ones)' })

@@ -1,13 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNumber, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsIn, IsNumber, IsOptional, Max, Min } from 'class-validator';
+import { SafeString } from '@frontier/platform-nest';
 import { MEMORY_TYPES } from '@frontier/memory-domain';
 import { UserScopedDto } from './common';
 
 export class UpdateMemoryDto extends UserScopedDto {
-  @ApiPropertyOptional({ example: 'My daughter is 8' })
+  @ApiPropertyOptional({ example: 'My daughter is 8', maxLength: 2_000 })
   @IsOptional()
-  @IsString()
-  @Length(1, 2_000)
+  @SafeString({ max: 2_000, notBlank: true })
   text?: string;
 
   @ApiPropertyOptional({ enum: MEMORY_TYPES })
@@ -17,7 +17,7 @@ export class UpdateMemoryDto extends UserScopedDto {
 
   @ApiPropertyOptional({ minimum: 0, maximum: 1 })
   @IsOptional()
-  @IsNumber()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(1)
   confidence?: number;

@@ -1,27 +1,10 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType, PickType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import {
-  Allow,
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsBoolean,
-  IsDefined,
-  IsIn,
-  IsInt,
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  Max,
-  Min,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import { Allow, ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsObject, IsOptional, IsUUID, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { BodyLimit, MaxTotalLength, SafeId, SafeString, SafeTime } from '@frontier/platform-nest';
 import { MEMORY_TYPES } from '@frontier/memory-domain';
-import { CreateSessionDto } from '../dto/create-session.dto';
+import { MiB } from '../dto/common';
+import { CreateSessionDto, SESSION_MAX_CHARS, SESSION_MAX_TURNS, TURN_MAX_CHARS } from '../dto/create-session.dto';
 import { ListMemoriesDto } from '../dto/list-memories.dto';
 import { SearchMemoriesDto } from '../dto/search.dto';
 
@@ -46,33 +29,33 @@ export class Mem0MessageDto {
   @ApiProperty({ description: 'Text (image parts answer 501)', example: "I'm vegetarian and I work at Acme Corp." })
   @IsDefined()
   @ValidateIf((o: Mem0MessageDto) => typeof o.content !== 'object' || o.content === null)
-  @IsString()
-  @Length(1, 20_000)
-  @Matches(/\S/, { message: 'content must not be blank' })
+  @SafeString({ max: TURN_MAX_CHARS, notBlank: true })
   content!: string | Record<string, unknown>;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 128 })
   @IsOptional()
-  @IsString()
-  @Length(1, 128)
+  @SafeString({ max: 128, line: true })
   name?: string;
 }
 
-/** `user_id` (required: every memory belongs to one user) and `agent_id` follow our session rules. */
+/**
+ * `user_id` (required: every memory belongs to one user) and `agent_id` follow our session rules,
+ * and so do the messages' maxima and the 4 MiB body limit (see CreateSessionDto).
+ */
+@BodyLimit(4 * MiB)
 export class Mem0AddDto extends IntersectionType(Mem0Envelope, PickType(CreateSessionDto, ['user_id', 'agent_id'])) {
   @ApiProperty({ type: [Mem0MessageDto] })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(5_000)
+  @ArrayMaxSize(SESSION_MAX_TURNS)
+  @MaxTotalLength('content', SESSION_MAX_CHARS)
   @ValidateNested({ each: true })
   @Type(() => Mem0MessageDto)
   messages!: Mem0MessageDto[];
 
-  @ApiPropertyOptional({ description: 'Our session id: each add is one session of this run' })
+  @ApiPropertyOptional({ maxLength: 90, description: 'Our session id: each add is one session of this run' })
   @IsOptional()
-  @IsString()
-  @Length(1, 90)
-  @Matches(/^[^\s#]+$/, { message: 'run_id must not contain whitespace or #' })
+  @SafeId({ max: 90, forbid: '#' })
   run_id?: string;
 
   @ApiPropertyOptional({ description: 'false: store each user message verbatim (no extraction; still deduplicated)' })
@@ -80,10 +63,9 @@ export class Mem0AddDto extends IntersectionType(Mem0Envelope, PickType(CreateSe
   @IsBoolean()
   infer?: boolean;
 
-  @ApiPropertyOptional({ description: 'Unix seconds: when the messages were said (our valid_at)' })
+  @ApiPropertyOptional({ description: 'Unix seconds (not milliseconds): when the messages were said (our valid_at); 1970 … now + 5 min' })
   @IsOptional()
-  @IsInt()
-  @Min(0)
+  @SafeTime({ kind: 'event', seconds: true, integer: true, output: 'input' })
   timestamp?: number;
 
   @Allow() async_mode?: unknown;
@@ -123,6 +105,7 @@ class Mem0FilteredDto extends Mem0Envelope {
   @ApiPropertyOptional({ enum: MEMORY_TYPES, isArray: true, description: 'Our memory types' })
   @IsOptional()
   @IsArray()
+  @ArrayMaxSize(MEMORY_TYPES.length)
   @IsIn([...MEMORY_TYPES], { each: true })
   categories?: string[];
 
@@ -153,14 +136,14 @@ export class Mem0SearchDto extends IntersectionType(Mem0FilteredDto, PickType(Se
 }
 
 export class Mem0GetAllDto extends Mem0FilteredDto {
-  @ApiPropertyOptional({ description: 'created_at ≥ this (ISO 8601)' })
+  @ApiPropertyOptional({ description: 'created_at ≥ this (ISO 8601, 1970 … 9999)' })
   @IsOptional()
-  @IsString()
+  @SafeTime({ kind: 'bound', output: 'iso' })
   start_date?: string;
 
-  @ApiPropertyOptional({ description: 'created_at ≤ this (ISO 8601)' })
+  @ApiPropertyOptional({ description: 'created_at ≤ this (ISO 8601, 1970 … 9999)' })
   @IsOptional()
-  @IsString()
+  @SafeTime({ kind: 'bound', output: 'iso' })
   end_date?: string;
 }
 
@@ -170,9 +153,7 @@ export class Mem0PageDto extends PickType(ListMemoriesDto, ['page', 'page_size']
 export class Mem0UpdateDto {
   @ApiPropertyOptional({ example: 'My daughter is 8' })
   @IsOptional()
-  @IsString()
-  @Length(1, 2_000)
-  @Matches(/\S/, { message: 'text must not be blank' })
+  @SafeString({ max: 2_000, notBlank: true })
   text?: string;
 
   @Allow() metadata?: unknown;
@@ -191,8 +172,7 @@ export class Mem0DeleteDto {
 export class Mem0DeleteAllDto extends IntersectionType(Mem0Envelope, PickType(CreateSessionDto, ['user_id', 'agent_id'])) {
   @ApiPropertyOptional()
   @IsOptional()
-  @IsString()
-  @Length(1, 128)
+  @SafeId()
   run_id?: string;
 
   @Allow() app_id?: unknown;
@@ -203,10 +183,8 @@ export class Mem0BatchUpdateItem {
   @IsUUID('4')
   memory_id!: string;
 
-  @ApiProperty()
-  @IsString()
-  @Length(1, 2_000)
-  @Matches(/\S/, { message: 'text must not be blank' })
+  @ApiProperty({ maxLength: 2_000 })
+  @SafeString({ max: 2_000, notBlank: true })
   text!: string;
 }
 
@@ -216,11 +194,14 @@ export class Mem0BatchDeleteItem {
   memory_id!: string;
 }
 
+/** 1,000 items of at most 200,000 characters in all: under 2 MiB of compact JSON, escaped or not. */
+@BodyLimit(2 * MiB)
 export class Mem0BatchUpdateDto {
-  @ApiProperty({ type: [Mem0BatchUpdateItem] })
+  @ApiProperty({ type: [Mem0BatchUpdateItem], maxItems: 1_000, description: 'At most 200,000 characters of text in all' })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(1_000)
+  @MaxTotalLength('text', 200_000)
   @ValidateNested({ each: true })
   @Type(() => Mem0BatchUpdateItem)
   memories!: Mem0BatchUpdateItem[];
@@ -245,9 +226,9 @@ export class Mem0CreateExportDto extends Mem0Envelope {
   @IsObject()
   filters!: Record<string, unknown>;
 
-  @ApiPropertyOptional({ description: 'Accepted; the export is not LLM-written, so instructions do not apply' })
+  @ApiPropertyOptional({ maxLength: 20_000, description: 'Accepted; the export is not LLM-written, so instructions do not apply' })
   @IsOptional()
-  @IsString()
+  @SafeString({ max: 20_000, min: 0 })
   export_instructions?: string;
 }
 

@@ -1,5 +1,14 @@
+import { createHash } from 'node:crypto';
 import type { PrismaClient } from '@frontier/platform-prisma';
 import type { MemoryScope } from '@frontier/memory-contracts';
+
+/**
+ * What a biography was built from: SHA-256 (hex) of the facts' `id:text`, sorted, one per line.
+ * {@link BiographyRepository.liveFingerprint} computes the same in Postgres.
+ */
+export function biographyFingerprint(facts: ReadonlyArray<{ id: string; text: string }>): string {
+  return createHash('sha256').update(facts.map((f) => `${f.id}:${f.text}`).sort().join('\n')).digest('hex');
+}
 
 export interface BiographyRecord {
   text: string;
@@ -30,6 +39,21 @@ export class BiographyRepository {
   /** Any change to live facts makes the biography stale until the next rebuild. */
   async markStale(scope: MemoryScope): Promise<void> {
     await this.prisma.biography.updateMany({ where: { tenantId: scope.tenantId, userId: scope.userId }, data: { stale: true } });
+  }
+
+  /**
+   * {@link biographyFingerprint} of the user's live facts at `at`, computed in Postgres (one row
+   * back): a stored biography whose fingerprint differs names a fact that is no longer live, or
+   * misses a new one. Ids are fixed-length ASCII and unique, so sorting the lines is sorting ids.
+   */
+  async liveFingerprint(scope: MemoryScope, at: Date): Promise<string> {
+    const rows = await this.prisma.$queryRaw<Array<{ fp: string }>>`
+      SELECT encode(sha256(convert_to(coalesce(string_agg(m.id::text || ':' || m.text, E'\n' ORDER BY m.id::text COLLATE "C"), ''), 'UTF8')), 'hex') AS fp
+      FROM memories m
+      WHERE m.tenant_id = ${scope.tenantId}::uuid AND m.user_id = ${scope.userId}
+        AND m.deleted_at IS NULL AND m.superseded_by_id IS NULL
+        AND (m.invalid_at IS NULL OR m.invalid_at > ${at}) AND (m.expired_at IS NULL OR m.expired_at > ${at})`;
+    return rows[0]?.fp ?? biographyFingerprint([]);
   }
 
   /** Users with live memories whose biography is missing, stale, or built before `cutoff`. */

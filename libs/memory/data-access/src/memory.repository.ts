@@ -2,6 +2,7 @@ import type { Memory as MemoryRow, PrismaClient } from '@frontier/platform-prism
 import type { MemoryScope } from '@frontier/memory-contracts';
 import type { Memory, MemoryType } from '@frontier/memory-domain';
 import { entityWhere, liveWhere, validRange, type EntityFilter, type ValidRange } from './filters';
+import { redactEvent, type HistoryEntry } from './history';
 import { decodeVector, encodeVector, toDomain } from './mappers';
 
 /** A memory as stored, with its vector (null when none or of another model). */
@@ -32,16 +33,13 @@ export interface Supersession {
   expiredAt: Date;
 }
 
-export interface HistoryEntry {
-  id: string;
-  memoryId: string;
-  event: string;
-  previousText: string | null;
-  newText: string | null;
-  reason: string | null;
-  actor: string;
-  at: Date;
+/** A deleted memory as the restore rule needs it: the row, and who deleted it when. */
+export interface Deletion {
+  stored: StoredMemory;
+  /** The latest DELETE event (null for a memory deleted before events were kept). */
+  lastDelete: { actor: string; at: Date } | null;
 }
+
 
 export interface ListQuery extends EntityFilter, ValidRange {
   page: number;
@@ -224,11 +222,41 @@ export class MemoryRepository {
     return (await this.prisma.memory.count({ where: { id, tenantId: scope.tenantId, userId: scope.userId } })) > 0;
   }
 
+  /** The memory's events, oldest first; a deleted memory's texts are withheld ({@link redactEvent}). */
   async history(scope: MemoryScope, id: string): Promise<HistoryEntry[]> {
-    return this.prisma.memoryEvent.findMany({
-      where: { memoryId: id, tenantId: scope.tenantId, userId: scope.userId },
-      orderBy: { at: 'asc' },
-      select: { id: true, memoryId: true, event: true, previousText: true, newText: true, reason: true, actor: true, at: true },
+    const [events, row] = await Promise.all([
+      this.prisma.memoryEvent.findMany({
+        where: { memoryId: id, tenantId: scope.tenantId, userId: scope.userId },
+        orderBy: [{ at: 'asc' }, { id: 'asc' }],
+        select: { id: true, memoryId: true, event: true, previousText: true, newText: true, reason: true, actor: true, at: true },
+      }),
+      this.prisma.memory.findFirst({ where: { id, tenantId: scope.tenantId, userId: scope.userId }, select: { deletedAt: true, supersededById: true } }),
+    ]);
+    const superseder = row?.supersededById ? await this.prisma.memory.findFirst({ where: { id: row.supersededById }, select: { deletedAt: true } }) : null;
+    const deleted = { self: row?.deletedAt != null, superseder: superseder?.deletedAt != null };
+    return events.map((e) => redactEvent(e, deleted));
+  }
+
+  /** A deleted memory of the user with its latest DELETE event; null when there is no such memory or it is not deleted. */
+  async deletion(scope: MemoryScope, id: string): Promise<Deletion | null> {
+    const row = await this.prisma.memory.findFirst({ where: { id, tenantId: scope.tenantId, userId: scope.userId, deletedAt: { not: null } } });
+    if (!row) return null;
+    const last = await this.prisma.memoryEvent.findFirst({ where: { memoryId: id, event: 'DELETE' }, orderBy: [{ at: 'desc' }, { id: 'desc' }], select: { actor: true, at: true } });
+    return { stored: stored(row), lastDelete: last };
+  }
+
+  /**
+   * Undoes a soft delete (RESTORE event). Only if the memory is still deleted as of `deletedAt`:
+   * null when another call restored it first.
+   */
+  async restore(scope: MemoryScope, id: string, deletedAt: Date, reason: string, actor: string): Promise<StoredMemory | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const n = await tx.memory.updateMany({ where: { id, tenantId: scope.tenantId, userId: scope.userId, deletedAt }, data: { deletedAt: null } });
+      if (n.count !== 1) return null;
+      await tx.memoryEvent.create({ data: { memoryId: id, tenantId: scope.tenantId, userId: scope.userId, event: 'RESTORE', reason, actor } });
+      const row = await tx.memory.findUniqueOrThrow({ where: { id } });
+      return stored(row);
     });
   }
+
 }

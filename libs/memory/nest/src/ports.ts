@@ -1,6 +1,6 @@
 import type { TextEmbedder } from '@frontier/ml-ports';
 import type { MemoryScope } from '@frontier/memory-contracts';
-import type { DedupThresholds, Extractor, RelevanceWeights, UsageDiscount } from '@frontier/memory-domain';
+import type { DedupThresholds, Extractor, ForgetMatchOptions, RelevanceWeights, UsageDiscount } from '@frontier/memory-domain';
 import type { VectorIndex } from '@frontier/memory-vector-index';
 import type { BiographyRepository, MemoryRepository, SessionRepository } from '@frontier/memory-data-access';
 
@@ -14,6 +14,10 @@ export interface MemoryOptions {
   maxMemoriesPerUser?: number;
   /** Candidates fetched from the index before re-scoring. Default 40. */
   candidatePool?: number;
+  /** How clearly a "forget …" command must name a fact to delete it. Default `DEFAULT_FORGET_MATCH`. */
+  forgetMatch?: ForgetMatchOptions;
+  /** Days a memory deleted by a forget command can be restored. Default 7. */
+  restoreGraceDays?: number;
 }
 
 /**

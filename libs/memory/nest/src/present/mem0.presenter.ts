@@ -56,7 +56,13 @@ export function mem0AddResults(outcome: ExtractionOutcome, ids: { userId: string
   }));
 }
 
-/** Our history as Mem0's: SUPERSEDE (a newer fact invalidated this one) is Mem0's UPDATE; ours stays in `frontier_event`. */
+/**
+ * Our history as Mem0's: SUPERSEDE (a newer fact invalidated this one) is Mem0's UPDATE and
+ * RESTORE (a forget command undone) its ADD; ours stays in `frontier_event`. A deleted memory's
+ * texts are withheld (`redacted`).
+ */
+const MEM0_EVENT: Record<string, string> = { SUPERSEDE: 'UPDATE', RESTORE: 'ADD' };
+
 export function mem0History(e: HistoryEntry, userId: string) {
   return {
     id: e.id,
@@ -66,11 +72,12 @@ export function mem0History(e: HistoryEntry, userId: string) {
     new_memory: e.newText,
     user_id: userId,
     categories: [],
-    event: e.event === 'SUPERSEDE' ? 'UPDATE' : e.event,
+    event: MEM0_EVENT[e.event] ?? e.event,
     created_at: e.at,
     updated_at: e.at,
     frontier_event: e.event,
     reason: e.reason,
     actor: e.actor,
+    redacted: e.redacted,
   };
 }

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { ChatModel } from '@frontier/ml-ports';
 import type { MemoryScope } from '@frontier/memory-contracts';
 import { deterministicBiography, whatDoYouKnow } from '@frontier/memory-domain';
+import { biographyFingerprint } from '@frontier/memory-data-access';
 import { MEMORY_BIOGRAPHY_LLM, MEMORY_CONTEXT, type MemoryContext } from '../ports';
 
 export interface BiographyOutcome {
@@ -27,7 +27,7 @@ export class BiographyService {
   async rebuild(scope: MemoryScope, force = false): Promise<BiographyOutcome> {
     const { ctx } = this;
     const facts = await ctx.memories.allLive(scope, ctx.clock());
-    const fingerprint = createHash('sha256').update(facts.map((f) => `${f.id}:${f.text}`).sort().join('\n')).digest('hex');
+    const fingerprint = biographyFingerprint(facts);
     const current = await ctx.biographies.get(scope);
     if (!force && current && !current.stale && current.fingerprint === fingerprint) {
       return { rebuilt: false, factCount: current.factCount, generator: current.generator, text: current.text };

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { MemoryScope } from '@frontier/memory-contracts';
-import { assessSignificance, confidentOnly, decideCandidate, DEFAULT_DEDUP, evictionOrder, isLive, resolveConflict, type Candidate, type Extractor, type Neighbour } from '@frontier/memory-domain';
-import { NotFoundError, type Supersession } from '@frontier/memory-data-access';
+import { assessSignificance, confidentOnly, decideCandidate, DEFAULT_DEDUP, DEFAULT_FORGET_MATCH, evictionOrder, isLive, matchForget, resolveConflict, type Candidate, type Command, type Extractor, type Neighbour } from '@frontier/memory-domain';
+import { FORGET_COMMAND_ACTOR, forgetCommandReason, NotFoundError, type Supersession } from '@frontier/memory-data-access';
 import { cosine } from '@frontier/platform-util';
 import { MEMORY_CONTEXT, type MemoryContext } from '../ports';
 
@@ -12,7 +12,8 @@ export interface ExtractionOutcome {
   sessionId: string;
   status: 'processed' | 'skipped';
   reason: string;
-  results: Array<{ event: MemoryEventName; memoryId: string; text: string; reason?: string }>;
+  /** `command: 'forget'` marks what a forget command did (DELETE, or NONE when it named no fact clearly). */
+  results: Array<{ event: MemoryEventName; memoryId: string; text: string; reason?: string; command?: 'forget' }>;
   /** True when live facts changed (the biography must be rebuilt). */
   changed: boolean;
 }
@@ -53,10 +54,10 @@ export class ExtractionService {
 
     const results: ExtractionOutcome['results'] = [];
     let changed = false;
-    for (const cmd of sig.commands.filter((c) => c.kind === 'forget' && c.subject)) {
-      const forgotten = await this.forget(scope, cmd.subject, `user asked to forget (turn ${cmd.turnId})`);
-      for (const f of forgotten) results.push({ event: 'DELETE', memoryId: f.id, text: f.text, reason: 'forget command' });
-      changed ||= forgotten.length > 0;
+    for (const cmd of sig.commands.filter((c) => c.kind === 'forget')) {
+      const out = await this.forget(scope, cmd);
+      results.push(...out);
+      changed ||= out.some((r) => r.event === 'DELETE');
     }
 
     const extractor = overrides.extractor ?? ctx.extractor;
@@ -142,14 +143,26 @@ export class ExtractionService {
     if (items.length) await this.ctx.index.upsert(scope, items);
   }
 
-  /** Soft-deletes live memories matching a "forget that …" subject (lexically or by meaning). */
-  private async forget(scope: MemoryScope, subject: string, reason: string): Promise<Array<{ id: string; text: string }>> {
-    const [vector] = await this.ctx.embedder.embed([subject]);
-    const hits = await this.ctx.index.search(scope, { vector: vector as Float32Array, text: subject, k: 5 });
-    const ids = hits.filter((h) => h.cosine >= 0.8 || (h.lexical ?? 0) >= 0.99).map((h) => h.id);
-    const rows = await this.ctx.memories.liveByIds(scope, this.ctx.clock(), ids);
-    await this.softDelete(scope, rows.map((r) => r.memory.id), reason, 'user');
-    return rows.map((r) => ({ id: r.memory.id, text: r.memory.text }));
+  /**
+   * A "forget …" command: deletes the one live fact it clearly names ({@link matchForget}: the
+   * subject's words AND its meaning, with a lead over any other fact sharing the words), logged
+   * as a command (actor `user-command`, the turn and the command as reason) and restorable for a
+   * grace period; anything less clear deletes nothing and answers NONE with the reason.
+   */
+  private async forget(scope: MemoryScope, cmd: Command): Promise<ExtractionOutcome['results']> {
+    const [vector] = await this.ctx.embedder.embed([cmd.subject]);
+    const hits = await this.ctx.index.search(scope, { vector: vector as Float32Array, text: cmd.subject, k: 10 });
+    const rows = await this.ctx.memories.liveByIds(scope, this.ctx.clock(), hits.map((h) => h.id));
+    const candidates = rows.map((r) => ({ id: r.memory.id, text: r.memory.text, cosine: hits.find((h) => h.id === r.memory.id)?.cosine ?? 0 }));
+    const decision = matchForget(cmd.subject, candidates, this.ctx.options.forgetMatch ?? DEFAULT_FORGET_MATCH);
+    if (decision.action === 'none') {
+      const nearest = candidates.find((c) => c.id === decision.nearestId);
+      return [{ event: 'NONE', memoryId: nearest?.id ?? '', text: nearest?.text ?? cmd.subject, reason: `forget command not applied: ${decision.reason}`, command: 'forget' }];
+    }
+    await this.softDelete(scope, decision.ids, forgetCommandReason(cmd.turnId, cmd.text), FORGET_COMMAND_ACTOR);
+    return candidates
+      .filter((c) => decision.ids.includes(c.id))
+      .map((c) => ({ event: 'DELETE' as const, memoryId: c.id, text: c.text, reason: `forget command in turn ${cmd.turnId} (restorable)`, command: 'forget' as const }));
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { MemoryScope } from '@frontier/memory-contracts';
-import { DEFAULT_RELEVANCE, formatProfileBlock, isMemoryType, scoreMemory, whatDoYouKnow, type KnowledgeSection, type Memory, type MemoryType, type ScoreBreakdown } from '@frontier/memory-domain';
-import { BadRequestError, NotFoundError, type EntityFilter, type HistoryEntry } from '@frontier/memory-data-access';
+import { DEFAULT_RELEVANCE, deterministicBiography, formatProfileBlock, isLive, isMemoryType, scoreMemory, whatDoYouKnow, type KnowledgeSection, type Memory, type MemoryType, type ScoreBreakdown } from '@frontier/memory-domain';
+import { BadRequestError, biographyFingerprint, ConflictError, FORGET_COMMAND_ACTOR, NotFoundError, type BiographyRecord, type EntityFilter, type HistoryEntry } from '@frontier/memory-data-access';
 import { MEMORY_CONTEXT, type MemoryContext } from '../ports';
 import { ExtractionService } from './extraction.service';
 
@@ -69,11 +69,21 @@ export interface UpdateInput {
 }
 
 export interface Profile {
-  biography: { text: string; builtAt: Date; stale: boolean; generator: string } | null;
+  biography: ServedBiography | null;
   knowledge: KnowledgeSection[];
 }
 
+/** The biography as served: always built from facts live now (see {@link MemoryService.biography}). */
+export interface ServedBiography {
+  text: string;
+  builtAt: Date;
+  /** A rebuild is pending: the stored biography no longer matches the live facts. */
+  stale: boolean;
+  generator: string;
+}
+
 const MAX_QUERY_CHARS = 8_000;
+const DAY_MS = 86_400_000;
 
 /** Memory's use cases on stored facts: search, list, get, correct, delete, history, profile. */
 @Injectable()
@@ -121,7 +131,7 @@ export class MemoryService {
     scored.sort((a, b) => b.breakdown.score - a.breakdown.score || a.memory.id.localeCompare(b.memory.id));
     const top = scored.slice(0, limit);
     if (input.record !== false) await ctx.memories.recordRetrieval(top.map((s) => s.memory.id), at);
-    const bio = await ctx.biographies.get(scope);
+    const bio = await this.biography(scope, at);
     const views = await this.views(top.map((s) => s.memory));
     return { memories: top.map((s, i) => ({ ...(views[i] as MemoryView), breakdown: s.breakdown })), profile: formatProfileBlock(top.map((s) => s.memory), bio?.text) };
   }
@@ -237,18 +247,62 @@ export class MemoryService {
     return n;
   }
 
+  /** A memory's events; a deleted memory's texts are withheld (event, actor, time and ids stay). */
   async history(scope: MemoryScope, id: string): Promise<HistoryEntry[]> {
     if (!(await this.ctx.memories.exists(scope, id))) throw new NotFoundError('id', `memory ${id} not found`);
     return this.ctx.memories.history(scope, id);
   }
 
+  /**
+   * Undoes a forget command within the grace period (`restoreGraceDays`, default 7): the memory is
+   * live again, re-indexed, the biography goes stale and the change is announced. Any other
+   * deletion, or one past the grace period, is a 409 naming `id`.
+   */
+  async restore(scope: MemoryScope, id: string, actor = 'user'): Promise<MemoryView> {
+    const { ctx } = this;
+    const d = await ctx.memories.deletion(scope, id);
+    if (!d) {
+      if (await ctx.memories.find(scope, id)) throw new ConflictError('id', `memory ${id} is not deleted`, 'memory.not_deleted');
+      throw new NotFoundError('id', `memory ${id} not found`);
+    }
+    const deletedAt = d.stored.memory.deletedAt as Date;
+    if (d.lastDelete?.actor !== FORGET_COMMAND_ACTOR) throw new ConflictError('id', `memory ${id} was deleted by request, not by a forget command: only a forget command can be undone`, 'memory.not_restorable');
+    const graceDays = ctx.options.restoreGraceDays ?? 7;
+    const at = ctx.clock();
+    if (at.getTime() - deletedAt.getTime() > graceDays * DAY_MS) {
+      throw new ConflictError('id', `memory ${id} was forgotten on ${deletedAt.toISOString()}, more than ${graceDays} days ago: it can no longer be restored`, 'memory.restore_expired');
+    }
+    const { slot } = d.stored.memory;
+    const taken = slot ? (await ctx.memories.liveByIds(scope, at, [], { slot })).filter((r) => isLive(r.memory, at)) : [];
+    if (taken[0]) throw new ConflictError('id', `memory ${id} cannot be restored: a newer fact (${taken[0].memory.id}) now fills its slot ${slot}`, 'memory.slot_taken');
+    const restored = await ctx.memories.restore(scope, id, deletedAt, 'restored: the forget command was undone', actor);
+    if (!restored) throw new ConflictError('id', `memory ${id} is not deleted`, 'memory.not_deleted');
+    if (restored.vector && isLive(restored.memory, at)) await ctx.index.upsert(scope, [{ id, vector: restored.vector, text: restored.memory.text }]);
+    await ctx.biographies.markStale(scope);
+    await ctx.notifier.changed(scope);
+    return (await this.views([restored.memory]))[0] as MemoryView;
+  }
+
   /** Biography + "what do you know about me?" (every live fact, grouped by type). */
   async profile(scope: MemoryScope): Promise<Profile> {
-    const [bio, facts] = await Promise.all([this.ctx.biographies.get(scope), this.ctx.memories.allLive(scope, this.ctx.clock())]);
-    return {
-      biography: bio ? { text: bio.text, builtAt: bio.builtAt, stale: bio.stale, generator: bio.generator } : null,
-      knowledge: whatDoYouKnow(facts),
-    };
+    const at = this.ctx.clock();
+    const facts = await this.ctx.memories.allLive(scope, at);
+    return { biography: await this.biography(scope, at, facts), knowledge: whatDoYouKnow(facts) };
+  }
+
+  /**
+   * The biography to serve: the stored one when it was built from exactly the facts live now
+   * (its fingerprint), else — a fact was deleted, superseded or corrected since, and the rebuild
+   * has not run (or the worker is down) — the deterministic summary of the live facts, built now
+   * and marked stale. A deleted or superseded fact is never served, from the moment it changes.
+   */
+  private async biography(scope: MemoryScope, at: Date, live?: Memory[]): Promise<ServedBiography | null> {
+    const stored: BiographyRecord | null = await this.ctx.biographies.get(scope);
+    if (!stored) return null;
+    const fingerprint = live ? biographyFingerprint(live) : await this.ctx.biographies.liveFingerprint(scope, at);
+    if (stored.fingerprint === fingerprint) return { text: stored.text, builtAt: stored.builtAt, stale: stored.stale, generator: stored.generator };
+    const facts = live ?? (await this.ctx.memories.allLive(scope, at));
+    return facts.length ? { text: deterministicBiography(facts), builtAt: at, stale: true, generator: 'deterministic-v1' } : null;
   }
 }
 
