@@ -179,6 +179,16 @@ describe('parseCommand: forget commands addressed to the assistant', () => {
     expect(parseCommand('forget my nowhere plans')).toEqual(forget('my nowhere plans')); // "now" only as a word
   });
 
+  it('taking words back ("forget I said anything about X") is not a fact to forget', () => {
+    for (const s of ['Forget I said anything about my sister', 'forget that I mentioned my ex', 'Forget I ever told you about my job', 'forget we talked about my ex', 'forget I just asked about my ex', 'forget I once spoke about my ex', 'Forget I even brought up my ex', 'forget that we say my name', 'forget I even said it']) {
+      expect([s, parseCommand(s)]).toEqual([s, null]);
+    }
+    // a fact that merely starts like it is still one
+    expect(parseCommand('forget that I saidnt')).toEqual(forget('I saidnt'));
+    expect(parseCommand('Forget that I sail on weekends')).toEqual(forget('I sail on weekends'));
+    expect(parseCommand('forget what I told you about my ex')).toEqual(forget('my ex'));
+  });
+
   it('a forget must name something: fillers alone name nothing', () => {
     for (const s of ['Forget that.', 'Forget it', 'forget about it', 'Forget I said anything', 'Forget I asked', "Forget I'm even here", 'Forget my last message', 'Forget my previous question', 'forget that I said that', 'Delete what you know about me', 'forget everything', 'Forget everything you know about it', 'Forget my stuff']) {
       expect([s, parseCommand(s)]).toEqual([s, null]);

@@ -62,9 +62,16 @@ function tidySubject(s: string): string {
   return x.trim();
 }
 
+/** "forget I said anything (about X)", "forget that I mentioned it": taking words back, not a fact. */
+const TAKING_BACK = /^(?:i|we)\s+(?:(?:ever|even|just|once)\s+)?(?:said|say|mentioned|asked|told|brought\s+up|talked|spoke)\b/i;
+
 /** What a forget verb's object names, by verb: "forget" takes a first-person fact or what the assistant knows. */
 function forgetObject(verb: string, rest: string): string | null {
-  const r = rest.trim();
+  const x = namedObject(verb, rest.trim());
+  return x !== null && TAKING_BACK.test(x) ? null : x;
+}
+
+function namedObject(verb: string, r: string): string | null {
   const known = ABOUT_WHAT_YOU_KNOW.exec(r)?.groups?.['x'] ?? FROM_MEMORY.exec(tidySubject(r))?.groups?.['x'];
   // "don't remember that I …" only with a first-person that-clause ("don't remember that guy's name" is not)
   if (/^(?:don|do)/i.test(verb)) return THAT_FIRST_PERSON.exec(r)?.groups?.['x'] ?? null;

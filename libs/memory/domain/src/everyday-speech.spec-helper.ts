@@ -61,6 +61,8 @@ export const EVERYDAY_SPEECH: readonly string[] = [
   "Forget that, it's not important.",
   'Forget I said anything.',
   'Forget I asked.',
+  'Forget I said anything about my sister.',
+  'Forget that I mentioned my ex, it was silly.',
   "Forget I'm even here.",
   'Forget my last message.',
   'Sorry, forget my previous question.',
