@@ -12,7 +12,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         PlatformModule.forHttp({ service: 'memory-api', databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, redisPrefix: env.REDIS_PREFIX }),
-        MemoryModule.forRoot({ index: memoryIndexConfig(env), modelEnv }),
+        MemoryModule.forRoot({ index: memoryIndexConfig(env), modelEnv, options: { restoreGraceDays: env.MEMORY_RESTORE_GRACE_DAYS } }),
         Mem0Module,
       ],
       controllers: [MemoriesController, Mem0Controller],

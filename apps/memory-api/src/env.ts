@@ -20,6 +20,12 @@ export class MemoryApiEnv extends HttpEnv implements MemoryIndexEnv {
   @Min(1)
   @Max(1_000_000)
   MEMORY_RESIDENT_USERS: number = 10_000;
+
+  /** Days a memory deleted by a forget command can be restored (`POST /v1/memories/:id/restore`). */
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  MEMORY_RESTORE_GRACE_DAYS: number = 7;
 }
 
 export const memoryIndexConfig = (env: MemoryApiEnv) => fromEnv(env);

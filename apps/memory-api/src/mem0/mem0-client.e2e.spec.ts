@@ -130,7 +130,13 @@ describe('the official mem0ai MemoryClient against memory-api on loopback (real 
 
     expect(await client.delete(daughter.id)).toEqual({ message: 'Memory deleted successfully!' });
     await expect(client.get(daughter.id)).rejects.toBeInstanceOf(mem0.MemoryNotFoundError);
-    expect((await client.history(daughter.id)).map((h) => h.event)).toEqual(['ADD', 'UPDATE', 'DELETE']);
+    // the deleted memory's history keeps what happened and when, never its text (issue 10, item 4)
+    expect((await client.history(daughter.id)).map((h) => [h.event, h.oldMemory, h.newMemory])).toEqual([
+      ['ADD', null, null],
+      ['UPDATE', null, null],
+      ['DELETE', null, null],
+    ]);
+    expect(JSON.stringify(await client.history(daughter.id))).not.toMatch(/daughter/i);
 
     // export: the requested schema's top-level shape, filled with the live memories and provenance
     const schema = { type: 'object', properties: { user_id: { type: 'string' }, memories: { type: 'array', items: { type: 'object', properties: { memory: { type: 'string' }, provenance: { type: 'object' } } } } } };
