@@ -44,33 +44,38 @@ async function main(): Promise<void> {
   const use = await createUseEmbedder({ inline: true });
   await use.embed(['warm up the encoder']);
   const db = await openBenchDb('ingest');
-  const results: Record<string, { sessionsPerS: number; embedShare: number; memories: number; sessions: number; runsS: number[] }> = {};
+  const results: Record<string, { sessionsPerS: number; embedShare: number; memories: number; sessions: number; forgotten: number; forgetRefused: number; runsS: number[] }> = {};
   try {
     const modes: Array<[string, Extractor, number]> = [
       ['rules', ruleBasedExtractor, REPEATS],
       ['turns', turnObservationExtractor, REPEATS],
     ];
     for (const [name, extractor, repeats] of modes) {
-      const runs: Array<{ s: number; share: number; mem: number; sessions: number }> = [];
+      const runs: Array<{ s: number; share: number; mem: number; sessions: number; forgotten: number; forgetRefused: number }> = [];
       for (let r = 0; r < repeats; r++) {
         const embedder = timed(use);
         const deps = createBenchMemory({ prisma: db.prisma, embedder, extractor });
         let sessions = 0;
         let mem = 0;
+        let forgotten = 0;
+        let forgetRefused = 0;
         const t0 = performance.now();
         for (const conv of convs) {
           const s = await ingestConversation(deps, { tenantId: db.tenantId, userId: `${name}:${r}:${conv.sampleId}` }, conv);
           sessions += s.sessions;
           mem += s.added;
+          forgotten += s.forgotten;
+          forgetRefused += s.forgetRefused;
         }
         const ms = performance.now() - t0;
         await deps.ctx.index.close();
-        runs.push({ s: ms / 1000, share: embedder.ms / ms, mem, sessions });
-        process.stderr.write(`${name} run ${r}: ${sessions} sessions in ${(ms / 1000).toFixed(1)} s, ${embedder.texts} texts embedded (${((100 * embedder.ms) / ms).toFixed(0)}% of the time)\n`);
+        runs.push({ s: ms / 1000, share: embedder.ms / ms, mem, sessions, forgotten, forgetRefused });
+        process.stderr.write(`${name} run ${r}: ${sessions} sessions in ${(ms / 1000).toFixed(1)} s, ${embedder.texts} texts embedded (${((100 * embedder.ms) / ms).toFixed(0)}% of the time), ${forgotten} facts deleted by forget commands (${forgetRefused} refused)\n`);
       }
       const sessions = runs[0]?.sessions ?? 0;
       const medS = median(runs.map((x) => x.s));
-      results[name] = { sessionsPerS: round(sessions / medS, 2), embedShare: round(median(runs.map((x) => x.share)), 3), memories: runs[0]?.mem ?? 0, sessions, runsS: runs.map((x) => round(x.s, 1)) };
+      // deletions by command are reported, never silent: LoCoMo holds no command to the assistant, so 0 is expected
+      results[name] = { sessionsPerS: round(sessions / medS, 2), embedShare: round(median(runs.map((x) => x.share)), 3), memories: runs[0]?.mem ?? 0, sessions, forgotten: runs[0]?.forgotten ?? 0, forgetRefused: runs[0]?.forgetRefused ?? 0, runsS: runs.map((x) => round(x.s, 1)) };
     }
   } finally {
     await use.close?.();

@@ -69,21 +69,21 @@ async function main(): Promise<void> {
   let asked = 0;
   try {
     for (const mode of MODES) {
-      const total: IngestStats & { memories: number } = { sessions: 0, skipped: 0, added: 0, superseded: 0, duplicates: 0, ms: 0, memories: 0 };
+      const total: IngestStats & { memories: number } = { sessions: 0, skipped: 0, added: 0, superseded: 0, duplicates: 0, forgotten: 0, forgetRefused: 0, ms: 0, memories: 0 };
       for (const conv of convs) {
         const last = conv.sessions[conv.sessions.length - 1];
         const now = new Date((last?.date.getTime() ?? Date.now()) + DAY);
         const deps = createBenchMemory({ prisma: db.prisma, embedder, extractor: mode.extractor, options: mode.options, clock: () => now });
         const scope = { tenantId: db.tenantId, userId: `${mode.name}:${conv.sampleId}` };
         const s = await ingestConversation(deps, scope, conv);
-        for (const k of ['sessions', 'skipped', 'added', 'superseded', 'duplicates', 'ms'] as const) total[k] += s[k];
+        for (const k of ['sessions', 'skipped', 'added', 'superseded', 'duplicates', 'forgotten', 'forgetRefused', 'ms'] as const) total[k] += s[k];
         total.memories += await deps.ctx.index.count(scope);
         const r = await evaluateConversation(deps, scope, conv, { tally, mode: mode.name, now, defaultWeights: DEFAULT_RELEVANCE, sweep: mode.sweep, bm25Baseline: mode.name === 'turns' });
         agree += r.agree;
         asked += r.asked;
         await deps.ctx.index.close();
         embedder.save();
-        process.stderr.write(`${mode.name} ${conv.sampleId}: ${s.added} memories, ${(s.ms / 1000).toFixed(1)} s ingest\n`);
+        process.stderr.write(`${mode.name} ${conv.sampleId}: ${s.added} memories, ${s.forgotten} deleted by forget commands (${s.forgetRefused} refused), ${(s.ms / 1000).toFixed(1)} s ingest\n`);
       }
       ingest[mode.name] = total;
     }
@@ -101,6 +101,7 @@ async function main(): Promise<void> {
   out.push(`LoCoMo ${path}: ${convs.length} conversations, ${questions} questions (categories 1–4; ${dropped} dropped: no evidence id after cleaning)`);
   out.push(`default weights dense ${DEFAULT_RELEVANCE.dense} / lexical ${DEFAULT_RELEVANCE.lexical}, pool 40; sweep re-scoring reproduces searchMemories on ${agree}/${asked} queries`);
   out.push(`ingest: ${JSON.stringify(ingest)}`);
+  out.push(`deleted by forget commands: ${Object.entries(ingest).map(([m, t]) => `${m} ${t.forgotten} (${t.forgetRefused} refused)`).join(', ')}`);
   out.push('', '## recall@5 / @10 (%)', table(tally, headlineMethods));
   out.push('', '## sweep on turns (dedup off): overall recall@5 / @10 (%) by dense weight (lexical = 1 − dense)');
   const weights = [...new Set(FULL_SWEEP.map((c) => c.dense))];

@@ -9,6 +9,10 @@ export interface IngestStats {
   added: number;
   superseded: number;
   duplicates: number;
+  /** Facts deleted by a forget command found in the conversation (issue 10: should be 0 on LoCoMo). */
+  forgotten: number;
+  /** Forget commands that named no fact clearly (NONE): nothing deleted. */
+  forgetRefused: number;
   ms: number;
 }
 
@@ -18,7 +22,7 @@ export interface IngestStats {
  * speaker; the turn id is the dia_id (provenance) and every turn is dated at its session's start.
  */
 export async function ingestConversation(deps: MemoryDeps, scope: MemoryScope, conv: LocomoConversation, tag = ''): Promise<IngestStats> {
-  const s: IngestStats = { sessions: 0, skipped: 0, added: 0, superseded: 0, duplicates: 0, ms: 0 };
+  const s: IngestStats = { sessions: 0, skipped: 0, added: 0, superseded: 0, duplicates: 0, forgotten: 0, forgetRefused: 0, ms: 0 };
   const t0 = performance.now();
   for (const session of conv.sessions) {
     const stored = await deps.svc.sessions.store(scope, {
@@ -30,7 +34,10 @@ export async function ingestConversation(deps: MemoryDeps, scope: MemoryScope, c
     s.sessions++;
     if (out.status === 'skipped') s.skipped++;
     for (const r of out.results) {
-      if (r.event === 'ADD') s.added++;
+      if (r.command === 'forget') {
+        if (r.event === 'DELETE') s.forgotten++;
+        else s.forgetRefused++;
+      } else if (r.event === 'ADD') s.added++;
       else if (r.event === 'UPDATE') (s.added++, s.superseded++);
       else if (r.event === 'NONE') s.duplicates++;
     }
