@@ -37,9 +37,11 @@ export async function ingestConversation(deps: MemoryDeps, scope: MemoryScope, c
       if (r.command === 'forget') {
         if (r.event === 'DELETE') s.forgotten++;
         else s.forgetRefused++;
-      } else if (r.event === 'ADD') s.added++;
-      else if (r.event === 'UPDATE') (s.added++, s.superseded++);
-      else if (r.event === 'NONE') s.duplicates++;
+        continue;
+      }
+      if (r.event === 'ADD' || r.event === 'UPDATE') s.added++;
+      if (r.event === 'UPDATE') s.superseded++;
+      if (r.event === 'NONE') s.duplicates++;
     }
   }
   s.ms = performance.now() - t0;
