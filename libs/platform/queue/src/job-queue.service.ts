@@ -1,26 +1,63 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Queue, type Job } from 'bullmq';
 import { jobOptionsFor, type JobDefinition, type JobOptions } from '@frontier/platform-jobs';
-import { bullConnection, QueueOptions } from './queue.options';
+import { asUnavailable, FrontierError, OUTAGE_RETRY_AFTER_S } from '@frontier/platform-util';
+import { DEFAULT_PRODUCER_TIMEOUT_MS, producerConnection, QueueOptions } from './queue.options';
 
 /** Typed producer: `enqueue(MemoryJobs.extractSession, payload)` picks the queue, options and idempotency key. */
 @Injectable()
 export class JobQueue implements OnApplicationShutdown {
+  private readonly log = new Logger(JobQueue.name);
   private readonly queues = new Map<string, Queue>();
+  private lastErrorLog = 0;
 
   constructor(private readonly options: QueueOptions) {}
 
   queue(name: string): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: bullConnection(this.options.redisUrl), prefix: this.options.prefix });
+      q = new Queue(name, { connection: producerConnection(this.options.redisUrl, this.timeoutMs), prefix: this.options.prefix });
+      // connection errors surface on the calls; log them at most every 10 s
+      q.on('error', (e: Error) => {
+        if (Date.now() - this.lastErrorLog < 10_000) return;
+        this.lastErrorLog = Date.now();
+        this.log.warn(`queue ${name}: ${e.message}`);
+      });
       this.queues.set(name, q);
     }
     return q;
   }
 
+  private get timeoutMs(): number {
+    return this.options.commandTimeoutMs ?? DEFAULT_PRODUCER_TIMEOUT_MS;
+  }
+
+  /**
+   * Adds a job. When Redis is unreachable it fails fast (no offline queue; bounded by the
+   * producer timeout even before the first connection) with a FrontierError of category
+   * `unavailable` (code `redis.unavailable`, Retry-After), which callers may catch.
+   */
   async enqueue<P>(job: JobDefinition<P>, data: P, overrides?: JobOptions): Promise<Job> {
-    return this.queue(job.queue).add(job.name, data, jobOptionsFor(job, data, overrides));
+    return this.failFast(this.queue(job.queue).add(job.name, data, jobOptionsFor(job, data, overrides)));
+  }
+
+  /** Bounds a producer call and types its connection failures (see {@link enqueue}). */
+  async failFast<T>(call: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new FrontierError('unavailable', 'redis.unavailable', `the job queue (Redis) did not answer within ${this.timeoutMs} ms`, { retryAfterS: OUTAGE_RETRY_AFTER_S })),
+        this.timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([call, deadline]);
+    } catch (e) {
+      throw asUnavailable(e, 'redis') ?? e;
+    } finally {
+      clearTimeout(timer);
+      call.catch(() => undefined); // a call that lost the race must not become an unhandled rejection
+    }
   }
 
   /**

@@ -20,6 +20,7 @@ export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly log = new Logger(JobWorkers.name);
   private readonly workers: Worker[] = [];
   private routes = new Map<string, FoundHandler>();
+  private inFlight = 0;
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -76,11 +77,38 @@ export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShut
     const handler = this.routes.get(job.name);
     // planHandlers guarantees a route for every job of our queues; anything else is a stray name
     if (!handler) throw new Error(`no handler for job ${job.name}`);
-    return handler.call(job.data, { id: job.id, attemptsMade: job.attemptsMade });
+    this.inFlight++;
+    try {
+      return await handler.call(job.data, { id: job.id, attemptsMade: job.attemptsMade });
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  /**
+   * Stops taking jobs and waits for the running ones, at most `timeoutMs`; past that the workers'
+   * connections are cut (the jobs' locks lapse and BullMQ hands them to another worker as
+   * stalled). Resolves with how the close went. Idempotent.
+   */
+  async drain(timeoutMs = 30_000): Promise<{ active: number; forced: boolean }> {
+    const workers = this.workers.splice(0);
+    if (!workers.length) return { active: 0, forced: false };
+    const active = this.inFlight;
+    let timer: NodeJS.Timeout | undefined;
+    const closed = Promise.all(workers.map((w) => w.close())).then(() => false);
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs)));
+    const forced = await Promise.race([closed, late]);
+    clearTimeout(timer);
+    if (forced) {
+      // a close already under way cannot be forced (BullMQ returns the pending one): cut the
+      // connections instead; the unfinished jobs' locks lapse and another worker takes them over
+      this.log.warn(`${this.inFlight} job(s) still running after ${timeoutMs} ms: disconnecting the workers`);
+      await Promise.all(workers.map((w) => w.disconnect().catch(() => undefined)));
+    }
+    return { active, forced };
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.close()));
-    this.workers.length = 0;
+    await this.drain();
   }
 }

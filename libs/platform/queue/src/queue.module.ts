@@ -8,7 +8,7 @@ import { QueueOptions, WorkerOptions } from './queue.options';
 @Module({})
 export class QueueModule {
   /** Producer side: provides {@link JobQueue}. */
-  static forRoot(options: { redisUrl: string; prefix: string }): DynamicModule {
+  static forRoot(options: { redisUrl: string; prefix: string; commandTimeoutMs?: number }): DynamicModule {
     return {
       module: QueueModule,
       global: true,

@@ -5,7 +5,14 @@ export abstract class QueueOptions {
   abstract readonly redisUrl: string;
   /** BullMQ key prefix: one per deployment; tests use a random one. */
   abstract readonly prefix: string;
+  /**
+   * How long a producer call (enqueue) may wait for Redis before it fails with a typed
+   * `unavailable` error (default {@link DEFAULT_PRODUCER_TIMEOUT_MS}); also the connect timeout.
+   */
+  readonly commandTimeoutMs?: number;
 }
+
+export const DEFAULT_PRODUCER_TIMEOUT_MS = 1_000;
 
 export abstract class WorkerOptions {
   /** The catalogs (one queue each) this worker consumes: every job in them needs one handler. */
@@ -13,7 +20,23 @@ export abstract class WorkerOptions {
   readonly concurrency?: number;
 }
 
-/** ioredis options BullMQ needs for blocking connections. */
+/**
+ * The producer's connection: no offline queue (a command while disconnected fails at once instead
+ * of waiting for Redis to come back), one retry per command, short connect and command timeouts,
+ * and reconnect attempts at most a second apart (BullMQ's default backs off to 20 s).
+ */
+export function producerConnection(redisUrl: string, timeoutMs = DEFAULT_PRODUCER_TIMEOUT_MS) {
+  return {
+    ...bullConnection(redisUrl),
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: Math.max(timeoutMs, 1_000),
+    commandTimeout: timeoutMs,
+    retryStrategy: (times: number) => Math.min(times * 200, 1_000),
+  };
+}
+
+/** ioredis options BullMQ needs for blocking connections (workers). */
 export function bullConnection(redisUrl: string) {
   const u = new URL(redisUrl);
   return {
@@ -24,5 +47,7 @@ export function bullConnection(redisUrl: string) {
     password: u.password ? decodeURIComponent(u.password) : undefined,
     tls: u.protocol === 'rediss:' ? {} : undefined,
     maxRetriesPerRequest: null,
+    // reconnect at most 2 s apart (BullMQ's default backs off to 20 s, delaying recovery)
+    retryStrategy: (times: number) => Math.min(times * 200, 2_000),
   };
 }
