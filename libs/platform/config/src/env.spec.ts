@@ -45,3 +45,27 @@ describe('loadEnv', () => {
     expect(() => loadEnv(SecretEnv, {})).toThrow(/ADMIN_TOKEN_LENGTH="\*\*\*"/);
   });
 });
+
+describe('operations variables', () => {
+  it('defaults: pools and timeouts bounded, metrics and docs open, generous rate limits', () => {
+    const env = loadEnv(HttpEnv, {});
+    expect(env).toMatchObject({
+      DATABASE_POOL_SIZE: 10,
+      DATABASE_CONNECT_TIMEOUT_MS: 2_000,
+      REDIS_COMMAND_TIMEOUT_MS: 1_000,
+      SHUTDOWN_TIMEOUT_MS: 10_000,
+      METRICS_ENABLED: true,
+      DOCS_ENABLED: true,
+      RATE_LIMIT_PER_KEY: 600,
+      RATE_LIMIT_PER_IP: 600,
+    });
+    expect(env.METRICS_TOKEN).toBeUndefined();
+  });
+
+  it('reads booleans as words (false stays false) and refuses anything else', () => {
+    const env = loadEnv(HttpEnv, { METRICS_ENABLED: 'false', DOCS_ENABLED: '0', RATE_LIMIT_PER_KEY: '0', METRICS_TOKEN: 'm'.repeat(16) });
+    expect(env).toMatchObject({ METRICS_ENABLED: false, DOCS_ENABLED: false, RATE_LIMIT_PER_KEY: 0, METRICS_TOKEN: 'm'.repeat(16) });
+    expect(() => loadEnv(HttpEnv, { DOCS_ENABLED: 'maybe' })).toThrow(/DOCS_ENABLED="maybe": DOCS_ENABLED must be true or false/);
+    expect(() => loadEnv(HttpEnv, { METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN="\*\*\*": METRICS_TOKEN must be at least 16 characters/);
+  });
+});

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { plainToInstance, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync, type ValidationError } from 'class-validator';
+import { plainToInstance, Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync, type ValidationError } from 'class-validator';
 
 /** One broken variable: its name, the value seen (secrets masked) and each rule it broke. */
 export interface EnvProblem {
@@ -65,6 +65,17 @@ export function loadEnv<T extends object>(
 const PG_URL = /^postgres(ql)?:\/\/[^\s]+$/;
 const REDIS_URL = /^rediss?:\/\/[^\s]+$/;
 
+/**
+ * `true`/`false`/`1`/`0`/`yes`/`no` (any case) to a boolean; anything else stays as given and fails
+ * @IsBoolean. Reads the raw value: implicit conversion would have made "false" true.
+ */
+const toBoolean = ({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
+  const value = obj[key];
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  return ['true', '1', 'yes'].includes(v) ? true : ['false', '0', 'no'].includes(v) ? false : value;
+};
+
 /** Variables every Frontier process reads. Apps extend this class with their own. */
 export class PlatformEnv {
   @IsIn(['development', 'test', 'production'])
@@ -83,6 +94,30 @@ export class PlatformEnv {
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
+
+  /** Postgres connections per process. */
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  DATABASE_POOL_SIZE: number = 10;
+
+  /** How long a query may wait to connect or for a free pooled connection before failing (503). */
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  DATABASE_CONNECT_TIMEOUT_MS: number = 2_000;
+
+  /** How long a Redis command on the request path (and a job enqueue) may take before failing (503). */
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  REDIS_COMMAND_TIMEOUT_MS: number = 1_000;
+
+  /** On SIGTERM/SIGINT: how long in-flight requests (or running jobs) may take to finish before connections are cut. */
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  SHUTDOWN_TIMEOUT_MS: number = 10_000;
 }
 
 /** Variables of an HTTP app. */
@@ -96,4 +131,36 @@ export class HttpEnv extends PlatformEnv {
   @IsString()
   @IsOptional()
   HOST: string = '0.0.0.0';
+
+  /** Serve Prometheus metrics at /metrics. */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'METRICS_ENABLED must be true or false' })
+  METRICS_ENABLED: boolean = true;
+
+  /** When set, /metrics needs `Authorization: Bearer <token>`. */
+  @IsOptional()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
+  /** Serve the OpenAPI UI at /docs and its JSON at /docs-json. */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'DOCS_ENABLED must be true or false' })
+  DOCS_ENABLED: boolean = true;
+
+  /** When set, /docs and /docs-json need `Authorization: Bearer <token>` (or `?token=`). */
+  @IsOptional()
+  @MinLength(16, { message: 'DOCS_TOKEN must be at least 16 characters' })
+  DOCS_TOKEN?: string;
+
+  /** Requests per minute per API key, shared by every replica through Redis; 0 turns the limit off. */
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  RATE_LIMIT_PER_KEY: number = 600;
+
+  /** Requests per minute per client IP on routes without an API key (health and metrics exempt); 0 turns it off. */
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  RATE_LIMIT_PER_IP: number = 600;
 }
