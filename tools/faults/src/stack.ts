@@ -81,6 +81,8 @@ export async function startStack(name: string, o: StackOptions): Promise<Stack> 
       LOG_LEVEL: 'info',
       // the reconciler's bound (default 120 s) shortened so a scenario settles in about a minute
       MEMORY_RECONCILE_AFTER_S: '15',
+      // one key sends the whole stream (20-40/s): the per-key limit stays on (it lives in Redis too) but above it
+      RATE_LIMIT_PER_KEY: '100000',
       ...o.env,
     };
     const [api, worker] = await Promise.all([startApi(env, logDir), startWorker(env, logDir)]);
