@@ -20,7 +20,9 @@ export class MemoryChangeBus {
   }
 
   async subscribe(onChange: (scope: MemoryScope) => void | Promise<void>): Promise<void> {
-    this.subscriber = this.publisher.duplicate();
+    // the publisher fails fast (no offline queue, command timeout); a subscriber must queue its
+    // SUBSCRIBE until connected and wait on its connection indefinitely
+    this.subscriber = this.publisher.duplicate({ enableOfflineQueue: true, commandTimeout: undefined, maxRetriesPerRequest: null });
     this.subscriber.on('message', (_channel: string, raw: string) => {
       try {
         const m = JSON.parse(raw) as { origin: string; tenantId: string; userId: string };

@@ -1,10 +1,15 @@
 import 'reflect-metadata';
-import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import type { INestApplication, INestApplicationContext, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { JobWorkers } from '@frontier/platform-queue';
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
 import pinoHttp from 'pino-http';
+import { installDocs, settingsOf } from './docs';
+import { Lifecycle } from './lifecycle';
 import { PinoLogger } from './logging/logger';
+import { describeConnections } from './settings';
+import { describeAddress, HttpDrain, installShutdown } from './shutdown';
 import { installJsonBody } from './validation/body';
 
 /** A root module class or a dynamic module (`AppModule.register(env)`). */
@@ -18,16 +23,22 @@ export interface HttpAppOptions {
   logger?: PinoLogger | false;
 }
 
+/** Drain bound when the app does not say (`SHUTDOWN_TIMEOUT_MS`). */
+const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+const drains = new WeakMap<INestApplication, HttpDrain>();
+
 /**
  * Builds (does not listen) an HTTP app the way every Frontier service runs: pino logs with a
- * request id, OpenAPI at /docs (JSON at /docs-json), shutdown hooks so SIGTERM drains queues and
- * closes pools. Tests call this too, so they exercise the production wiring.
+ * request id, OpenAPI at /docs (JSON at /docs-json; closed or behind a token by config), and the
+ * request tracking the drained shutdown uses. Tests call this too, so they exercise the production
+ * wiring. Signals are handled by {@link bootstrapHttp}, not here.
  */
 export async function createHttpApp(module: RootModule, options: HttpAppOptions): Promise<INestApplication> {
   const logger = options.logger === undefined ? new PinoLogger(options.service) : options.logger;
   // bodyParser off: installJsonBody reads JSON with per-route limits and depth checks
   const app = await NestFactory.create(module, { logger: logger || false, bufferLogs: !!logger, abortOnError: false, bodyParser: false });
   installJsonBody(app);
+  drains.set(app, new HttpDrain(app.getHttpServer() as Server));
   if (logger) {
     app.use(
       pinoHttp({
@@ -46,29 +57,97 @@ export async function createHttpApp(module: RootModule, options: HttpAppOptions)
       }),
     );
   }
-  const doc = new DocumentBuilder()
-    .setTitle(options.title ?? options.service)
-    .setVersion(options.version ?? '0.1.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Tenant API key fk_… (or the admin token on admin routes)' })
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
-  app.enableShutdownHooks();
+  installDocs(app, options);
   return app;
 }
 
-/** Builds and listens; logs the address. */
-export async function bootstrapHttp(module: RootModule, options: HttpAppOptions & { port: number; host?: string }): Promise<INestApplication> {
+/**
+ * Drains an app built by {@link createHttpApp}: stop accepting, close idle keep-alive sockets,
+ * `Connection: close` on what is still answered, wait for in-flight requests (at most
+ * `timeoutMs`), then close the app (Nest's hooks: queues, Prisma, Redis).
+ */
+export async function drainAndClose(app: INestApplication, timeoutMs = DEFAULT_SHUTDOWN_TIMEOUT_MS): Promise<string> {
+  const summary = await drainHttp(app, timeoutMs);
+  await app.close();
+  return summary;
+}
+
+async function drainHttp(app: INestApplication, timeoutMs: number): Promise<string> {
+  const drain = drains.get(app);
+  if (!drain) return 'no HTTP server';
+  const s = await drain.drain(timeoutMs);
+  return `HTTP drained in ${s.ms} ms (${s.inFlight} request(s) were in flight${s.forced ? '; connections cut at the bound' : ''})`;
+}
+
+function markDraining(app: INestApplicationContext): void {
+  try {
+    app.get(Lifecycle, { strict: false }).draining = true;
+  } catch {
+    // an app without PlatformModule has no readiness to flip
+  }
+}
+
+function jobWorkersOf(ctx: INestApplicationContext): JobWorkers | undefined {
+  try {
+    return ctx.get(JobWorkers, { strict: false });
+  } catch {
+    return undefined;
+  }
+}
+
+function logConnections(app: INestApplicationContext, logger: LoggerService | false): void {
+  const settings = settingsOf(app);
+  if (logger && settings) logger.log(`${settings.service} uses ${describeConnections(settings)}`, 'bootstrap');
+}
+
+/**
+ * Builds and listens; logs what it connects to and the address actually bound. On SIGTERM/SIGINT
+ * it shuts down in order: HTTP first (stop accepting, answer in-flight requests, close idle
+ * keep-alive sockets), then Nest's hooks (queues, Prisma, Redis), then exits 0.
+ */
+export async function bootstrapHttp(
+  module: RootModule,
+  options: HttpAppOptions & { port: number; host?: string; shutdownTimeoutMs?: number },
+): Promise<INestApplication> {
   const logger = options.logger === undefined ? new PinoLogger(options.service) : options.logger;
   const app = await createHttpApp(module, { ...options, logger });
   await app.listen(options.port, options.host ?? '0.0.0.0');
-  if (logger) logger.log(`${options.service} listening on ${await app.getUrl()} (OpenAPI at /docs)`, 'bootstrap');
+  logConnections(app, logger);
+  const server = app.getHttpServer() as Server;
+  const docs = settingsOf(app)?.docs?.enabled === false ? '' : ' (OpenAPI at /docs)';
+  if (logger) logger.log(`${options.service} listening on ${describeAddress(server.address())}${docs}`, 'bootstrap');
+  installShutdown({
+    service: options.service,
+    logger,
+    timeoutMs: options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
+    begin: () => markDraining(app),
+    drain: (ms) => drainHttp(app, ms),
+    close: () => app.close(),
+  });
   return app;
 }
 
-/** A worker process: a Nest application context (no HTTP) with shutdown hooks. */
-export async function bootstrapWorker(module: RootModule, options: { service: string }): Promise<INestApplicationContext> {
+/**
+ * A worker process: a Nest application context (no HTTP). On SIGTERM/SIGINT it stops taking jobs,
+ * lets the running ones finish (at most `shutdownTimeoutMs`), then closes queues, Prisma and
+ * Redis and exits 0.
+ */
+export async function bootstrapWorker(module: RootModule, options: { service: string; shutdownTimeoutMs?: number }): Promise<INestApplicationContext> {
   const logger = new PinoLogger(options.service);
   const ctx = await NestFactory.createApplicationContext(module, { logger, abortOnError: false });
-  ctx.enableShutdownHooks();
+  logConnections(ctx, logger);
+  installShutdown({
+    service: options.service,
+    logger,
+    timeoutMs: options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
+    begin: () => markDraining(ctx),
+    drain: async (ms) => {
+      const workers = jobWorkersOf(ctx);
+      if (!workers) return 'no job workers';
+      const d = await workers.drain(ms);
+      return `workers closed (${d.active} job(s) were running${d.forced ? '; connections cut at the bound' : ''})`;
+    },
+    close: () => ctx.close(),
+  });
   return ctx;
 }

@@ -1,7 +1,11 @@
 export { PlatformModule } from './platform.module';
-export { PlatformSettings } from './settings';
-export { REDIS } from './redis.provider';
-export { createHttpApp, bootstrapHttp, bootstrapWorker, type HttpAppOptions } from './bootstrap';
+export { PlatformSettings, platformSettings, describeConnections, maskUrl, type PlatformEnvLike } from './settings';
+export { REDIS, requestPathRedisOptions } from './redis.provider';
+export { createHttpApp, bootstrapHttp, bootstrapWorker, drainAndClose, type HttpAppOptions } from './bootstrap';
+export { HttpDrain, installShutdown, describeAddress, type ShutdownPlan } from './shutdown';
+export { Lifecycle } from './lifecycle';
+export { RateLimitGuard } from './rate-limit/rate-limit.guard';
+export { SkipRateLimit } from './rate-limit/rate-limit.decorator';
 export {
   createValidationPipe,
   SafeString,

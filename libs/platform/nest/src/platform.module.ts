@@ -8,6 +8,8 @@ import { QueuedUsageRecorder } from './auth/usage.recorder';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { TenancyService } from './auth/tenancy.service';
 import { HealthController } from './health/health.controller';
+import { Lifecycle } from './lifecycle';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { HttpMetricsMiddleware, Metrics, MetricsController } from './metrics/metrics';
 import { REDIS, redisProvider } from './redis.provider';
 import { PlatformSettings } from './settings';
@@ -23,11 +25,17 @@ class RedisCloser implements OnApplicationShutdown {
   }
 }
 
+const infrastructure = (s: PlatformSettings) => [
+  PrismaModule.forRoot({ databaseUrl: s.databaseUrl, poolSize: s.databasePoolSize, connectTimeoutMs: s.databaseConnectTimeoutMs }),
+  QueueModule.forRoot({ redisUrl: s.redisUrl, prefix: s.redisPrefix, commandTimeoutMs: s.redisCommandTimeoutMs }),
+];
+
 /**
- * What every Frontier HTTP app shares: validation as APP_PIPE, API-key auth as APP_GUARD (with
- * key usage recorded as a platform job), typed errors as APP_FILTER, Prisma, a Redis client, the
- * job producer ({@link QueueModule}), /healthz, /readyz and /metrics. Workers use `forWorker`
- * (no HTTP parts). `extra` providers are added and exported (they may override the defaults).
+ * What every Frontier HTTP app shares: validation as APP_PIPE, API-key auth then per-key rate
+ * limits as APP_GUARDs (key usage recorded as a platform job), typed errors as APP_FILTER (driver
+ * connection failures answered 503), Prisma, a request-path Redis client, the job producer
+ * ({@link QueueModule}), /healthz, /readyz and /metrics. Workers use `forWorker` (no HTTP parts).
+ * `extra` providers are added and exported (they may override the defaults).
  */
 @Global()
 @Module({})
@@ -35,30 +43,33 @@ export class PlatformModule implements NestModule {
   static forHttp(settings: PlatformSettings, extra: Provider[] = []): DynamicModule {
     return {
       module: PlatformModule,
-      imports: [PrismaModule.forRoot({ databaseUrl: settings.databaseUrl }), QueueModule.forRoot({ redisUrl: settings.redisUrl, prefix: settings.redisPrefix })],
+      imports: infrastructure(settings),
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: PlatformSettings, useValue: settings },
         { provide: APP_PIPE, useFactory: createValidationPipe },
+        // global guards run in this order: who is calling, then how often
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_FILTER, useClass: TypedErrorFilter },
         redisProvider,
         RedisCloser,
+        Lifecycle,
         Metrics,
         TenancyService,
         { provide: ApiKeyUsageRecorder, useClass: QueuedUsageRecorder },
         ...extra,
       ],
-      exports: [PlatformSettings, REDIS, Metrics, TenancyService, PrismaModule, QueueModule, ApiKeyUsageRecorder, ...extra],
+      exports: [PlatformSettings, REDIS, Lifecycle, Metrics, TenancyService, PrismaModule, QueueModule, ApiKeyUsageRecorder, ...extra],
     };
   }
 
   static forWorker(settings: PlatformSettings): DynamicModule {
     return {
       module: PlatformModule,
-      imports: [PrismaModule.forRoot({ databaseUrl: settings.databaseUrl }), QueueModule.forRoot({ redisUrl: settings.redisUrl, prefix: settings.redisPrefix })],
-      providers: [{ provide: PlatformSettings, useValue: settings }, redisProvider, RedisCloser, TenancyService],
-      exports: [PlatformSettings, REDIS, TenancyService, PrismaModule, QueueModule],
+      imports: infrastructure(settings),
+      providers: [{ provide: PlatformSettings, useValue: settings }, redisProvider, RedisCloser, Lifecycle, TenancyService],
+      exports: [PlatformSettings, REDIS, Lifecycle, TenancyService, PrismaModule, QueueModule],
     };
   }
 

@@ -1,8 +1,11 @@
-import { Controller, Get, Header, Injectable, type NestMiddleware } from '@nestjs/common';
+import { Controller, Get, Header, Injectable, NotFoundException, Optional, Req, UnauthorizedException, type NestMiddleware } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { presentsToken } from '../auth/operator-token';
 import { Public } from '../auth/public.decorator';
+import { SkipRateLimit } from '../rate-limit/rate-limit.decorator';
+import { PlatformSettings } from '../settings';
 
 /** One Prometheus registry per app (not the global one), so several apps can live in one process. */
 @Injectable()
@@ -47,12 +50,20 @@ export class HttpMetricsMiddleware implements NestMiddleware {
 @ApiExcludeController()
 @Controller()
 export class MetricsController {
-  constructor(private readonly metrics: Metrics) {}
+  constructor(
+    private readonly metrics: Metrics,
+    @Optional() private readonly settings?: PlatformSettings,
+  ) {}
 
+  /** Prometheus text; 404 when `METRICS_ENABLED=false`, 401 without the bearer `METRICS_TOKEN` when one is set. */
   @Public()
+  @SkipRateLimit()
   @Get('metrics')
   @Header('Content-Type', 'text/plain; version=0.0.4')
-  async metricsText(): Promise<string> {
+  async metricsText(@Req() req: Request): Promise<string> {
+    const { enabled = true, token } = this.settings?.metrics ?? {};
+    if (!enabled) throw new NotFoundException('metrics are disabled (METRICS_ENABLED=false)');
+    if (token && !presentsToken(req, token)) throw new UnauthorizedException('metrics need "Authorization: Bearer <METRICS_TOKEN>"');
     return this.metrics.registry.metrics();
   }
 }
