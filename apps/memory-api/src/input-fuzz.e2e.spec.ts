@@ -105,7 +105,7 @@ describe('memory-api input fuzz (fast-check over every route; real Postgres and 
   let h: InputHarness;
   beforeAll(async () => {
     h = await startMemoryApi('memory_fuzz');
-  }, 90_000);
+  }, 180_000);
   afterAll(() => h.close());
 
   it(`answers no 5xx and stores nothing on a refusal (seed ${SEED}, ${RUNS} runs)`, async () => {

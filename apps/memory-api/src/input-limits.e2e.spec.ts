@@ -14,7 +14,7 @@ describe('memory-api input limits (issue 10, items 5, 8, 9: real Postgres and Re
   beforeAll(async () => {
     h = await startMemoryApi('memory_input');
     before = await h.counts();
-  }, 90_000);
+  }, 180_000);
   afterAll(() => h.close());
 
   /** A 400 whose `fields` name `field` (and whose message says it). */
