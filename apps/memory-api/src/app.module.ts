@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PlatformModule } from '@frontier/platform-nest';
+import { PlatformModule, platformSettings } from '@frontier/platform-nest';
 import { Mem0Module, MemoryModule } from '@frontier/memory-nest';
 import { memoryIndexConfig, type MemoryApiEnv } from './env';
 import { MemoriesController } from './memories.controller';
@@ -11,7 +11,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        PlatformModule.forHttp({ service: 'memory-api', databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, redisPrefix: env.REDIS_PREFIX }),
+        PlatformModule.forHttp(platformSettings('memory-api', env)),
         MemoryModule.forRoot({ index: memoryIndexConfig(env), modelEnv, options: { restoreGraceDays: env.MEMORY_RESTORE_GRACE_DAYS } }),
         Mem0Module,
       ],

@@ -8,7 +8,7 @@ import { WorkerModule } from './worker.module';
 async function main(): Promise<void> {
   const env = loadEnv(MemoryWorkerEnv, process.env, 'memory-worker');
   loadModelsConfig(); // fail at boot on a bad ML_* variable, naming it
-  await bootstrapWorker(WorkerModule.register(env), { service: 'memory-worker' });
+  await bootstrapWorker(WorkerModule.register(env), { service: 'memory-worker', shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS });
 }
 
 main().catch((e: unknown) => {

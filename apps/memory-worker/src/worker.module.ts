@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PlatformModule } from '@frontier/platform-nest';
+import { PlatformModule, platformSettings } from '@frontier/platform-nest';
 import { QueueModule } from '@frontier/platform-queue';
 import { MEMORY_JOBS } from '@frontier/memory-contracts';
 import { MemoryModule } from '@frontier/memory-nest';
@@ -12,7 +12,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        PlatformModule.forWorker({ service: 'memory-worker', databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, redisPrefix: env.REDIS_PREFIX }),
+        PlatformModule.forWorker(platformSettings('memory-worker', env)),
         MemoryModule.forRoot({ index: memoryIndexConfig(env), modelEnv }),
         QueueModule.forWorker({ catalogs: [MEMORY_JOBS], concurrency: env.WORKER_CONCURRENCY }),
       ],

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PlatformModule } from '@frontier/platform-nest';
+import { PlatformModule, platformSettings } from '@frontier/platform-nest';
 import type { PlatformApiEnv } from './env';
 import { TenantsController } from './tenants/tenants.controller';
 
@@ -9,7 +9,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        PlatformModule.forHttp({ service: 'platform-api', databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, redisPrefix: env.REDIS_PREFIX, adminToken: env.ADMIN_TOKEN }),
+        PlatformModule.forHttp(platformSettings('platform-api', env)),
       ],
       controllers: [TenantsController],
     };

@@ -6,7 +6,7 @@ import { PlatformApiEnv } from './env';
 
 async function main(): Promise<void> {
   const env = loadEnv(PlatformApiEnv, process.env, 'platform-api');
-  await bootstrapHttp(AppModule.register(env), { service: 'platform-api', title: 'Frontier platform API', port: env.PORT, host: env.HOST });
+  await bootstrapHttp(AppModule.register(env), { service: 'platform-api', title: 'Frontier platform API', port: env.PORT, host: env.HOST, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS });
 }
 
 main().catch((e: unknown) => {

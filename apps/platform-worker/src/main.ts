@@ -6,7 +6,7 @@ import { WorkerModule } from './worker.module';
 
 async function main(): Promise<void> {
   const env = loadEnv(PlatformWorkerEnv, process.env, 'platform-worker');
-  await bootstrapWorker(WorkerModule.register(env), { service: 'platform-worker' });
+  await bootstrapWorker(WorkerModule.register(env), { service: 'platform-worker', shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS });
 }
 
 main().catch((e: unknown) => {

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PLATFORM_JOBS } from '@frontier/platform-contracts';
-import { PlatformModule } from '@frontier/platform-nest';
+import { PlatformModule, platformSettings } from '@frontier/platform-nest';
 import { QueueModule } from '@frontier/platform-queue';
 import type { PlatformWorkerEnv } from './env';
 import { PlatformHandlers } from './platform.handlers';
@@ -11,7 +11,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        PlatformModule.forWorker({ service: 'platform-worker', databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, redisPrefix: env.REDIS_PREFIX }),
+        PlatformModule.forWorker(platformSettings('platform-worker', env)),
         QueueModule.forWorker({ catalogs: [PLATFORM_JOBS], concurrency: env.WORKER_CONCURRENCY }),
       ],
       providers: [PlatformHandlers],
