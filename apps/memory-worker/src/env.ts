@@ -25,6 +25,18 @@ export class MemoryWorkerEnv extends PlatformEnv implements MemoryIndexEnv {
   @Min(1)
   @Max(64)
   WORKER_CONCURRENCY: number = 2;
+
+  /** The reconciler (every minute, and at start) queues again sessions still unprocessed this many seconds after their last change. */
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  MEMORY_RECONCILE_AFTER_S: number = 120;
+
+  /** A session the reconciler queued this many times and still unprocessed is marked failed (a re-post retries it). */
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  MEMORY_RECONCILE_MAX_REQUEUES: number = 10;
 }
 
 export const memoryIndexConfig = (env: MemoryWorkerEnv) => fromEnv(env);

@@ -1,8 +1,8 @@
-import { All, Body, Controller, Delete, Get, HttpCode, NotImplementedException, Param, ParseUUIDPipe, Post, Put, Query, Req } from '@nestjs/common';
+import { All, Body, Controller, Delete, Get, HttpCode, NotImplementedException, Param, ParseUUIDPipe, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { CurrentPrincipal, RequireScopes, type Principal } from '@frontier/platform-nest';
-import { Mem0Service, refuseUnsupported as refuse } from '@frontier/memory-nest';
+import { isPendingAdd, Mem0Service, refuseUnsupported as refuse } from '@frontier/memory-nest';
 import {
   ADD_UNSUPPORTED,
   Mem0AddDto,
@@ -37,13 +37,18 @@ export class Mem0Controller {
     return { status: 'ok', message: 'Frontier memory API (Mem0 compatible)', org_id: p.tenantId, project_id: p.tenantId, user_email: null };
   }
 
-  /** Stores the messages as one session and extracts in the request, answering Mem0's event list. */
+  /**
+   * Stores the messages as one session and extracts in the request, answering Mem0's event list;
+   * 202 with Mem0's PENDING answer when an outage interrupted the extraction after storing.
+   */
   @RequireScopes('memory:write')
   @Post('v3/memories/add')
   @HttpCode(200)
-  add(@CurrentPrincipal() p: Principal, @Body() dto: Mem0AddDto) {
+  async add(@CurrentPrincipal() p: Principal, @Body() dto: Mem0AddDto, @Res({ passthrough: true }) res: Response) {
     refuse(dto, ADD_UNSUPPORTED, 'POST /v3/memories/add/');
-    return this.mem0.add(p.tenantId, dto);
+    const r = await this.mem0.add(p.tenantId, dto);
+    if (isPendingAdd(r)) res.status(202);
+    return r;
   }
 
   @RequireScopes('memory:read')

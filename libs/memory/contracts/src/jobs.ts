@@ -1,4 +1,4 @@
-import { defineJobCatalog, digest, queueOf, schedule } from '@frontier/platform-jobs';
+import { CAPPED_EXPONENTIAL, defineJobCatalog, digest, queueOf, schedule, type JobOptions } from '@frontier/platform-jobs';
 
 /** Memory's queue, consumed by memory-worker. */
 export const MEMORY_QUEUE = 'memory';
@@ -21,25 +21,44 @@ export interface MemoryBiographySweepPayload {
   olderThanDays?: number;
 }
 
+export interface MemoryReconcileSessionsPayload {
+  /** Re-queue sessions left unprocessed longer than this many seconds (default: the worker's setting). */
+  olderThanS?: number;
+}
+
 const q = queueOf(MEMORY_QUEUE);
+
+/**
+ * Retries that ride out an outage of minutes: waits of 2, 4, 8, 16, 32 s, then a minute each,
+ * 20 attempts in all (about 15 minutes). Past that the reconciler queues the session again.
+ */
+export const MEMORY_RETRY: JobOptions = { attempts: 20, backoff: { type: CAPPED_EXPONENTIAL, delay: 2_000, maxDelay: 60_000 } };
 
 export const MemoryJobs = {
   /** A stored session ended: significance → extraction → dedup → store → index. */
   extractSession: q.job<MemoryExtractSessionPayload>('memory.extract-session', {
-    // one extraction per stored session, however often it is posted
+    options: MEMORY_RETRY,
+    // one extraction per stored session, however often it is posted (a failed one is replaced: JobQueue.requeue)
     jobId: (d) => `memory-extract.${d.sessionId}`,
   }),
   /** Rebuild a user's biography from live facts (debounced per user). */
   rebuildBiography: q.job<MemoryRebuildBiographyPayload>('memory.rebuild-biography', {
     // debounce: while one rebuild waits (30 s), more fact changes add nothing; freed on completion
-    options: { delay: 30_000, removeOnComplete: true },
+    options: { ...MEMORY_RETRY, delay: 30_000, removeOnComplete: true },
     jobId: (d) => `memory-bio.${digest(`${d.tenantId}\u0000${d.userId}`)}`,
   }),
   /** Monthly: queue a biography rebuild for every user whose biography is missing, stale or old. */
   biographySweep: q.job<MemoryBiographySweepPayload>('memory.biography-sweep', { options: { attempts: 3 } }),
+  /**
+   * Every minute and at worker start: Postgres is the truth, the queue is derived. Every session
+   * still received/processing after a while whose job is gone (Redis lost it) or spent (failed,
+   * completed) is queued again. One try: the next minute's run is the retry.
+   */
+  reconcileSessions: q.job<MemoryReconcileSessionsPayload>('memory.reconcile-sessions', { options: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } }),
 };
 
 export const MEMORY_JOBS = defineJobCatalog(MEMORY_QUEUE, MemoryJobs, [
   // the design's monthly biography refresh for active users (03:00 UTC on the 1st)
   schedule('memory-biography-monthly', '0 3 1 * *', MemoryJobs.biographySweep, { olderThanDays: 30 }),
+  schedule('memory-reconcile-sessions', '* * * * *', MemoryJobs.reconcileSessions, {}),
 ]);

@@ -4,6 +4,7 @@ import type { Memory, MemoryType } from '@frontier/memory-domain';
 import { entityWhere, liveWhere, validRange, type EntityFilter, type ValidRange } from './filters';
 import { redactEvent, type HistoryEntry } from './history';
 import { decodeVector, encodeVector, toDomain } from './mappers';
+import { UserLocks, type UserLockOptions } from './user-lock';
 
 /** A memory as stored, with its vector (null when none or of another model). */
 export interface StoredMemory {
@@ -40,7 +41,6 @@ export interface Deletion {
   lastDelete: { actor: string; at: Date } | null;
 }
 
-
 export interface ListQuery extends EntityFilter, ValidRange {
   page: number;
   pageSize: number;
@@ -53,7 +53,29 @@ const stored = (row: MemoryRow): StoredMemory => ({ memory: toDomain(row), vecto
 
 /** The `memories` and `memory_events` tables: Prisma in, domain records out. */
 export class MemoryRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  private readonly locks: UserLocks;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    lock: UserLockOptions = {},
+  ) {
+    this.locks = new UserLocks(prisma, lock);
+  }
+
+  /**
+   * Runs `section` while holding the user's lock (every process on this database, see
+   * {@link UserLocks}): dedup-and-store sections of one user run one after another, so their
+   * outcome is that of some sequential order.
+   */
+  async withUserLock<T>(scope: MemoryScope, section: () => Promise<T>): Promise<T> {
+    return this.locks.run(scope, section);
+  }
+
+  /** Id of the user's most recently stored memory (whatever its state since), null when none. */
+  async newestId(scope: MemoryScope): Promise<string | null> {
+    const row = await this.prisma.memory.findFirst({ where: { tenantId: scope.tenantId, userId: scope.userId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], select: { id: true } });
+    return row?.id ?? null;
+  }
 
   /** Live memories of the user among `ids` (and filling `slot`, when given), with vectors. */
   async liveByIds(scope: MemoryScope, at: Date, ids: string[], extra: { slot?: string; types?: string[]; filter?: EntityFilter & ValidRange } = {}): Promise<StoredMemory[]> {

@@ -3,7 +3,23 @@ import type { MemoryScope } from '@frontier/memory-contracts';
 import type { Turn } from '@frontier/memory-domain';
 import { toTurn } from './mappers';
 
-export type SessionState = 'received' | 'processing' | 'processed' | 'skipped';
+export type SessionState = 'received' | 'processing' | 'processed' | 'skipped' | 'failed';
+
+/**
+ * How a session is extracted, recorded with it so that whoever runs it (the request, the worker,
+ * the reconciler) does the same: `auto` (length gate, the configured extractor), `explicit`
+ * (Mem0's add: no length gate), `verbatim` (Mem0's add with `infer: false`: each user message).
+ */
+export type ExtractMode = 'auto' | 'explicit' | 'verbatim';
+
+/** A session the reconciler looks at: still received or processing, unchanged for a while. */
+export interface UnprocessedSession {
+  id: string;
+  scope: MemoryScope;
+  status: string;
+  requeues: number;
+  updatedAt: Date;
+}
 
 export interface SessionRecord {
   id: string;
@@ -15,6 +31,7 @@ export interface SessionRecord {
   startedAt: Date;
   processedAt: Date | null;
   tokenCount: number;
+  extractMode: ExtractMode;
 }
 
 export interface NewSession {
@@ -22,6 +39,8 @@ export interface NewSession {
   agentId: string | null;
   sourceHash: string;
   startedAt: Date;
+  /** Default `auto`. */
+  extractMode?: ExtractMode;
   turns: Array<{ turnId: string; role: string; text: string; speaker: string | null; at: Date | null; ordinal: number }>;
 }
 
@@ -41,7 +60,10 @@ const record = (r: SessionRow): SessionRecord => ({
   startedAt: r.startedAt,
   processedAt: r.processedAt,
   tokenCount: r.tokenCount,
+  extractMode: r.extractMode as ExtractMode,
 });
+
+const UNPROCESSED = ['received', 'processing'];
 
 /** The `memory_sessions` and `memory_turns` tables (transcripts). */
 export class SessionRepository {
@@ -56,7 +78,16 @@ export class SessionRepository {
   async create(scope: MemoryScope, s: NewSession): Promise<SessionRecord | null> {
     try {
       const r = await this.prisma.memorySession.create({
-        data: { tenantId: scope.tenantId, userId: scope.userId, agentId: s.agentId, externalId: s.externalId, sourceHash: s.sourceHash, startedAt: s.startedAt, turns: { create: s.turns } },
+        data: {
+          tenantId: scope.tenantId,
+          userId: scope.userId,
+          agentId: s.agentId,
+          externalId: s.externalId,
+          sourceHash: s.sourceHash,
+          startedAt: s.startedAt,
+          ...(s.extractMode ? { extractMode: s.extractMode } : {}),
+          turns: { create: s.turns },
+        },
       });
       return record(r);
     } catch (e) {
@@ -76,6 +107,41 @@ export class SessionRepository {
       where: { id: rowId },
       data: { status: state, ...(o.reason !== undefined ? { reason: o.reason } : {}), ...(o.tokenCount !== undefined ? { tokenCount: o.tokenCount } : {}), ...(o.processedAt ? { processedAt: o.processedAt } : {}) },
     });
+  }
+
+  /**
+   * Sessions of every tenant still received or processing and unchanged since `before`, oldest
+   * change first, `limit` at a time after `after` (keyset: the reconciler pages through them).
+   */
+  async unprocessed(before: Date, limit: number, after?: { updatedAt: Date; id: string }): Promise<UnprocessedSession[]> {
+    const rows = await this.prisma.memorySession.findMany({
+      where: {
+        status: { in: UNPROCESSED },
+        deletedAt: null,
+        updatedAt: { lt: before },
+        ...(after ? { OR: [{ updatedAt: { gt: after.updatedAt } }, { updatedAt: after.updatedAt, id: { gt: after.id } }] } : {}),
+      },
+      orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }],
+      take: limit,
+      select: { id: true, tenantId: true, userId: true, status: true, requeues: true, updatedAt: true },
+    });
+    return rows.map((r) => ({ id: r.id, scope: { tenantId: r.tenantId, userId: r.userId }, status: r.status, requeues: r.requeues, updatedAt: r.updatedAt }));
+  }
+
+  /** Its extraction was queued again: one more re-queue, and the clock of "unchanged for a while" restarts. */
+  async markRequeued(rowId: string): Promise<void> {
+    await this.prisma.memorySession.update({ where: { id: rowId }, data: { requeues: { increment: 1 } } });
+  }
+
+  /** Gives up on a session still unprocessed (re-queued too often); false when it got processed meanwhile. */
+  async markFailed(rowId: string, reason: string): Promise<boolean> {
+    const r = await this.prisma.memorySession.updateMany({ where: { id: rowId, status: { in: UNPROCESSED } }, data: { status: 'failed', reason } });
+    return r.count > 0;
+  }
+
+  /** A failed session posted again: received once more, its re-queues counted from zero. */
+  async reopen(rowId: string): Promise<void> {
+    await this.prisma.memorySession.updateMany({ where: { id: rowId, status: 'failed' }, data: { status: 'received', reason: null, requeues: 0 } });
   }
 
   async counts(rowId: string): Promise<SessionCounts> {

@@ -6,6 +6,7 @@ import type { PrismaClient } from '@frontier/platform-prisma';
 import { BiographyService } from './services/biography.service';
 import { ExtractionService } from './services/extraction.service';
 import { MemoryService } from './services/memory.service';
+import { ReconcilerService } from './services/reconciler.service';
 import { SessionService } from './services/session.service';
 import { SilentNotifier, type MemoryContext, type MemoryNotifier, type MemoryOptions } from './ports';
 
@@ -40,7 +41,7 @@ export interface MemoryContextConfig {
 
 /** Builds the memory services' context without Nest (benches, tests, other repos' scripts). */
 export function createMemoryContext(c: MemoryContextConfig): MemoryContext {
-  const memories = new MemoryRepository(c.prisma);
+  const memories = new MemoryRepository(c.prisma, c.options?.lock);
   const index = c.index && 'search' in c.index ? c.index : createVectorIndex(c.index ?? { kind: 'embedded', residentUsers: 10_000 }, memories, c.embedder);
   return {
     memories,
@@ -64,6 +65,7 @@ export function createMemoryServices(ctx: MemoryContext, llm?: ChatModel | null)
     extraction,
     memories: new MemoryService(ctx, extraction),
     biography: new BiographyService(ctx, llm ?? null),
+    reconciler: new ReconcilerService(ctx),
   };
 }
 

@@ -1,12 +1,13 @@
 export { MemoryModule, MODEL_REGISTRY, type MemoryModuleSettings } from './memory.module';
 export { Mem0Module } from './mem0/mem0.module';
-export { Mem0Service, refuseUnsupported, type Mem0AddInput } from './mem0/mem0.service';
+export { Mem0Service, refuseUnsupported, isPendingAdd, type Mem0AddInput, type Mem0PendingAdd } from './mem0/mem0.service';
 export { MEMORY_CONTEXT, MEMORY_BIOGRAPHY_LLM, MemoryNotifier, SilentNotifier, type MemoryContext, type MemoryOptions } from './ports';
 export { createMemoryContext, createMemoryServices, createVectorIndex, type MemoryContextConfig, type MemoryServices, type VectorIndexConfig } from './context';
 export { ExtractionService, type ExtractionOutcome, type ExtractionOverrides, type MemoryEventName } from './services/extraction.service';
 export { MemoryService, type MemoryView, type SessionRef, type SearchInput, type SearchResult, type ScoredMemory, type ListInput, type Page, type UpdateInput, type Profile } from './services/memory.service';
 export { SessionService, type SessionInput, type TurnInput, type StoredSession, type SessionStatus } from './services/session.service';
 export { BiographyService, type BiographyOutcome } from './services/biography.service';
+export { ReconcilerService, type ReconcileReport } from './services/reconciler.service';
 export { LlmExtractor } from './llm-extractor';
 export { MemoryChangeBus } from './change-bus';
 export { QueueingNotifier } from './notifier';

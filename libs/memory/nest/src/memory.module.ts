@@ -13,6 +13,7 @@ import { MEMORY_BIOGRAPHY_LLM, MEMORY_CONTEXT, MemoryNotifier, type MemoryContex
 import { BiographyService } from './services/biography.service';
 import { ExtractionService } from './services/extraction.service';
 import { MemoryService } from './services/memory.service';
+import { ReconcilerService } from './services/reconciler.service';
 import { SessionService } from './services/session.service';
 
 /** Injection token of the model registry (ML_* env) memory's apps share. */
@@ -85,8 +86,9 @@ export class MemoryModule {
         MemoryService,
         SessionService,
         BiographyService,
+        ReconcilerService,
       ],
-      exports: [MEMORY_CONTEXT, MODEL_REGISTRY, MemoryNotifier, ExtractionService, MemoryService, SessionService, BiographyService],
+      exports: [MEMORY_CONTEXT, MODEL_REGISTRY, MemoryNotifier, ExtractionService, MemoryService, SessionService, BiographyService, ReconcilerService],
     };
   }
 }

@@ -7,7 +7,9 @@ import { MemoryNotifier } from './ports';
 /**
  * memory-api's and memory-worker's notifier: a change is published on the change bus (other
  * processes refresh their index copy) and queues a debounced biography rebuild; a stored session
- * queues its extraction; a due biography is rebuilt at once.
+ * queues its extraction; a due biography is rebuilt at once. Jobs with a fixed id are queued with
+ * {@link JobQueue.requeue}: a job that spent its attempts (an outage) is replaced, not kept as a
+ * reason to do nothing for a week.
  */
 @Injectable()
 export class QueueingNotifier extends MemoryNotifier {
@@ -20,14 +22,19 @@ export class QueueingNotifier extends MemoryNotifier {
 
   async changed(scope: MemoryScope): Promise<void> {
     await this.bus.publish(scope);
-    await this.jobs.enqueue(MemoryJobs.rebuildBiography, { tenantId: scope.tenantId, userId: scope.userId });
+    await this.jobs.requeue(MemoryJobs.rebuildBiography, { tenantId: scope.tenantId, userId: scope.userId });
   }
 
   async sessionStored(scope: MemoryScope, sessionRowId: string): Promise<void> {
-    await this.jobs.enqueue(MemoryJobs.extractSession, { tenantId: scope.tenantId, userId: scope.userId, sessionId: sessionRowId });
+    await this.requeue(scope, sessionRowId);
+  }
+
+  override async requeue(scope: MemoryScope, sessionRowId: string): Promise<'queued' | 'pending'> {
+    const r = await this.jobs.requeue(MemoryJobs.extractSession, { tenantId: scope.tenantId, userId: scope.userId, sessionId: sessionRowId });
+    return r.added ? 'queued' : 'pending';
   }
 
   async biographyDue(scope: MemoryScope): Promise<void> {
-    await this.jobs.enqueue(MemoryJobs.rebuildBiography, { tenantId: scope.tenantId, userId: scope.userId }, { delay: 0 });
+    await this.jobs.requeue(MemoryJobs.rebuildBiography, { tenantId: scope.tenantId, userId: scope.userId }, { delay: 0 });
   }
 }

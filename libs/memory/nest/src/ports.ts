@@ -2,7 +2,7 @@ import type { TextEmbedder } from '@frontier/ml-ports';
 import type { MemoryScope } from '@frontier/memory-contracts';
 import type { DedupThresholds, Extractor, ForgetMatchOptions, RelevanceWeights, UsageDiscount } from '@frontier/memory-domain';
 import type { VectorIndex } from '@frontier/memory-vector-index';
-import type { BiographyRepository, MemoryRepository, SessionRepository } from '@frontier/memory-data-access';
+import type { BiographyRepository, MemoryRepository, SessionRepository, UserLockOptions } from '@frontier/memory-data-access';
 
 export interface MemoryOptions {
   dedup?: DedupThresholds;
@@ -18,6 +18,12 @@ export interface MemoryOptions {
   forgetMatch?: ForgetMatchOptions;
   /** Days a memory deleted by a forget command can be restored. Default 7. */
   restoreGraceDays?: number;
+  /** The reconciler queues again sessions still unprocessed this many seconds after their last change. Default 120. */
+  reconcileAfterS?: number;
+  /** After this many re-queues a session still unprocessed is marked failed (a re-post retries it). Default 10. */
+  maxRequeues?: number;
+  /** The per-user dedup lock (how many of the pool's connections it may take). */
+  lock?: UserLockOptions;
 }
 
 /**
@@ -27,8 +33,17 @@ export interface MemoryOptions {
 export abstract class MemoryNotifier {
   /** Live facts of the user changed: other processes refresh their index copy; the biography is rebuilt (debounced). */
   abstract changed(scope: MemoryScope): Promise<void>;
-  /** A session was stored: extract it. */
+  /** A session was stored (or posted again while unprocessed): extract it, replacing a spent job. */
   abstract sessionStored(scope: MemoryScope, sessionRowId: string): Promise<void>;
+  /**
+   * The reconciler: make sure the session's extraction is queued. `queued` when a job was added
+   * (none was left, or it had failed or finished), `pending` when one is waiting or running.
+   * Default: announce the session as stored.
+   */
+  async requeue(scope: MemoryScope, sessionRowId: string): Promise<'queued' | 'pending'> {
+    await this.sessionStored(scope, sessionRowId);
+    return 'queued';
+  }
   /** Rebuild this user's biography now (the monthly sweep). */
   abstract biographyDue(scope: MemoryScope): Promise<void>;
 }

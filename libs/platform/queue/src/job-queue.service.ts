@@ -64,10 +64,14 @@ export class JobQueue implements OnApplicationShutdown {
    * Enqueues, replacing a finished job with the same id. BullMQ ignores an add whose job id
    * exists, and keeps failed jobs for a week: a job that spent its attempts (an outage) would keep
    * the work from ever running again. A failed or completed job is removed and the job added
-   * anew; a waiting, delayed or running one is left as it is (`added: false`).
+   * anew; a waiting, delayed or running one is left as it is (`added: false`). Fails fast as
+   * {@link enqueue} does when Redis is unreachable.
    */
   async requeue<P>(job: JobDefinition<P>, data: P, overrides?: JobOptions): Promise<{ job: Job; added: boolean; replaced: 'failed' | 'completed' | null }> {
-    const opts = jobOptionsFor(job, data, overrides);
+    return this.failFast(this.replaceFinished(job, data, jobOptionsFor(job, data, overrides)));
+  }
+
+  private async replaceFinished<P>(job: JobDefinition<P>, data: P, opts: JobOptions): Promise<{ job: Job; added: boolean; replaced: 'failed' | 'completed' | null }> {
     const q = this.queue(job.queue);
     let replaced: 'failed' | 'completed' | null = null;
     if (opts.jobId !== undefined) {

@@ -1,7 +1,7 @@
 import { Injectable, Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CAPPED_EXPONENTIAL, defineJobCatalog, queueOf, type JobOf } from '@frontier/platform-jobs';
-import { createTestRedis, type TestRedis } from '@frontier/platform-testing';
+import { createTestRedis, until, type TestRedis } from '@frontier/platform-testing';
 import { OnJob } from './handlers';
 import { JobQueue } from './job-queue.service';
 import { QueueModule } from './queue.module';
@@ -28,15 +28,6 @@ class Flaky {
   }
 }
 
-const until = async <T>(fn: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> => {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() - t0 > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 
 describe('JobQueue.requeue and capped backoff on a real Redis', () => {
   let redis: TestRedis;

@@ -11,3 +11,4 @@ export {
   type PrivatePostgresOptions,
   type PrivateRedisOptions,
 } from './private-services';
+export { until } from './until';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, NotImplementedException } from '@nestjs/common';
 import type { MemoryScope } from '@frontier/memory-contracts';
-import type { Extractor } from '@frontier/memory-domain';
 import { BadRequestError, NotFoundError, RUN_SEPARATOR } from '@frontier/memory-data-access';
+import { isUnavailable } from '@frontier/platform-util';
 import { ExtractionService } from '../services/extraction.service';
 import { MemoryService } from '../services/memory.service';
 import { SessionService } from '../services/session.service';
@@ -11,11 +11,11 @@ import { shapeExport } from './export-shape';
 import { Mem0ExportStore } from './export-store';
 import { parseFilters, type Mem0Filters } from './filters';
 
-/** `infer: false`: each user message is one memory, verbatim (then deduplicated like any other). */
-const verbatimExtractor: Extractor = {
-  id: 'mem0-verbatim',
-  extract: async (turns) => turns.filter((t) => t.role === 'user').map((t) => ({ text: t.text.trim(), type: 'context' as const, confidence: 1, turnIds: [t.id] })),
-};
+/** Mem0's answer to an add whose extraction is left to the worker (its async mode's event). */
+export type Mem0PendingAdd = Array<{ message: string; status: 'PENDING'; event_id: string; session_id: string }>;
+
+/** True for {@link Mem0PendingAdd}: the route answers 202. */
+export const isPendingAdd = (r: unknown): r is Mem0PendingAdd => Array.isArray(r) && (r[0] as { status?: unknown } | undefined)?.status === 'PENDING';
 
 /** Options a Mem0 client may send that we do not serve: 501 naming them. */
 export function refuseUnsupported(given: object, names: readonly string[], route: string): void {
@@ -59,9 +59,12 @@ export class Mem0Service {
   /**
    * Stores the messages as one session (a run's continuation when `run_id` is given) and runs the
    * extraction pipeline in the request, answering Mem0's event list. An add is an explicit
-   * "remember this": the session-length gate does not apply (forget commands still do).
+   * "remember this": the session-length gate does not apply (forget commands still do); the
+   * session records that (extract mode `explicit`, or `verbatim` for `infer: false`). When the
+   * extraction meets an outage after the session is stored, nothing is lost: the answer is
+   * Mem0's PENDING (202) and the reconciler has the worker extract it the same way.
    */
-  async add(tenantId: string, dto: Mem0AddInput) {
+  async add(tenantId: string, dto: Mem0AddInput): Promise<ReturnType<typeof mem0AddResults> | Mem0PendingAdd> {
     dto.messages.forEach((m, i) => {
       if (typeof m.content !== 'string') throw new NotImplementedException(`POST /v3/memories/add/: messages.${i}.content: image messages are not supported`);
     });
@@ -72,8 +75,13 @@ export class Mem0Service {
       ...(dto.agent_id ? { agentId: dto.agent_id } : {}),
       ...(dto.timestamp !== undefined ? { startedAt: new Date(dto.timestamp * 1000) } : {}),
       turns: dto.messages.map((m, i) => ({ id: `m${i}`, role: m.role, content: m.content as string, ...(m.name ? { speaker: m.name } : {}) })),
+      extractMode: dto.infer === false ? 'verbatim' : 'explicit',
     });
-    const outcome = await this.extraction.process(scope, stored.id, { minSessionTokens: 0, ...(dto.infer === false ? { extractor: verbatimExtractor } : {}) });
+    const outcome = await this.extraction.process(scope, stored.id).catch((e: unknown) => {
+      if (isUnavailable(e)) return null;
+      throw e;
+    });
+    if (!outcome) return [{ message: 'Memory processing has been queued for background execution', status: 'PENDING', event_id: stored.id, session_id: sessionId }];
     return mem0AddResults(outcome, { userId: dto.user_id, agentId: dto.agent_id ?? null, runId: dto.run_id ?? null, sessionId });
   }
 

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { MemoryScope } from '@frontier/memory-contracts';
 import { assessSignificance, confidentOnly, decideCandidate, DEFAULT_DEDUP, DEFAULT_FORGET_MATCH, evictionOrder, isLive, matchForget, resolveConflict, type Candidate, type Command, type Extractor, type Neighbour } from '@frontier/memory-domain';
-import { FORGET_COMMAND_ACTOR, forgetCommandReason, NotFoundError, type Supersession } from '@frontier/memory-data-access';
+import { FORGET_COMMAND_ACTOR, forgetCommandReason, NotFoundError, type ExtractMode, type Supersession } from '@frontier/memory-data-access';
 import { cosine } from '@frontier/platform-util';
 import { MEMORY_CONTEXT, type MemoryContext } from '../ports';
+import { verbatimExtractor } from './verbatim-extractor';
 
 export type MemoryEventName = 'ADD' | 'UPDATE' | 'SUPERSEDE' | 'DELETE' | 'NONE';
 
@@ -24,15 +25,27 @@ export interface ExtractionOverrides {
   minSessionTokens?: number;
 }
 
+/** What a session's recorded extract mode means (Mem0's add is an explicit "remember this": no length gate). */
+const MODES: Record<ExtractMode, ExtractionOverrides> = { auto: {}, explicit: { minSessionTokens: 0 }, verbatim: { minSessionTokens: 0, extractor: verbatimExtractor } };
+
+/** Users whose index copy this process keeps a mark for (beyond: the oldest mark is dropped). */
+const MARKS = 10_000;
+const userKey = (scope: MemoryScope) => JSON.stringify([scope.tenantId, scope.userId]);
+
 const candidateKey = (sessionId: string, c: Candidate) => createHash('sha256').update(`${sessionId}\u0000${c.type}\u0000${c.text.toLowerCase()}`).digest('hex');
 
 /**
  * Session end → significance → extraction → embed → dedup/conflict → store → index, then one
  * "memory changed" notification. Idempotent: a processed session returns its recorded outcome; a
  * half-processed one (crash, retry) skips candidates it already stored and re-indexes them.
+ * Dedup-and-store runs under the user's lock (every process), so concurrent sessions of one
+ * user end as some sequential order would: one copy of a fact, one live value of a slot.
  */
 @Injectable()
 export class ExtractionService {
+  /** Per user: the newest memory this process's index copy is known to hold (see {@link catchUp}). */
+  private readonly marks = new Map<string, string | null>();
+
   constructor(@Inject(MEMORY_CONTEXT) private readonly ctx: MemoryContext) {}
 
   async process(scope: MemoryScope, sessionRowId: string, overrides: ExtractionOverrides = {}): Promise<ExtractionOutcome> {
@@ -45,11 +58,14 @@ export class ExtractionService {
       await this.reindex(scope, (await ctx.memories.ofSession(session.id)).filter((m) => !m.deleted));
       return { sessionId: session.externalId, status: session.status, reason: session.reason ?? 'already processed', results: [], changed: false };
     }
-    const sig = assessSignificance(turns, overrides.minSessionTokens ?? ctx.options.minSessionTokens);
+    const mode = MODES[session.extractMode] ?? {};
+    const sig = assessSignificance(turns, overrides.minSessionTokens ?? mode.minSessionTokens ?? ctx.options.minSessionTokens);
     if (!sig.significant) {
       await ctx.sessions.setState(session.id, 'skipped', { reason: sig.reason, tokenCount: sig.tokens, processedAt: ctx.clock() });
       return { sessionId: session.externalId, status: 'skipped', reason: sig.reason, results: [], changed: false };
     }
+    // found processing (or given up on): an earlier run died on the way, maybe before announcing its changes
+    const rerun = session.status !== 'received';
     await ctx.sessions.setState(session.id, 'processing', { tokenCount: sig.tokens });
 
     const results: ExtractionOutcome['results'] = [];
@@ -60,18 +76,27 @@ export class ExtractionService {
       changed ||= out.some((r) => r.event === 'DELETE');
     }
 
-    const extractor = overrides.extractor ?? ctx.extractor;
+    const extractor = overrides.extractor ?? mode.extractor ?? ctx.extractor;
     const candidates = confidentOnly(await extractor.extract(turns));
     const vectors = candidates.length ? await ctx.embedder.embed(candidates.map((c) => c.text)) : [];
-    for (const [i, candidate] of candidates.entries()) {
-      const outcome = await this.apply(scope, session, extractor.id, candidate, vectors[i] as Float32Array);
-      results.push(outcome);
-      changed ||= outcome.event !== 'NONE';
+    if (candidates.length) {
+      const applied = await ctx.memories.withUserLock(scope, async () => {
+        await this.catchUp(scope);
+        const out: ExtractionOutcome['results'] = [];
+        for (const [i, candidate] of candidates.entries()) out.push(await this.apply(scope, session, extractor.id, candidate, vectors[i] as Float32Array));
+        return out;
+      });
+      for (const outcome of applied) {
+        results.push(outcome);
+        changed ||= outcome.event !== 'NONE';
+      }
     }
     const evicted = await this.enforceCap(scope);
     for (const e of evicted) results.push({ event: 'DELETE', memoryId: e.id, text: e.text, reason: 'evicted: over the per-user cap' });
+    // announced before the session counts as processed: with the bus or the queue down this run
+    // fails, and the retry (or the reconciler's) announces it
+    if (changed || evicted.length || rerun) await ctx.notifier.changed(scope);
     await ctx.sessions.setState(session.id, 'processed', { reason: sig.reason, processedAt: ctx.clock() });
-    if (changed || evicted.length) await ctx.notifier.changed(scope);
     return { sessionId: session.externalId, status: 'processed', reason: sig.reason, results, changed: changed || evicted.length > 0 };
   }
 
@@ -124,8 +149,30 @@ export class ExtractionService {
       supersede,
     );
     await ctx.index.upsert(scope, [{ id: created.id, vector, text: created.text }]);
+    this.mark(scope, created.id);
     if (supersede) await ctx.index.remove(scope, [supersede.id]);
     return supersede ? { event: 'UPDATE', memoryId: created.id, text: created.text, reason: `supersedes ${supersede.id}` } : { event: 'ADD', memoryId: created.id, text: created.text };
+  }
+
+  /**
+   * Inside the user's lock, before dedup: another process (memory-api's Mem0 add, another worker)
+   * may have stored facts since this process's index copy was built, and the change bus tells this
+   * process only after that process's whole session. When the user's newest memory is not the one
+   * this process last saw, the copy is dropped and the next search rebuilds it from Postgres.
+   */
+  private async catchUp(scope: MemoryScope): Promise<void> {
+    const newest = await this.ctx.memories.newestId(scope);
+    const key = userKey(scope);
+    if (this.marks.has(key) && this.marks.get(key) === newest) return;
+    await this.ctx.index.invalidate(scope);
+    this.mark(scope, newest);
+  }
+
+  private mark(scope: MemoryScope, newest: string | null): void {
+    const key = userKey(scope);
+    this.marks.delete(key);
+    this.marks.set(key, newest);
+    if (this.marks.size > MARKS) this.marks.delete(this.marks.keys().next().value as string);
   }
 
   /** Nearest live memories by the index, plus any live memory filling the same slot. */

@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { MemoryScope } from '@frontier/memory-contracts';
-import { BadRequestError, ConflictError, NotFoundError, transcriptHash } from '@frontier/memory-data-access';
+import { BadRequestError, ConflictError, NotFoundError, transcriptHash, type ExtractMode } from '@frontier/memory-data-access';
+import { isUnavailable } from '@frontier/platform-util';
 import { MEMORY_CONTEXT, type MemoryContext } from '../ports';
 
 export interface TurnInput {
@@ -18,6 +19,8 @@ export interface SessionInput {
   agentId?: string;
   startedAt?: Date;
   turns: TurnInput[];
+  /** How it is extracted (default `auto`); recorded with it so that every run does the same. */
+  extractMode?: ExtractMode;
 }
 
 export interface StoredSession {
@@ -42,12 +45,31 @@ export interface SessionStatus {
 /** Sessions in: stored once (the transcript is the truth), then extracted off the request path. */
 @Injectable()
 export class SessionService {
+  private readonly log = new Logger(SessionService.name);
+
   constructor(@Inject(MEMORY_CONTEXT) private readonly ctx: MemoryContext) {}
 
-  /** Session end: stores the transcript (idempotent per session id) and queues its extraction. */
+  /**
+   * Session end: stores the transcript (idempotent per session id) and queues its extraction.
+   * Posting an unprocessed session again queues it again for real (a job that spent its attempts
+   * is replaced; a failed session is received once more); a processed or skipped one is not
+   * queued. Once the transcript is stored, a queue that cannot be reached is not an error:
+   * `queued: false`, and the reconciler queues it when the queue is back (Postgres is the truth).
+   */
   async ingest(scope: MemoryScope, input: SessionInput): Promise<StoredSession & { queued: boolean }> {
     const stored = await this.store(scope, input);
-    await this.ctx.notifier.sessionStored(scope, stored.id);
+    if (stored.status === 'processed' || stored.status === 'skipped') return { ...stored, queued: false };
+    if (stored.status === 'failed') {
+      await this.ctx.sessions.reopen(stored.id);
+      stored.status = 'received';
+    }
+    try {
+      await this.ctx.notifier.sessionStored(scope, stored.id);
+    } catch (e) {
+      if (!isUnavailable(e)) throw e;
+      this.log.warn(`session ${stored.id} stored, not queued (${e instanceof Error ? e.message : String(e)}): the reconciler will queue it`);
+      return { ...stored, queued: false };
+    }
     return { ...stored, queued: true };
   }
 
@@ -73,7 +95,7 @@ export class SessionService {
         return { id: existing.id, externalId: existing.externalId, status: existing.status, created: false, sourceHash };
       }
       const startedAt = input.startedAt ?? turns.find((t) => t.at)?.at ?? this.ctx.clock();
-      const row = await this.ctx.sessions.create(scope, { externalId: input.sessionId, agentId: input.agentId ?? null, sourceHash, startedAt, turns });
+      const row = await this.ctx.sessions.create(scope, { externalId: input.sessionId, agentId: input.agentId ?? null, sourceHash, startedAt, turns, ...(input.extractMode ? { extractMode: input.extractMode } : {}) });
       // null: a concurrent identical post won the race; read what it stored
       if (row) return { id: row.id, externalId: row.externalId, status: row.status, created: true, sourceHash };
     }
