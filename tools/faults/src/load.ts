@@ -1,8 +1,9 @@
 /**
  * A steady stream of `POST /v1/sessions` at a fixed rate, every response recorded. A few users,
  * each with a small pool of facts, so the same fact arrives in many sessions (dedup must hold);
- * one session in ten is small talk (skipped); a 503 is re-posted after its Retry-After, as a
- * well-behaved client does, and a few accepted sessions are posted again (idempotent re-posts).
+ * one session in ten is small talk (skipped); a 503 or 429 is posted again after its Retry-After
+ * (twice at most, backing off), as a well-behaved client does, and a few accepted sessions are
+ * posted again (idempotent re-posts).
  */
 import { performance } from 'node:perf_hooks';
 import { Rng } from '@frontier/platform-util';
@@ -61,7 +62,7 @@ export function sessionOf(label: string, n: number, users: number, rng: Rng): Se
   return {
     ...base,
     turns: [
-      { id: 't0', role: 'user', content: `Remember that ${a.charAt(0).toLowerCase()}${a.slice(1)}.` },
+      { id: 't0', role: 'user', content: `Remember that ${a.replace(/^My /, 'my ')}.` },
       { id: 't1', role: 'assistant', content: 'Noted, I will keep that in mind.' },
       { id: 't2', role: 'user', content: `${b}. What should I do this weekend?` },
     ],
@@ -82,6 +83,8 @@ export interface StreamOptions {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A session answered 503 or 429 is posted again at most this many times. */
+const MAX_RETRIES = 2;
 
 export class SessionStream {
   readonly shots: Shot[] = [];
@@ -89,6 +92,7 @@ export class SessionStream {
   private readonly rng: Rng;
   private readonly inflight = new Set<Promise<void>>();
   private readonly accepted: SessionBody[] = [];
+  private readonly retries = new Map<string, number>();
   private running = false;
   private loop: Promise<void> = Promise.resolve();
   private n = 0;
@@ -157,10 +161,11 @@ export class SessionStream {
     shot.ms = this.now() - at;
     this.shots.push(shot);
     if (shot.status >= 200 && shot.status < 300 && !repost) this.accepted.push(body);
-    if (shot.status === 503 && this.running) {
-      // honour Retry-After (capped so the stream's end is not held up), then post the same session again
-      const s = Math.min(Number(shot.retryAfter ?? 1) || 1, 5);
-      await sleep(s * 1000);
+    const tries = this.retries.get(body.session_id) ?? 0;
+    if ((shot.status === 503 || shot.status === 429) && tries < MAX_RETRIES && this.running) {
+      // honour Retry-After, backing off on each try (a storm of retries would be a fault of its own)
+      this.retries.set(body.session_id, tries + 1);
+      await sleep(Math.min(Number(shot.retryAfter ?? 1) || 1, 5) * 1000 * (tries + 1));
       if (this.running) this.fire(body, true);
     }
   }

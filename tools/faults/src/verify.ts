@@ -48,6 +48,10 @@ export async function settle(url: string, tenantId: string, accepted: ReadonlyAr
 }
 
 export interface Duplicates {
+  /** Live facts of the tenant (a scenario that stored none proves nothing). */
+  facts: number;
+  /** Live facts of the user with most (each stream user has 8 distinct facts to tell). */
+  mostOfOneUser: number;
   /** Extra live copies of one fact of one user (same text, case-insensitive). */
   live: number;
   /** Facts a session stored twice (same candidate of the same session): processed more than once. */
@@ -78,8 +82,16 @@ export async function duplicates(url: string, tenantId: string): Promise<Duplica
     `SELECT memory_id, count(*)::int AS n FROM memory_events WHERE tenant_id = $1 AND event = 'ADD' GROUP BY 1 HAVING count(*) > 1`,
     [tenantId],
   );
+  const facts = await query<{ n: number; most: number }>(
+    url,
+    `SELECT coalesce(sum(n), 0)::int AS n, coalesce(max(n), 0)::int AS most FROM (SELECT user_id, count(*) AS n FROM memories
+      WHERE tenant_id = $1 AND deleted_at IS NULL AND superseded_by_id IS NULL GROUP BY 1) per_user`,
+    [tenantId],
+  );
   const extra = (rows: Array<{ n: number }>) => rows.reduce((s, r) => s + r.n - 1, 0);
   return {
+    facts: facts[0]?.n ?? 0,
+    mostOfOneUser: facts[0]?.most ?? 0,
     live: extra(live),
     rerun: extra(rerun),
     adds: extra(adds),
