@@ -13,6 +13,9 @@ describe('dependencyFailure: connection failures by shape', () => {
     expect(dependencyFailure(err({ code: '57P03' }, 'the database system is starting up'))).toBe('postgres');
     expect(dependencyFailure(new Error('timeout exceeded when trying to connect'))).toBe('postgres');
     expect(dependencyFailure(new Error('Connection terminated unexpectedly'))).toBe('postgres');
+    // pg's client inside an interactive transaction when the server goes away (no code on the error)
+    expect(dependencyFailure(new Error('Client has encountered a connection error and is not queryable'))).toBe('postgres');
+    expect(dependencyFailure(new Error('Client was closed and is not queryable'))).toBe('postgres');
   });
 
   it('recognises ioredis and BullMQ errors as redis', () => {

@@ -16,7 +16,7 @@ const SQLSTATES = new Set(['08000', '08001', '08003', '08004', '08006', '57P01',
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED']);
 const REDIS_MESSAGES =
   /Connection is closed|Stream isn't writeable|enableOfflineQueue|Reached the max retries per request limit|Command timed out|Redis connection is not ready|Socket closed unexpectedly|connect ETIMEDOUT/i;
-const PG_MESSAGES = /Can't reach database server|Connection terminated|timeout exceeded when trying to connect|Server has closed the connection|the database system is (starting up|shutting down|in recovery mode)|terminating connection due to administrator command|Cannot use a pool after calling end/i;
+const PG_MESSAGES = /Can't reach database server|Connection terminated|timeout exceeded when trying to connect|Server has closed the connection|the database system is (starting up|shutting down|in recovery mode)|terminating connection due to administrator command|Cannot use a pool after calling end|Client has encountered a connection error and is not queryable|Client was closed and is not queryable/i;
 const REDIS_NAMES = new Set(['MaxRetriesPerRequestError', 'ConnectionClosedError']);
 const PRISMA_CONNECT_NAMES = new Set(['PrismaClientInitializationError']);
 
