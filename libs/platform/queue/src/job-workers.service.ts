@@ -21,6 +21,7 @@ export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly workers: Worker[] = [];
   private routes = new Map<string, FoundHandler>();
   private inFlight = 0;
+  private scheduleTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -62,15 +63,33 @@ export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShut
       this.workers.push(worker);
     }
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
-    // repeating jobs of the consumed queues (upsert: every replica may do it, none duplicates)
-    for (const s of catalogs.flatMap((c) => c.schedules)) {
-      await this.jobs.queue(s.job.queue).upsertJobScheduler(s.id, { pattern: s.pattern, tz: 'UTC' }, {
-        name: s.job.name,
-        data: s.data,
-        opts: jobOptionsFor(s.job, s.data),
-      });
-    }
+    await this.ensureSchedules(true);
+    // Redis is derived state: one restarted empty loses the schedulers, so they are re-checked
+    this.scheduleTimer = setInterval(() => void this.ensureSchedules(false), this.workerOptions.scheduleCheckMs ?? 30_000);
+    this.scheduleTimer.unref();
     this.log.log(`consuming ${catalogs.map((c) => c.queue).join(', ')} with ${this.routes.size} job handler(s)`);
+  }
+
+  /**
+   * Registers the consumed queues' repeating jobs (upsert: every replica may do it, none
+   * duplicates). At boot all are upserted (a changed pattern takes effect); afterwards only
+   * missing ones are, and a Redis outage is logged and retried at the next check.
+   */
+  async ensureSchedules(all: boolean): Promise<number> {
+    let added = 0;
+    for (const s of this.workerOptions.catalogs.flatMap((c) => c.schedules)) {
+      try {
+        const queue = this.jobs.queue(s.job.queue);
+        if (!all && (await queue.getJobScheduler(s.id))) continue;
+        await queue.upsertJobScheduler(s.id, { pattern: s.pattern, tz: 'UTC' }, { name: s.job.name, data: s.data, opts: jobOptionsFor(s.job, s.data) });
+        if (!all) this.log.warn(`repeating job ${s.id} was missing from Redis: registered again`);
+        added++;
+      } catch (e) {
+        if (all) throw e;
+        this.log.warn(`could not check repeating job ${s.id}: ${(e as Error).message}`);
+      }
+    }
+    return added;
   }
 
   private async dispatch(job: Job): Promise<unknown> {
@@ -91,6 +110,7 @@ export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShut
    * stalled). Resolves with how the close went. Idempotent.
    */
   async drain(timeoutMs = 30_000): Promise<{ active: number; forced: boolean }> {
+    clearInterval(this.scheduleTimer);
     const workers = this.workers.splice(0);
     if (!workers.length) return { active: 0, forced: false };
     const active = this.inFlight;

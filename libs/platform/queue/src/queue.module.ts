@@ -18,7 +18,7 @@ export class QueueModule {
   }
 
   /** Worker side: consumes the catalogs' queues; import next to `forRoot` and the handler providers. */
-  static forWorker(options: { catalogs: readonly JobCatalog[]; concurrency?: number }): DynamicModule {
+  static forWorker(options: { catalogs: readonly JobCatalog[]; concurrency?: number; scheduleCheckMs?: number }): DynamicModule {
     return {
       module: QueueModule,
       imports: [DiscoveryModule],

@@ -18,6 +18,11 @@ export abstract class WorkerOptions {
   /** The catalogs (one queue each) this worker consumes: every job in them needs one handler. */
   abstract readonly catalogs: readonly JobCatalog[];
   readonly concurrency?: number;
+  /**
+   * How often (ms) the worker checks that its queues' repeating jobs are still registered and
+   * registers any that are missing — a Redis restarted without its data loses them (default 30 s).
+   */
+  readonly scheduleCheckMs?: number;
 }
 
 /**

@@ -1,12 +1,13 @@
 import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { defineJobCatalog, queueOf, type JobOf } from '@frontier/platform-jobs';
+import { defineJobCatalog, queueOf, schedule, type JobOf } from '@frontier/platform-jobs';
 import { createTestRedis, type TestRedis } from '@frontier/platform-testing';
 import { JobHandlerConfigError, OnJob, planHandlers, type FoundHandler } from './handlers';
 import { JobQueue } from './job-queue.service';
 import { QueueModule } from './queue.module';
 import { bullConnection } from './queue.options';
-import { QueueEvents } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
+import { JobWorkers } from './job-workers.service';
 
 // a catalog of this spec's own: the machinery is generic, it knows no product's jobs
 const q = queueOf('platform');
@@ -108,5 +109,30 @@ describe('JobQueue + JobWorkers on a real Redis', () => {
     await expect(
       NestFactory.createApplicationContext(workerModule(redis, [PingHandler, SecondPingHandler, UsageHandler]), { logger: false, abortOnError: false }),
     ).rejects.toThrow(/platform\.ping has 2 handlers \(PingHandler\.ping, SecondPingHandler\.ping\)/);
+  });
+
+  it('registers a repeating job again when Redis lost it (restarted without its data)', async () => {
+    const scheduled = defineJobCatalog('platform', TestJobs, [schedule('test-ping-hourly', '0 * * * *', TestJobs.ping, { message: 'tick', sentAt: '' })]);
+    @Module({
+      imports: [QueueModule.forRoot({ redisUrl: redis.url, prefix: redis.prefix }), QueueModule.forWorker({ catalogs: [scheduled], scheduleCheckMs: 200 })],
+      providers: [PingHandler, UsageHandler],
+    })
+    class ScheduledWorker {}
+    const app = await NestFactory.createApplicationContext(ScheduledWorker, { logger: false });
+    const raw = new Queue('platform', { connection: bullConnection(redis.url), prefix: redis.prefix });
+    try {
+      expect(await raw.getJobScheduler('test-ping-hourly')).toMatchObject({ pattern: '0 * * * *' });
+      // what an empty Redis looks like to the worker: the scheduler and its next job are gone
+      await raw.removeJobScheduler('test-ping-hourly');
+      expect(await raw.getJobScheduler('test-ping-hourly')).toBeFalsy();
+      const deadline = Date.now() + 10_000;
+      while (!(await raw.getJobScheduler('test-ping-hourly')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(await raw.getJobScheduler('test-ping-hourly')).toMatchObject({ pattern: '0 * * * *' });
+      // present ones are left alone
+      expect(await app.get(JobWorkers).ensureSchedules(false)).toBe(0);
+    } finally {
+      await raw.close();
+      await app.close();
+    }
   });
 });
