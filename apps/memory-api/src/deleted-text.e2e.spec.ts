@@ -71,8 +71,18 @@ describe('memory-api: deleted and superseded facts are never served (real Postgr
     expect(before.biography).toMatchObject({ stale: false, generator: 'deterministic-v1' });
     expect(before.biography.text).toContain('Acme Corp');
 
+    // a Mem0 export made before the delete
+    const exported = (await http.post('/mem0/v1/exports/').set(token()).send({ schema: { type: 'array' }, filters: { user_id: 'alice' } }).expect(201)).body.id as string;
+    const exportBefore = (await http.post('/mem0/v1/exports/get/').set(token()).send({ memory_export_id: exported }).expect(200)).body;
+    expect(JSON.stringify(exportBefore)).toContain('Acme');
+
     await http.delete(`/v1/memories/${acme}`).query({ user_id: 'alice' }).set(bearer()).expect(204);
     const served = await everything([acme]);
+    // the export is rebuilt from the live facts before it is served again (same id, same creation time)
+    const exportAfter = (await http.post('/mem0/v1/exports/get/').set(token()).send({ filters: { user_id: 'alice' } }).expect(200)).body;
+    expect([exportAfter.id, exportAfter.created_at, exportAfter.count]).toEqual([exported, exportBefore.created_at, 2]);
+    expect(JSON.stringify(exportAfter)).not.toContain('Acme');
+    expect(exportAfter).not.toHaveProperty('_rebuild');
     expect(served).not.toContain('Acme');
     expect(served).not.toContain('nurse');
     const history = (await http.get(`/v1/memories/${acme}/history`).query({ user_id: 'alice' }).set(bearer()).expect(200)).body;

@@ -244,6 +244,15 @@ export class MemoryRepository {
     return (await this.prisma.memory.count({ where: { id, tenantId: scope.tenantId, userId: scope.userId } })) > 0;
   }
 
+  /**
+   * When a fact of the user last stopped being served as it was (its latest DELETE, SUPERSEDE or
+   * UPDATE event), null when never: what a copy made earlier (an export) must be rebuilt after.
+   */
+  async lastRemovalAt(scope: MemoryScope): Promise<Date | null> {
+    const r = await this.prisma.memoryEvent.aggregate({ where: { tenantId: scope.tenantId, userId: scope.userId, event: { in: ['DELETE', 'SUPERSEDE', 'UPDATE'] } }, _max: { at: true } });
+    return r._max.at;
+  }
+
   /** The memory's events, oldest first; a deleted memory's texts are withheld ({@link redactEvent}). */
   async history(scope: MemoryScope, id: string): Promise<HistoryEntry[]> {
     const [events, row] = await Promise.all([

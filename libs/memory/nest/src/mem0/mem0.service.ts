@@ -31,6 +31,24 @@ const date = (v: string | undefined, field: string): Date | undefined => {
   return d;
 };
 
+/** A Mem0 export request: which memories, in which JSON schema's shape. */
+interface ExportRequest {
+  filters: Record<string, unknown>;
+  schema: Record<string, unknown>;
+}
+
+/** Where an export keeps, beside what is served, what rebuilding it takes. */
+const REBUILD = '_rebuild';
+interface StoredExport {
+  id: string;
+  status: string;
+  user_id: string;
+  created_at: string;
+  count: number;
+  data: unknown;
+  [REBUILD]: { request: ExportRequest; seen: string | null };
+}
+
 const narrow = (f: Mem0Filters) => ({ ...(f.agentId ? { agentId: f.agentId } : {}), ...(f.runId ? { runId: f.runId } : {}), ...(f.since ? { since: f.since } : {}), ...(f.until ? { until: f.until } : {}) });
 
 export interface Mem0AddInput {
@@ -172,26 +190,52 @@ export class Mem0Service {
     return { message: `Successfully deleted ${dto.memories.length} memories` };
   }
 
-  /** Builds the export now (every live memory of the user, with provenance) and keeps it 7 days. */
-  async createExport(tenantId: string, dto: { filters: Record<string, unknown>; schema: Record<string, unknown> }) {
-    const f = parseFilters(dto.filters);
-    const items = (await this.memories.listAll({ tenantId, userId: f.userId }, narrow(f))).map(mem0Memory);
-    const id = randomUUID();
+  /**
+   * The export document (every live memory of the user, with provenance, in the schema's shape),
+   * with what a later read needs to rebuild it: the request and when the user's facts had last
+   * stopped being served (read before the memories, so a deletion in between is noticed).
+   */
+  private async buildExport(tenantId: string, request: ExportRequest, id: string, createdAt: string): Promise<StoredExport> {
+    const f = parseFilters(request.filters);
+    const scope = { tenantId, userId: f.userId };
+    const seen = (await this.memories.lastRemovalAt(scope))?.toISOString() ?? null;
+    const items = (await this.memories.listAll(scope, narrow(f))).map(mem0Memory);
     const exportedAt = new Date().toISOString();
-    const doc = { id, status: 'completed', user_id: f.userId, created_at: exportedAt, count: items.length, data: shapeExport(dto.schema, items as unknown as Array<Record<string, unknown>>, { userId: f.userId, exportedAt }) };
-    await this.exports.save(tenantId, f.userId, id, doc);
+    const data = shapeExport(request.schema, items as unknown as Array<Record<string, unknown>>, { userId: f.userId, exportedAt });
+    return { id, status: 'completed', user_id: f.userId, created_at: createdAt, count: items.length, data, [REBUILD]: { request, seen } };
+  }
+
+  /** Builds the export now and keeps it 7 days. */
+  async createExport(tenantId: string, dto: ExportRequest) {
+    const id = randomUUID();
+    const doc = await this.buildExport(tenantId, { filters: dto.filters, schema: dto.schema }, id, new Date().toISOString());
+    await this.exports.save(tenantId, doc.user_id, id, doc);
     return { message: 'Memory export request received. The export is ready.', id };
   }
 
-  /** By `memory_export_id`, or the latest export of `filters.user_id`. */
+  /**
+   * By `memory_export_id`, or the latest export of `filters.user_id`. An export made before one of
+   * the user's facts was deleted, superseded or corrected is rebuilt first: a deleted fact is never
+   * served from a copy either.
+   */
   async getExport(tenantId: string, dto: { memory_export_id?: string; filters?: Record<string, unknown> }) {
     let id = dto.memory_export_id;
     if (!id) {
       if (!dto.filters) throw new BadRequestError('memory_export_id', 'memory_export_id or filters is required');
       id = (await this.exports.latestId(tenantId, parseFilters(dto.filters).userId)) ?? undefined;
     }
-    const doc = id ? await this.exports.get(tenantId, id) : null;
-    if (!doc) throw new NotFoundError('memory_export_id', 'memory export not found (exports are kept 7 days)');
-    return { message: 'Memory export is ready.', ...doc };
+    let doc = (id ? await this.exports.get(tenantId, id) : null) as StoredExport | null;
+    if (!id || !doc) throw new NotFoundError('memory_export_id', 'memory export not found (exports are kept 7 days)');
+    const last = (await this.memories.lastRemovalAt({ tenantId, userId: doc.user_id }))?.toISOString() ?? null;
+    const rebuild = doc[REBUILD] as StoredExport[typeof REBUILD] | undefined;
+    if (!rebuild) {
+      // made before exports kept their request: it cannot be rebuilt, so not served past a deletion
+      if (last !== null && last >= doc.created_at) throw new NotFoundError('memory_export_id', 'memory export made before a deletion: create it again');
+    } else if (last !== rebuild.seen) {
+      doc = await this.buildExport(tenantId, rebuild.request, id, doc.created_at);
+      await this.exports.save(tenantId, doc.user_id, id, doc);
+    }
+    const { [REBUILD]: _kept, ...served } = doc;
+    return { message: 'Memory export is ready.', ...served };
   }
 }

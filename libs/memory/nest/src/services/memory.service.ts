@@ -247,6 +247,11 @@ export class MemoryService {
     return n;
   }
 
+  /** When one of the user's facts was last deleted, superseded or corrected (copies made before must be rebuilt). */
+  async lastRemovalAt(scope: MemoryScope): Promise<Date | null> {
+    return this.ctx.memories.lastRemovalAt(scope);
+  }
+
   /** A memory's events; a deleted memory's texts are withheld (event, actor, time and ids stay). */
   async history(scope: MemoryScope, id: string): Promise<HistoryEntry[]> {
     if (!(await this.ctx.memories.exists(scope, id))) throw new NotFoundError('id', `memory ${id} not found`);
