@@ -63,6 +63,15 @@ describe('parseCommand: forget commands addressed to the assistant', () => {
     expect(parseCommand('remove Tom from your profile')).toEqual(forget('Tom'));
     expect(parseCommand('forget my address from your memory')).toEqual(forget('my address'));
     expect(parseCommand('Remove the stain from the carpet')).toBeNull();
+    expect(parseCommand('Delete the gate code From Your Memory')).toEqual(forget('the gate code'));
+    expect(parseCommand('remove about Tom from your notes')).toEqual(forget('Tom'));
+    expect(parseCommand('forget that I live in Paris from your records')).toEqual(forget('I live in Paris'));
+    // a trailing "from your memory" after what the assistant knows
+    expect(parseCommand('delete what you know about my ex from your memory')).toEqual(forget('my ex'));
+    expect(parseCommand('delete what you know about my ex from memory')).toEqual(forget('my ex'));
+    expect(parseCommand('delete what you know about my ex From Your Memory')).toEqual(forget('my ex'));
+    expect(parseCommand('delete what you know about my ex from your memories for good')).toEqual(forget('my ex'));
+    expect(parseCommand('delete what you know about my ex from your memoryless friend')).toEqual(forget('my ex from your memoryless friend'));
   });
 
   it('each verb: forget, stop remembering, unlearn, delete, erase, remove, wipe, "don\'t remember that I …"', () => {
@@ -82,6 +91,7 @@ describe('parseCommand: forget commands addressed to the assistant', () => {
     expect(parseCommand('dont remember that we fought')).toEqual(forget('we fought'));
     expect(parseCommand("Don't remember that guy's name")).toBeNull();
     expect(parseCommand("Don't remember my address")).toBeNull();
+    expect(parseCommand("don't remember what you know about my ex")).toEqual(forget('my ex'));
     // the verb is a whole word
     expect(parseCommand('Forgetting that I smoke is hard')).toBeNull();
     expect(parseCommand('Deleted that I smoke')).toBeNull();
@@ -123,6 +133,9 @@ describe('parseCommand: forget commands addressed to the assistant', () => {
     }
     // a vocative or a greeting in its own clause
     expect(parseCommand('Assistant, forget that I smoke')).toEqual(forget('I smoke'));
+    expect(parseCommand('OK,forget that I smoke')).toEqual(forget('I smoke'));
+    expect(parseCommand('I moved,forget my old address')).toEqual(forget('my old address'));
+    expect(parseCommand('ok;  forget that I smoke')).toEqual(forget('I smoke'));
     // anything else before the verb makes it someone else's sentence
     expect(parseCommand('I forget that I smoke')).toBeNull();
     expect(parseCommand('Never forget that I smoke')).toBeNull();
@@ -158,7 +171,19 @@ describe('parseCommand: forget commands addressed to the assistant', () => {
       expect([reporter, parseCommand(`${reporter}, forget that I smoke`)]).toEqual([reporter, null]);
     }
     expect(parseCommand('She said that, forget that I smoke')).toEqual(forget('I smoke')); // only right after the verb
+    expect(parseCommand('He said , forget that I smoke')).toBeNull();
     expect(parseCommand('She told me to forget that I ever met him')).toBeNull();
+  });
+
+  it('whitespace: any run of spaces, tabs or line breaks counts as one space', () => {
+    expect(parseCommand('forget  that \t I  live   in Paris')).toEqual(forget('I live in Paris'));
+    expect(parseCommand('Forget that I live in Paris in  case I move')).toBeNull();
+    expect(parseCommand('Forget that I live in Paris as  soon   as I move')).toBeNull();
+    expect(parseCommand('In  case I move, forget that I live in Paris')).toBeNull();
+    expect(parseCommand('He  told   me, forget that I smoke')).toBeNull();
+    expect(parseCommand('remember the  time we sang')).toBeNull();
+    expect(parseCommand('forget that I  brought  up my ex')).toBeNull();
+    expect(parseCommand('forget my address  for  me')).toEqual(forget('my address'));
   });
 
   it('the subject ends at its clause, without politeness or punctuation', () => {
@@ -186,6 +211,7 @@ describe('parseCommand: forget commands addressed to the assistant', () => {
     // a fact that merely starts like it is still one
     expect(parseCommand('forget that I saidnt')).toEqual(forget('I saidnt'));
     expect(parseCommand('Forget that I sail on weekends')).toEqual(forget('I sail on weekends'));
+    expect(parseCommand('forget that my wife and I talked about moving')).toEqual(forget('my wife and I talked about moving'));
     expect(parseCommand('forget what I told you about my ex')).toEqual(forget('my ex'));
   });
 
@@ -227,6 +253,10 @@ describe('parseCommand: remember commands', () => {
     expect(parseCommand('Remember that.')).toEqual(remember(''));
     expect(parseCommand('Remember!')).toBeNull();
     expect(parseCommand('Note the time')).toBeNull(); // "note" needs "this"/"that" or a marker
+    expect(parseCommand('Note my sister is Ana')).toBeNull();
+    expect(parseCommand('note this my sister is Ana')).toEqual(remember('my sister is Ana'));
+    expect(parseCommand("take note I'm vegan")).toEqual(remember("I'm vegan"));
+    expect(parseCommand("Remember that I'm vegan !")).toEqual(remember("I'm vegan"));
     expect(parseCommand('Noted, thanks')).toBeNull();
   });
 

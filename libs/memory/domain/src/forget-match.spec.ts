@@ -18,6 +18,18 @@ describe('contentWords', () => {
     expect(contentWords('the gate code is 1234')).toEqual(['gat', 'cod', '1234']);
     expect(contentWords('Café in Zürich')).toEqual(['café', 'zürich']);
     expect(contentWords('cheese')).toEqual(['che']); // e, s, e off; never below 3 letters
+    // each group of fillers, with words BM25's own stop list keeps
+    expect(contentWords('mine myself yours yourself us ours him hers')).toEqual([]);
+    expect(contentWords('some any all every each one ones')).toEqual([]);
+    expect(contentWords('everything anything something nothing stuff thing things whatever lot bit part')).toEqual([]);
+    expect(contentWords('said say says saying told tell telling mention mentioned asked ask asking question questions message messages')).toEqual([]);
+    expect(contentWords('comment comments word words remark chat chats conversation conversations talk session memory memories info information')).toEqual([]);
+    expect(contentWords('know knew known remember remembered forget forgot forgotten')).toEqual([]);
+    expect(contentWords('last previous earlier before ago now today yesterday')).toEqual([]);
+    expect(contentWords('please thanks thank ok okay just really ever even anymore too also still again here there then')).toEqual([]);
+    expect(contentWords('am been being may might must shall')).toEqual([]);
+    expect(contentWords('over')).toEqual([]);
+    expect(contentWords('m s t d ll ve re don doesn didn isn aren wasn weren won wouldn couldn shouldn haven hasn hadn')).toEqual([]);
     expect(contentWords('')).toEqual([]);
   });
 });
@@ -110,7 +122,8 @@ describe('matchForget', () => {
     const a = fact('b-copy', 'I live in Paris', 1);
     const b = fact('a-copy', 'i live in paris.', 1);
     const c = fact('c-copy', '  I live in Paris! ', 0.999);
-    expect(matchForget('I live in Paris', [a, spring, b, c])).toEqual({ action: 'delete', ids: ['a-copy', 'b-copy', 'c-copy'], cosine: 1, overlap: 1 });
+    const d = fact('d-copy', 'I live in Paris!! ', 0.999);
+    expect(matchForget('I live in Paris', [a, spring, b, c, d])).toEqual({ action: 'delete', ids: ['a-copy', 'b-copy', 'c-copy', 'd-copy'], cosine: 1, overlap: 1 });
   });
 
   it('ties on cosine are broken by id, so the outcome does not depend on the index order', () => {
