@@ -71,7 +71,11 @@ export class ExtractionService {
     const results: ExtractionOutcome['results'] = [];
     let changed = false;
     for (const cmd of sig.commands.filter((c) => c.kind === 'forget')) {
-      const out = await this.forget(scope, cmd);
+      // under the user's lock, on an index copy that has caught up: the facts a concurrent session stored count
+      const out = await ctx.memories.withUserLock(scope, async () => {
+        await this.catchUp(scope);
+        return this.forget(scope, cmd);
+      });
       results.push(...out);
       changed ||= out.some((r) => r.event === 'DELETE');
     }

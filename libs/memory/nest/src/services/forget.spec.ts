@@ -117,6 +117,14 @@ describe('forget commands on real Postgres with the real USE-lite embedder (issu
     await expect(svc.memories.restore({ ...ann, userId: 'bob' }, hiking)).rejects.toMatchObject({ field: 'id', code: 'not_found' });
   }, 60_000);
 
+  it('a forgotten fact whose slot a newer fact fills since cannot be restored (409 naming id)', async () => {
+    const [globex] = (await session(['Remember that I work at Globex.'])).results;
+    expect([globex?.event, globex?.text]).toEqual(['ADD', 'I work at Globex']);
+    expect((await session(['Please forget that I work at Globex.'])).results.map((r) => [r.event, r.memoryId])).toEqual([['DELETE', globex?.memoryId]]);
+    expect((await session(['Remember that I work at Initech.'])).results.map((r) => [r.event, r.text])).toEqual([['ADD', 'I work at Initech']]);
+    await expect(svc.memories.restore(ann, globex?.memoryId ?? '')).rejects.toMatchObject({ constructor: ConflictError, field: 'id', code: 'memory.slot_taken' });
+  }, 60_000);
+
   it('an ambiguous or unclear command deletes nothing and says why (NONE)', async () => {
     const before = await live();
     const out = await session(['Please forget my address.', 'Delete what you know about my sister.', 'Forget that I own a boat.']);

@@ -278,9 +278,12 @@ export class MemoryService {
       throw new ConflictError('id', `memory ${id} was forgotten on ${deletedAt.toISOString()}, more than ${graceDays} days ago: it can no longer be restored`, 'memory.restore_expired');
     }
     const { slot } = d.stored.memory;
-    const taken = slot ? (await ctx.memories.liveByIds(scope, at, [], { slot })).filter((r) => isLive(r.memory, at)) : [];
-    if (taken[0]) throw new ConflictError('id', `memory ${id} cannot be restored: a newer fact (${taken[0].memory.id}) now fills its slot ${slot}`, 'memory.slot_taken');
-    const restored = await ctx.memories.restore(scope, id, deletedAt, 'restored: the forget command was undone', actor);
+    // under the user's lock, like dedup-and-store: a fact filling the same slot cannot slip in between
+    const restored = await ctx.memories.withUserLock(scope, async () => {
+      const taken = slot ? (await ctx.memories.liveByIds(scope, at, [], { slot })).filter((r) => isLive(r.memory, at)) : [];
+      if (taken[0]) throw new ConflictError('id', `memory ${id} cannot be restored: a newer fact (${taken[0].memory.id}) now fills its slot ${slot}`, 'memory.slot_taken');
+      return ctx.memories.restore(scope, id, deletedAt, 'restored: the forget command was undone', actor);
+    });
     if (!restored) throw new ConflictError('id', `memory ${id} is not deleted`, 'memory.not_deleted');
     if (restored.vector && isLive(restored.memory, at)) await ctx.index.upsert(scope, [{ id, vector: restored.vector, text: restored.memory.text }]);
     await ctx.biographies.markStale(scope);
