@@ -71,6 +71,12 @@ describe('platform-api over HTTP (real Postgres + Redis)', () => {
     await http.post('/v1/tenants').set(admin).send({ name: 'acme' }).expect(409);
     const badScope = await http.post(`/v1/tenants/${tenant.id}/api-keys`).set(admin).send({ name: 'k', scopes: ['root'] }).expect(400);
     expect(Object.keys(badScope.body.fields)).toEqual(['scopes']);
+    // the shared input layer: a NUL or a lone surrogate in a key name is a 400 naming it, nothing stored
+    for (const name of ['a\u0000b', 'al\udc00ice', '  ']) {
+      const bad = await http.post(`/v1/tenants/${tenant.id}/api-keys`).set(admin).send({ name }).expect(400);
+      expect(Object.keys(bad.body.fields)).toEqual(['name']);
+    }
+    expect((await http.get(`/v1/tenants/${tenant.id}/api-keys`).set(admin).expect(200)).body).toHaveLength(0);
     const issued = (await http.post(`/v1/tenants/${tenant.id}/api-keys`).set(admin).send({ name: 'chat', scopes: ['memory:*'] }).expect(201)).body;
     expect(issued.key).toMatch(/^fk_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
 

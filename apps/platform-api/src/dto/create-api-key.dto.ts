@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { SafeString } from '@frontier/platform-nest';
+import { ArrayMaxSize, IsArray, IsOptional, Matches } from 'class-validator';
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'chat-backend' })
-  @IsString()
-  @Length(1, 100)
+  @SafeString({ max: 100, line: true, notBlank: true })
   name!: string;
 
   @ApiPropertyOptional({ example: ['memory:*', 'recsys:read'], description: 'Scopes; `*` grants all' })
