@@ -76,7 +76,7 @@ async function drainHttp(app: INestApplication, timeoutMs: number): Promise<stri
   const drain = drains.get(app);
   if (!drain) return 'no HTTP server';
   const s = await drain.drain(timeoutMs);
-  return `HTTP drained in ${s.ms} ms (${s.inFlight} request(s) were in flight${s.forced ? '; connections cut at the bound' : ''})`;
+  return `HTTP drained in ${s.ms} ms (${s.inFlight} request(s) were in flight${s.forced ? '; connections cut at the bound' : ''}), listener kept open ${s.lameDuckMs} ms for the backlog`;
 }
 
 function markDraining(app: INestApplicationContext): void {

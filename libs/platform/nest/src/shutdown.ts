@@ -2,19 +2,33 @@ import type { LoggerService } from '@nestjs/common';
 import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** How long a draining server keeps its listener open at most (lame duck), and the quiet that ends it sooner. */
+export interface LameDuck {
+  /** Default 1,000 ms (never more than half the drain bound). */
+  maxMs?: number;
+  /** No new request for this long ends the lame-duck phase early. Default 250 ms. */
+  quietMs?: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 /**
- * Tracks an HTTP server's requests so it can be drained: {@link drain} stops accepting
- * connections, closes idle keep-alive sockets at once, sends `Connection: close` on every answer
- * from then on (so busy sockets close after their response) and waits for the in-flight requests,
- * at most `timeoutMs`, before cutting what is left.
+ * Tracks an HTTP server's requests so it can be drained: {@link drain} first sends
+ * `Connection: close` on every answer (so busy sockets close after their response) while the
+ * listener stays open for a short lame-duck phase — connections the kernel accepted before the
+ * signal but the busy event loop had not read yet sit in the listen backlog, and closing the
+ * listener would reset them — then stops accepting, closes idle keep-alive sockets and waits for
+ * the in-flight requests, at most `timeoutMs` in all, before cutting what is left.
  */
 export class HttpDrain {
   private draining = false;
+  private lastRequestAt = 0;
   private readonly inFlight = new Set<ServerResponse>();
 
   constructor(private readonly server: Server) {
     // first listener: the header goes on before any handler can answer
     server.prependListener('request', (_req, res: ServerResponse) => {
+      this.lastRequestAt = performance.now();
       this.inFlight.add(res);
       res.once('close', () => this.inFlight.delete(res));
       if (this.draining) res.setHeader('Connection', 'close');
@@ -25,11 +39,20 @@ export class HttpDrain {
     return this.inFlight.size;
   }
 
-  async drain(timeoutMs: number): Promise<{ inFlight: number; forced: boolean; ms: number }> {
+  async drain(timeoutMs: number, lameDuck: LameDuck = {}): Promise<{ inFlight: number; forced: boolean; ms: number; lameDuckMs: number }> {
     const t0 = performance.now();
     const inFlight = this.inFlight.size;
     this.draining = true;
     for (const res of this.inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
+    // lame duck: answer what the backlog still holds (readiness already says 503) until quiet or the cap
+    const maxMs = Math.min(lameDuck.maxMs ?? 1_000, timeoutMs / 2);
+    const quietMs = lameDuck.quietMs ?? 250;
+    while (this.server.listening) {
+      const now = performance.now();
+      if (now - t0 >= maxMs || now - Math.max(this.lastRequestAt, t0) >= quietMs) break;
+      await sleep(Math.min(25, quietMs));
+    }
+    const lameDuckMs = Math.round(performance.now() - t0);
     const closed = new Promise<void>((resolve) => {
       if (!this.server.listening) return resolve();
       // stops accepting; Node closes the idle keep-alive connections here (closeIdleConnections)
@@ -37,11 +60,11 @@ export class HttpDrain {
     });
     this.server.closeIdleConnections();
     let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs)));
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), Math.max(0, timeoutMs - lameDuckMs))));
     const forced = await Promise.race([closed.then(() => false), late]);
     clearTimeout(timer);
     if (forced) this.server.closeAllConnections();
-    return { inFlight, forced, ms: Math.round(performance.now() - t0) };
+    return { inFlight, forced, ms: Math.round(performance.now() - t0), lameDuckMs };
   }
 }
 
