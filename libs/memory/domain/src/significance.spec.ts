@@ -97,6 +97,8 @@ describe('findCommands', () => {
       user('Thanks! Please forget that I smoke.', 'u2'),
     ];
     expect(findCommands(turns)).toEqual([{ kind: 'forget', subject: 'I smoke', turnId: 'u2', text: 'Please forget that I smoke.' }]);
+    // the sentence quoted in history is trimmed, whatever surrounded it in the turn
+    expect(findCommands([user('  \tPlease forget that I smoke.  ', 'u3')])).toEqual([{ kind: 'forget', subject: 'I smoke', turnId: 'u3', text: 'Please forget that I smoke.' }]);
   });
 
   it('ignores ordinary sentences that merely contain the words', () => {
