@@ -75,5 +75,5 @@ export function describeConnections(s: PlatformSettings): string {
   } catch {
     // keep the placeholder
   }
-  return `postgres ${pg} (pool ${s.databasePoolSize ?? 10}), redis ${maskUrl(s.redisUrl)}, prefix "${s.redisPrefix}"`;
+  return `postgres ${pg} (pool ${s.databasePoolSize ?? 10}), redis ${maskUrl(s.redisUrl)}, prefix ${s.redisPrefix}`;
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Queue, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
 import { jobOptionsFor, type JobDefinition, type JobOptions } from '@frontier/platform-jobs';
 import { asUnavailable, FrontierError, OUTAGE_RETRY_AFTER_S } from '@frontier/platform-util';
 import { DEFAULT_PRODUCER_TIMEOUT_MS, producerConnection, QueueOptions } from './queue.options';
@@ -9,6 +10,8 @@ import { DEFAULT_PRODUCER_TIMEOUT_MS, producerConnection, QueueOptions } from '.
 export class JobQueue implements OnApplicationShutdown {
   private readonly log = new Logger(JobQueue.name);
   private readonly queues = new Map<string, Queue>();
+  /** One producer connection for every queue, ours to close (BullMQ leaves a failed QUIT reconnecting forever). */
+  private client: Redis | undefined;
   private lastErrorLog = 0;
 
   constructor(private readonly options: QueueOptions) {}
@@ -16,16 +19,26 @@ export class JobQueue implements OnApplicationShutdown {
   queue(name: string): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: producerConnection(this.options.redisUrl, this.timeoutMs), prefix: this.options.prefix });
-      // connection errors surface on the calls; log them at most every 10 s
-      q.on('error', (e: Error) => {
-        if (Date.now() - this.lastErrorLog < 10_000) return;
-        this.lastErrorLog = Date.now();
-        this.log.warn(`queue ${name}: ${e.message}`);
-      });
+      q = new Queue(name, { connection: this.connection(), prefix: this.options.prefix });
+      q.on('error', (e: Error) => this.warn(`queue ${name}: ${e.message}`));
       this.queues.set(name, q);
     }
     return q;
+  }
+
+  private connection(): Redis {
+    if (!this.client) {
+      this.client = new Redis(producerConnection(this.options.redisUrl, this.timeoutMs));
+      this.client.on('error', (e: Error) => this.warn(`redis: ${e.message}`));
+    }
+    return this.client;
+  }
+
+  /** Connection errors surface on the calls; they are logged at most every 10 s. */
+  private warn(message: string): void {
+    if (Date.now() - this.lastErrorLog < 10_000) return;
+    this.lastErrorLog = Date.now();
+    this.log.warn(message);
   }
 
   private get timeoutMs(): number {
@@ -92,8 +105,12 @@ export class JobQueue implements OnApplicationShutdown {
     return this.queue(name).getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
   }
 
+  /** Closes the producers and their connection; with Redis unreachable the socket is dropped instead of a QUIT. */
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
     this.queues.clear();
+    const client = this.client;
+    this.client = undefined;
+    if (client && client.status !== 'end') await client.quit().catch(() => client.disconnect());
   }
 }
