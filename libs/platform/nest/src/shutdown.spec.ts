@@ -2,11 +2,35 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
 import { Client } from 'pg';
+import { bullConnection } from '@frontier/platform-queue';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@frontier/platform-testing';
 
 const ROOT = join(__dirname, '../../../..');
 const FIXTURE = join(__dirname, 'testing/shutdown-app.fixture.ts');
+const WORKER_FIXTURE = join(__dirname, 'testing/shutdown-worker.fixture.ts');
+
+/** Starts a fixture as the apps start (swc), collecting its output; resolves once `ready` matches. */
+async function startFixture(file: string, env: Record<string, string>, ready: RegExp) {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', file], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = { out: '' };
+  child.stdout?.on('data', (d: Buffer) => (log.out += d));
+  child.stderr?.on('data', (d: Buffer) => (log.out += d));
+  const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.once('exit', (code) => resolve({ code, at: performance.now() })));
+  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`fixture not ready in 90 s:\n${log.out}`)), 90_000);
+    child.stdout?.on('data', () => {
+      const m = ready.exec(log.out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m);
+      }
+    });
+    void exited.then(() => reject(new Error(`fixture exited:\n${log.out}`)));
+  });
+  return { child, log, exited, match };
+}
 
 interface Reply {
   status: number;
@@ -69,28 +93,13 @@ describe('drained shutdown on SIGTERM (child process, real Postgres + Redis)', (
 
   it('answers every request accepted before the signal with its normal status, closes idle keep-alive sockets at once, refuses new connections, exits 0', async () => {
     const N = 30;
-    child = spawn(process.execPath, ['-r', '@swc-node/register', FIXTURE], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '8000' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => (out += d));
-    child.stderr?.on('data', (d: Buffer) => (out += d));
-    const exited = new Promise<{ code: number | null; at: number }>((resolve) => child?.once('exit', (code) => resolve({ code, at: performance.now() })));
-    const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`fixture did not listen in 90 s:\n${out}`)), 90_000);
-      child?.stdout?.on('data', () => {
-        const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolve(Number(m[1]));
-        }
-      });
-      void exited.then(() => reject(new Error(`fixture exited:\n${out}`)));
-    });
+    const started = await startFixture(FIXTURE, { DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, SHUTDOWN_TIMEOUT_MS: '8000' }, /listening on http:\/\/127\.0\.0\.1:(\d+)/);
+    child = started.child;
+    const { exited } = started;
+    const port = Number(started.match[1]);
+    const out = () => started.log.out;
     // the start-up lines name what it connects to (password masked) and the address really bound
-    expect(out).toMatch(/shutdown-fixture uses postgres 127\.0\.0\.1:\d+\/frontier_test_shutdown_\w+ as postgres \(pool 40\), redis redis:\/\/[^ ]+, prefix test-shutdown-/);
+    expect(out()).toMatch(/shutdown-fixture uses postgres 127\.0\.0\.1:\d+\/frontier_test_shutdown_\w+ as postgres \(pool 40\), redis redis:\/\/[^ ]+, prefix test-shutdown-/);
 
     const idle = await Promise.all(Array.from({ length: 5 }, () => idleKeepAlive(port)));
     const agent = new Agent({ keepAlive: true, maxSockets: N });
@@ -129,7 +138,7 @@ describe('drained shutdown on SIGTERM (child process, real Postgres + Redis)', (
     expect(refusedAfter).toBeLessThan(1_000);
     expect(exit.code).toBe(0);
     expect(exit.at - signalledAt).toBeLessThan(8_000);
-    const drained = /HTTP drained in (\d+) ms \((\d+) request\(s\) were in flight\)/.exec(out);
+    const drained = /HTTP drained in (\d+) ms \((\d+) request\(s\) were in flight\)/.exec(out());
     expect(Number(drained?.[2])).toBe(afterSignal.length);
 
     const c = new Client({ connectionString: db.url });
@@ -137,6 +146,30 @@ describe('drained shutdown on SIGTERM (child process, real Postgres + Redis)', (
     const rows = await c.query<{ n: number }>('SELECT count(*)::int AS n FROM api_keys');
     await c.end();
     expect(rows.rows[0]?.n).toBe(N);
+    child = undefined;
+  }, 150_000);
+
+  it('a worker lets its running jobs finish, takes no new ones, then exits 0', async () => {
+    const started = await startFixture(WORKER_FIXTURE, { DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix }, /consuming shutdown-w with 1 job handler/);
+    child = started.child;
+    const queue = new Queue('shutdown-w', { connection: bullConnection(redis.url), prefix: redis.prefix });
+    for (let i = 0; i < 4; i++) await queue.add('shutdown-w.slow', { ms: 1_500, name: `job-${i}` });
+    for (let i = 0; i < 200 && (await queue.getActiveCount()) < 4; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await queue.getActiveCount()).toBe(4);
+    child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 200));
+    await queue.add('shutdown-w.slow', { ms: 1, name: 'after-signal' });
+    const exit = await started.exited;
+    expect(exit.code).toBe(0);
+    expect(started.log.out).toMatch(/workers closed \(4 job\(s\) were running\)/);
+    expect(await queue.getCompletedCount()).toBe(4);
+    expect(await queue.getWaitingCount()).toBe(1); // the job added after the signal waits for another worker
+    await queue.close();
+    const c = new Client({ connectionString: db.url });
+    await c.connect();
+    const names = (await c.query<{ name: string }>(`SELECT name FROM tenants WHERE name LIKE 'job-%' ORDER BY name`)).rows.map((r) => r.name);
+    await c.end();
+    expect(names).toEqual(['job-0', 'job-1', 'job-2', 'job-3']);
     child = undefined;
   }, 150_000);
 });
