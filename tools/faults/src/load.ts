@@ -31,6 +31,9 @@ const FAVOURITES: Array<[string, string[]]> = [
 const RELATIONS = ['dog', 'cat', 'sister', 'brother'];
 const NAMES = ['Rex', 'Luna', 'Milo', 'Nora', 'Otto', 'Clara', 'Pablo', 'Ines', 'Bruno', 'Tess'];
 
+/** Users of a stream (`<label>-user-0` …). */
+export const USERS = 6;
+
 /** Eight facts of one user, the same for every run (seeded by the user's number). */
 export function factsOf(userIndex: number): string[] {
   const rng = new Rng(1000 + userIndex);
@@ -113,7 +116,7 @@ export class SessionStream {
 
   /** `count` posts at once (a batch arriving together), on top of the steady stream. */
   burst(count: number): void {
-    for (let i = 0; i < count; i++) this.fire(sessionOf(this.o.label, this.n++, this.o.users ?? 6, this.rng), false);
+    for (let i = 0; i < count; i++) this.fire(sessionOf(this.o.label, this.n++, this.o.users ?? USERS, this.rng), false);
   }
 
   /** Stops sending and waits for every answer (re-posts already scheduled are dropped). */
@@ -132,7 +135,7 @@ export class SessionStream {
       if (!this.running) break;
       // one post in twenty repeats an accepted session (a client retrying): idempotent, 202
       const again = this.accepted.length > 0 && this.rng.next() < 0.05 ? this.accepted[this.rng.nextInt(this.accepted.length)] : undefined;
-      this.fire(again ?? sessionOf(this.o.label, this.n++, this.o.users ?? 6, this.rng), again !== undefined);
+      this.fire(again ?? sessionOf(this.o.label, this.n++, this.o.users ?? USERS, this.rng), again !== undefined);
     }
   }
 

@@ -96,7 +96,7 @@ export function table(rows: Row[]): string {
   const sep = '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|';
   const body = rows.map(
     (r) =>
-      `| ${r.fault} | ${r.requests} | ${r.accepted} | ${r.s503} | ${r.other5xx} | ${r.noAnswer} | ${r.lost} | ${r.duplicated} | ${r.faultP50ms} ms | ${r.p99ms} / ${r.maxMs} ms | ${r.backAfterS === null ? 'never' : `${r.backAfterS} s`} | ${r.lost ? 'never' : `${r.settledS} s`} |`,
+      `| ${r.fault} | ${r.requests} | ${r.accepted} | ${r.s503} | ${r.other5xx} | ${r.noAnswer} | ${r.lost} | ${r.duplicated} | ${Number.isFinite(r.faultP50ms) ? `${r.faultP50ms} ms` : 'no answer'} | ${r.p99ms} / ${r.maxMs} ms | ${r.backAfterS === null ? 'never' : `${r.backAfterS} s`} | ${r.lost ? 'never' : `${r.settledS} s`} |`,
   );
   return [head, sep, ...body].join('\n');
 }
