@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool, type PoolClient } from 'pg';
 import { PrismaClient } from './generated/prisma/client';
 
 /** Connection settings for {@link PrismaService}; apps provide it from their validated env. */
@@ -21,12 +22,7 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnModul
 
   constructor(options: PrismaOptions) {
     super({
-      adapter: new PrismaPg({
-        connectionString: options.databaseUrl,
-        max: options.poolSize ?? 10,
-        connectionTimeoutMillis: options.connectTimeoutMs ?? 2_000,
-        idleTimeoutMillis: 30_000,
-      }),
+      adapter: new PrismaPg(createPgPool(options, new Logger(PrismaService.name)), { disposeExternalPool: true }),
       // plain messages: the default format reads the caller's source for every error (~1 s the first time)
       errorFormat: 'minimal',
     });
@@ -45,4 +41,31 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnModul
   async ping(): Promise<void> {
     await this.$queryRawUnsafe('SELECT 1');
   }
+}
+
+/**
+ * The pg pool under the adapter. Every connection gets an 'error' listener of its own for its
+ * whole life: pg only listens while a connection is idle in the pool or running a query, so a
+ * server that goes away (`57P01 terminating connection due to administrator command`) while a
+ * connection is checked out between queries raised an unhandled 'error' event and killed the
+ * process (found by the fault suite's Postgres stop). The failed query still rejects (503), and
+ * the pool drops the broken connection when it comes back.
+ */
+export function createPgPool(options: PrismaOptions, log: Pick<Logger, 'warn'>): Pool {
+  let lastWarnAt = 0;
+  const warn = (e: Error) => {
+    // one line per 5 s: an outage breaks every connection at once
+    if (Date.now() - lastWarnAt < 5_000) return;
+    lastWarnAt = Date.now();
+    log.warn(`Postgres connection lost: ${e.message}`);
+  };
+  const pool = new Pool({
+    connectionString: options.databaseUrl,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 2_000,
+    idleTimeoutMillis: 30_000,
+  });
+  pool.on('error', warn);
+  pool.on('connect', (client: PoolClient) => client.on('error', warn));
+  return pool;
 }
