@@ -55,7 +55,9 @@ describe('memory-api input limits (issue 10, items 5, 8, 9: real Postgres and Re
     refused(await post('/v1/sessions', session({ started_at: 1_700_000_000_000 })), 'started_at');
     refused(await h.http.get('/v1/memories').query({ user_id: 'alice', since: '0000-01-01' }).set(h.auth), 'since');
     refused(await h.http.get('/v1/memories').query({ user_id: 'alice', until: '2026-02-30' }).set(h.auth), 'until');
-    const add = (timestamp: number) => post('/mem0/v3/memories/add', { user_id: 'alice', messages: [{ role: 'user', content: 'I live in Berlin' }], timestamp });
+    const add = (timestamp: number | string) => post('/mem0/v3/memories/add', { user_id: 'alice', messages: [{ role: 'user', content: 'I live in Berlin' }], timestamp });
+    // Mem0's timestamp is Unix seconds: a date string is a 400 (it was an Invalid Date and a 500, found by the fuzz)
+    refused(await add(new Date(Date.now() - 60_000).toISOString()), 'timestamp');
     const pinned = await add(99_999_999_999);
     refused(pinned, 'timestamp');
     expect(pinned.body.message[0]).toMatch(/^timestamp must not be in the future/);

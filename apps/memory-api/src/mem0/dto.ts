@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType, PickType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { Allow, ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsObject, IsOptional, IsUUID, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { Allow, ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsUUID, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { BodyLimit, MaxTotalLength, SafeId, SafeString, SafeTime } from '@frontier/platform-nest';
 import { MEMORY_TYPES } from '@frontier/memory-domain';
 import { MiB } from '../dto/common';
@@ -66,6 +66,8 @@ export class Mem0AddDto extends IntersectionType(Mem0Envelope, PickType(CreateSe
   @ApiPropertyOptional({ description: 'Unix seconds (not milliseconds): when the messages were said (our valid_at); 1970 … now + 5 min' })
   @IsOptional()
   @SafeTime({ kind: 'event', seconds: true, integer: true, output: 'input' })
+  // Mem0's timestamp is a number: an ISO string passed SafeTime and became an Invalid Date (500, found by the fuzz)
+  @IsNumber({}, { message: 'timestamp must be Unix seconds (a number), not a date string' })
   timestamp?: number;
 
   @Allow() async_mode?: unknown;
