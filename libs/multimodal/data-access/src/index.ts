@@ -1,0 +1,1 @@
+export { MultimodalItemRepository, type MultimodalItemRecord } from './item.repository';

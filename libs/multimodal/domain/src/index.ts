@@ -1,0 +1,1 @@
+export { normalizeTitle, TITLE_MAX_LENGTH } from './title';

@@ -1,0 +1,2 @@
+export { MultimodalModule } from './multimodal.module';
+export { MultimodalService } from './multimodal.service';
