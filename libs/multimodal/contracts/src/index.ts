@@ -1,1 +1,3 @@
 export * from './jobs';
+export * from './billing';
+export * from './encoders';

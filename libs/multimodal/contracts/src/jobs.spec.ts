@@ -2,15 +2,15 @@ import { jobNames, jobOptionsFor } from '@frontier/platform-jobs';
 import { MULTIMODAL_JOBS, MultimodalJobs } from './jobs';
 
 describe('multimodal job contracts', () => {
-  it('the multimodal queue carries item processing', () => {
+  it('the multimodal queue carries billing: usage recording and its reconciler', () => {
     expect(MULTIMODAL_JOBS.queue).toBe('multimodal');
-    expect(jobNames(MULTIMODAL_JOBS)).toEqual(['multimodal.process-item']);
-    expect(MULTIMODAL_JOBS.schedules).toEqual([]);
+    expect(jobNames(MULTIMODAL_JOBS).sort()).toEqual(['multimodal.reconcile-billing', 'multimodal.record-usage']);
+    expect(MULTIMODAL_JOBS.schedules.map((s) => [s.id, s.pattern])).toEqual([['multimodal-reconcile-billing', '* * * * *']]);
   });
 
-  it('one processing per item, with the default retries', () => {
-    const options = jobOptionsFor(MultimodalJobs.processItem, { tenantId: 't', itemId: 'i-1' });
-    expect(options.jobId).toBe('multimodal-item.i-1');
+  it('one usage recording per billing event, with the default retries', () => {
+    const options = jobOptionsFor(MultimodalJobs.recordUsage, { eventId: 'e-1' });
+    expect(options.jobId).toBe('multimodal-usage.e-1');
     expect(options).toMatchObject({ attempts: 5, backoff: { type: 'exponential' } });
   });
 });
