@@ -34,7 +34,7 @@ describe('wire errors', () => {
   });
 
   it('classifies stream chunks', () => {
-    expect(parseStreamChunk('{"choices":[{"index":0,"delta":{"content":"a"},"finish_reason":null}]}')).toEqual({ content: 'a', finishReason: null, usage: undefined });
+    expect(parseStreamChunk('{"choices":[{"index":0,"delta":{"content":"a"},"finish_reason":null}]}')).toEqual({ content: 'a', finishReason: null, usage: undefined, toolCalls: [] });
     expect(() => parseStreamChunk('{"choices": [')).toThrow(expect.objectContaining({ kind: 'protocol' }));
     expect(() => parseStreamChunk('{"id": 1}')).toThrow(expect.objectContaining({ kind: 'protocol' }));
     expect(() => parseStreamChunk('{"error": {"message": "x", "code": 503}}')).toThrow(expect.objectContaining({ kind: 'stream', status: 503 }));

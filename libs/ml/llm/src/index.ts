@@ -2,7 +2,7 @@ export { createOpenAiChatModel, type OpenAiChatModelOptions } from './openai-cha
 export { SchemaValidationError } from './json-output';
 export { SseParser, type SseEvent } from './sse';
 // one `data:` payload of a chat-completions stream → its content delta, finish reason and usage
-export { parseStreamChunk, type ParsedChunk } from './wire';
+export { parseStreamChunk, toWireMessage, toWireTools, type ParsedChunk, type ToolCallDelta, type WireMessage, type WireTool } from './wire';
 export { parseRetryAfter } from './http';
 // Test double for tests and the demo only: a loopback OpenAI-compatible server in vLLM's wire format.
 export {
@@ -13,4 +13,4 @@ export {
   type LoopbackChatBody,
   type LoopbackLlmStats,
 } from './testing/loopback-llm-server';
-export { countLoopbackPromptTokens, generatedTokens as loopbackGeneratedTokens } from './testing/loopback-tokens';
+export { countLoopbackPromptTokens, generatedTokens as loopbackGeneratedTokens, LOOPBACK_IMAGE_TOKENS } from './testing/loopback-tokens';

@@ -16,7 +16,7 @@ import {
 import { AttemptSignal, backoffMs, classifyFailure, postJson, shouldRetry, sleep, type RetryPolicy } from './http';
 import { checkJson, repairMessages, SchemaValidationError, schemaName, validatorFor } from './json-output';
 import { SseParser } from './sse';
-import { parseCompletion, parseStreamChunk, type WireChatRequest, type WireResponseFormat } from './wire';
+import { parseCompletion, parseStreamChunk, toWireMessage, toWireTools, type WireChatRequest, type WireResponseFormat } from './wire';
 import { validateChatRequest } from './validate';
 
 export interface OpenAiChatModelOptions {
@@ -119,6 +119,10 @@ class OpenAiChatModel implements ChatModel {
               delivered = true;
               yield { type: 'delta', content: chunk.content };
             }
+            for (const call of chunk.toolCalls) {
+              delivered = true;
+              yield { type: 'tool_call', ...call };
+            }
           }
           if (done) break;
         }
@@ -164,7 +168,9 @@ class OpenAiChatModel implements ChatModel {
       try {
         const response = await postJson(this.url, this.headers, body, ctl);
         const parsed = parseCompletion(await response.text());
-        return { content: parsed.content, finishReason: parsed.finishReason, usage: parsed.usage, model: parsed.model ?? (request.model || this.options.model) };
+        const result: ChatResult = { content: parsed.content, finishReason: parsed.finishReason, usage: parsed.usage, model: parsed.model ?? (request.model || this.options.model) };
+        if (parsed.toolCalls.length > 0) result.toolCalls = parsed.toolCalls;
+        return result;
       } catch (err) {
         const failure = classifyFailure(err, ctl, request.signal);
         if (!shouldRetry(failure) || attempt >= this.policy.maxRetries) throw failure;
@@ -185,7 +191,8 @@ class OpenAiChatModel implements ChatModel {
     validateChatRequest(request, this.maxPromptChars);
     const body: WireChatRequest = {
       model: request.model || this.options.model,
-      messages: request.messages.map((m) => (m.name === undefined ? { role: m.role, content: m.content } : { role: m.role, content: m.content, name: m.name })),
+      messages: request.messages.map(toWireMessage),
+      ...toWireTools(request),
     };
     if (request.temperature !== undefined) body.temperature = request.temperature;
     if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;

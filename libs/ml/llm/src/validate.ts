@@ -13,8 +13,18 @@ export function validateChatRequest(request: ChatRequest, maxPromptChars: number
     if (!ROLES.has(m.role)) throw new MlInputError('invalid_argument', `messages[${i}].role`, `must be one of system, user, assistant, tool; got ${String(m.role)}`);
     if (typeof m.content !== 'string') throw new MlInputError('invalid_argument', `messages[${i}].content`, 'must be a string');
     chars += m.content.length;
+    if (m.parts !== undefined) {
+      if (!Array.isArray(m.parts)) throw new MlInputError('invalid_argument', `messages[${i}].parts`, 'must be an array');
+      m.parts.forEach((p, j) => {
+        if (p?.type === 'text' && typeof p.text === 'string') chars += p.text.length;
+        else if (p?.type !== 'image_url' || typeof p.image_url?.url !== 'string') {
+          throw new MlInputError('invalid_argument', `messages[${i}].parts[${j}]`, 'must be {type: "text", text} or {type: "image_url", image_url: {url}}');
+        }
+      });
+    }
   });
-  if (messages.every((m) => m.content.trim() === '')) throw new MlInputError('empty_input', 'messages', 'every message is empty');
+  const empty = (m: (typeof messages)[number]) => m.content.trim() === '' && !(m.parts && m.parts.length > 0) && !(m.toolCalls && m.toolCalls.length > 0);
+  if (messages.every(empty)) throw new MlInputError('empty_input', 'messages', 'every message is empty');
   if (chars > maxPromptChars) throw new MlInputError('input_too_large', 'messages', `${chars} characters exceed the limit of ${maxPromptChars}`);
   const { temperature, maxTokens, stop } = request;
   if (temperature !== undefined && (!Number.isFinite(temperature) || temperature < 0 || temperature > 2)) {

@@ -3,12 +3,25 @@
  * speak it): request body, response shapes, and the error envelopes — including the ones vLLM
  * sends inside an HTTP 200 stream.
  */
-import { UpstreamError, type Usage } from '@frontier/ml-ports';
+import { UpstreamError, type ChatContentPart, type ChatMessage, type ChatRequest, type ToolCall, type Usage } from '@frontier/ml-ports';
+
+export interface WireToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
 
 export interface WireMessage {
   role: string;
-  content: string;
+  content: string | ChatContentPart[] | null;
   name?: string;
+  tool_calls?: WireToolCall[];
+  tool_call_id?: string;
+}
+
+export interface WireTool {
+  type: 'function';
+  function: { name: string; description?: string; parameters?: Record<string, unknown> };
 }
 
 export type WireResponseFormat =
@@ -24,6 +37,37 @@ export interface WireChatRequest {
   max_tokens?: number;
   stop?: string[];
   response_format?: WireResponseFormat;
+  tools?: WireTool[];
+  tool_choice?: 'auto' | 'none' | 'required' | { type: 'function'; function: { name: string } };
+}
+
+/** A ChatMessage as the wire carries it: content parts, tool calls and tool answers included. */
+export function toWireMessage(m: ChatMessage): WireMessage {
+  const out: WireMessage = { role: m.role, content: m.parts && m.parts.length > 0 ? m.parts : m.content };
+  if (m.name !== undefined) out.name = m.name;
+  if (m.toolCalls && m.toolCalls.length > 0) {
+    out.tool_calls = m.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } }));
+    if (m.content === '') out.content = null;
+  }
+  if (m.toolCallId !== undefined) out.tool_call_id = m.toolCallId;
+  return out;
+}
+
+/** The request's tools and tool choice in wire form (nothing when no tools are given). */
+export function toWireTools(request: ChatRequest): Pick<WireChatRequest, 'tools' | 'tool_choice'> {
+  if (!request.tools || request.tools.length === 0) return {};
+  const tools: WireTool[] = request.tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters } }));
+  const c = request.toolChoice;
+  if (c === undefined) return { tools };
+  return { tools, tool_choice: typeof c === 'string' ? c : { type: 'function', function: { name: c.name } } };
+}
+
+/** One streamed piece of a tool call. */
+export interface ToolCallDelta {
+  index: number;
+  id?: string;
+  name?: string;
+  arguments: string;
 }
 
 export interface WireUsage {
@@ -37,6 +81,8 @@ export interface ParsedChunk {
   content: string;
   finishReason: string | null;
   usage?: Usage;
+  /** Tool-call pieces in this chunk (empty when none). */
+  toolCalls: ToolCallDelta[];
 }
 
 type Json = Record<string, unknown>;
@@ -104,18 +150,29 @@ export function parseStreamChunk(data: string): ParsedChunk {
   }
   let content = '';
   let finishReason: string | null = null;
+  const toolCalls: ToolCallDelta[] = [];
   for (const choice of body['choices'] as unknown[]) {
     // n = 1 is all this client asks for; other indices are ignored.
     if (!isObject(choice) || (choice['index'] !== undefined && choice['index'] !== 0)) continue;
     const delta = choice['delta'];
     if (isObject(delta) && typeof delta['content'] === 'string') content += delta['content'];
+    if (isObject(delta) && Array.isArray(delta['tool_calls'])) {
+      for (const raw of delta['tool_calls'] as unknown[]) {
+        if (!isObject(raw)) continue;
+        const fn = isObject(raw['function']) ? raw['function'] : {};
+        const piece: ToolCallDelta = { index: typeof raw['index'] === 'number' ? raw['index'] : 0, arguments: typeof fn['arguments'] === 'string' ? fn['arguments'] : '' };
+        if (typeof raw['id'] === 'string') piece.id = raw['id'];
+        if (typeof fn['name'] === 'string') piece.name = fn['name'];
+        toolCalls.push(piece);
+      }
+    }
     if (typeof choice['finish_reason'] === 'string') finishReason = choice['finish_reason'];
   }
-  return { content, finishReason, usage: toUsage(body['usage']) };
+  return { content, finishReason, usage: toUsage(body['usage']), toolCalls };
 }
 
 /** Parses a non-streaming `chat.completion` body. Throws UpstreamError. */
-export function parseCompletion(text: string): { content: string; finishReason: string | null; usage?: Usage; model?: string } {
+export function parseCompletion(text: string): { content: string; finishReason: string | null; usage?: Usage; model?: string; toolCalls: ToolCall[] } {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -132,7 +189,15 @@ export function parseCompletion(text: string): { content: string; finishReason: 
   if (!isObject(choice) || !isObject(message)) throw new UpstreamError(200, 'protocol', `completion choice without message: ${clip(text)}`);
   const content = typeof message['content'] === 'string' ? message['content'] : '';
   const finishReason = typeof choice['finish_reason'] === 'string' ? choice['finish_reason'] : null;
-  return { content, finishReason, usage: toUsage(body['usage']), model: typeof body['model'] === 'string' ? body['model'] : undefined };
+  const toolCalls: ToolCall[] = [];
+  if (Array.isArray(message['tool_calls'])) {
+    for (const raw of message['tool_calls'] as unknown[]) {
+      const fn = isObject(raw) && isObject(raw['function']) ? raw['function'] : undefined;
+      if (!isObject(raw) || !fn || typeof fn['name'] !== 'string') continue;
+      toolCalls.push({ id: typeof raw['id'] === 'string' ? raw['id'] : '', name: fn['name'], arguments: typeof fn['arguments'] === 'string' ? fn['arguments'] : '' });
+    }
+  }
+  return { content, finishReason, usage: toUsage(body['usage']), model: typeof body['model'] === 'string' ? body['model'] : undefined, toolCalls };
 }
 
 function clip(s: string): string {

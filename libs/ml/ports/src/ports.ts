@@ -116,10 +116,35 @@ export interface ImageSafetyClassifier extends ModelInfo {
 
 export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
 
+/** A content part of a multimodal message (OpenAI's shape): text, or an image by URL (data: URLs included). */
+export type ChatContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string; detail?: 'low' | 'high' | 'auto' } };
+
+/** A function call the model asked for (complete: id, name and the JSON arguments text). */
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/** A function the model may call (OpenAI `tools: [{type: 'function', function}]`). */
+export interface ToolSpec {
+  name: string;
+  description?: string;
+  /** JSON Schema of the arguments. */
+  parameters?: Record<string, unknown>;
+}
+
 export interface ChatMessage {
   role: ChatRole;
+  /** The text; for a message with `parts`, the parts are sent instead (keep this the concatenated text). */
   content: string;
   name?: string;
+  /** Multimodal content: sent as the message's content array when present. */
+  parts?: ChatContentPart[];
+  /** An assistant message's tool calls (the model's earlier turn). */
+  toolCalls?: ToolCall[];
+  /** A `tool` message: the call it answers. */
+  toolCallId?: string;
 }
 
 export interface Usage {
@@ -134,18 +159,28 @@ export interface ChatRequest {
   temperature?: number;
   maxTokens?: number;
   stop?: string[];
+  /** Functions the model may call. */
+  tools?: ToolSpec[];
+  /** 'auto' (default when tools are given), 'none', 'required', or one function by name. */
+  toolChoice?: 'auto' | 'none' | 'required' | { name: string };
   /** Abort the call (client disconnect, deadline). */
   signal?: AbortSignal;
 }
 
 export interface ChatResult {
   content: string;
+  /** Tool calls the model made (finish reason `tool_calls`); empty when none. */
+  toolCalls?: ToolCall[];
   finishReason: string | null;
   usage?: Usage;
   model: string;
 }
 
-export type ChatChunk = { type: 'delta'; content: string } | { type: 'done'; finishReason: string | null; usage?: Usage };
+export type ChatChunk =
+  | { type: 'delta'; content: string }
+  /** A piece of a tool call as streamed: the first piece of call `index` carries id and name; `arguments` pieces concatenate. */
+  | { type: 'tool_call'; index: number; id?: string; name?: string; arguments: string }
+  | { type: 'done'; finishReason: string | null; usage?: Usage };
 
 /** A JSON Schema (draft 2020-12 subset) describing the structured output wanted. */
 export type JsonSchema = Record<string, unknown>;

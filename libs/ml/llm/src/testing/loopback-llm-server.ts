@@ -15,6 +15,10 @@ import {
   modelsList,
   roleChunk,
   sse,
+  toolCallArgsChunk,
+  toolCallCompletion,
+  toolCallsFinishChunk,
+  toolCallStartChunk,
   usageChunk,
   usageOf,
   type ChunkHead,
@@ -75,6 +79,8 @@ export interface LoopbackLlmServer {
   readonly lastRequestHeaders: IncomingMessage['headers'] | undefined;
   /** Queues replies used verbatim by the next chat requests (one each), before generated text. */
   scriptReplies(...replies: string[]): void;
+  /** The next chat request that offers `tools` answers with this call (finish reason `tool_calls`). */
+  scriptToolCall(call: { name: string; arguments: string }): void;
   /** The next `times` chat requests meet `failure` (queued after any already pending). */
   failNext(failure: LoopbackFailure, times?: number): void;
   /** Forgets queued replies/failures, stats and recorded bodies. */
@@ -107,6 +113,7 @@ class LoopbackState {
   bodies: LoopbackChatBody[] = [];
   headers: IncomingMessage['headers'] | undefined;
   private replies: string[] = [];
+  private toolCalls: Array<{ name: string; arguments: string }> = [];
   private failures: LoopbackFailure[] = [];
   private seq = 0;
 
@@ -140,11 +147,13 @@ class LoopbackState {
         return self.headers;
       },
       scriptReplies: (...replies: string[]) => void this.replies.push(...replies),
+      scriptToolCall: (call: { name: string; arguments: string }) => void this.toolCalls.push(call),
       failNext: (failure: LoopbackFailure, times = 1) => {
         for (let i = 0; i < times; i++) this.failures.push(failure);
       },
       reset: () => {
         this.replies = [];
+        this.toolCalls = [];
         this.failures = [];
         this.bodies = [];
         this.stats = { requests: 0, chatRequests: 0, clientDisconnects: 0 };
@@ -187,6 +196,9 @@ class LoopbackState {
       return json(res, failure.status, errorBody(failure.message ?? `injected HTTP ${failure.status}`, errorTypeFor(failure.status), failure.status), extra);
     }
     const messages = body.messages as LoopbackMessage[];
+    if (Array.isArray(body['tools']) && body['tools'].length > 0 && this.toolCalls.length > 0) {
+      return this.answerToolCall(res, body, messages, raw, this.toolCalls.shift() as { name: string; arguments: string });
+    }
     const scripted = this.replies.shift();
     const all = scripted !== undefined ? tokenizeScripted(scripted) : generatedTokens(messages, this.options.replyTokens);
     const limit = body.max_tokens ?? Infinity;
@@ -230,6 +242,25 @@ class LoopbackState {
     res.end(sse('[DONE]'));
   }
 
+  private async answerToolCall(res: ServerResponse, body: LoopbackChatBody, messages: LoopbackMessage[], raw: string, call: { name: string; arguments: string }): Promise<void> {
+    const head: ChunkHead = { id: `chatcmpl-${requestId(raw, ++this.seq)}`, created: nowSeconds(), model: this.model };
+    const callId = `chatcmpl-tool-${requestId(call.arguments, this.seq).slice(0, 16)}`;
+    const pieces = tokenizeScripted(call.arguments);
+    const usage = usageOf(countLoopbackPromptTokens(messages), pieces.length + 1);
+    if (!body.stream) return json(res, 200, toolCallCompletion(head, callId, call.name, call.arguments, usage));
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+    await write(res, sse(roleChunk(head)));
+    await write(res, sse(toolCallStartChunk(head, callId, call.name)));
+    for (const piece of pieces) {
+      if (this.tokenDelayMs > 0) await delay(this.tokenDelayMs);
+      if (res.destroyed) return;
+      await write(res, sse(toolCallArgsChunk(head, piece)));
+    }
+    await write(res, sse(toolCallsFinishChunk(head)));
+    if (body.stream_options?.include_usage) await write(res, sse(usageChunk(head, usage)));
+    res.end(sse('[DONE]'));
+  }
+
   private async fail(res: ServerResponse, failure: Exclude<LoopbackFailure, { type: 'http' }>): Promise<void> {
     switch (failure.type) {
       case 'stall':
@@ -256,8 +287,10 @@ function checkBody(body: LoopbackChatBody, model: string): ReturnType<typeof err
   if (typeof body !== 'object' || body === null) return errorBody('body must be an object', 'BadRequestError', 400);
   if (body.model !== model) return errorBody(`The model \`${String(body.model)}\` does not exist.`, 'NotFoundError', 404);
   if (!Array.isArray(body.messages) || body.messages.length === 0) return errorBody('messages: at least one message is required', 'BadRequestError', 400);
-  if (body.messages.some((m) => typeof m !== 'object' || m === null || typeof m.content !== 'string' || typeof m.role !== 'string')) {
-    return errorBody('messages: each message needs a string role and content', 'BadRequestError', 400);
+  const contentOk = (m: LoopbackMessage & { tool_calls?: unknown }) =>
+    typeof m.content === 'string' || Array.isArray(m.content) || (m.content === null && Array.isArray(m.tool_calls));
+  if (body.messages.some((m) => typeof m !== 'object' || m === null || !contentOk(m) || typeof m.role !== 'string')) {
+    return errorBody('messages: each message needs a string role and content (text, content parts, or null beside tool_calls)', 'BadRequestError', 400);
   }
   if (body.max_tokens !== undefined && (!Number.isInteger(body.max_tokens) || body.max_tokens < 1)) {
     return errorBody(`max_tokens must be at least 1, got ${String(body.max_tokens)}.`, 'BadRequestError', 400);

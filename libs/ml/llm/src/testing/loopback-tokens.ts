@@ -5,9 +5,19 @@
  */
 import { Rng } from '@frontier/platform-util';
 
+/** A message as received: content is text, OpenAI content parts, or null (an assistant turn with tool calls). */
 export interface LoopbackMessage {
   role: string;
-  content: string;
+  content: string | Array<{ type: string; text?: string }> | null;
+}
+
+/** What the loopback server counts for one image part (OpenAI's low-detail figure). */
+export const LOOPBACK_IMAGE_TOKENS = 85;
+
+function contentTokens(content: LoopbackMessage['content']): number {
+  if (content === null) return 0;
+  if (typeof content === 'string') return content.match(/\S+/g)?.length ?? 0;
+  return content.reduce((n, p) => n + (p.type === 'text' ? (p.text?.match(/\S+/g)?.length ?? 0) : LOOPBACK_IMAGE_TOKENS), 0);
 }
 
 const WORDS = [
@@ -26,9 +36,9 @@ export function fnv1a(text: string): number {
   return h >>> 0;
 }
 
-/** Prompt tokens as the loopback server counts them: 4 per message plus one per whitespace-separated word. */
+/** Prompt tokens as the loopback server counts them: 4 per message plus one per whitespace-separated word, 85 per image part. */
 export function countLoopbackPromptTokens(messages: readonly LoopbackMessage[]): number {
-  return messages.reduce((n, m) => n + 4 + (m.content.match(/\S+/g)?.length ?? 0), 0);
+  return messages.reduce((n, m) => n + 4 + contentTokens(m.content), 0);
 }
 
 /** The tokens of a generated reply: `length` words (hash-derived 8..24 when not given). */

@@ -42,6 +42,39 @@ export function contentChunk(head: ChunkHead, content: string, finishReason: 'st
   return frame(head, 'chat.completion.chunk', { choices: [choice] });
 }
 
+/** The first chunk of a streamed tool call (id, name, empty arguments), as vLLM sends it. */
+export function toolCallStartChunk(head: ChunkHead, id: string, name: string): unknown {
+  return frame(head, 'chat.completion.chunk', {
+    choices: [{ index: 0, delta: { tool_calls: [{ id, type: 'function', index: 0, function: { name, arguments: '' } }] }, logprobs: null, finish_reason: null }],
+  });
+}
+
+/** A piece of a streamed tool call's arguments. */
+export function toolCallArgsChunk(head: ChunkHead, args: string): unknown {
+  return frame(head, 'chat.completion.chunk', { choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: args } }] }, logprobs: null, finish_reason: null }] });
+}
+
+/** The chunk that ends a tool-call turn. */
+export function toolCallsFinishChunk(head: ChunkHead): unknown {
+  return frame(head, 'chat.completion.chunk', { choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'tool_calls', stop_reason: null }] });
+}
+
+export function toolCallCompletion(head: ChunkHead, id: string, name: string, args: string, usage: LoopbackUsage): unknown {
+  return frame(head, 'chat.completion', {
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', reasoning_content: null, content: null, tool_calls: [{ id, type: 'function', function: { name, arguments: args } }] },
+        logprobs: null,
+        finish_reason: 'tool_calls',
+        stop_reason: null,
+      },
+    ],
+    usage,
+    prompt_logprobs: null,
+  });
+}
+
 /** The `stream_options.include_usage` chunk: no choices, usage only. */
 export function usageChunk(head: ChunkHead, usage: LoopbackUsage): unknown {
   return frame(head, 'chat.completion.chunk', { choices: [], usage });
