@@ -16,6 +16,8 @@ export interface NsfwjsModel {
   size: number;
   /** Scores for RGB pixels of size×size. */
   classify(pixels: Uint8Array): Promise<ClassScores>;
+  /** Scores for `n` images of size×size RGB pixels laid end to end: one forward pass over the batch. */
+  classifyBatch(pixels: Uint8Array, n: number): Promise<ClassScores[]>;
 }
 
 let backendReady: Promise<void> | undefined;
@@ -67,6 +69,23 @@ export async function loadNsfwjs(name: NsfwjsModelName = 'MobileNetV2'): Promise
           return scores;
         } finally {
           input.dispose();
+        }
+      },
+      async classifyBatch(pixels: Uint8Array, n: number): Promise<ClassScores[]> {
+        if (!Number.isInteger(n) || n < 1 || pixels.length !== n * size * size * 3) throw new Error(`classifyBatch: ${pixels.length} bytes are not ${n} images of ${size}×${size}×3`);
+        // nsfwjs' own infer() reshapes to a batch of 1; the same preprocessing (÷255) on [n, size, size, 3]
+        const probs = tf.tidy(() => model.model.predict(tf.tensor4d(pixels, [n, size, size, 3], 'int32').toFloat().div(255)) as InstanceType<typeof tf.Tensor>);
+        try {
+          const values = await probs.data();
+          const k = NSFW_CLASSES.length;
+          if (values.length !== n * k) throw new Error(`classifyBatch: model returned ${values.length} values for ${n} images`);
+          return Array.from({ length: n }, (_, i) => {
+            const scores: ClassScores = {};
+            NSFW_CLASSES.forEach((c, j) => (scores[c] = values[i * k + j] as number));
+            return scores;
+          });
+        } finally {
+          probs.dispose();
         }
       },
     };

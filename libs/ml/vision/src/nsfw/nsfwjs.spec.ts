@@ -33,6 +33,28 @@ describe('createNsfwjs (nsfwjs MobileNetV2 bundled, TF.js WASM backend)', () => 
     await inline.close();
   }, 60_000);
 
+  it('classifyBatch scores several images in one forward pass, as one by one (worker and inline)', async () => {
+    const bytes = images.map(([, b]) => b);
+    const batch = await worker.classifyBatch(bytes);
+    expect(batch).toHaveLength(bytes.length);
+    for (const [i, b] of bytes.entries()) {
+      const one = await worker.classify(b);
+      for (const c of CLASSES) expect(batch[i]![c]).toBeCloseTo(one[c]!, 4);
+    }
+    expect(await worker.classifyBatch([])).toEqual([]);
+    const inline = await createNsfwjs({ inline: true });
+    const inlineBatch = await inline.classifyBatch(bytes.slice(0, 2));
+    for (const c of CLASSES) expect(inlineBatch[1]![c]).toBeCloseTo(batch[1]![c]!, 4);
+    await inline.close();
+  }, 60_000);
+
+  it('classifyBatch names the image that does not decode (images[i])', async () => {
+    const png = images.find(([n]) => n === 'screenshot.png')![1];
+    const e = await worker.classifyBatch([png, png.subarray(0, png.length / 2)]).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(MlInputError);
+    expect((e as MlInputError).field).toBe('images[1]');
+  });
+
   it('turns corrupt, truncated and non-image bytes into MlInputError without hurting the worker', async () => {
     const png = images.find(([n]) => n === 'screenshot.png')![1];
     for (const bad of [png.subarray(0, png.length / 2), Buffer.from('<html>not an image</html>'), new Uint8Array(0), png.subarray(0, 40)]) {

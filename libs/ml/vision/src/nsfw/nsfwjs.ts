@@ -19,6 +19,12 @@ export interface NsfwjsOptions {
 }
 
 export interface NsfwjsClassifier extends ImageSafetyClassifier {
+  /**
+   * Scores several images in one forward pass (decoded and resized concurrently, then one batch
+   * through the model). An image that does not decode rejects the call with MlInputError on
+   * `images[i]`; an empty list gives an empty list.
+   */
+  classifyBatch(images: readonly ImageBytes[]): Promise<ClassScores[]>;
   close(): Promise<void>;
 }
 
@@ -44,6 +50,18 @@ export async function createNsfwjs(options: NsfwjsOptions = {}): Promise<NsfwjsC
   // a fresh buffer of exactly the pixels, so it can be transferred to a worker
   const decode = async (image: ImageBytes) => new Uint8Array((await decodeResized(image, size, size, { maxPixels: options.maxPixels })).data);
   const base = { modelId, adapter: 'tfjs-wasm-nsfwjs', classes: NSFW_CLASSES };
+  /** The batch's pixels end to end, in a fresh buffer (transferable); decode errors name `images[i]`. */
+  const decodeBatch = async (images: readonly ImageBytes[]): Promise<Uint8Array> => {
+    const plane = size * size * 3;
+    const all = new Uint8Array(images.length * plane);
+    await Promise.all(
+      images.map(async (image, i) => {
+        const { data } = await decodeResized(image, size, size, { maxPixels: options.maxPixels, field: `images[${i}]` });
+        all.set(data, i * plane);
+      }),
+    );
+    return all;
+  };
 
   if (options.inline) {
     const model = await loadNsfwjs(name);
@@ -54,12 +72,17 @@ export async function createNsfwjs(options: NsfwjsOptions = {}): Promise<NsfwjsC
         const pixels = await decode(image);
         return queue.run(() => model.classify(pixels));
       },
+      classifyBatch: async (images) => {
+        if (!images.length) return [];
+        const pixels = await decodeBatch(images);
+        return queue.run(() => model.classifyBatch(pixels, images.length));
+      },
       close: async () => undefined,
     };
   }
 
   const workers = Math.max(1, options.workers ?? 1);
-  const pool = new WorkerPool<NsfwWorkerRequest, ClassScores | null>(
+  const pool = new WorkerPool<NsfwWorkerRequest, ClassScores | ClassScores[] | null>(
     { role: 'nsfw', script: path.join(__dirname, 'nsfwjs.worker'), workerData: { model: name }, size: workers, capacity: options.queueCapacity ?? 32 },
     rebuildMlError,
   );
@@ -75,7 +98,14 @@ export async function createNsfwjs(options: NsfwjsOptions = {}): Promise<NsfwjsC
     classify: async (image) => {
       const pixels = await decode(image);
       const scores = await pool.call({ kind: 'classify', pixels }, [pixels.buffer as ArrayBuffer]);
-      if (!scores) throw new Error('nsfw worker returned no scores');
+      if (!scores || Array.isArray(scores)) throw new Error('nsfw worker returned no scores');
+      return scores;
+    },
+    classifyBatch: async (images) => {
+      if (!images.length) return [];
+      const pixels = await decodeBatch(images);
+      const scores = await pool.call({ kind: 'classifyBatch', pixels, n: images.length }, [pixels.buffer as ArrayBuffer]);
+      if (!Array.isArray(scores) || scores.length !== images.length) throw new Error('nsfw worker returned no batch scores');
       return scores;
     },
     close: () => pool.close(),

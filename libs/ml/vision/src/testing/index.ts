@@ -4,3 +4,4 @@
  */
 export { editDistance, renderLine, renderPage, TEST_LINES, type TextStyle } from '../__fixtures__/render';
 export { syntheticImages } from '../__fixtures__/synthetic-images';
+export { buildTinyClassifier, type TinyClassifier } from '../__fixtures__/tiny-classifier-onnx';
