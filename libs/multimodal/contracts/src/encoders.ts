@@ -23,6 +23,11 @@ export interface EncodeImageInput {
   ocr: boolean;
   /** Run the NSFW check on the raw image. */
   safety: boolean;
+  /**
+   * Also compute a vision-encoder embedding (only where the worker has one: `VISION_ENCODER_DIR`;
+   * else `embedding` is null). Optional, default false. (Added by the encoders lib.)
+   */
+  embed?: boolean;
 }
 
 export interface EncodeImagesRequest {
@@ -42,8 +47,17 @@ export interface EncodedImage {
   mime: 'image/png' | 'image/jpeg';
   /** The resized image, base64 (what the upstream model receives). */
   dataB64: string;
+  /**
+   * sha256 (hex) of the resized bytes. On the wire of a transport (Redis/NATS) an image over 64 KB
+   * comes with `dataB64: ''` and its bytes in the blob store under this hash; the client
+   * (`@frontier/multimodal-encoders`) fetches them, so its callers always see `dataB64` filled.
+   * Optional, added by the encoders lib.
+   */
+  outSha256?: string;
   ocrText: string | null;
   nsfw: { verdict: NsfwVerdict; scores: Record<string, number> } | null;
+  /** L2-normalised vision-encoder embedding when `embed` was asked and a model is configured; else null/absent. */
+  embedding?: number[] | null;
   /** True when served from the content-hash cache. */
   cached: boolean;
   /** Encoder time for this image, ms (0 when cached). */

@@ -1,3 +1,4 @@
 export * from './jobs';
 export * from './billing';
 export * from './encoders';
+export * from './encoder-jobs';
