@@ -1,1 +1,3 @@
-export { normalizeTitle, TITLE_MAX_LENGTH } from './title';
+export * from './parts';
+export * from './profiles';
+export * from './text';
