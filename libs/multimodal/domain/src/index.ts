@@ -1,3 +1,5 @@
 export * from './parts';
 export * from './profiles';
 export * from './text';
+export * from './planner';
+export * from './media';
