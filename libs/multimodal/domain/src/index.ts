@@ -3,3 +3,4 @@ export * from './profiles';
 export * from './text';
 export * from './planner';
 export * from './media';
+export * from './billing';
