@@ -2,5 +2,4 @@ export * from './parts';
 export * from './profiles';
 export * from './text';
 export * from './planner';
-export * from './media';
 export * from './billing';
