@@ -2,4 +2,5 @@ export * from './parts';
 export * from './profiles';
 export * from './text';
 export * from './planner';
+export * from './media';
 export * from './billing';
