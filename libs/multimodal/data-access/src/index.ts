@@ -1,1 +1,4 @@
-export { MultimodalItemRepository, type MultimodalItemRecord } from './item.repository';
+export { BillingRepository, BILLING_STATUSES, type BillingStatus, type BillingEventRecord, type InsertedEvent, type ExpandOutcome, type PendingEvent } from './billing.repository';
+export { UsageRepository, USAGE_GROUP_BY, type UsageGroupBy, type UsageSummaryQuery, type UsageSummaryRow } from './usage.repository';
+export { KeyLimitsRepository, type KeyLimits, type KeyLimitsRecord } from './key-limits.repository';
+export { mergeUsageLines, toNanoUsd, fromNanoUsd, USAGE_UNITS, DIRECTIONS } from './usage-lines';
