@@ -1,14 +1,47 @@
-import { Module } from '@nestjs/common';
-import { MultimodalItemRepository } from '@frontier/multimodal-data-access';
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { BillingRepository, KeyLimitsRepository, UsageRepository } from '@frontier/multimodal-data-access';
+import { PlatformSettings, REDIS } from '@frontier/platform-nest';
 import { PrismaService } from '@frontier/platform-prisma';
-import { MultimodalService } from './multimodal.service';
+import { BillingService } from './billing/billing.service';
+import { UsageService } from './billing/usage.service';
+import { MULTIMODAL_CONFIG, type MultimodalConfig } from './config';
+import { LimitsService } from './limits/limits.service';
+
+const repository = <T>(cls: new (prisma: PrismaService) => T) => ({ provide: cls, inject: [PrismaService], useFactory: (prisma: PrismaService) => new cls(prisma) });
 
 /**
- * Multimodal wired for chat-gateway and multimodal-worker: the repository on the platform's Prisma client and
- * the services. Needs `PlatformModule` (Prisma, JobQueue) in the app.
+ * Multimodal wired for chat-gateway and multimodal-worker: the billing, usage and key-limit
+ * repositories on the platform's Prisma client; BillingService (events → usage rows, reconciler),
+ * UsageService (`GET /v1/usage`) and LimitsService (per-key RPM/TPM/budgets in the platform's
+ * Redis, under REDIS_PREFIX). Needs `PlatformModule` (Prisma, Redis, JobQueue) in the app.
+ *
+ *   MultimodalModule.register({ rpm: env.MULTIMODAL_RPM, tpm: env.MULTIMODAL_TPM, dailyBudgetUsd: env.MULTIMODAL_DAILY_BUDGET_USD })
  */
-@Module({
-  providers: [{ provide: MultimodalItemRepository, inject: [PrismaService], useFactory: (prisma: PrismaService) => new MultimodalItemRepository(prisma) }, MultimodalService],
-  exports: [MultimodalService],
-})
-export class MultimodalModule {}
+@Module({})
+export class MultimodalModule {
+  static register(config: MultimodalConfig = {}): DynamicModule {
+    return {
+      module: MultimodalModule,
+      providers: [
+        { provide: MULTIMODAL_CONFIG, useValue: config },
+        repository(BillingRepository),
+        repository(UsageRepository),
+        repository(KeyLimitsRepository),
+        BillingService,
+        UsageService,
+        {
+          provide: LimitsService,
+          inject: [REDIS, KeyLimitsRepository, BillingRepository, PlatformSettings],
+          useFactory: (redis: Redis, keyLimits: KeyLimitsRepository, billing: BillingRepository, settings: PlatformSettings) =>
+            new LimitsService(redis, keyLimits, billing, {
+              prefix: settings.redisPrefix,
+              defaults: { rpm: config.rpm ?? 0, tpm: config.tpm ?? 0, dailyBudgetUsd: config.dailyBudgetUsd ?? 0, monthlyBudgetUsd: config.monthlyBudgetUsd ?? 0 },
+              ...(config.keyLimitsCacheMs !== undefined ? { keyLimitsCacheMs: config.keyLimitsCacheMs } : {}),
+            }),
+        },
+      ],
+      exports: [MULTIMODAL_CONFIG, BillingService, UsageService, LimitsService, BillingRepository, UsageRepository, KeyLimitsRepository],
+    };
+  }
+}
