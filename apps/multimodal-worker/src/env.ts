@@ -6,4 +6,10 @@ export class MultimodalWorkerEnv extends PlatformEnv {
   @Min(1)
   @Max(64)
   WORKER_CONCURRENCY: number = 2;
+
+  /** The billing reconciler queues events left unexpanded for this many seconds. */
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  MULTIMODAL_RECONCILE_AFTER_S: number = 60;
 }

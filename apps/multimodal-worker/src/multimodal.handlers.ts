@@ -1,16 +1,44 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { MultimodalJobs } from '@frontier/multimodal-contracts';
-import { MultimodalService } from '@frontier/multimodal-nest';
+import type { ExpandOutcome } from '@frontier/multimodal-data-access';
+import { BillingService, type BillingReconcileReport } from '@frontier/multimodal-nest';
 import type { JobOf } from '@frontier/platform-jobs';
 import { OnJob } from '@frontier/platform-queue';
 
 /** Handlers of the `multimodal` queue: each calls one multimodal service method. */
 @Injectable()
-export class MultimodalHandlers {
-  constructor(private readonly service: MultimodalService) {}
+export class MultimodalHandlers implements OnApplicationBootstrap {
+  private readonly log = new Logger(MultimodalHandlers.name);
 
-  @OnJob(MultimodalJobs.processItem)
-  async processItem(data: JobOf<typeof MultimodalJobs.processItem>) {
-    return this.service.process(data.tenantId, data.itemId);
+  constructor(private readonly billing: BillingService) {}
+
+  /**
+   * The start check: billing events a dead worker, an emptied Redis or an outage left unexpanded are
+   * queued now rather than at the next minute. A failure (Postgres or Redis down at boot) does not
+   * stop the worker: the every-minute run tries again.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      this.report('start check', await this.billing.reconcile());
+    } catch (e) {
+      this.log.warn(`start check failed (${e instanceof Error ? e.message : String(e)}); the every-minute reconcile retries`);
+    }
+  }
+
+  /** A stored billing event: its usage rows, once. */
+  @OnJob(MultimodalJobs.recordUsage)
+  async recordUsage(data: JobOf<typeof MultimodalJobs.recordUsage>): Promise<ExpandOutcome> {
+    return this.billing.expand(data.eventId);
+  }
+
+  /** Every minute: billing events stored but left unexpanded (lost or spent job, Redis down at the time) are queued again. */
+  @OnJob(MultimodalJobs.reconcileBilling)
+  async reconcileBilling(): Promise<BillingReconcileReport> {
+    return this.report('reconcile', await this.billing.reconcile());
+  }
+
+  private report(what: string, r: BillingReconcileReport): BillingReconcileReport {
+    if (r.stale) this.log.log(`${what}: ${r.stale} billing event(s) unexpanded past the bound: ${r.requeued} queued again, ${r.pending} pending`);
+    return r;
   }
 }

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MULTIMODAL_JOBS } from '@frontier/multimodal-contracts';
 import { MultimodalModule } from '@frontier/multimodal-nest';
-import { PlatformModule } from '@frontier/platform-nest';
+import { PlatformModule, platformSettings } from '@frontier/platform-nest';
 import { QueueModule } from '@frontier/platform-queue';
 import type { MultimodalWorkerEnv } from './env';
 import { MultimodalHandlers } from './multimodal.handlers';
@@ -12,8 +12,8 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        PlatformModule.forWorker({ service: 'multimodal-worker', databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, redisPrefix: env.REDIS_PREFIX }),
-        MultimodalModule,
+        PlatformModule.forWorker(platformSettings('multimodal-worker', env)),
+        MultimodalModule.register({ reconcileAfterS: env.MULTIMODAL_RECONCILE_AFTER_S }),
         QueueModule.forWorker({ catalogs: [MULTIMODAL_JOBS], concurrency: env.WORKER_CONCURRENCY }),
       ],
       providers: [MultimodalHandlers],
