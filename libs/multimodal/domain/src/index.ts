@@ -4,3 +4,4 @@ export * from './text';
 export * from './planner';
 export * from './media';
 export * from './billing';
+export * from './sse';
