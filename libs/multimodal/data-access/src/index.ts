@@ -2,3 +2,4 @@ export { BillingRepository, BILLING_STATUSES, type BillingStatus, type BillingEv
 export { UsageRepository, USAGE_GROUP_BY, type UsageGroupBy, type UsageSummaryQuery, type UsageSummaryRow } from './usage.repository';
 export { KeyLimitsRepository, type KeyLimits, type KeyLimitsRecord } from './key-limits.repository';
 export { mergeUsageLines, toNanoUsd, fromNanoUsd, USAGE_UNITS, DIRECTIONS } from './usage-lines';
+export { createMediaFetcher, MediaFetchError, nonPublicAddress, type MediaFetcher, type MediaFetcherOptions, type FetchedMedia, type MediaFetchErrorCode } from './media-fetcher';
