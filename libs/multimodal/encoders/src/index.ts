@@ -5,7 +5,9 @@ export {
   REQUEST_INLINE_BUDGET_BYTES,
   clientProxyOptions,
   natsTransportOptions,
+  natsServerOptions,
   redisTransportOptions,
+  redisServerOptions,
   type TransportClientOptions,
 } from './client/transport.client';
 export { encoderPatterns, ENCODER_NATS_QUEUE } from './client/patterns';

@@ -3,8 +3,8 @@ import { Controller, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MessagePattern, Payload, Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import type { EncodeImagesRequest } from '@frontier/multimodal-contracts';
-import { encoderPatterns, ENCODER_NATS_QUEUE } from '../client/patterns';
-import { natsTransportOptions, redisTransportOptions } from '../client/transport.client';
+import { encoderPatterns } from '../client/patterns';
+import { natsServerOptions, redisServerOptions } from '../client/transport.client';
 import type { EncoderServiceConfig } from '../config';
 import { EncodersModule } from '../encoders.module';
 import { ImageEncoderService } from '../image-encoder.service';
@@ -29,8 +29,8 @@ export async function startTestServer(config: EncoderServiceConfig, models: Enco
   @Module({ imports: [EncodersModule.forWorker(config, models)], controllers: [TestEncoderController] })
   class TestServerModule {}
   const app = await NestFactory.create(TestServerModule, { logger: false });
-  app.connectMicroservice<MicroserviceOptions>({ transport: Transport.REDIS, options: redisTransportOptions(redisUrl) as never }, { inheritAppConfig: true });
-  app.connectMicroservice<MicroserviceOptions>({ transport: Transport.NATS, options: { ...natsTransportOptions(NATS_URL), queue: ENCODER_NATS_QUEUE } as never }, { inheritAppConfig: true });
+  app.connectMicroservice<MicroserviceOptions>({ transport: Transport.REDIS, options: redisServerOptions(redisUrl) as never }, { inheritAppConfig: true });
+  app.connectMicroservice<MicroserviceOptions>({ transport: Transport.NATS, options: natsServerOptions(NATS_URL) as never }, { inheritAppConfig: true });
   await app.startAllMicroservices();
   await app.init();
   return app;

@@ -4,7 +4,7 @@ import type { EncodedImage, EncodeImagesReply, EncodeImagesRequest, EncoderHealt
 import type { BlobStore } from '../blob-store';
 import { INLINE_MAX_BYTES } from '../config';
 import { DOWN, unavailable, type ImageEncoderClient } from './image-encoder.client';
-import { encoderPatterns } from './patterns';
+import { ENCODER_NATS_QUEUE, encoderPatterns } from './patterns';
 
 /** Total base64 a request may carry inline (NATS' default max_payload is 1 MB); the rest goes through the blob store. */
 export const REQUEST_INLINE_BUDGET_BYTES = 512 * 1024;
@@ -42,6 +42,16 @@ export function redisTransportOptions(url: string): Record<string, unknown> {
 /** @nestjs/microservices options of the NATS transport. */
 export function natsTransportOptions(url: string, connectTimeoutMs = 2_000): Record<string, unknown> {
   return { servers: url.split(',').map((s) => s.trim()), timeout: connectTimeoutMs, maxReconnectAttempts: -1, reconnectTimeWait: 500, waitOnFirstConnect: false };
+}
+
+/** Server side of the Redis transport (encoder-worker): reconnects forever, a second apart; ioredis re-subscribes. */
+export function redisServerOptions(url: string): Record<string, unknown> {
+  return { ...redisTransportOptions(url), retryAttempts: Number.MAX_SAFE_INTEGER, retryDelay: 1_000, maxRetriesPerRequest: null };
+}
+
+/** Server side of the NATS transport: the workers form one queue group, so each request goes to one of them. */
+export function natsServerOptions(url: string): Record<string, unknown> {
+  return { ...natsTransportOptions(url), queue: ENCODER_NATS_QUEUE };
 }
 
 export function clientProxyOptions(transport: 'redis' | 'nats', url: string, connectTimeoutMs?: number): ClientProviderOptions {
