@@ -14,7 +14,8 @@ const repository = <T>(cls: new (prisma: PrismaService) => T) => ({ provide: cls
  * Multimodal wired for chat-gateway and multimodal-worker: the billing, usage and key-limit
  * repositories on the platform's Prisma client; BillingService (events → usage rows, reconciler),
  * UsageService (`GET /v1/usage`) and LimitsService (per-key RPM/TPM/budgets in the platform's
- * Redis, under REDIS_PREFIX). Needs `PlatformModule` (Prisma, Redis, JobQueue) in the app.
+ * Redis, under REDIS_PREFIX). Needs `PlatformModule` (Prisma, Redis, JobQueue) in the app. Global:
+ * register it once in the app; the scope's other modules inject its services.
  *
  *   MultimodalModule.register({ rpm: env.MULTIMODAL_RPM, tpm: env.MULTIMODAL_TPM, dailyBudgetUsd: env.MULTIMODAL_DAILY_BUDGET_USD })
  */
@@ -23,6 +24,7 @@ export class MultimodalModule {
   static register(config: MultimodalConfig = {}): DynamicModule {
     return {
       module: MultimodalModule,
+      global: true,
       providers: [
         { provide: MULTIMODAL_CONFIG, useValue: config },
         repository(BillingRepository),

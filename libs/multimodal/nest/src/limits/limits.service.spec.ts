@@ -4,7 +4,7 @@ import { BillingRepository, KeyLimitsRepository } from '@frontier/multimodal-dat
 import { requestPathRedisOptions } from '@frontier/platform-nest';
 import { PrismaService } from '@frontier/platform-prisma';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@frontier/platform-testing';
-import { FrontierError } from '@frontier/platform-util';
+import { FrontierError, InvalidInputError } from '@frontier/platform-util';
 import { rateLimitHeaders } from './headers';
 import { LimitsService, type Admission, type KeyLimitValues } from './limits.service';
 import { openAiRateLimitBody, RateLimitedError } from './rate-limited.error';
@@ -219,6 +219,14 @@ describe('LimitsService: limits shared by gateway replicas through Redis (real R
     // unlimited everything: admitted, no headers
     const free = await (await replica({})).admit({ tenantId, keyId: await newKey(), estimatedTokens: 1e9 });
     expect([free.requests, free.tokens, free.budgets, rateLimitHeaders(free)]).toEqual([null, null, [], {}]);
+  }, 30_000);
+
+  it('token counts: a fractional estimate is rounded up, a negative one refused (naming the field)', async () => {
+    const a = await replica({ tpm: 100 });
+    const keyId = await newKey();
+    expect((await a.admit({ tenantId, keyId, estimatedTokens: 10.2 })).estimatedTokens).toBe(11);
+    await expect(a.admit({ tenantId, keyId, estimatedTokens: -1 })).rejects.toMatchObject({ field: 'estimatedTokens' });
+    await expect(a.admit({ tenantId, keyId, estimatedTokens: Number.NaN })).rejects.toBeInstanceOf(InvalidInputError);
   }, 30_000);
 
   it('Redis unreachable: admit fails as a typed 503 (redis.unavailable, Retry-After); settle reports false and does not throw', async () => {

@@ -141,6 +141,12 @@ function periods(now: number) {
   };
 }
 
+/** A token count as the counters keep it: a fractional estimate (w·h/750…) rounded up; negative or not a number refused. */
+function tokenCount(n: number, field: string): number {
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0 || n > Number.MAX_SAFE_INTEGER) throw new InvalidInputError(field, `${field} must be a non-negative number of tokens`);
+  return Math.ceil(n);
+}
+
 const retryAfter = (resetAt: number, now: number) => Math.max(1, Math.ceil((resetAt - now) / 1000));
 
 /**
@@ -185,8 +191,7 @@ export class LimitsService {
    * {@link RateLimitedError} (nothing counted) or a typed `unavailable` error.
    */
   async admit(input: AdmitInput): Promise<Admission> {
-    const est = input.estimatedTokens;
-    if (!Number.isSafeInteger(est) || est < 0) throw new InvalidInputError('estimatedTokens', 'estimatedTokens must be a non-negative integer');
+    const est = tokenCount(input.estimatedTokens, 'estimatedTokens');
     const limits = await this.limitsFor(input.keyId);
     for (let attempt = 0; ; attempt++) {
       const now = this.now();
@@ -260,11 +265,11 @@ export class LimitsService {
    * logs instead.
    */
   async settle(admission: Admission, usage: SettleInput): Promise<boolean> {
-    if (!Number.isSafeInteger(usage.actualTokens) || usage.actualTokens < 0) throw new InvalidInputError('actualTokens', 'actualTokens must be a non-negative integer');
+    const actualTokens = tokenCount(usage.actualTokens, 'actualTokens');
     if (typeof usage.costUsd !== 'number' || !Number.isFinite(usage.costUsd) || usage.costUsd < 0) throw new InvalidInputError('costUsd', 'costUsd must be a non-negative number of US dollars');
     const now = this.now();
     const currentWindow = Math.floor(now / MINUTE_MS) * MINUTE_MS;
-    const delta = usage.actualTokens - admission.estimatedTokens;
+    const delta = actualTokens - admission.estimatedTokens;
     // within the reservation's window: correct it either way; later: the old window is gone, only an excess still counts (now)
     const tokenWindow = currentWindow === admission.windowStart ? admission.windowStart : currentWindow;
     const tokenDelta = currentWindow === admission.windowStart ? delta : Math.max(0, delta);
