@@ -1,16 +1,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { MultimodalModule } from '@frontier/multimodal-nest';
+import { GatewayModule, type GatewayConfig } from '@frontier/multimodal-nest';
 import { PlatformModule } from '@frontier/platform-nest';
 import type { ChatGatewayEnv } from './env';
-import { MultimodalController } from './multimodal.controller';
+import { GatewayController } from './gateway.controller';
 
 @Module({})
 export class AppModule {
-  static register(env: ChatGatewayEnv): DynamicModule {
+  static register(env: ChatGatewayEnv, gateway: GatewayConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forHttp({ service: 'chat-gateway', databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, redisPrefix: env.REDIS_PREFIX }), MultimodalModule],
-      controllers: [MultimodalController],
+      imports: [PlatformModule.forHttp({ service: 'chat-gateway', databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, redisPrefix: env.REDIS_PREFIX }), GatewayModule.register(gateway)],
+      controllers: [GatewayController],
     };
   }
 }

@@ -1,4 +1,151 @@
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
 import { HttpEnv } from '@frontier/platform-config';
 
-/** chat-gateway's environment: the platform's HTTP variables; multimodal's own go here. */
-export class ChatGatewayEnv extends HttpEnv {}
+/** Reads the raw string (implicit conversion would already have made Boolean('false') true). */
+const bool = ({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
+  const v = obj[key];
+  if (typeof v !== 'string') return v;
+  const s = v.trim().toLowerCase();
+  return ['true', '1', 'yes'].includes(s) ? true : ['false', '0', 'no'].includes(s) ? false : v;
+};
+const url = { require_tld: false, protocols: ['http', 'https'] };
+
+/**
+ * chat-gateway's environment (validated at boot; a bad value fails start-up naming the variable).
+ * The encoder variables (ENCODERS, ENCODER_*) are EncodersEnv's, validated beside this one.
+ */
+export class ChatGatewayEnv extends HttpEnv {
+  /** The OpenAI-compatible upstream's API root, e.g. `http://vllm:8000/v1`. */
+  @IsUrl(url)
+  UPSTREAM_BASE_URL!: string;
+
+  @IsOptional()
+  @IsString()
+  UPSTREAM_API_KEY?: string;
+
+  /** The model name the upstream serves. */
+  @IsString()
+  @MinLength(1)
+  UPSTREAM_MODEL!: string;
+
+  /** The name clients ask for (default: UPSTREAM_MODEL). */
+  @IsOptional()
+  @IsString()
+  GATEWAY_MODEL?: string;
+
+  /** Token profile of the served model: llava-1.5, qwen2-vl, openai-tiles, anthropic, gemini. */
+  @IsIn(['llava-1.5', 'qwen2-vl', 'openai-tiles', 'anthropic', 'gemini'])
+  GATEWAY_PROFILE: string = 'llava-1.5';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(512)
+  @Max(10_000_000)
+  GATEWAY_CONTEXT_TOKENS: number = 32_768;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  GATEWAY_MAX_OUTPUT_TOKENS: number = 4_096;
+
+  /** Output tokens reserved when a request sets no max_tokens. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  GATEWAY_DEFAULT_MAX_TOKENS: number = 1_024;
+
+  /** Does the upstream take images? When false, images reach it as their OCR text. */
+  @Transform(bool)
+  @IsBoolean({ message: 'GATEWAY_VISION must be true or false' })
+  GATEWAY_VISION: boolean = true;
+
+  /** NSFW check on every image (needs ENCODER_NSFW on the encoders); explicit images are refused. */
+  @Transform(bool)
+  @IsBoolean({ message: 'GATEWAY_IMAGE_SAFETY must be true or false' })
+  GATEWAY_IMAGE_SAFETY: boolean = true;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(64)
+  GATEWAY_MAX_IMAGES: number = 16;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(16)
+  GATEWAY_MAX_AUDIO: number = 4;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(8)
+  GATEWAY_MAX_VIDEOS: number = 2;
+
+  /** Hosts image/video URLs may be fetched from (comma-separated; `*.example.com` allowed). Empty: data: URLs only. */
+  @IsOptional()
+  @IsString()
+  MEDIA_ALLOW_HOSTS?: string;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  MEDIA_FETCH_TIMEOUT_MS: number = 5_000;
+
+  /** Per-key limits shared by every replica (0 = unlimited); per-key overrides live in multimodal_key_limits. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  MULTIMODAL_RPM: number = 0;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  MULTIMODAL_TPM: number = 0;
+
+  @Type(() => Number)
+  @Min(0)
+  MULTIMODAL_DAILY_BUDGET_USD: number = 0;
+
+  @Type(() => Number)
+  @Min(0)
+  MULTIMODAL_MONTHLY_BUDGET_USD: number = 0;
+
+  /** Memory in the loop: memory-api's root (e.g. http://memory-api:3000) and a key with memory:read (+ memory:write for write-back). */
+  @IsOptional()
+  @IsUrl(url)
+  MEMORY_API_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  MEMORY_API_KEY?: string;
+
+  @Transform(bool)
+  @IsBoolean({ message: 'MEMORY_WRITE_BACK must be true or false' })
+  MEMORY_WRITE_BACK: boolean = true;
+
+  /** The image tool: off, an OpenAI-compatible /v1/images/generations server, or `render` (draws the prompt; demos and tests only). */
+  @IsIn(['off', 'openai', 'render'])
+  IMAGE_TOOL: 'off' | 'openai' | 'render' = 'off';
+
+  @IsOptional()
+  @IsUrl(url)
+  IMAGE_GEN_BASE_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  IMAGE_GEN_MODEL?: string;
+
+  @IsOptional()
+  @IsString()
+  IMAGE_GEN_API_KEY?: string;
+
+  /** Price table override (JSON, USD per 1M tokens: {"*": {"text_input": 0.45, …}}). */
+  @IsOptional()
+  @IsString()
+  PRICE_TABLE?: string;
+}

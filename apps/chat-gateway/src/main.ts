@@ -1,12 +1,15 @@
 import 'reflect-metadata';
+import { EncodersEnv } from '@frontier/multimodal-encoders';
 import { loadEnv } from '@frontier/platform-config';
 import { bootstrapHttp } from '@frontier/platform-nest';
 import { AppModule } from './app.module';
+import { gatewayConfig } from './config';
 import { ChatGatewayEnv } from './env';
 
 async function main(): Promise<void> {
   const env = loadEnv(ChatGatewayEnv, process.env, 'chat-gateway');
-  await bootstrapHttp(AppModule.register(env), { service: 'chat-gateway', title: 'Frontier multimodal chat gateway', port: env.PORT, host: env.HOST });
+  const encoders = loadEnv(EncodersEnv, process.env, 'chat-gateway');
+  await bootstrapHttp(AppModule.register(env, gatewayConfig(env, encoders)), { service: 'chat-gateway', title: 'Frontier multimodal chat gateway', port: env.PORT, host: env.HOST });
 }
 
 main().catch((e: unknown) => {

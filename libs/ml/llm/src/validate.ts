@@ -17,8 +17,12 @@ export function validateChatRequest(request: ChatRequest, maxPromptChars: number
       if (!Array.isArray(m.parts)) throw new MlInputError('invalid_argument', `messages[${i}].parts`, 'must be an array');
       m.parts.forEach((p, j) => {
         if (p?.type === 'text' && typeof p.text === 'string') chars += p.text.length;
-        else if (p?.type !== 'image_url' || typeof p.image_url?.url !== 'string') {
-          throw new MlInputError('invalid_argument', `messages[${i}].parts[${j}]`, 'must be {type: "text", text} or {type: "image_url", image_url: {url}}');
+        else if (
+          !(p?.type === 'image_url' && typeof p.image_url?.url === 'string') &&
+          !(p?.type === 'input_audio' && typeof p.input_audio?.data === 'string') &&
+          !(p?.type === 'video_url' && typeof p.video_url?.url === 'string')
+        ) {
+          throw new MlInputError('invalid_argument', `messages[${i}].parts[${j}]`, 'must be a text, image_url, input_audio or video_url part');
         }
       });
     }

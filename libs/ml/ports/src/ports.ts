@@ -117,7 +117,13 @@ export interface ImageSafetyClassifier extends ModelInfo {
 export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
 
 /** A content part of a multimodal message (OpenAI's shape): text, or an image by URL (data: URLs included). */
-export type ChatContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string; detail?: 'low' | 'high' | 'auto' } };
+export type ChatContentPart =
+  | { type: 'text'; text: string }
+  | { type: 'image_url'; image_url: { url: string; detail?: 'low' | 'high' | 'auto' } }
+  /** Audio for models that take it natively (vLLM audio models, gpt-4o-audio): base64 + container format. */
+  | { type: 'input_audio'; input_audio: { data: string; format: string } }
+  /** Video for models that take it natively (vLLM Qwen2-VL and the like), usually a data: URL. */
+  | { type: 'video_url'; video_url: { url: string } };
 
 /** A function call the model asked for (complete: id, name and the JSON arguments text). */
 export interface ToolCall {

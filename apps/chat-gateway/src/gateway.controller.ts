@@ -1,0 +1,42 @@
+import { Body, Controller, Get, Headers, HttpCode, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ChatService, OpenAiErrorFilter, UsageQueryDto, UsageService } from '@frontier/multimodal-nest';
+import { BodyLimit, CurrentPrincipal, RequireScopes, type Principal } from '@frontier/platform-nest';
+
+/** Images and clips arrive as data: URLs inside the JSON body: 48 MiB covers the media limits plus base64's 4/3. */
+export const CHAT_BODY_LIMIT = 48 * 1024 * 1024;
+
+/** The OpenAI-compatible routes: each calls one service method; errors answer in OpenAI's shape. */
+@ApiTags('gateway')
+@ApiBearerAuth()
+@UseFilters(OpenAiErrorFilter)
+@Controller('v1')
+export class GatewayController {
+  constructor(
+    private readonly chat: ChatService,
+    private readonly usage: UsageService,
+  ) {}
+
+  /** Chat completions over text, images, audio and video; `stream: true` answers with SSE (`X-Frontier-Events: 1` adds named events). */
+  @RequireScopes('multimodal:write')
+  @Post('chat/completions')
+  @HttpCode(200)
+  @BodyLimit(CHAT_BODY_LIMIT)
+  complete(@CurrentPrincipal() p: Principal, @Body() body: unknown, @Headers('x-frontier-events') events: string | undefined, @Res() res: Response): Promise<void> {
+    return this.chat.complete(p, body, res, events === '1' || events === 'true');
+  }
+
+  @RequireScopes('multimodal:read')
+  @Get('models')
+  models() {
+    return this.chat.listModels();
+  }
+
+  /** Spend and units by modality, key or day. */
+  @RequireScopes('multimodal:read')
+  @Get('usage')
+  usageSummary(@CurrentPrincipal() p: Principal, @Query() q: UsageQueryDto) {
+    return this.usage.summary(p, q);
+  }
+}

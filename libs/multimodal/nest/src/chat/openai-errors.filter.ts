@@ -1,0 +1,63 @@
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import { asUnavailable, FrontierError, type ErrorCategory } from '@frontier/platform-util';
+
+/** An error that knows its OpenAI-shaped answer (rate limits, context length). */
+export interface OpenAiAnswerable {
+  openAiAnswer(): { status: number; body: { error: Record<string, unknown> }; headers?: Record<string, string> };
+}
+
+const isAnswerable = (e: unknown): e is OpenAiAnswerable => typeof e === 'object' && e !== null && typeof (e as { openAiAnswer?: unknown }).openAiAnswer === 'function';
+
+const STATUS: Record<ErrorCategory, number> = { invalid: 400, 'not-found': 404, conflict: 409, unsupported: 501, unavailable: 503, upstream: 502, timeout: 504 };
+
+function typeFor(status: number): string {
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 404) return 'not_found_error';
+  if (status === 429) return 'rate_limit_error';
+  if (status >= 500) return 'server_error';
+  return 'invalid_request_error';
+}
+
+/**
+ * The gateway's routes answer errors in OpenAI's shape — `{error: {message, type, param, code}}` —
+ * so the official SDKs raise their typed errors (BadRequestError, RateLimitError…). 503 carries
+ * Retry-After; a dependency's connection failure is a 503, never a 500.
+ */
+@Catch()
+export class OpenAiErrorFilter implements ExceptionFilter {
+  private readonly log = new Logger('Gateway');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    if (res.headersSent) {
+      if (!res.writableEnded) res.end();
+      return;
+    }
+    const { status, body, headers } = this.answer(exception);
+    for (const [k, v] of Object.entries(headers ?? {})) res.setHeader(k, v);
+    res.status(status).json(body);
+  }
+
+  answer(exception: unknown): { status: number; body: { error: Record<string, unknown> }; headers?: Record<string, string> } {
+    if (isAnswerable(exception)) return exception.openAiAnswer();
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const r = exception.getResponse();
+      const o = (typeof r === 'object' && r !== null ? r : { message: r }) as { message?: unknown; fields?: Record<string, unknown>; code?: unknown };
+      const message = Array.isArray(o.message) ? o.message.join('; ') : String(o.message ?? exception.message);
+      const param = o.fields ? (Object.keys(o.fields)[0] ?? null) : null;
+      const code = typeof o.code === 'string' ? o.code : status === 401 ? 'invalid_api_key' : status === 413 ? 'request_too_large' : null;
+      return { status, body: { error: { message, type: typeFor(status), param, code } } };
+    }
+    const e = exception instanceof FrontierError ? exception : asUnavailable(exception);
+    if (e) {
+      const status = STATUS[e.category];
+      const headers = status === 503 ? { 'retry-after': String(e.retryAfterS ?? 1) } : undefined;
+      return { status, body: { error: { message: e.message, type: typeFor(status), param: e.field ?? null, code: e.code } }, headers };
+    }
+    this.log.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    return { status: 500, body: { error: { message: 'The gateway failed to answer this request.', type: 'server_error', param: null, code: 'internal_error' } } };
+  }
+}

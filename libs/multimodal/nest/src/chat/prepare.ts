@@ -1,0 +1,170 @@
+/**
+ * Everything before the upstream call, in the design's order: parse → fetch and check every media
+ * part's bytes → (memory profile) → plan the context budget (no encoder has run yet) → admit against
+ * the key's limits → encode the planned images in parallel (with the safety check) → the upstream's
+ * messages. Any refusal here throws before a byte of the response is written, and nothing is billed.
+ */
+import { randomBytes } from 'node:crypto';
+import type { EncodedImage } from '@frontier/multimodal-contracts';
+import type { ChatContentPart, ChatMessage } from '@frontier/ml-ports';
+import type { Principal } from '@frontier/platform-nest';
+import { FrontierError, InvalidInputError, NotFoundError } from '@frontier/platform-util';
+import type { MemoryClient } from './memory-client';
+import type { EncoderPort, GatewayModel, MediaPort, PlannerPort, PlanResult, PlanTurn, ResolvedMedia, LimitsPort } from './ports';
+import { parseChatRequest, type ChatCompletionRequest, type RequestMessage } from './request';
+
+export interface GatewayLimits {
+  /** Most media parts of each kind in one request. */
+  maxImages: number;
+  maxAudio: number;
+  maxVideos: number;
+  /** Output tokens reserved when the request sets no max_tokens. */
+  defaultMaxTokens: number;
+  /** Run the NSFW check on every image (explicit → 400 content_policy_violation). Default true. */
+  imageSafety?: boolean;
+}
+
+export interface Prepared {
+  requestId: string;
+  created: number;
+  model: GatewayModel;
+  request: ChatCompletionRequest;
+  plan: PlanResult;
+  admission: unknown;
+  messages: ChatMessage[];
+  media: ResolvedMedia[];
+  encoded: Map<string, EncodedImage>;
+  /** The memory profile was put ahead of the history. */
+  memoryProfile: boolean;
+}
+
+/** A refusal of the content itself (an explicit image): 400 content_policy_violation, naming the part. */
+export class ContentPolicyError extends FrontierError {
+  constructor(field: string, message: string) {
+    super('invalid', 'content_policy_violation', message, { field });
+  }
+}
+
+export interface PrepareDeps {
+  models: GatewayModel[];
+  limits: GatewayLimits;
+  media: MediaPort;
+  planner: PlannerPort;
+  encoder: EncoderPort;
+  quota: LimitsPort;
+  memory: MemoryClient | null;
+}
+
+export async function prepare(deps: PrepareDeps, principal: Principal, body: unknown, signal: AbortSignal): Promise<Prepared> {
+  const maxOut = Math.max(...deps.models.map((m) => m.maxOutputTokens));
+  const request = parseChatRequest(body, maxOut);
+  const model = deps.models.find((m) => m.id === request.model);
+  if (!model) throw new NotFoundError('model', `The model \`${request.model}\` does not exist or you do not have access to it.`, 'model_not_found');
+  if (request.maxTokens !== null && request.maxTokens > model.maxOutputTokens) {
+    throw new InvalidInputError('max_tokens', `max_tokens must be at most ${model.maxOutputTokens} for ${model.id}`);
+  }
+  countMedia(request, deps.limits);
+
+  // bytes and metadata of every media part, in parallel; the first bad part is named
+  const mediaParts = request.messages.flatMap((m) => m.parts.filter((p) => p.type !== 'text'));
+  const media = await Promise.all(mediaParts.map((p) => deps.media.resolve(p as Exclude<typeof p, { type: 'text' }>)));
+  const byPath = new Map(media.map((m) => [m.path, m]));
+
+  const turns: PlanTurn[] = request.messages.map((m) => toPlanTurn(m, byPath));
+  let memoryProfile = false;
+  if (request.user && deps.memory) {
+    const lastUser = [...request.messages].reverse().find((m) => m.role === 'user');
+    const query = lastUser?.parts.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join(' ') ?? '';
+    const profile = await deps.memory.profile(request.user, query);
+    if (profile) {
+      turns.unshift({ role: 'system', parts: [{ type: 'text', text: profile }] });
+      memoryProfile = true;
+    }
+  }
+
+  const reserved = request.maxTokens ?? Math.min(deps.limits.defaultMaxTokens, model.maxOutputTokens);
+  const plan = deps.planner.plan(turns, model, reserved);
+  const admission = await deps.quota.admit(principal, plan.estimated + reserved);
+
+  const requestId = `chatcmpl-${randomBytes(12).toString('hex')}`;
+  const images = media.filter((m) => m.kind === 'image');
+  const planned = new Map(plan.images.map((i) => [i.path, i]));
+  const encoded = images.length
+    ? await deps.encoder.encode(
+        requestId,
+        images.map((m) => ({ path: m.path, sha256: m.sha256, bytes: m.bytes, maxSide: planned.get(m.path)?.maxSide ?? null, ocr: !model.vision, safety: deps.limits.imageSafety ?? true })),
+        signal,
+      )
+    : new Map<string, EncodedImage>();
+  for (const img of encoded.values()) {
+    if (img.nsfw?.verdict === 'explicit') throw new ContentPolicyError(img.part, `${img.part} was refused by the image safety check (explicit content)`);
+  }
+
+  const kept = new Set(plan.keptTurns);
+  const messages = turns.flatMap((t, i) => (kept.has(i) ? [toUpstream(t, memoryProfile ? request.messages[i - 1] : request.messages[i], encoded, planned, model)] : []));
+  return { requestId, created: Math.floor(Date.now() / 1000), model, request, plan, admission, messages, media, encoded, memoryProfile };
+}
+
+function countMedia(request: ChatCompletionRequest, limits: GatewayLimits): void {
+  const seen = { image_url: 0, input_audio: 0, video_url: 0 } as Record<string, number>;
+  const max: Record<string, number> = { image_url: limits.maxImages, input_audio: limits.maxAudio, video_url: limits.maxVideos };
+  const noun: Record<string, string> = { image_url: 'images', input_audio: 'audio clips', video_url: 'videos' };
+  for (const m of request.messages) {
+    for (const p of m.parts) {
+      if (!(p.type in seen)) continue;
+      seen[p.type] += 1;
+      if (seen[p.type] > max[p.type]) throw new InvalidInputError(p.path, `${p.path}: too many ${noun[p.type]} (at most ${max[p.type]} per request)`, `too_many_${noun[p.type].replace(' ', '_')}`);
+    }
+  }
+}
+
+function toPlanTurn(m: RequestMessage, byPath: Map<string, ResolvedMedia>): PlanTurn {
+  const role = m.role === 'developer' ? 'system' : m.role;
+  const parts: PlanTurn['parts'] = m.parts.flatMap((p): PlanTurn['parts'] => {
+    if (p.type === 'text') return [{ type: 'text' as const, text: p.text }];
+    const r = byPath.get(p.path);
+    return r ? [{ type: 'media' as const, media: r }] : [];
+  });
+  if (m.toolCalls) parts.push(...m.toolCalls.map((c) => ({ type: 'text' as const, text: `${c.name}(${c.arguments})` })));
+  return { role, parts };
+}
+
+function dataUrl(mime: string, b64: string): string {
+  return `data:${mime};base64,${b64}`;
+}
+
+/** One planned turn in the upstream's wire form: resized images (or their OCR text), audio and video passed through, files as text. */
+function toUpstream(turn: PlanTurn, source: RequestMessage | undefined, encoded: Map<string, EncodedImage>, planned: Map<string, { detail: 'low' | 'high' | 'auto' }>, model: GatewayModel): ChatMessage {
+  const role = turn.role;
+  if (!source) return { role: 'system', content: turn.parts.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('\n') };
+  const mediaOf = (path: string) => turn.parts.find((x): x is { type: 'media'; media: ResolvedMedia } => x.type === 'media' && x.media.path === path)?.media;
+  const parts: ChatContentPart[] = [];
+  let imageNo = 0;
+  for (const p of source.parts) {
+    const img = encoded.get(p.path);
+    if (p.type === 'text') parts.push({ type: 'text', text: p.text });
+    else if (img) {
+      imageNo += 1;
+      if (model.vision) parts.push({ type: 'image_url', image_url: { url: dataUrl(img.mime, img.dataB64), detail: planned.get(p.path)?.detail ?? (p.type === 'image_url' ? p.detail : 'auto') } });
+      if (img.ocrText !== null && (!model.vision || img.ocrText.trim() !== '')) {
+        parts.push({ type: 'text', text: img.ocrText.trim() ? `[Image ${imageNo}, text read from it: ${img.ocrText.trim()}]` : `[Image ${imageNo}: no text found in it]` });
+      }
+    } else {
+      const r = mediaOf(p.path);
+      if (!r) continue;
+      if (r.kind === 'audio') parts.push({ type: 'input_audio', input_audio: { data: Buffer.from(r.bytes).toString('base64'), format: r.format ?? 'wav' } });
+      else if (r.kind === 'video') parts.push({ type: 'video_url', video_url: { url: dataUrl(r.mime, Buffer.from(r.bytes).toString('base64')) } });
+      else parts.push({ type: 'text', text: `[File${p.type === 'file' && p.filename ? ` ${p.filename}` : ''}]\n${r.text ?? ''}` });
+    }
+  }
+  const content = parts.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('\n');
+  const onlyText = parts.every((p) => p.type === 'text');
+  const msg: ChatMessage = { role, content };
+  if (!onlyText) msg.parts = parts;
+  if (source.name) msg.name = source.name;
+  if (source.toolCalls) msg.toolCalls = source.toolCalls;
+  if (source.toolCallId) msg.toolCallId = source.toolCallId;
+  return msg;
+}
+
+export const _internal = { toUpstream, countMedia };
