@@ -1,6 +1,8 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { asUnavailable, FrontierError, type ErrorCategory } from '@frontier/platform-util';
+import { rateLimitHeaders } from '../limits/headers';
+import { RateLimitedError } from '../limits/rate-limited.error';
 
 /** An error that knows its OpenAI-shaped answer (rate limits, context length). */
 export interface OpenAiAnswerable {
@@ -42,6 +44,9 @@ export class OpenAiErrorFilter implements ExceptionFilter {
 
   answer(exception: unknown): { status: number; body: { error: Record<string, unknown> }; headers?: Record<string, string> } {
     if (isAnswerable(exception)) return exception.openAiAnswer();
+    if (exception instanceof RateLimitedError) {
+      return { status: 429, body: exception.getResponse() as { error: Record<string, unknown> }, headers: rateLimitHeaders(exception) };
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const r = exception.getResponse();
