@@ -1,33 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import OpenAI from 'openai';
 import { KeyLimitsRepository } from '@frontier/multimodal-data-access';
-import { freePort } from '@frontier/platform-testing';
 import { startWorld, type GatewayWorld } from './testing/gateway-harness';
+import { spawnApp } from './testing/processes';
 
-const ROOT = resolve(__dirname, '../../..');
-
-/** chat-gateway as a real OS process (TypeScript through @swc-node/register, as `npm run start:chat-gateway` runs it). */
-async function spawnGateway(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; log: () => string }> {
-  const port = await freePort();
-  let log = '';
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/chat-gateway/src/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, TZ: 'UTC', LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (b: Buffer) => (log += b.toString()));
-  child.stderr?.on('data', (b: Buffer) => (log += b.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`chat-gateway exited ${child.exitCode}:\n${log}`);
-    const ok = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.status === 200).catch(() => false);
-    if (ok) return { url, child, log: () => log };
-    if (Date.now() > deadline) throw new Error(`chat-gateway not ready:\n${log}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const spawnGateway = (env: Record<string, string>) => spawnApp('apps/chat-gateway/src/main.ts', env);
 
 describe('two chat-gateway processes share one per-key rate limit through Redis (loopback upstream stands in for a hosted LLM; real Postgres + Redis)', () => {
   let world: GatewayWorld;

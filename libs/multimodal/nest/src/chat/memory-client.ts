@@ -33,7 +33,10 @@ export function createMemoryClient(config: MemoryClientConfig): MemoryClient {
         const res = await post('/v1/memories/search', { user_id: userId, query: query.slice(0, 2000) || 'profile', limit: 8 }, timeoutMs);
         if (!res.ok) return null;
         const body = (await res.json()) as { profile?: unknown };
-        return typeof body.profile === 'string' && body.profile.trim() !== '' ? body.profile : null;
+        if (typeof body.profile !== 'string') return null;
+        // memory-api says "(nothing remembered yet)" under the header for a user it knows nothing about: no block then
+        const content = body.profile.split('\n').slice(1).filter((l) => l.trim() !== '' && !l.includes('(nothing remembered yet)'));
+        return content.length ? body.profile : null;
       } catch {
         return null;
       }
