@@ -9,6 +9,7 @@ import { Client } from 'pg';
 import { Redis } from 'ioredis';
 import { DEFAULT_CONVERSATION, loadConversation } from './conversation';
 import { DATABASE_URL, head, line, ok, PREFIX, REDIS_URL, stopAll, type DemoContext } from './lib';
+import { gateway } from './steps/gateway';
 import { memory } from './steps/memory';
 import { models } from './steps/models';
 import { platform } from './steps/platform';
@@ -19,7 +20,7 @@ async function cleanup(ctx: DemoContext): Promise<void> {
   if (ctx.tenantId) {
     const pg = new Client({ connectionString: DATABASE_URL });
     await pg.connect();
-    await pg.query('DELETE FROM tenants WHERE id = $1', [ctx.tenantId]); // cascades to its keys and memories
+    await pg.query('DELETE FROM tenants WHERE id = $1', [ctx.tenantId]); // cascades to its keys, memories and billing
     await pg.end();
   }
   const redis = new Redis(REDIS_URL);
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
     await models();
     await platform(ctx);
     await memory(ctx, conversation, source);
+    await gateway(ctx);
   } finally {
     await cleanup(ctx);
   }

@@ -1,0 +1,136 @@
+/**
+ * Gateway overhead over the upstream's time to first token (issue 11): a streamed chat request's
+ * TTFT (request sent → first content chunk) p50/p99, sequentially, for
+ *   direct      — straight to the loopback upstream (vLLM's wire format, 0 ms per token);
+ *   bare-proxy  — through a bare Node pass-through proxy process (the baseline);
+ *   shipped     — through chat-gateway as it runs by default (its own process: auth, per-key limits
+ *                 in Redis, the context plan, the upstream client, SSE re-framing; billing after the
+ *                 stream), text only;
+ *   shipped+img — the same with one 640×480 PNG (magic-number checks, plan, inline encoder resize).
+ * Targets: shipped text-only p50 ≤ direct p50 + 1 ms; shipped p99 ≤ 2 × bare-proxy p99.
+ *
+ *   node -r @swc-node/register bench/multimodal/gateway.ts [--requests 300] [--warmup 30] [--image-side 640]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { Client } from 'pg';
+import sharp from 'sharp';
+import { startLoopbackLlmServer } from '@frontier/ml-llm';
+import { mintApiKey } from '@frontier/platform-nest';
+import { benchArgs, printHeadline, round } from '../lib/harness';
+
+const { flags } = benchArgs();
+const REQUESTS = Number(flags.get('requests') ?? 300);
+const WARMUP = Number(flags.get('warmup') ?? 30);
+const SIDE = Number(flags.get('image-side') ?? 640);
+const ROOT = resolve(__dirname, '../..');
+const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/frontier';
+const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+const PREFIX = `bench-gw-${process.pid}`;
+const children: ChildProcess[] = [];
+
+const freePort = () =>
+  new Promise<number>((res) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => res(p));
+    });
+  });
+
+async function waitReady(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`process exited ${child.exitCode}`);
+    if (await fetch(url).then((r) => r.status < 500).catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} not ready`);
+}
+
+function launch(args: string[], env: Record<string, string>): ChildProcess {
+  const c = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, TZ: 'UTC', LOG_LEVEL: 'error', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  children.push(c);
+  return c;
+}
+
+/** TTFT of one streamed request: ms from send to the first chunk carrying content. */
+async function ttft(url: string, body: string, headers: Record<string, string>): Promise<number> {
+  const t0 = performance.now();
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${await res.text()}`);
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const dec = new TextDecoder();
+  let buf = '';
+  let first = -1;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buf += dec.decode(value, { stream: true });
+    if (first < 0 && /"content":"[^"]/.test(buf)) first = performance.now() - t0;
+  }
+  if (first < 0) throw new Error('no content chunk');
+  return first;
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] as number;
+};
+
+async function series(name: string, url: string, body: string, headers: Record<string, string>) {
+  for (let i = 0; i < WARMUP; i++) await ttft(url, body, headers);
+  const xs: number[] = [];
+  for (let i = 0; i < REQUESTS; i++) xs.push(await ttft(url, body, headers));
+  const row = { name, n: xs.length, p50_ms: round(pct(xs, 50), 3), p99_ms: round(pct(xs, 99), 3) };
+  console.log(`${name.padEnd(12)} p50 ${row.p50_ms.toFixed(3)} ms   p99 ${row.p99_ms.toFixed(3)} ms`);
+  return row;
+}
+
+async function main(): Promise<void> {
+  const llm = await startLoopbackLlmServer({ model: 'bench-llm', replyTokens: 8 });
+  const pg = new Client({ connectionString: DATABASE_URL });
+  await pg.connect();
+  const tenant = (await pg.query<{ id: string }>('INSERT INTO tenants (id, name) VALUES (gen_random_uuid(), $1) RETURNING id', [PREFIX])).rows[0]?.id as string;
+  try {
+    const minted = mintApiKey();
+    await pg.query('INSERT INTO api_keys (id, tenant_id, name, prefix, secret_hash, scopes) VALUES (gen_random_uuid(), $1, $2, $3, $4, $5)', [tenant, 'bench', minted.prefix, minted.secretHash, ['multimodal:*']]);
+    const gwPort = await freePort();
+    const gw = launch(['-r', '@swc-node/register', 'apps/chat-gateway/src/main.ts'], {
+      DATABASE_URL, REDIS_URL, REDIS_PREFIX: PREFIX, PORT: String(gwPort), HOST: '127.0.0.1',
+      UPSTREAM_BASE_URL: llm.baseUrl, UPSTREAM_MODEL: llm.model, ENCODERS: 'inline', ENCODER_OCR: 'false', ENCODER_NSFW: 'false', GATEWAY_IMAGE_SAFETY: 'false',
+      RATE_LIMIT_PER_KEY: '1000000', METRICS_ENABLED: 'true',
+    });
+    const proxyPort = await freePort();
+    const upstreamRoot = llm.baseUrl.replace(/\/v1$/, '');
+    const proxy = launch(['bench/multimodal/bare-proxy.mjs', String(proxyPort), upstreamRoot], {});
+    await waitReady(`http://127.0.0.1:${gwPort}/readyz`, gw);
+    await waitReady(`http://127.0.0.1:${proxyPort}/v1/models`, proxy);
+
+    const messages = [{ role: 'user', content: 'What is the capital of France? Answer briefly.' }];
+    const text = JSON.stringify({ model: llm.model, stream: true, messages });
+    const png = await sharp({ create: { width: SIDE, height: Math.round((SIDE * 3) / 4), channels: 3, background: '#5a8' } }).png().toBuffer();
+    const withImage = JSON.stringify({ model: llm.model, stream: true, messages: [{ role: 'user', content: [{ type: 'text', text: messages[0]?.content }, { type: 'image_url', image_url: { url: `data:image/png;base64,${png.toString('base64')}` } }] }] });
+    const auth = { authorization: `Bearer ${minted.plaintext}` };
+    console.log(`TTFT, ${REQUESTS} sequential streamed requests each (after ${WARMUP} warm-up), loopback upstream at 0 ms per token`);
+    const direct = await series('direct', `${llm.baseUrl}/chat/completions`, text, {});
+    const bare = await series('bare-proxy', `http://127.0.0.1:${proxyPort}/v1/chat/completions`, text, {});
+    const shipped = await series('shipped', `http://127.0.0.1:${gwPort}/v1/chat/completions`, text, auth);
+    const image = await series('shipped+img', `http://127.0.0.1:${gwPort}/v1/chat/completions`, withImage, auth);
+    const overheadP50 = round(shipped.p50_ms - direct.p50_ms, 3);
+    const p99Ratio = round(shipped.p99_ms / bare.p99_ms, 2);
+    console.log(`shipped overhead over direct, p50: +${overheadP50} ms (target ≤ +1 ms); shipped p99 / bare-proxy p99: ${p99Ratio}× (target ≤ 2×)`);
+    printHeadline('multimodal-gateway-overhead', { requests: REQUESTS, image_side: SIDE, rows: [direct, bare, shipped, image], shipped_overhead_p50_ms: overheadP50, shipped_p99_over_bare_p99: p99Ratio });
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    await pg.query('DELETE FROM tenants WHERE id = $1', [tenant]);
+    await pg.end();
+    await llm.close();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  for (const c of children) c.kill('SIGKILL');
+  process.exit(1);
+});
