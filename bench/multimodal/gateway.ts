@@ -96,7 +96,9 @@ async function main(): Promise<void> {
     const minted = mintApiKey();
     await pg.query('INSERT INTO api_keys (id, tenant_id, name, prefix, secret_hash, scopes) VALUES (gen_random_uuid(), $1, $2, $3, $4, $5)', [tenant, 'bench', minted.prefix, minted.secretHash, ['multimodal:*']]);
     const gwPort = await freePort();
-    const gw = launch(['-r', '@swc-node/register', 'apps/chat-gateway/src/main.ts'], {
+    // GATEWAY_NODE_ARGS: extra node flags for the gateway process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`)
+    const nodeArgs = (process.env['GATEWAY_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+    const gw = launch([...nodeArgs, '-r', '@swc-node/register', 'apps/chat-gateway/src/main.ts'], {
       DATABASE_URL, REDIS_URL, REDIS_PREFIX: PREFIX, PORT: String(gwPort), HOST: '127.0.0.1',
       UPSTREAM_BASE_URL: llm.baseUrl, UPSTREAM_MODEL: llm.model, ENCODERS: 'inline', ENCODER_OCR: 'false', ENCODER_NSFW: 'false', GATEWAY_IMAGE_SAFETY: 'false',
       RATE_LIMIT_PER_KEY: '1000000', METRICS_ENABLED: 'true',

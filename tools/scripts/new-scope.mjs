@@ -401,7 +401,7 @@ write(
   `apps/${S}-api/src/app.module.ts`,
   `import { Module, type DynamicModule } from '@nestjs/common';
 import { ${P}Module } from '@frontier/${S}-nest';
-import { PlatformModule } from '@frontier/platform-nest';
+import { PlatformModule, platformSettings } from '@frontier/platform-nest';
 import type { ${P}ApiEnv } from './env';
 import { ${P}Controller } from './${S}.controller';
 
@@ -410,7 +410,7 @@ export class AppModule {
   static register(env: ${P}ApiEnv): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forHttp({ service: '${S}-api', databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, redisPrefix: env.REDIS_PREFIX }), ${P}Module],
+      imports: [PlatformModule.forHttp(platformSettings('${S}-api', env)), ${P}Module],
       controllers: [${P}Controller],
     };
   }
@@ -559,7 +559,7 @@ write(
   `import { Module, type DynamicModule } from '@nestjs/common';
 import { ${U}_JOBS } from '@frontier/${S}-contracts';
 import { ${P}Module } from '@frontier/${S}-nest';
-import { PlatformModule } from '@frontier/platform-nest';
+import { PlatformModule, platformSettings } from '@frontier/platform-nest';
 import { QueueModule } from '@frontier/platform-queue';
 import type { ${P}WorkerEnv } from './env';
 import { ${P}Handlers } from './${S}.handlers';
@@ -570,7 +570,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        PlatformModule.forWorker({ service: '${S}-worker', databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, redisPrefix: env.REDIS_PREFIX }),
+        PlatformModule.forWorker(platformSettings('${S}-worker', env)),
         ${P}Module,
         QueueModule.forWorker({ catalogs: [${U}_JOBS], concurrency: env.WORKER_CONCURRENCY }),
       ],

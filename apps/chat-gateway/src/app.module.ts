@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { GatewayModule, type GatewayConfig } from '@frontier/multimodal-nest';
-import { PlatformModule } from '@frontier/platform-nest';
+import { PlatformModule, platformSettings } from '@frontier/platform-nest';
 import type { ChatGatewayEnv } from './env';
 import { GatewayController } from './gateway.controller';
 
@@ -9,7 +9,7 @@ export class AppModule {
   static register(env: ChatGatewayEnv, gateway: GatewayConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forHttp({ service: 'chat-gateway', databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, redisPrefix: env.REDIS_PREFIX }), GatewayModule.register(gateway)],
+      imports: [PlatformModule.forHttp(platformSettings('chat-gateway', env)), GatewayModule.register(gateway)],
       controllers: [GatewayController],
     };
   }

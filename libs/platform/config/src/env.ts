@@ -158,6 +158,15 @@ export class HttpEnv extends PlatformEnv {
   @Max(1_000_000)
   RATE_LIMIT_PER_KEY: number = 600;
 
+  /**
+   * How long a checked API key is trusted in process without asking Postgres again (ms; 0: ask
+   * every time). A key revoked in another process stops working within this; in the same process at once.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  AUTH_CACHE_MS: number = 2_000;
+
   /** Requests per minute per client IP on routes without an API key (health and metrics exempt); 0 turns it off. */
   @IsInt()
   @Min(0)

@@ -18,6 +18,8 @@ export abstract class PlatformSettings {
   readonly docs?: { enabled?: boolean; token?: string };
   /** Requests per minute per API key and per client IP (routes without a key); 0 turns one off. Default 600 each. */
   readonly rateLimit?: { perKey?: number; perIp?: number };
+  /** How long a checked API key is trusted in process (ms; 0 asks Postgres every time). Default 2000. */
+  readonly authCacheMs?: number;
 }
 
 /** The env variables {@link platformSettings} reads (PlatformEnv, and HttpEnv's for HTTP apps). */
@@ -35,6 +37,7 @@ export interface PlatformEnvLike {
   DOCS_TOKEN?: string;
   RATE_LIMIT_PER_KEY?: number;
   RATE_LIMIT_PER_IP?: number;
+  AUTH_CACHE_MS?: number;
 }
 
 /** An app's PlatformSettings from its validated env (`PlatformModule.forHttp(platformSettings('memory-api', env))`). */
@@ -51,6 +54,7 @@ export function platformSettings(service: string, env: PlatformEnvLike): Platfor
     metrics: { enabled: env.METRICS_ENABLED ?? true, ...(env.METRICS_TOKEN ? { token: env.METRICS_TOKEN } : {}) },
     docs: { enabled: env.DOCS_ENABLED ?? true, ...(env.DOCS_TOKEN ? { token: env.DOCS_TOKEN } : {}) },
     rateLimit: { perKey: env.RATE_LIMIT_PER_KEY ?? 600, perIp: env.RATE_LIMIT_PER_IP ?? 600 },
+    ...(env.AUTH_CACHE_MS !== undefined ? { authCacheMs: env.AUTH_CACHE_MS } : {}),
   };
 }
 

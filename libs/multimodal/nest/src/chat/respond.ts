@@ -142,9 +142,21 @@ export async function respondStream(deps: RespondDeps, principal: Principal, p: 
   res.on('close', () => {
     if (!res.writableFinished) abort.abort(new Error('client disconnected'));
   });
-  w.open(deps.quota.headers(p.admission));
-  await w.event({ type: 'response.created', data: { id: p.requestId, model: p.model.id, created: p.created, budget: p.plan.summary } });
-  await w.chunk({ role: 'assistant', content: '' });
+  // The response starts with the upstream's first event: an upstream refusal before it is still an
+  // HTTP error the SDK types, and headers, response.created, the role chunk and the first delta go
+  // out corked, in one write (a syscall saved on the path to the first token).
+  let started = false;
+  const begin = (): void => {
+    if (started) return;
+    started = true;
+    w.open(deps.quota.headers(p.admission));
+    res.cork();
+    void w.event({ type: 'response.created', data: { id: p.requestId, model: p.model.id, created: p.created, budget: p.plan.summary } });
+    void w.chunk({ role: 'assistant', content: '' });
+  };
+  const flush = (): void => {
+    if (res.writableCorked) res.uncork();
+  };
 
   const o: Outcome = { text: '', toolCalls: [], finishReason: null, usage: undefined, images: [], status: 'completed' };
   const withTool = deps.images !== null;
@@ -155,11 +167,15 @@ export async function respondStream(deps: RespondDeps, principal: Principal, p: 
       const calls = new Map<number, ToolCall>();
       let roundText = '';
       for await (const c of deps.upstream.stream(upstreamRequest(p, messages, withTool && round < 2, abort.signal))) {
+        begin();
         if (c.type === 'delta') {
           roundText += c.content;
           producedText += c.content;
-          await w.chunk({ content: c.content });
-          await w.event({ type: 'response.output_text.delta', data: { delta: c.content } });
+          const a = w.chunk({ content: c.content });
+          const b = w.event({ type: 'response.output_text.delta', data: { delta: c.content } });
+          flush();
+          await a;
+          await b;
         } else if (c.type === 'tool_call') {
           const cur = calls.get(c.index) ?? { id: c.id ?? '', name: c.name ?? '', arguments: '' };
           if (c.id) cur.id = c.id;
@@ -171,6 +187,8 @@ export async function respondStream(deps: RespondDeps, principal: Principal, p: 
           o.finishReason = c.finishReason;
         }
       }
+      begin();
+      flush();
       o.text += roundText;
       const all = [...calls.values()];
       const imageCalls = all.filter((c) => c.name === IMAGE_TOOL_NAME);
@@ -202,6 +220,13 @@ export async function respondStream(deps: RespondDeps, principal: Principal, p: 
       messages = [...messages, { role: 'assistant', content: roundText, toolCalls: imageCalls }, ...answers];
     }
   } catch (e) {
+    if (!started && !abort.signal.aborted) {
+      // nothing was sent: the upstream's refusal is the answer (an HTTP error), and nothing is billed
+      await deps.quota.settle(p.admission, 0, 0).catch(() => undefined);
+      throw e;
+    }
+    begin();
+    flush();
     if (abort.signal.aborted || w.clientGone) o.status = 'cancelled';
     else {
       o.status = 'failed';

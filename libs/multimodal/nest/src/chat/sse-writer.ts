@@ -44,7 +44,7 @@ export class SseWriter {
     this.res.setHeader('connection', 'keep-alive');
     this.res.setHeader('x-accel-buffering', 'no');
     for (const [k, v] of Object.entries(extraHeaders)) this.res.setHeader(k, v);
-    this.res.flushHeaders();
+    // no flushHeaders(): the headers leave with the first event, in the same write
   }
 
   chunk(delta: ChunkDelta, finishReason: FinishReason | null = null): Promise<void> {

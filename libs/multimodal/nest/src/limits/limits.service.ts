@@ -169,6 +169,11 @@ const retryAfter = (resetAt: number, now: number) => Math.max(1, Math.ceil((rese
  * - **Limits**: env defaults, overridden per key by `multimodal_key_limits` (cached ≤ 30 s).
  * - Redis or Postgres unreachable: a typed `unavailable` error (503 + Retry-After), never a 500.
  */
+/** No RPM, no TPM, no budget: nothing to count in Redis. */
+function unlimited(l: KeyLimitValues): boolean {
+  return !(l.rpm > 0) && !(l.tpm > 0) && !(l.dailyBudgetUsd > 0) && !(l.monthlyBudgetUsd > 0);
+}
+
 export class LimitsService {
   private readonly log = new Logger(LimitsService.name);
   private readonly cache = new Map<string, { limits: KeyLimitValues; expiresAt: number }>();
@@ -193,6 +198,8 @@ export class LimitsService {
   async admit(input: AdmitInput): Promise<Admission> {
     const est = tokenCount(input.estimatedTokens, 'estimatedTokens');
     const limits = await this.limitsFor(input.keyId);
+    // a key with no limit and no budget has nothing to count: no Redis round trip on the path to the first token
+    if (unlimited(limits)) return { tenantId: input.tenantId, keyId: input.keyId, estimatedTokens: est, windowStart: Math.floor(this.now() / MINUTE_MS) * MINUTE_MS, limits, requests: null, tokens: null, budgets: [] };
     for (let attempt = 0; ; attempt++) {
       const now = this.now();
       const windowStart = Math.floor(now / MINUTE_MS) * MINUTE_MS;
@@ -267,6 +274,8 @@ export class LimitsService {
   async settle(admission: Admission, usage: SettleInput): Promise<boolean> {
     const actualTokens = tokenCount(usage.actualTokens, 'actualTokens');
     if (typeof usage.costUsd !== 'number' || !Number.isFinite(usage.costUsd) || usage.costUsd < 0) throw new InvalidInputError('costUsd', 'costUsd must be a non-negative number of US dollars');
+    // nothing was counted at admission (no limits, no budgets); spend is in Postgres, and a budget set later seeds its counter from there
+    if (unlimited(admission.limits)) return true;
     const now = this.now();
     const currentWindow = Math.floor(now / MINUTE_MS) * MINUTE_MS;
     const delta = actualTokens - admission.estimatedTokens;

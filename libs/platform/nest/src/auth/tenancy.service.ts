@@ -1,6 +1,7 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, Optional, NotFoundException } from '@nestjs/common';
 import { Prisma, PrismaService } from '@frontier/platform-prisma';
 import { hasScopes, mintApiKey, parseApiKey, hashSecret, sameDigest } from './api-keys';
+import { PlatformSettings } from '../settings';
 
 /** Who a request acts for, once its API key checked out. */
 export interface Principal {
@@ -19,9 +20,21 @@ export interface IssuedKey {
   createdAt: Date;
 }
 
+/** Most keys kept in the in-process authentication cache. */
+const AUTH_CACHE_KEYS = 10_000;
+
 @Injectable()
 export class TenancyService {
-  constructor(private readonly prisma: PrismaService) {}
+  /** sha256(presented key) → its principal and when to ask Postgres again. Only good keys are kept. */
+  private readonly authCache = new Map<string, { principal: Principal; until: number }>();
+  private readonly authCacheMs: number;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    @Optional() settings?: PlatformSettings,
+  ) {
+    this.authCacheMs = settings?.authCacheMs ?? 2_000;
+  }
 
   async createTenant(name: string) {
     try {
@@ -52,6 +65,7 @@ export class TenancyService {
 
   async revokeKey(tenantId: string, keyId: string): Promise<void> {
     const { count } = await this.prisma.apiKey.updateMany({ where: { id: keyId, tenantId, revokedAt: null }, data: { revokedAt: new Date() } });
+    for (const [k, v] of this.authCache) if (v.principal.keyId === keyId) this.authCache.delete(k);
     if (!count) throw new NotFoundException({ message: `active key ${keyId} not found for tenant ${tenantId}`, field: 'keyId' });
   }
 
@@ -59,9 +73,21 @@ export class TenancyService {
   async authenticate(key: string): Promise<Principal | null> {
     const parsed = parseApiKey(key);
     if (!parsed) return null;
+    const cacheKey = this.authCacheMs > 0 ? hashSecret(key) : '';
+    const hit = cacheKey ? this.authCache.get(cacheKey) : undefined;
+    if (hit && hit.until > Date.now()) return hit.principal;
     const row = await this.prisma.apiKey.findUnique({ where: { prefix: parsed.prefix } });
-    if (!row || row.revokedAt || !sameDigest(row.secretHash, hashSecret(parsed.secret))) return null;
-    return { tenantId: row.tenantId, keyId: row.id, scopes: row.scopes };
+    if (!row || row.revokedAt || !sameDigest(row.secretHash, hashSecret(parsed.secret))) {
+      if (cacheKey) this.authCache.delete(cacheKey);
+      return null;
+    }
+    const principal = { tenantId: row.tenantId, keyId: row.id, scopes: row.scopes };
+    if (cacheKey) {
+      this.authCache.delete(cacheKey);
+      if (this.authCache.size >= AUTH_CACHE_KEYS) this.authCache.delete(this.authCache.keys().next().value as string);
+      this.authCache.set(cacheKey, { principal, until: Date.now() + this.authCacheMs });
+    }
+    return principal;
   }
 
   can(principal: Principal, required: string[]): boolean {
