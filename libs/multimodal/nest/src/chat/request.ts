@@ -84,8 +84,11 @@ function number(value: unknown, field: string, min: number, max: number, integer
   return value;
 }
 
+/** A key as a field name: an empty or odd key is quoted so the refusal still names it. */
+const keyName = (k: string) => (/^[A-Za-z_][\w-]*$/.test(k) ? k : JSON.stringify(k));
+
 function unknownKeys(o: Json, allowed: readonly string[], field: string): void {
-  for (const k of Object.keys(o)) if (!allowed.includes(k)) bad(field ? `${field}.${k}` : k, 'is not a recognized argument', 'unknown_parameter');
+  for (const k of Object.keys(o)) if (!allowed.includes(k)) bad(field ? `${field}.${keyName(k)}` : keyName(k), 'is not a recognized argument', 'unknown_parameter');
 }
 
 function parsePart(raw: unknown, path: string): RequestPart {
@@ -197,7 +200,7 @@ function parseToolChoice(raw: unknown): ChatCompletionRequest['toolChoice'] {
 /** Parses and checks a chat-completions body; `maxOutputTokens` bounds max_tokens. */
 export function parseChatRequest(body: unknown, maxOutputTokens: number): ChatCompletionRequest {
   const o = object(body, 'body');
-  for (const k of Object.keys(o)) if (!TOP_KEYS.has(k)) bad(k, 'is not a recognized argument', 'unknown_parameter');
+  for (const k of Object.keys(o)) if (!TOP_KEYS.has(k)) bad(keyName(k), 'is not a recognized argument', 'unknown_parameter');
   const model = text(o['model'], 'model', 256, 1);
   if (!Array.isArray(o['messages']) || o['messages'].length === 0) bad('messages', 'must be a non-empty array');
   if (o['messages'].length > REQUEST_LIMITS.messages) bad('messages', `must have at most ${REQUEST_LIMITS.messages} messages`);
