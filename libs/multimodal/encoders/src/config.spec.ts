@@ -15,7 +15,7 @@ describe('EncodersEnv and the configs built from it', () => {
       inlineMaxBytes: 65_536,
     });
     const s = encoderServiceConfig(env, 65_536);
-    expect(s).toMatchObject({ concurrency: 4, queueCapacity: 32, batchWindowMs: 5, maxBatch: 8, inlineReplyMaxBytes: 65_536, nsfw: { explicit: 0.7, suggestive: 0.6 }, models: { ocr: true, nsfw: true, nsfwWorkers: 1 } });
+    expect(s).toMatchObject({ concurrency: 4, queueCapacity: 32, batchWindowMs: 5, maxBatch: 8, inlineReplyMaxBytes: 65_536, nsfw: { explicit: 0.7, suggestive: 0.6 }, models: { ocr: true, nsfw: true, nsfwWorkers: 1, onnxThreads: 1, ocrConcurrency: 2 } });
   });
 
   it('inline mode carries the service config; ENCODER_REDIS_URL overrides REDIS_URL', () => {

@@ -16,8 +16,10 @@ export interface EncoderModelSpec {
   nsfw: boolean;
   /** nsfwjs worker threads (each a model copy). Default 1. */
   nsfwWorkers: number;
-  /** onnxruntime intra-op threads for OCR / the vision encoder; unset = onnxruntime's default (all cores). */
+  /** onnxruntime intra-op threads for OCR / the vision encoder (default 1); unset = onnxruntime's default (all cores). */
   onnxThreads?: number;
+  /** Images PaddleOCR works on at once (its JS steps — box finding, crops, CTC — are single-threaded). Default 2. */
+  ocrConcurrency?: number;
   /** A CLIP-style ONNX directory (`model.onnx`, input pixel_values [N,3,S,S]); unset = no embeddings. */
   visionEncoderDir?: string;
 }
@@ -87,7 +89,9 @@ export const DEFAULT_SERVICE_CONFIG: Omit<EncoderServiceConfig, 'redisUrl' | 'ke
   jpegQuality: 85,
   maxPixels: 40_000_000,
   nsfw: { explicit: 0.7, suggestive: 0.6 },
-  models: { ocr: true, nsfw: true, nsfwWorkers: 1 },
+  // one onnxruntime thread per session, two images OCR'd at once: ~2× the images per CPU-second of
+  // onnxruntime's all-cores default on the 2-core bench machine (bench/multimodal/encoder.ts)
+  models: { ocr: true, nsfw: true, nsfwWorkers: 1, onnxThreads: 1, ocrConcurrency: 2 },
 };
 
 const toBoolean = ({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
@@ -190,11 +194,17 @@ export class EncodersEnv extends PlatformEnv {
   @Max(64)
   ENCODER_NSFW_WORKERS: number = 1;
 
-  /** onnxruntime intra-op threads (OCR, vision encoder); 0 = onnxruntime's default. */
+  /** Images OCR'd at once (with ENCODER_ONNX_THREADS=1, about the number of cores to give OCR). */
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  ENCODER_OCR_CONCURRENCY: number = 2;
+
+  /** onnxruntime intra-op threads per session (OCR, vision encoder); 0 = onnxruntime's default (all cores, spinning). */
   @IsInt()
   @Min(0)
   @Max(256)
-  ENCODER_ONNX_THREADS: number = 0;
+  ENCODER_ONNX_THREADS: number = 1;
 
   /** CLIP-style ONNX directory (model.onnx, pixel_values [N,3,S,S]) for image embeddings; none ships. */
   @IsOptional()
@@ -221,6 +231,7 @@ export function encoderServiceConfig(env: EncodersEnv, inlineReplyMaxBytes = Inf
       ocr: env.ENCODER_OCR,
       nsfw: env.ENCODER_NSFW,
       nsfwWorkers: env.ENCODER_NSFW_WORKERS,
+      ocrConcurrency: env.ENCODER_OCR_CONCURRENCY,
       ...(env.ENCODER_ONNX_THREADS ? { onnxThreads: env.ENCODER_ONNX_THREADS } : {}),
       ...(env.VISION_ENCODER_DIR ? { visionEncoderDir: env.VISION_ENCODER_DIR } : {}),
     },

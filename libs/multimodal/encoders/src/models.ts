@@ -37,7 +37,7 @@ export function batchOf(c: ImageSafetyClassifier & { close?(): Promise<void> }):
 export async function loadEncoderModels(spec: EncoderModelSpec, queueCapacity = 64): Promise<EncoderModels> {
   const loaded: EncoderModels = {};
   try {
-    if (spec.ocr) loaded.ocr = await createPaddleOcr({ queueCapacity, ...(spec.onnxThreads ? { threads: spec.onnxThreads } : {}) });
+    if (spec.ocr) loaded.ocr = await createPaddleOcr({ queueCapacity, concurrency: spec.ocrConcurrency ?? 1, ...(spec.onnxThreads ? { threads: spec.onnxThreads } : {}) });
     if (spec.nsfw) loaded.nsfw = await createNsfwjs({ workers: spec.nsfwWorkers, queueCapacity });
     if (spec.visionEncoderDir) loaded.vision = await createOnnxVisionEncoder({ dir: spec.visionEncoderDir, ...(spec.onnxThreads ? { threads: spec.onnxThreads } : {}) });
     return loaded;

@@ -174,3 +174,37 @@ describe('encoder clients over inline, Redis and NATS (real Redis and NATS on lo
     await app.close();
   }, 30_000);
 });
+
+describe('two workers on one channel: NATS gives each request to one of them, Redis pub/sub to all', () => {
+  let redis: TestRedis;
+  const apps: INestApplication[] = [];
+  const clients: ImageEncoderClient[] = [];
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await Promise.all(apps.map((a) => a.close()));
+    await redis?.cleanup();
+  });
+
+  it('counts the encodings each worker ran for one request per transport', async () => {
+    Logger.overrideLogger(false);
+    redis = await createTestRedis('encfanout');
+    const prefix = `f${randomBytes(4).toString('hex')}`;
+    const ocrs = [fakeOcr('a'), fakeOcr('b')];
+    for (const ocr of ocrs) {
+      // separate caches (key prefixes): each worker computes what it receives
+      apps.push(await startTestServer(serviceConfig(redis.url, `${redis.prefix}:enc${apps.length}`), { ocr, nsfw: fakeNsfw() }, prefix, redis.url));
+    }
+    const blobs = new BlobStore(redis.client, `${redis.prefix}:enc`);
+    const calls = () => ocrs[0]!.calls + ocrs[1]!.calls;
+    const nats = new TransportEncoderClient({ transport: 'nats', url: NATS_URL, timeoutMs: 5_000, channelPrefix: prefix, blobs });
+    const viaRedis = new TransportEncoderClient({ transport: 'redis', url: redis.url, timeoutMs: 5_000, channelPrefix: prefix, blobs });
+    clients.push(nats, viaRedis);
+    expect((await nats.encodeImages(req([inline(await solidPng(90), 'n', { ocr: true })]))).ok).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(calls()).toBe(1);
+    expect((await viaRedis.encodeImages(req([inline(await solidPng(91), 'r', { ocr: true })]))).ok).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
+    // the Redis request ran on both workers (the client kept the first reply)
+    expect(calls()).toBe(3);
+  }, 30_000);
+});
