@@ -34,6 +34,7 @@ export function gatewayConfig(env: ChatGatewayEnv, encoders: EncodersEnv): Gatew
         contextTokens: env.GATEWAY_CONTEXT_TOKENS,
         maxOutputTokens: env.GATEWAY_MAX_OUTPUT_TOKENS,
         vision: env.GATEWAY_VISION,
+        ...(env.GATEWAY_TOKENIZER_DIR ? { tokenizerDir: env.GATEWAY_TOKENIZER_DIR } : {}),
       },
     ],
     upstream: { baseUrl: env.UPSTREAM_BASE_URL, ...(env.UPSTREAM_API_KEY ? { apiKey: env.UPSTREAM_API_KEY } : {}) },

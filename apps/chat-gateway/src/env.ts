@@ -57,6 +57,11 @@ export class ChatGatewayEnv extends HttpEnv {
   @Max(1_000_000)
   GATEWAY_DEFAULT_MAX_TOKENS: number = 1_024;
 
+  /** A directory with the served model's tokenizer.json (+ tokenizer_config.json): text is counted with it, local files only. */
+  @IsOptional()
+  @IsString()
+  GATEWAY_TOKENIZER_DIR?: string;
+
   /** Does the upstream take images? When false, images reach it as their OCR text. */
   @Transform(bool)
   @IsBoolean({ message: 'GATEWAY_VISION must be true or false' })

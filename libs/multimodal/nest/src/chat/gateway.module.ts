@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { IMAGE_ENCODER, EncodersModule, ImageInputs, type EncodersGatewayConfig, type ImageEncoderClient } from '@frontier/multimodal-encoders';
 import { createMediaFetcher } from '@frontier/multimodal-data-access';
-import { DEFAULT_PRICE_TABLE, meter, MEDIA_LIMITS, type PriceTable } from '@frontier/multimodal-domain';
+import { DEFAULT_PRICE_TABLE, meter, MEDIA_LIMITS, type PriceTable, type TextCounter } from '@frontier/multimodal-domain';
 import { createOpenAiChatModel } from '@frontier/ml-llm';
 import { BillingService } from '../billing/billing.service';
 import type { MultimodalConfig } from '../config';
@@ -17,6 +17,7 @@ import { createPlannerPort } from './planner';
 import { BILLING_PORT, ENCODER_PORT, GATEWAY_MODELS, IMAGE_GENERATOR, LIMITS_PORT, MEDIA_PORT, MEMORY_CLIENT, PLANNER_PORT, UPSTREAM_MODEL, type BillingPort, type GatewayModel, type LimitsPort } from './ports';
 import type { GatewayLimits } from './prepare';
 import { createRenderImageGenerator } from './render-image-generator';
+import { loadTokenizerCounter } from './tokenizer-counter';
 
 /** Everything the chat gateway is configured with (the app builds it from its validated env). */
 export interface GatewayConfig {
@@ -60,7 +61,14 @@ export class GatewayModule {
         { provide: GATEWAY_MODELS, useValue: config.models },
         { provide: GATEWAY_LIMITS, useValue: config.limits },
         { provide: MEDIA_PORT, useValue: createMediaPort({ fetcher }) },
-        { provide: PLANNER_PORT, useValue: createPlannerPort((model, usage) => meter(usage, prices, model.id)) },
+        {
+          provide: PLANNER_PORT,
+          useFactory: async () => {
+            const own = new Map<string, TextCounter>();
+            for (const m of config.models) if (m.tokenizerDir) own.set(m.id, await loadTokenizerCounter(m.tokenizerDir));
+            return createPlannerPort((model, usage) => meter(usage, prices, model.id), own);
+          },
+        },
         {
           provide: ENCODER_PORT,
           inject: [IMAGE_ENCODER, ImageInputs],

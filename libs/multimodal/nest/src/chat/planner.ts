@@ -48,11 +48,12 @@ export function sendSide(profile: ModelProfile): number {
 
 export type Meter = (model: GatewayModel, usage: MeterInput) => UsageLine[];
 
-export function createPlannerPort(meter: Meter): PlannerPort {
-  const counters = new Map<string, TextCounter>();
+/** `counters`: a model's own tokenizer by model id (GATEWAY_TOKENIZER_DIR); else js-tiktoken by name, or the estimate. */
+export function createPlannerPort(meter: Meter, own: ReadonlyMap<string, TextCounter> = new Map()): PlannerPort {
+  const counters = new Map<string, TextCounter>(own);
   const counter = (model: GatewayModel): TextCounter => {
-    let c = counters.get(model.upstreamModel);
-    if (!c) counters.set(model.upstreamModel, (c = counterForModel(model.upstreamModel)));
+    let c = counters.get(model.id);
+    if (!c) counters.set(model.id, (c = counterForModel(model.upstreamModel)));
     return c;
   };
   return {

@@ -18,6 +18,8 @@ export interface GatewayModel {
   maxOutputTokens: number;
   /** Does the upstream take images? If not, images reach it as their OCR text. */
   vision: boolean;
+  /** A directory with the served model's tokenizer.json: text is counted with it (else js-tiktoken by name, or an estimate). */
+  tokenizerDir?: string;
 }
 
 export type MediaKind = 'image' | 'audio' | 'video' | 'file';
