@@ -13,10 +13,13 @@
  *
  *   npx tsx bench/multimodal/planner.ts [--requests 2000] [--rounds 5] [--seed 1] [--turns 20]
  *     [--images 4] [--videos 1] [--audios 0] [--reserved 1024] [--pressure 0.05,1.2]
- *     [--counter estimate|o200k|cl100k] [--profiles llava-1.5,qwen2-vl,openai-tiles,anthropic,gemini]
+ *     [--counter estimate|o200k|cl100k|o200k-memo] [--profiles llava-1.5,qwen2-vl,openai-tiles,anthropic,gemini]
  *
  * --pressure lo,hi: each request's context limit is (its undegraded need) × U(lo, hi).
- * --counter: the TextCounter (the bytes/4 estimate, or js-tiktoken's exact BPE).
+ * --counter: the TextCounter — the bytes/4 estimate, js-tiktoken's exact BPE, or o200k-memo: o200k
+ *   behind memoizeCounter, warmed (untimed) with the request's history as the previous request of
+ *   the same conversation would have left it, so only the last two turns are counted: a chat's
+ *   steady state when the gateway keeps a memo per conversation.
  */
 import {
   CHAT_REPLY_PRIMER_TOKENS,
@@ -25,6 +28,7 @@ import {
   estimateTextCounter,
   historyGroups,
   isProfileId,
+  memoizeCounter,
   planContext,
   PROFILE_IDS,
   PROFILES,
@@ -41,7 +45,7 @@ import { benchArgs, noPositionalArgs, printHeadline, round, sink, usageError } f
 import { rng } from '../lib/random';
 
 const USAGE =
-  'bench/multimodal/planner.ts [--requests N] [--rounds R] [--seed S] [--turns T] [--images I] [--videos V] [--audios A] [--reserved TOKENS] [--pressure LO,HI] [--counter estimate|o200k|cl100k] [--profiles id,id,...]';
+  'bench/multimodal/planner.ts [--requests N] [--rounds R] [--seed S] [--turns T] [--images I] [--videos V] [--audios A] [--reserved TOKENS] [--pressure LO,HI] [--counter estimate|o200k|cl100k|o200k-memo] [--profiles id,id,...]';
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   process.stdout.write(`usage: npx tsx ${USAGE}\n`);
   process.exit(0);
@@ -67,10 +71,18 @@ const pressure = (flags.get('pressure') ?? '0.05,1.2').split(',').map(Number);
 const [P_LO, P_HI] = [pressure[0] ?? NaN, pressure[1] ?? NaN];
 if (pressure.length !== 2 || !(P_LO >= 0 && P_HI >= P_LO)) usageError(`--pressure ${flags.get('pressure')}: expected LO,HI with 0 ≤ LO ≤ HI`);
 const COUNTER_NAME = flags.get('counter') ?? 'estimate';
-const COUNTERS: Record<string, () => TextCounter> = { estimate: () => estimateTextCounter, o200k: () => tiktokenCounter('o200k_base'), cl100k: () => tiktokenCounter('cl100k_base') };
+const COUNTERS: Record<string, () => TextCounter> = {
+  estimate: () => estimateTextCounter,
+  o200k: () => tiktokenCounter('o200k_base'),
+  cl100k: () => tiktokenCounter('cl100k_base'),
+  'o200k-memo': () => tiktokenCounter('o200k_base'),
+};
 const makeCounter = COUNTERS[COUNTER_NAME];
-if (!makeCounter) usageError(`--counter ${COUNTER_NAME}: expected estimate, o200k or cl100k`);
-const counter = makeCounter();
+if (!makeCounter) usageError(`--counter ${COUNTER_NAME}: expected estimate, o200k, cl100k or o200k-memo`);
+const MEMO = COUNTER_NAME === 'o200k-memo';
+const baseCounter = makeCounter();
+/** The counter the timed call uses (with --counter o200k-memo, a fresh memo per call, see prepare). */
+let counter: TextCounter = baseCounter;
 const profileIds = (flags.get('profiles') ?? PROFILE_IDS.join(',')).split(',');
 for (const id of profileIds) if (!isProfileId(id)) usageError(`--profiles: unknown profile "${id}" (known: ${PROFILE_IDS.join(', ')})`);
 
@@ -217,11 +229,15 @@ function percentile(xs: Float64Array, p: number): number {
  * `perRequest` is each request's median over the rounds (what a decision costs, with one-off
  * scheduler and GC stalls of a shared machine filtered out), `raw` every single call.
  */
-function timeEach(fn: (i: number) => unknown): { perRequest: Float64Array; raw: Float64Array } {
-  for (let i = 0; i < REQUESTS; i++) sink(fn(i));
+function timeEach(fn: (i: number) => unknown, prepare: (i: number) => void): { perRequest: Float64Array; raw: Float64Array } {
+  for (let i = 0; i < REQUESTS; i++) {
+    prepare(i);
+    sink(fn(i));
+  }
   const raw = new Float64Array(REQUESTS * ROUNDS);
   for (let r = 0; r < ROUNDS; r++) {
     for (let i = 0; i < REQUESTS; i++) {
+      prepare(i);
       const t0 = process.hrtime.bigint();
       sink(fn(i));
       raw[r * REQUESTS + i] = Number(process.hrtime.bigint() - t0) / 1000;
@@ -269,9 +285,17 @@ for (const id of profileIds) {
     else if (kinds.size) outcomes.video++;
     else outcomes.fit++;
   }
-  const shipped = timeEach((i) => planContext({ turns: (cases[i] as Case).turns, reservedOutputTokens: RESERVED }, profile, { contextTokens: (cases[i] as Case).limit }, counter));
-  const naive = timeEach((i) => naivePlan((cases[i] as Case).turns, profile, (cases[i] as Case).limit));
-  const floor = timeEach((i) => countOnly((cases[i] as Case).turns, profile));
+  /** Untimed: with o200k-memo, a memo holding the request's history (all but the last two turns). */
+  const prepare = (i: number): void => {
+    if (!MEMO) return;
+    const memo = memoizeCounter(baseCounter);
+    const turns = (cases[i] as Case).turns;
+    for (const t of turns.slice(0, -2)) for (const p of t.parts) if (p.kind === 'text' || p.kind === 'file') memo.count(p.text);
+    counter = memo;
+  };
+  const shipped = timeEach((i) => planContext({ turns: (cases[i] as Case).turns, reservedOutputTokens: RESERVED }, profile, { contextTokens: (cases[i] as Case).limit }, counter), prepare);
+  const naive = timeEach((i) => naivePlan((cases[i] as Case).turns, profile, (cases[i] as Case).limit), prepare);
+  const floor = timeEach((i) => countOnly((cases[i] as Case).turns, profile), prepare);
   const f: ProfileFigures = {
     p50Us: round(percentile(shipped.perRequest, 50), 1),
     p99Us: round(percentile(shipped.perRequest, 99), 1),
@@ -300,7 +324,7 @@ printHeadline('multimodal-planner', {
   images: IMAGES,
   videos: VIDEOS,
   audios: AUDIOS,
-  counter: counter.name,
+  counter: MEMO ? `${baseCounter.name}+memo` : baseCounter.name,
   worstP99Us,
   targetP99Us: 1000,
   meetsTarget: worstP99Us < 1000,

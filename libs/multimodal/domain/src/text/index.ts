@@ -1,2 +1,3 @@
 export * from './counter';
 export * from './tiktoken';
+export * from './memo';
