@@ -143,6 +143,22 @@ describe('chat-gateway driven by the official openai SDK (loopback upstream stan
     expect(seen.join('').length).toBeGreaterThan(0);
   });
 
+  it('an unreachable or overloaded upstream is a 503 with Retry-After (the SDK’s InternalServerError), never a 500 or a hang', async () => {
+    world.llm.failNext({ type: 'http', status: 503, retryAfter: '0' }, 3); // the client's 2 retries too
+    const res = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${world.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: world.llm.model, stream: true, messages: [{ role: 'user', content: 'hello' }] }),
+    });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('2');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('upstream_unavailable');
+    world.llm.failNext({ type: 'http', status: 400, message: 'prompt too long for this engine' });
+    const err = await client.chat.completions.create({ model: world.llm.model, messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(String((err as Error).message)).toMatch(/prompt too long/);
+  });
+
   it('lists the served model', async () => {
     const models = await client.models.list();
     expect(models.data.map((m) => m.id)).toEqual([world.llm.model]);

@@ -1,5 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
+import { UpstreamError } from '@frontier/ml-ports';
 import { asUnavailable, FrontierError, type ErrorCategory } from '@frontier/platform-util';
 import { rateLimitHeaders } from '../limits/headers';
 import { RateLimitedError } from '../limits/rate-limited.error';
@@ -20,6 +21,23 @@ function typeFor(status: number): string {
   if (status === 429) return 'rate_limit_error';
   if (status >= 500) return 'server_error';
   return 'invalid_request_error';
+}
+
+/**
+ * The upstream LLM's failure before any output: its own 4xx passes through (400: the model refused
+ * the request as sent); unreachable, overloaded (429/5xx) → 503 with Retry-After; too slow → 504.
+ */
+function upstreamAnswer(e: UpstreamError): { status: number; body: { error: Record<string, unknown> }; headers?: Record<string, string> } {
+  const s = e.status;
+  if (e.kind === 'timeout') return { status: 504, body: { error: { message: `The model server did not answer in time: ${e.message}`, type: 'server_error', param: null, code: 'upstream_timeout' } } };
+  if (s !== undefined && s >= 400 && s < 500 && s !== 429 && s !== 408) {
+    return { status: s, body: { error: { message: `The model server refused the request: ${e.message}`, type: typeFor(s), param: null, code: 'upstream_refused' } } };
+  }
+  return {
+    status: 503,
+    headers: { 'retry-after': '2' },
+    body: { error: { message: `The model server is unavailable: ${e.message}`, type: 'server_error', param: null, code: 'upstream_unavailable' } },
+  };
 }
 
 /**
@@ -44,6 +62,7 @@ export class OpenAiErrorFilter implements ExceptionFilter {
 
   answer(exception: unknown): { status: number; body: { error: Record<string, unknown> }; headers?: Record<string, string> } {
     if (isAnswerable(exception)) return exception.openAiAnswer();
+    if (exception instanceof UpstreamError) return upstreamAnswer(exception);
     if (exception instanceof RateLimitedError) {
       return { status: 429, body: exception.getResponse() as { error: Record<string, unknown> }, headers: rateLimitHeaders(exception) };
     }
