@@ -196,9 +196,9 @@ export class ImageEncoderService implements OnApplicationShutdown {
     if (typeof req.deadline !== 'number' || !Number.isFinite(req.deadline)) return { ok: false, code: 'invalid_image', message: 'request has no deadline (epoch ms)' };
     for (const [i, img] of req.images.entries()) {
       const part = typeof img?.part === 'string' ? img.part : `images[${i}]`;
-      if (!isSha256(img?.sha256)) return { ok: false, code: 'invalid_image', part, message: `${part}: sha256 must be 64 lowercase hex digits` };
-      if (img.maxSide !== null && !(Number.isInteger(img.maxSide) && img.maxSide >= 1 && img.maxSide <= 16_384)) return { ok: false, code: 'invalid_image', part, message: `${part}: maxSide must be null or an integer 1…16384` };
-      if (img.dataB64 !== undefined && typeof img.dataB64 !== 'string') return { ok: false, code: 'invalid_image', part, message: `${part}: dataB64 must be base64 text` };
+      if (!isSha256(img?.sha256)) return { ok: false, code: 'invalid_image', part, message: 'sha256 must be 64 lowercase hex digits' };
+      if (img.maxSide !== null && !(Number.isInteger(img.maxSide) && img.maxSide >= 1 && img.maxSide <= 16_384)) return { ok: false, code: 'invalid_image', part, message: 'maxSide must be null or an integer 1…16384' };
+      if (img.dataB64 !== undefined && typeof img.dataB64 !== 'string') return { ok: false, code: 'invalid_image', part, message: 'dataB64 must be base64 text' };
       if (img.ocr && !this.models.ocr) return { ok: false, code: 'unavailable', part, retryAfterS: 1, message: `${part}: OCR asked, but this encoder has no OCR model (ENCODER_OCR=false)` };
       if (img.safety && !this.models.nsfw) return { ok: false, code: 'unavailable', part, retryAfterS: 1, message: `${part}: safety asked, but this encoder has no NSFW model (ENCODER_NSFW=false)` };
     }
@@ -317,8 +317,8 @@ export class ImageEncoderService implements OnApplicationShutdown {
   }
 
   private errorReply(e: unknown, part?: string): EncodeImagesReply & { ok: false } {
-    if (e instanceof InvalidImageError) return { ok: false, code: 'invalid_image', part: e.part, message: e.message };
-    if (e instanceof MlInputError) return { ok: false, code: 'invalid_image', ...(part ? { part } : {}), message: part ? `${part}: ${e.message}` : e.message };
+    if (e instanceof InvalidImageError) return { ok: false, code: 'invalid_image', part: e.part, message: e.detail };
+    if (e instanceof MlInputError) return { ok: false, code: 'invalid_image', ...(part ? { part } : {}), message: e.message.replace(/^[^:]+: /, '') };
     if (e instanceof BusyError) return { ok: false, code: 'busy', message: e.message, retryAfterS: e.retryAfterS };
     if (e instanceof QueueFullError) return { ok: false, code: 'busy', message: e.message, retryAfterS: this.admission.retryAfterS() };
     if (e instanceof UnavailableError) return { ok: false, code: 'unavailable', ...(e.part ? { part: e.part } : {}), message: e.message, retryAfterS: e.retryAfterS };

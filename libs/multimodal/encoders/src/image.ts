@@ -5,9 +5,10 @@ export class InvalidImageError extends Error {
   override name = 'InvalidImageError';
   constructor(
     readonly part: string,
-    message: string,
+    /** What is wrong, without the part (the reply names the part in its own field). */
+    readonly detail: string,
   ) {
-    super(`${part}: ${message}`);
+    super(`${part}: ${detail}`);
   }
 }
 
