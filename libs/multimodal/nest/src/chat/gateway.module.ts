@@ -8,6 +8,7 @@ import type { MultimodalConfig } from '../config';
 import { rateLimitHeaders } from '../limits/headers';
 import { LimitsService, type Admission } from '../limits/limits.service';
 import { MultimodalModule } from '../multimodal.module';
+import { SpooledBilling } from './billing-spool';
 import { ChatService, GATEWAY_LIMITS } from './chat.service';
 import { createEncoderPort } from './encoder';
 import { createOpenAiImageGenerator, type ImageGenerator } from './image-tool';
@@ -83,7 +84,8 @@ export class GatewayModule {
             headers: (a) => rateLimitHeaders(a as Admission),
           }),
         },
-        { provide: BILLING_PORT, inject: [BillingService], useFactory: (b: BillingService): BillingPort => ({ record: async (e) => void (await b.record(e)) }) },
+        // events wait in a spool while Postgres is unreachable (SpooledBilling closes with the app)
+        { provide: BILLING_PORT, inject: [BillingService], useFactory: (b: BillingService): BillingPort => new SpooledBilling(async (e) => void (await b.record(e))) },
         { provide: UPSTREAM_MODEL, useValue: createOpenAiChatModel({ baseUrl: config.upstream.baseUrl, apiKey: config.upstream.apiKey, model: config.models[0]?.upstreamModel ?? 'model', timeoutMs: config.upstream.timeoutMs ?? 60_000 }) },
         { provide: MEMORY_CLIENT, useValue: config.memory ? createMemoryClient(config.memory) : null },
         { provide: IMAGE_GENERATOR, useValue: images },
