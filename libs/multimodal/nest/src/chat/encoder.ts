@@ -25,8 +25,13 @@ export class EncodersBusyError extends FrontierError implements OpenAiAnswerable
 export function createEncoderPort(client: ImageEncoderClient, inputs: ImageInputs, timeoutMs: number): EncoderPort {
   return {
     async encode(requestId: string, jobs: EncodeJob[], signal: AbortSignal): Promise<Map<string, EncodedImage>> {
-      const images = await Promise.all(jobs.map((j) => inputs.prepare(j.bytes, { part: j.path, maxSide: j.maxSide, ocr: j.ocr, safety: j.safety })));
-      const reply = await client.encodeImages({ requestId, images, deadline: Date.now() + timeoutMs }, signal);
+      const send = async () => {
+        const images = await Promise.all(jobs.map((j) => inputs.prepare(j.bytes, { part: j.path, maxSide: j.maxSide, ocr: j.ocr, safety: j.safety })));
+        return client.encodeImages({ requestId, images, deadline: Date.now() + timeoutMs }, signal);
+      };
+      let reply = await send();
+      // a blob that expired between put and use comes back unavailable with retryAfterS 0: put it again, once
+      if (!reply.ok && reply.code === 'unavailable' && reply.retryAfterS === 0 && !signal.aborted) reply = await send();
       if (!reply.ok) {
         if (reply.code === 'invalid_image') throw new InvalidInputError(reply.part ?? 'messages', reply.part ? `${reply.part}: ${reply.message}` : reply.message, 'invalid_image');
         if (reply.code === 'busy') throw new EncodersBusyError(`The image encoders are busy: ${reply.message}`, reply.retryAfterS ?? 1);
