@@ -3,7 +3,7 @@
  * `planContext` with the served model's profile and context window, and a rejection as OpenAI's 400
  * `context_length_exceeded` (with `details {estimated, limit, tried}` and a human hint).
  */
-import { counterForModel, getProfile, partPath, planContext, summarizePlan, type ModelProfile, type PartMeta, type PlanError, type TextCounter, type Turn } from '@frontier/multimodal-domain';
+import { counterForModel, getProfile, memoizeCounter, partPath, planContext, summarizePlan, type ModelProfile, type PartMeta, type PlanError, type TextCounter, type Turn } from '@frontier/multimodal-domain';
 import type { UsageLine } from '@frontier/multimodal-contracts';
 import { FrontierError } from '@frontier/platform-util';
 import type { OpenAiAnswerable } from './openai-errors.filter';
@@ -53,7 +53,8 @@ export function createPlannerPort(meter: Meter, own: ReadonlyMap<string, TextCou
   const counters = new Map<string, TextCounter>(own);
   const counter = (model: GatewayModel): TextCounter => {
     let c = counters.get(model.id);
-    if (!c) counters.set(model.id, (c = counterForModel(model.upstreamModel)));
+    // memoized: a conversation's earlier turns come back in every request and are not tokenized again
+    if (!c) counters.set(model.id, (c = memoizeCounter(counterForModel(model.upstreamModel))));
     return c;
   };
   return {
