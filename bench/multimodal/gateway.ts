@@ -78,13 +78,33 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] as number;
 };
 
-async function series(name: string, url: string, body: string, headers: Record<string, string>) {
-  for (let i = 0; i < WARMUP; i++) await ttft(url, body, headers);
-  const xs: number[] = [];
-  for (let i = 0; i < REQUESTS; i++) xs.push(await ttft(url, body, headers));
-  const row = { name, n: xs.length, p50_ms: round(pct(xs, 50), 3), p99_ms: round(pct(xs, 99), 3) };
-  console.log(`${name.padEnd(12)} p50 ${row.p50_ms.toFixed(3)} ms   p99 ${row.p99_ms.toFixed(3)} ms`);
-  return row;
+interface Row {
+  name: string;
+  n: number;
+  p50_ms: number;
+  p99_ms: number;
+}
+
+interface Variant {
+  name: string;
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * Every variant once per round, in turn (one request at a time): a load spike on the machine falls
+ * on all of them alike instead of on whichever series happened to run then.
+ */
+async function interleaved(variants: Variant[]): Promise<Row[]> {
+  for (let i = 0; i < WARMUP; i++) for (const v of variants) await ttft(v.url, v.body, v.headers);
+  const xs = variants.map(() => [] as number[]);
+  for (let i = 0; i < REQUESTS; i++) for (const [j, v] of variants.entries()) xs[j]?.push(await ttft(v.url, v.body, v.headers));
+  return variants.map((v, j) => {
+    const row = { name: v.name, n: xs[j]?.length ?? 0, p50_ms: round(pct(xs[j] ?? [], 50), 3), p99_ms: round(pct(xs[j] ?? [], 99), 3) };
+    console.log(`${v.name.padEnd(12)} p50 ${row.p50_ms.toFixed(3)} ms   p99 ${row.p99_ms.toFixed(3)} ms`);
+    return row;
+  });
 }
 
 async function main(): Promise<void> {
@@ -102,6 +122,8 @@ async function main(): Promise<void> {
       DATABASE_URL, REDIS_URL, REDIS_PREFIX: PREFIX, PORT: String(gwPort), HOST: '127.0.0.1',
       UPSTREAM_BASE_URL: llm.baseUrl, UPSTREAM_MODEL: llm.model, ENCODERS: 'inline', ENCODER_OCR: 'false', ENCODER_NSFW: 'false', GATEWAY_IMAGE_SAFETY: 'false',
       RATE_LIMIT_PER_KEY: '1000000', METRICS_ENABLED: 'true',
+      // --gateway-env K=V,K=V: what a setting costs (e.g. RATE_LIMIT_PER_KEY=0, LOG_LEVEL=silent)
+      ...Object.fromEntries((flags.get('gateway-env') ?? '').split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string])),
     });
     const proxyPort = await freePort();
     const upstreamRoot = llm.baseUrl.replace(/\/v1$/, '');
@@ -114,11 +136,13 @@ async function main(): Promise<void> {
     const png = await sharp({ create: { width: SIDE, height: Math.round((SIDE * 3) / 4), channels: 3, background: '#5a8' } }).png().toBuffer();
     const withImage = JSON.stringify({ model: llm.model, stream: true, messages: [{ role: 'user', content: [{ type: 'text', text: messages[0]?.content }, { type: 'image_url', image_url: { url: `data:image/png;base64,${png.toString('base64')}` } }] }] });
     const auth = { authorization: `Bearer ${minted.plaintext}` };
-    console.log(`TTFT, ${REQUESTS} sequential streamed requests each (after ${WARMUP} warm-up), loopback upstream at 0 ms per token`);
-    const direct = await series('direct', `${llm.baseUrl}/chat/completions`, text, {});
-    const bare = await series('bare-proxy', `http://127.0.0.1:${proxyPort}/v1/chat/completions`, text, {});
-    const shipped = await series('shipped', `http://127.0.0.1:${gwPort}/v1/chat/completions`, text, auth);
-    const image = await series('shipped+img', `http://127.0.0.1:${gwPort}/v1/chat/completions`, withImage, auth);
+    console.log(`TTFT, ${REQUESTS} streamed requests per variant, one at a time, variants interleaved (after ${WARMUP} warm-up rounds); loopback upstream at 0 ms per token`);
+    const [direct, bare, shipped, image] = (await interleaved([
+      { name: 'direct', url: `${llm.baseUrl}/chat/completions`, body: text, headers: {} },
+      { name: 'bare-proxy', url: `http://127.0.0.1:${proxyPort}/v1/chat/completions`, body: text, headers: {} },
+      { name: 'shipped', url: `http://127.0.0.1:${gwPort}/v1/chat/completions`, body: text, headers: auth },
+      { name: 'shipped+img', url: `http://127.0.0.1:${gwPort}/v1/chat/completions`, body: withImage, headers: auth },
+    ])) as [Row, Row, Row, Row];
     const overheadP50 = round(shipped.p50_ms - direct.p50_ms, 3);
     const p99Ratio = round(shipped.p99_ms / bare.p99_ms, 2);
     console.log(`shipped overhead over direct, p50: +${overheadP50} ms (target ≤ +1 ms); shipped p99 / bare-proxy p99: ${p99Ratio}× (target ≤ 2×)`);
