@@ -1,5 +1,6 @@
+import { estimatePolicyValue } from './accumulator';
 import { columnsForStaticPolicy, columnsFromActionDist, type LoggedFeedback } from './columns';
-import { obdFeedback, parseObdCsv } from './obd';
+import { obdFeedback, obdItemCount, parseObdCsv } from './obd';
 
 const logged = (action: number[], position?: number[]): LoggedFeedback => ({
   action: Int32Array.from(action),
@@ -36,10 +37,10 @@ describe('columnsFromActionDist', () => {
     expect(() => columnsFromActionDist(logged([0, 0]), dist, { ...q, nActions: 2, lenList: 1 })).toThrow(new RangeError('qHat must have the same shape as actionDist'));
     expect(() => columnsFromActionDist(logged([0, 0]), dist, { ...q, lenList: 2 })).toThrow(new RangeError('qHat must have the same shape as actionDist'));
     expect(() => columnsFromActionDist(logged([0, 0]), dist, { ...q, data: new Float64Array(5) })).toThrow(new RangeError('qHat must have the same shape as actionDist'));
-    expect(() => columnsFromActionDist(logged([0, 3]), dist)).toThrow(new RangeError('action 3 out of range at row 1'));
-    expect(() => columnsFromActionDist(logged([-1, 0]), dist)).toThrow(new RangeError('action -1 out of range at row 0'));
-    expect(() => columnsFromActionDist(logged([0, 0], [0, 1]), dist)).toThrow(new RangeError('position 1 out of range at row 1'));
-    expect(() => columnsFromActionDist(logged([0, 0], [-1, 0]), dist)).toThrow(new RangeError('position -1 out of range at row 0'));
+    expect(() => columnsFromActionDist(logged([0, 3]), dist)).toThrow(new RangeError('action 3 out of range [0, 3) at row 1'));
+    expect(() => columnsFromActionDist(logged([-1, 0]), dist)).toThrow(new RangeError('action -1 out of range [0, 3) at row 0'));
+    expect(() => columnsFromActionDist(logged([0, 0], [0, 1]), dist)).toThrow(new RangeError('position 1 out of range [0, 1) at row 1'));
+    expect(() => columnsFromActionDist(logged([0, 0], [-1, 0]), dist)).toThrow(new RangeError('position -1 out of range [0, 1) at row 0'));
     expect(() => columnsFromActionDist(logged([2, 2], [0, 0]), dist)).not.toThrow();
   });
 });
@@ -51,15 +52,75 @@ describe('columnsForStaticPolicy', () => {
       calls.push([a, k]);
       return a / 10 + k / 100;
     };
-    const c = columnsForStaticPolicy(logged([3, 1, 2], [0, 2, 1]), policy);
+    const c = columnsForStaticPolicy(logged([3, 1, 2], [0, 2, 1]), policy, { nActions: 4, lenList: 3 });
     expect(Array.from(c.pTarget)).toEqual([0.3, 0.1 + 0.02, 0.2 + 0.01]);
     expect(calls).toEqual([
       [3, 0],
       [1, 2],
       [2, 1],
     ]);
-    expect(Array.from(columnsForStaticPolicy(logged([4, 5]), policy).pTarget)).toEqual([0.4, 0.5]);
+    expect(Array.from(columnsForStaticPolicy(logged([4, 5]), policy, { nActions: 6 }).pTarget)).toEqual([0.4, 0.5]);
     expect(c.qHatFactual).toBeUndefined();
+    expect(c.qHatPolicy).toBeUndefined();
+  });
+
+  it('passes reward and pscore through', () => {
+    const l = logged([0, 1]);
+    const c = columnsForStaticPolicy(l, () => 0.5, { nActions: 2 });
+    expect(c.reward).toBe(l.reward);
+    expect(c.pscore).toBe(l.pscore);
+  });
+
+  // The review's case: a 46-item campaign (OBD "women") evaluated with a 34-item uniform policy.
+  // The policy function answered 1/34 for items 34..45 too, so IPS came out 46/34 too high
+  // (0.010063 instead of 0.007438 on the real data) without a word.
+  describe('46-item logs, 34-item policy', () => {
+    const N = 46 * 3 * 10;
+    const l: LoggedFeedback = {
+      action: Int32Array.from({ length: N }, (_, i) => i % 46),
+      position: Int32Array.from({ length: N }, (_, i) => Math.floor(i / 46) % 3),
+      reward: Float64Array.from({ length: N }, (_, i) => (i % 7 === 0 ? 1 : 0)),
+      pscore: new Float64Array(N).fill(1 / 46), // a uniform logger over the 46 items
+    };
+    const ctr = l.reward.reduce((s, r) => s + r, 0) / N;
+
+    it('is rejected, naming the first out-of-range action and its row', () => {
+      expect(() => columnsForStaticPolicy(l, () => 1 / 34, { nActions: 34, lenList: 3 })).toThrow(new RangeError('action 34 out of range [0, 34) at row 34'));
+    });
+
+    it('with the campaign\'s own item count, IPS of the uniform policy is the logs\' CTR (weights all 1)', () => {
+      const est = estimatePolicyValue(columnsForStaticPolicy(l, () => 1 / 46, { nActions: 46, lenList: 3 }));
+      expect(est.ips).toBeCloseTo(ctr, 12);
+      expect(est.snips).toBeCloseTo(ctr, 12);
+    });
+  });
+
+  it('checks actions, positions and the shape, as columnsFromActionDist does', () => {
+    const u = () => 0.25;
+    expect(() => columnsForStaticPolicy(logged([0, 3]), u, { nActions: 3 })).toThrow(new RangeError('action 3 out of range [0, 3) at row 1'));
+    expect(() => columnsForStaticPolicy(logged([-1, 0]), u, { nActions: 3 })).toThrow(new RangeError('action -1 out of range [0, 3) at row 0'));
+    expect(() => columnsForStaticPolicy(logged([2, 2]), u, { nActions: 3 })).not.toThrow();
+    // without lenList: one position
+    expect(() => columnsForStaticPolicy(logged([0, 0], [0, 1]), u, { nActions: 3 })).toThrow(new RangeError('position 1 out of range [0, 1) at row 1'));
+    expect(() => columnsForStaticPolicy(logged([0, 0], [0, 3]), u, { nActions: 3, lenList: 3 })).toThrow(new RangeError('position 3 out of range [0, 3) at row 1'));
+    expect(() => columnsForStaticPolicy(logged([0, 0], [-1, 0]), u, { nActions: 3, lenList: 3 })).toThrow(new RangeError('position -1 out of range [0, 3) at row 0'));
+    expect(() => columnsForStaticPolicy(logged([0, 0], [2, 2]), u, { nActions: 3, lenList: 3 })).not.toThrow();
+    for (const nActions of [0, -1, 2.5, NaN, Infinity]) {
+      expect(() => columnsForStaticPolicy(logged([0]), u, { nActions })).toThrow(new RangeError(`nActions must be a positive integer, got ${nActions}`));
+    }
+    for (const lenList of [0, 1.5, NaN]) {
+      expect(() => columnsForStaticPolicy(logged([0]), u, { nActions: 1, lenList })).toThrow(new RangeError(`lenList must be a positive integer, got ${lenList}`));
+    }
+    expect(() => columnsForStaticPolicy(logged([0]), u, { nActions: 1, lenList: 1 })).not.toThrow();
+  });
+
+  it('rejects a policy answer that is not a probability, naming the row', () => {
+    for (const bad of [-0.1, 1.5, NaN, Infinity]) {
+      expect(() => columnsForStaticPolicy(logged([0, 1], [0, 1]), (a) => (a === 1 ? bad : 0.5), { nActions: 2, lenList: 2 })).toThrow(
+        new RangeError(`policy gave ${bad} for action 1 at position 1 (row 1): not a probability`),
+      );
+    }
+    for (const edge of [0, 1]) expect(() => columnsForStaticPolicy(logged([0]), () => edge, { nActions: 1 })).not.toThrow();
   });
 });
 
@@ -84,5 +145,28 @@ describe('parseObdCsv', () => {
     const rows = parseObdCsv('item_id,position,click,propensity_score\n2,2,1,0.5\n');
     expect(obdFeedback(rows)).toEqual({ action: rows.itemId, position: rows.position, reward: rows.click, pscore: rows.propensity });
     expect(obdFeedback(rows).action).toBe(rows.itemId);
+  });
+});
+
+describe('obdItemCount', () => {
+  const header = ',item_id,item_feature_0,item_feature_1';
+  const rows = (ids: (number | string)[]) => [header, ...ids.map((id, r) => `${r},${id},-0.5,c82d`)].join('\n');
+
+  it('counts the items of item_context.csv (ids 0..n−1 in any order, a trailing newline or CRLF)', () => {
+    expect(obdItemCount(rows([0, 1, 2]))).toBe(3);
+    expect(obdItemCount(rows([2, 0, 1]) + '\n')).toBe(3);
+    expect(obdItemCount(rows([1, 0]).replace(/\n/g, '\r\n') + '\r\n')).toBe(2);
+    expect(obdItemCount('item_id\n0')).toBe(1);
+  });
+
+  it('rejects a missing column, no items, gaps, duplicates and non-integer ids, naming the line', () => {
+    expect(() => obdItemCount('id,x\n0,1\n')).toThrow(new Error('OBD item_context.csv: column item_id missing'));
+    expect(() => obdItemCount('')).toThrow(new Error('OBD item_context.csv: column item_id missing'));
+    expect(() => obdItemCount(header + '\n')).toThrow(new Error('OBD item_context.csv: no items'));
+    expect(() => obdItemCount(rows([0, 2]))).toThrow(new Error('OBD item_context.csv: item ids must be 0..1, each once; line 3 has 2'));
+    expect(() => obdItemCount(rows([0, 1, 1]))).toThrow(new Error('OBD item_context.csv: item ids must be 0..2, each once; line 4 has 1'));
+    expect(() => obdItemCount(rows([-1, 0]))).toThrow(new Error('OBD item_context.csv: item ids must be 0..1, each once; line 2 has -1'));
+    expect(() => obdItemCount(rows([0, 1.5]))).toThrow(new Error('OBD item_context.csv: item ids must be 0..1, each once; line 3 has 1.5'));
+    expect(() => obdItemCount(rows([0, 'x']))).toThrow(new Error('OBD item_context.csv: item ids must be 0..1, each once; line 3 has x'));
   });
 });

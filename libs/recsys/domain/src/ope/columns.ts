@@ -42,8 +42,7 @@ export function columnsFromActionDist(
   for (let i = 0; i < n; i++) {
     const a = logged.action[i];
     const k = logged.position ? logged.position[i] : 0;
-    if (a < 0 || a >= nActions) throw new RangeError(`action ${a} out of range at row ${i}`);
-    if (k < 0 || k >= lenList) throw new RangeError(`position ${k} out of range at row ${i}`);
+    checkSlot(a, k, nActions, lenList, i);
     const base = i * nActions * lenList + k;
     pTarget[i] = pd[base + a * lenList];
     if (qHat && qHatFactual && qHatPolicy) {
@@ -57,13 +56,44 @@ export function columnsFromActionDist(
   return { reward: logged.reward, pscore: logged.pscore, pTarget, qHatFactual, qHatPolicy };
 }
 
-/** Columns for a context-free target policy given as one probability per (action, position). */
+/** The action count (and slate length) a context-free target policy is defined over. */
+export interface StaticPolicyShape {
+  /** Number of actions the policy covers: logged actions must lie in [0, nActions). */
+  readonly nActions: number;
+  /** Number of slate positions; logged positions must lie in [0, lenList). Default 1. */
+  readonly lenList?: number;
+}
+
+/**
+ * Columns for a context-free target policy given as one probability per (action, position).
+ * `shape` says which (action, position) pairs the policy is defined on: a logged action or
+ * position outside it is a RangeError, as in `columnsFromActionDist` (a policy function would
+ * otherwise answer for items it does not know, e.g. 1/34 for item 40 of a 46-item campaign, and
+ * the estimate would be silently wrong). Each answer must be a probability in [0, 1].
+ */
 export function columnsForStaticPolicy(
   logged: LoggedFeedback,
   policy: (action: number, position: number) => number,
+  shape: StaticPolicyShape,
 ): OpeColumns {
+  const { nActions } = shape;
+  const lenList = shape.lenList ?? 1;
+  if (!(Number.isInteger(nActions) && nActions > 0)) throw new RangeError(`nActions must be a positive integer, got ${nActions}`);
+  if (!(Number.isInteger(lenList) && lenList > 0)) throw new RangeError(`lenList must be a positive integer, got ${lenList}`);
   const n = logged.action.length;
   const pTarget = new Float64Array(n);
-  for (let i = 0; i < n; i++) pTarget[i] = policy(logged.action[i], logged.position ? logged.position[i] : 0);
+  for (let i = 0; i < n; i++) {
+    const a = logged.action[i];
+    const k = logged.position ? logged.position[i] : 0;
+    checkSlot(a, k, nActions, lenList, i);
+    const p = policy(a, k);
+    if (!(p >= 0 && p <= 1)) throw new RangeError(`policy gave ${p} for action ${a} at position ${k} (row ${i}): not a probability`);
+    pTarget[i] = p;
+  }
   return { reward: logged.reward, pscore: logged.pscore, pTarget };
+}
+
+function checkSlot(a: number, k: number, nActions: number, lenList: number, row: number): void {
+  if (a < 0 || a >= nActions) throw new RangeError(`action ${a} out of range [0, ${nActions}) at row ${row}`);
+  if (k < 0 || k >= lenList) throw new RangeError(`position ${k} out of range [0, ${lenList}) at row ${row}`);
 }

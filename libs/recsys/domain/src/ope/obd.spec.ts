@@ -1,5 +1,5 @@
-import { bootstrapConfidenceIntervals, columnsFromActionDist, estimatePolicyValue, OpeAccumulator } from './index';
-import { obdAvailable, readObd } from '../testing/obd';
+import { bootstrapConfidenceIntervals, columnsForStaticPolicy, columnsFromActionDist, estimatePolicyValue, obdItemCount, OpeAccumulator } from './index';
+import { obdAvailable, readObd, readObdItemContext } from '../testing/obd';
 
 const N_ITEMS = 34;
 const LEN_LIST = 3;
@@ -36,6 +36,18 @@ maybe('OBD parity: uniform-random policy evaluated on the BTS logs (men campaign
     expect(Math.min(...bts.position)).toBe(0);
     expect(Math.max(...bts.position)).toBe(2);
     expect(Math.max(...bts.itemId)).toBe(N_ITEMS - 1);
+  });
+
+  it('item_context.csv names the 34 items, for both logging policies', () => {
+    expect(obdItemCount(readObdItemContext('bts'))).toBe(N_ITEMS);
+    expect(obdItemCount(readObdItemContext('random'))).toBe(N_ITEMS);
+  });
+
+  it('the static-policy columns equal the action-distribution ones, and a smaller policy is refused', () => {
+    const logged = { action: bts.itemId, position: bts.position, reward: bts.click, pscore: bts.propensity };
+    const stat = columnsForStaticPolicy(logged, () => 1 / N_ITEMS, { nActions: N_ITEMS, lenList: LEN_LIST });
+    expect(stat.pTarget).toEqual(columns.pTarget);
+    expect(() => columnsForStaticPolicy(logged, () => 1 / 33, { nActions: 33, lenList: LEN_LIST })).toThrow(/^action 33 out of range \[0, 33\) at row \d+$/);
   });
 
   it('IPS and SNIPS equal the hand formula to 1e-12', () => {

@@ -45,3 +45,26 @@ export function parseObdCsv(text: string): ObdRows {
 export function obdFeedback(rows: ObdRows): LoggedFeedback {
   return { action: rows.itemId, position: rows.position, reward: rows.click, pscore: rows.propensity };
 }
+
+/**
+ * The number of items (actions) of an OBD campaign, from its `item_context.csv`: one row per item,
+ * ids exactly 0..n−1 (34 for "men", 46 for "women", 80 for "all"). Parsing is pure (text in).
+ */
+export function obdItemCount(itemContextCsv: string): number {
+  const lines = itemContextCsv.split('\n').filter((l) => l.trim().length > 0);
+  const header = lines[0]?.split(',') ?? [];
+  const ci = header.indexOf('item_id');
+  if (ci < 0) throw new Error('OBD item_context.csv: column item_id missing');
+  const n = lines.length - 1;
+  if (n === 0) throw new Error('OBD item_context.csv: no items');
+  const seen = new Uint8Array(n);
+  for (let r = 1; r <= n; r++) {
+    const field = lines[r].split(',')[ci];
+    const id = Number(field);
+    if (!(Number.isInteger(id) && id >= 0 && id < n) || seen[id]) {
+      throw new Error(`OBD item_context.csv: item ids must be 0..${n - 1}, each once; line ${r + 1} has ${field}`);
+    }
+    seen[id] = 1;
+  }
+  return n;
+}

@@ -10,6 +10,11 @@ export function obdPath(policy: 'random' | 'bts', campaign = 'men'): string {
   return join(OBD_DIR, policy, campaign, `${campaign}.csv`);
 }
 
+/** The campaign's item features (one row per item): `{policy}/{campaign}/item_context.csv`. */
+export function readObdItemContext(policy: 'random' | 'bts', campaign = 'men'): string {
+  return readFileSync(join(OBD_DIR, policy, campaign, 'item_context.csv'), 'utf8');
+}
+
 export function obdAvailable(): boolean {
   return existsSync(obdPath('random')) && existsSync(obdPath('bts'));
 }
