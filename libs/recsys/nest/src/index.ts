@@ -1,0 +1,1 @@
+export { RecsysModule } from './recsys.module';
