@@ -76,7 +76,8 @@ describe('dependency outages over HTTP (private Postgres and Redis, stopped and 
   beforeAll(async () => {
     [pg, redis] = await Promise.all([startPrivatePostgres(), startPrivateRedis()]);
     @Module({
-      imports: [PlatformModule.forHttp({ service: 'outage-test', databaseUrl: pg.url, redisUrl: redis.url, redisPrefix: 'outage' })],
+      // no auth cache: this spec checks that every route, auth included, answers 503 when Postgres is gone
+      imports: [PlatformModule.forHttp({ service: 'outage-test', databaseUrl: pg.url, redisUrl: redis.url, redisPrefix: 'outage', authCacheMs: 0 })],
       controllers: [OutageController],
     })
     class AppModule {}
