@@ -208,3 +208,70 @@ describe('bootstrap options', () => {
     );
   });
 });
+
+describe('bootstrap diagnostics and warnings', () => {
+  // Two rows carry w = 1000, the other 998 carry w = 0.001: Kish ESS = (Σw)²/Σw² ≈ 2.
+  const N = 1000;
+  const heavy: OpeColumns = {
+    reward: Float64Array.from({ length: N }, (_, i) => (i === 0 || i % 3 === 0 ? 1 : 0)),
+    pscore: Float64Array.from({ length: N }, (_, i) => (i < 2 ? 0.001 : 1)),
+    pTarget: Float64Array.from({ length: N }, (_, i) => (i < 2 ? 1 : 0.001)),
+  };
+
+  it('ESS ≈ 2: the interval carries the weight diagnostics and their warnings, and is flagged unreliable', () => {
+    const ci = bootstrapConfidenceIntervals(heavy, { nResamples: 2_000, seed: 5 });
+    expect(ci.diagnostics.ess).toBeCloseTo(2.002, 3);
+    expect(ci.diagnostics.maxWeight).toBe(1000);
+    expect(ci.diagnostics.meanWeight).toBeCloseTo((2000 + 998 * 0.001) / N, 12);
+    expect(ci.diagnostics).toEqual(estimatePolicyValue(heavy).diagnostics);
+    expect(ci.reliable).toBe(false);
+    expect(ci.warnings).toEqual([
+      'effective sample size 2.0 < 100',
+      'effective sample fraction 2.00e-3 < 0.01',
+      'one row holds 50.0% of the total weight (max w = 1000.00)',
+      'mean importance weight 2.001 is far from 1: support or propensity mismatch',
+    ]);
+    // the interval itself gives no hint: it is a plain pair of numbers either way
+    expect(ci.ips.lower).toBeLessThan(ci.ips.upper);
+  });
+
+  it('well-spread weights: no warnings, reliable, the same diagnostics as the point estimate', () => {
+    const even: OpeColumns = {
+      reward: Float64Array.from({ length: 200 }, (_, i) => i % 2),
+      pscore: new Float64Array(200).fill(0.5),
+      pTarget: Float64Array.from({ length: 200 }, (_, i) => (i % 4 < 2 ? 0.5 : 0.45)),
+    };
+    const ci = bootstrapConfidenceIntervals(even, { nResamples: 400 });
+    expect(ci.diagnostics).toEqual(estimatePolicyValue(even).diagnostics);
+    expect(ci.diagnostics.reliable).toBe(true);
+    expect(ci.warnings).toEqual([]);
+    expect(ci.reliable).toBe(true);
+  });
+
+  it('the reliability thresholds of the options apply', () => {
+    const loose = { minEss: 1, minEssFraction: 0.001, maxWeightShare: 0.6, maxMeanWeightDeviation: 1.5 };
+    const ci = bootstrapConfidenceIntervals(heavy, { nResamples: 400, reliability: loose });
+    expect(ci.diagnostics).toEqual(estimatePolicyValue(heavy, { reliability: loose }).diagnostics);
+    expect(ci.warnings).toEqual([]);
+    expect(ci.reliable).toBe(true);
+  });
+
+  it('warns when fewer than 10 replicates lie beyond each bound (nResamples · α/2 < 10)', () => {
+    const even: OpeColumns = { reward: Float64Array.of(1, 0), pscore: Float64Array.of(0.5, 0.5), pTarget: Float64Array.of(0.5, 0.5) };
+    const loose = { reliability: { minEss: 1, minEssFraction: 0, maxWeightShare: 1 } };
+    expect(bootstrapConfidenceIntervals(even, { ...loose, nResamples: 400, alpha: 0.05 }).warnings).toEqual([]);
+    const few = bootstrapConfidenceIntervals(even, { ...loose, nResamples: 399, alpha: 0.05 });
+    expect(few.warnings).toEqual(['399 resamples at α = 0.05 leave 9 replicates beyond each bound (< 10): the bounds are noisy']);
+    expect(few.reliable).toBe(false);
+    expect(few.diagnostics.reliable).toBe(true);
+    expect(bootstrapConfidenceIntervals(even, { ...loose, nResamples: 100, alpha: 0.2 }).warnings).toEqual([]);
+    expect(bootstrapConfidenceIntervals(even, { ...loose, nResamples: 100, alpha: 0.19 }).warnings).toEqual([
+      '100 resamples at α = 0.19 leave 9 replicates beyond each bound (< 10): the bounds are noisy',
+    ]);
+    // the weight warnings come first
+    expect(bootstrapConfidenceIntervals(heavy, { nResamples: 20 }).warnings.slice(-2)).toEqual([
+      'mean importance weight 2.001 is far from 1: support or propensity mismatch',
+      '20 resamples at α = 0.05 leave 0 replicates beyond each bound (< 10): the bounds are noisy',
+    ]);
+  });
+});

@@ -1,7 +1,7 @@
 import { Rng } from '../random';
 import { drosWeight, estimatePolicyValue } from './accumulator';
 import { percentileSorted } from './stats';
-import { ESTIMATOR_NAMES, type ConfidenceInterval, type EstimatorName, type OpeColumns, type OpeOptions } from './types';
+import { ESTIMATOR_NAMES, type ConfidenceInterval, type EstimatorName, type OpeColumns, type OpeOptions, type WeightDiagnostics } from './types';
 
 export interface BootstrapOptions extends OpeOptions {
   /** Number of resamples (OBP default 10,000). */
@@ -12,7 +12,21 @@ export interface BootstrapOptions extends OpeOptions {
   readonly seed?: number;
 }
 
-export type BootstrapResult = Record<EstimatorName, ConfidenceInterval>;
+/**
+ * An interval per estimator, plus what says whether to believe them: the importance-weight
+ * diagnostics of the full sample (ESS, max and mean weight, the same as `estimatePolicyValue`'s)
+ * and the warnings (the diagnostics' own, then the bootstrap's: too few replicates beyond a bound).
+ * A heavy-tailed weight distribution (ESS ≈ 2) gives an interval that looks as confident as any
+ * other; `reliable` is false whenever a warning fired.
+ */
+export type BootstrapResult = Record<EstimatorName, ConfidenceInterval> & {
+  readonly diagnostics: WeightDiagnostics;
+  readonly warnings: readonly string[];
+  readonly reliable: boolean;
+};
+
+/** Fewer replicates than this beyond each percentile bound (nResamples · α/2) draws a warning. */
+const MIN_TAIL_REPLICATES = 10;
 
 const NO_MODEL = 3;
 const WITH_MODEL = 8;
@@ -56,6 +70,11 @@ export function bootstrapConfidenceIntervals(columns: OpeColumns, options: Boots
   }
 
   const point = estimatePolicyValue(columns, options);
+  const warnings = [...point.diagnostics.warnings];
+  const tail = Math.floor((nResamples * alpha) / 2);
+  if (tail < MIN_TAIL_REPLICATES) {
+    warnings.push(`${nResamples} resamples at α = ${alpha} leave ${tail} replicates beyond each bound (< ${MIN_TAIL_REPLICATES}): the bounds are noisy`);
+  }
   const out = {} as Record<EstimatorName, ConfidenceInterval>;
   ESTIMATOR_NAMES.forEach((name, e) => {
     const r = reps[e];
@@ -69,7 +88,7 @@ export function bootstrapConfidenceIntervals(columns: OpeColumns, options: Boots
       upper: percentileSorted(r, 100 * (1 - alpha / 2)),
     };
   });
-  return out;
+  return { ...out, diagnostics: point.diagnostics, warnings, reliable: warnings.length === 0 };
 }
 
 function rowTerms(c: OpeColumns, o: OpeOptions, stride: number): Float64Array {
