@@ -173,6 +173,31 @@ describe('OpeAccumulator', () => {
     expect(() => estimatePolicyValue(c)).toThrow(new RangeError('propensity must be > 0 at row 1, got -0.1'));
   });
 
+  it('addColumns checks every propensity of its range first: a bad row leaves the accumulator as it was', () => {
+    const bad = { ...HAND, pscore: Float64Array.of(0.5, 0.5, 0.5, 0) };
+    const acc = new OpeAccumulator();
+    acc.add(0.5, 1, 0.25, 0.5, 0.5);
+    const before = { ...acc };
+    expect(() => acc.addColumns(bad, 1)).toThrow(new RangeError('propensity must be > 0 at row 3, got 0'));
+    expect({ ...acc }).toEqual(before);
+    // rows outside [start, end) are not looked at
+    acc.addColumns(bad, 0, 3);
+    expect(acc.n).toBe(4);
+    expect(() => new OpeAccumulator().addColumns(noModel(bad), 3, 4)).toThrow(new RangeError('propensity must be > 0 at row 3, got 0'));
+    expect(() => new OpeAccumulator().addColumns(noModel(bad), 0, 3)).not.toThrow();
+  });
+
+  it('addColumns gives the same sums as add() row by row, bit for bit, with and without a model', () => {
+    const opts = { ipsClip: 3, drClip: 1.5, switchLambda: 2, drosLambda: 4 };
+    for (const c of [HAND, noModel(HAND)]) {
+      const byRow = new OpeAccumulator(opts);
+      for (let i = 0; i < c.reward.length; i++) byRow.add(c.pscore[i], c.reward[i], c.pTarget[i], c.qHatFactual?.[i], c.qHatPolicy?.[i]);
+      const byColumns = new OpeAccumulator(opts);
+      byColumns.addColumns(c);
+      expect({ ...byColumns }).toEqual({ ...byRow });
+    }
+  });
+
   it('a reward model for some rows only is an error; for none or all it is fine', () => {
     const acc = new OpeAccumulator();
     acc.add(0.5, 1, 0.5, 0.1, 0.2);

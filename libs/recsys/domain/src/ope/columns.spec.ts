@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { estimatePolicyValue } from './accumulator';
 import { columnsForStaticPolicy, columnsFromActionDist, type LoggedFeedback } from './columns';
 import { obdFeedback, obdItemCount, parseObdCsv } from './obd';
@@ -32,6 +33,62 @@ describe('columnsFromActionDist', () => {
     expect(c.qHatPolicy).toBeUndefined();
   });
 
+  /** Plain triple loop over OBP's layout: what the reduction must equal. */
+  const reference = (l: LoggedFeedback, p: { data: Float64Array; nActions: number; lenList: number }, qh: Float64Array) => {
+    const { nActions: K, lenList: L } = p;
+    const at = (i: number, a: number, k: number) => (i * K + a) * L + k;
+    return Array.from(l.action, (a, i) => {
+      const k = l.position ? l.position[i] : 0;
+      let s = 0;
+      for (let b = 0; b < K; b++) s += p.data[at(i, b, k)] * qh[at(i, b, k)];
+      return { pTarget: p.data[at(i, a, k)], qHatFactual: qh[at(i, a, k)], qHatPolicy: s };
+    });
+  };
+
+  it('property: any shape (1-11 actions, 1-3 positions, positions logged or not) equals the plain triple loop', () => {
+    // small integers: every product and sum is exact, so the four partial sums must give the same number
+    const shape = fc.record({ n: fc.integer({ min: 1, max: 5 }), nActions: fc.integer({ min: 1, max: 11 }), lenList: fc.integer({ min: 1, max: 3 }), logPositions: fc.boolean() });
+    const case_ = shape.chain(({ n, nActions, lenList, logPositions }) =>
+      fc.record({
+        action: fc.array(fc.integer({ min: 0, max: nActions - 1 }), { minLength: n, maxLength: n }),
+        position: fc.array(fc.integer({ min: 0, max: logPositions ? lenList - 1 : 0 }), { minLength: n, maxLength: n }),
+        p: fc.array(fc.integer({ min: 0, max: 64 }), { minLength: n * nActions * lenList, maxLength: n * nActions * lenList }),
+        q: fc.array(fc.integer({ min: -64, max: 64 }), { minLength: n * nActions * lenList, maxLength: n * nActions * lenList }),
+        nActions: fc.constant(nActions),
+        lenList: fc.constant(lenList),
+        logPositions: fc.constant(logPositions),
+      }),
+    );
+    fc.assert(
+      fc.property(case_, ({ action, position, p, q: qs, nActions, lenList, logPositions }) => {
+        const l = logged(action, logPositions || lenList > 1 ? position : undefined);
+        const pd = { data: Float64Array.from(p), nActions, lenList };
+        const qd = { data: Float64Array.from(qs), nActions, lenList };
+        const c = columnsFromActionDist(l, pd, qd);
+        const want = reference(l, pd, qd.data);
+        expect(Array.from(c.pTarget)).toEqual(want.map((r) => r.pTarget));
+        expect(Array.from(c.qHatFactual ?? [])).toEqual(want.map((r) => r.qHatFactual));
+        expect(Array.from(c.qHatPolicy ?? [])).toEqual(want.map((r) => r.qHatPolicy));
+        expect(Array.from(columnsFromActionDist(l, pd).pTarget)).toEqual(want.map((r) => r.pTarget));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('every action of a row counts in q̂_π (1 to 9 actions, one position and three)', () => {
+    for (let K = 1; K <= 9; K++) {
+      for (const L of [1, 3]) {
+        // row 1 of 2, position L − 1: π_e = 1, q̂ = 2^a, so Σ = 2^K − 1 exactly, each action its own bit
+        const size = 2 * K * L;
+        const pd = { data: new Float64Array(size).fill(1), nActions: K, lenList: L };
+        const qd = { data: Float64Array.from({ length: size }, (_, j) => 2 ** Math.floor((j % (K * L)) / L)), nActions: K, lenList: L };
+        const c = columnsFromActionDist(logged([0, K - 1], [L - 1, L - 1]), pd, qd);
+        expect([K, L, c.qHatPolicy?.[0], c.qHatPolicy?.[1]]).toEqual([K, L, 2 ** K - 1, 2 ** K - 1]);
+        expect(c.qHatFactual?.[1]).toBe(2 ** (K - 1));
+      }
+    }
+  });
+
   it('checks shapes, actions and positions', () => {
     expect(() => columnsFromActionDist(logged([0, 0, 0]), dist)).toThrow(new RangeError('actionDist has the wrong size'));
     expect(() => columnsFromActionDist(logged([0, 0]), dist, { ...q, nActions: 2, lenList: 1 })).toThrow(new RangeError('qHat must have the same shape as actionDist'));
@@ -42,6 +99,16 @@ describe('columnsFromActionDist', () => {
     expect(() => columnsFromActionDist(logged([0, 0], [0, 1]), dist)).toThrow(new RangeError('position 1 out of range [0, 1) at row 1'));
     expect(() => columnsFromActionDist(logged([0, 0], [-1, 0]), dist)).toThrow(new RangeError('position -1 out of range [0, 1) at row 0'));
     expect(() => columnsFromActionDist(logged([2, 2], [0, 0]), dist)).not.toThrow();
+    // the same checks with q̂ (its own loops: one for a single position, one for slates)
+    expect(() => columnsFromActionDist(logged([0, 3]), dist, q)).toThrow(new RangeError('action 3 out of range [0, 3) at row 1'));
+    expect(() => columnsFromActionDist(logged([-1, 0]), dist, q)).toThrow(new RangeError('action -1 out of range [0, 3) at row 0'));
+    expect(() => columnsFromActionDist(logged([0, 0], [0, 1]), dist, q)).toThrow(new RangeError('position 1 out of range [0, 1) at row 1'));
+    expect(() => columnsFromActionDist(logged([0, 0], [0, -1]), dist, q)).toThrow(new RangeError('position -1 out of range [0, 1) at row 1'));
+    expect(() => columnsFromActionDist(logged([2, 2], [0, 0]), dist, q)).not.toThrow();
+    const slate = { data: new Float64Array(2 * 3 * 2), nActions: 3, lenList: 2 };
+    expect(() => columnsFromActionDist(logged([0, 3], [0, 0]), slate, slate)).toThrow(new RangeError('action 3 out of range [0, 3) at row 1'));
+    expect(() => columnsFromActionDist(logged([0, 0], [2, 0]), slate, slate)).toThrow(new RangeError('position 2 out of range [0, 2) at row 0'));
+    expect(() => columnsFromActionDist(logged([2, 2], [1, 1]), slate, slate)).not.toThrow();
   });
 });
 

@@ -36,21 +36,42 @@ export function columnsFromActionDist(
     throw new RangeError('qHat must have the same shape as actionDist');
   }
   const pTarget = new Float64Array(n);
-  const qHatFactual = qHat ? new Float64Array(n) : undefined;
-  const qHatPolicy = qHat ? new Float64Array(n) : undefined;
   const pd = actionDist.data;
-  for (let i = 0; i < n; i++) {
-    const a = logged.action[i];
-    const k = logged.position ? logged.position[i] : 0;
-    checkSlot(a, k, nActions, lenList, i);
-    const base = i * nActions * lenList + k;
-    pTarget[i] = pd[base + a * lenList];
-    if (qHat && qHatFactual && qHatPolicy) {
-      const qd = qHat.data;
-      qHatFactual[i] = qd[base + a * lenList];
-      let s = 0;
-      for (let b = 0; b < nActions; b++) s += pd[base + b * lenList] * qd[base + b * lenList];
-      qHatPolicy[i] = s;
+  const { action, position } = logged;
+  const rowSize = nActions * lenList;
+  if (!qHat) {
+    for (let i = 0; i < n; i++) {
+      const a = action[i];
+      const k = position ? position[i] : 0;
+      checkSlot(a, k, nActions, lenList, i);
+      pTarget[i] = pd[i * rowSize + a * lenList + k];
+    }
+    return { reward: logged.reward, pscore: logged.pscore, pTarget };
+  }
+  const qd = qHat.data;
+  const qHatFactual = new Float64Array(n);
+  const qHatPolicy = new Float64Array(n);
+  if (lenList === 1) {
+    // OBP's [n, nActions] case, the hot path: contiguous rows
+    for (let i = 0; i < n; i++) {
+      const a = action[i];
+      const k = position ? position[i] : 0;
+      if (a < 0 || a >= nActions || k !== 0) checkSlot(a, k, nActions, 1, i);
+      const base = i * nActions;
+      pTarget[i] = pd[base + a];
+      qHatFactual[i] = qd[base + a];
+      qHatPolicy[i] = contiguousDot(pd, qd, base, nActions);
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const a = action[i];
+      const k = position ? position[i] : 0;
+      checkSlot(a, k, nActions, lenList, i);
+      const base = i * rowSize + k;
+      const j = base + a * lenList;
+      pTarget[i] = pd[j];
+      qHatFactual[i] = qd[j];
+      qHatPolicy[i] = stridedDot(pd, qd, base, nActions, lenList);
     }
   }
   return { reward: logged.reward, pscore: logged.pscore, pTarget, qHatFactual, qHatPolicy };
@@ -91,6 +112,48 @@ export function columnsForStaticPolicy(
     pTarget[i] = p;
   }
   return { reward: logged.reward, pscore: logged.pscore, pTarget };
+}
+
+/**
+ * Σ_{b < count} x[start + b] · y[start + b], with four partial sums: independent add chains the CPU
+ * overlaps (about 2× faster than one running sum on 30-action rows).
+ */
+function contiguousDot(x: Float64Array, y: Float64Array, start: number, count: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let j = start;
+  const rest = count % 4;
+  const end4 = start + count - rest;
+  for (; j < end4; j += 4) {
+    s0 += x[j] * y[j];
+    s1 += x[j + 1] * y[j + 1];
+    s2 += x[j + 2] * y[j + 2];
+    s3 += x[j + 3] * y[j + 3];
+  }
+  for (let t = 0; t < rest; t++) s0 += x[end4 + t] * y[end4 + t];
+  return s0 + s1 + (s2 + s3);
+}
+
+/** Σ_{b < count} x[start + b·stride] · y[start + b·stride] (one slate position of a row), as above. */
+function stridedDot(x: Float64Array, y: Float64Array, start: number, count: number, stride: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let j = start;
+  const rest = count % 4;
+  const step = 4 * stride;
+  const end4 = start + (count - rest) * stride;
+  for (; j < end4; j += step) {
+    s0 += x[j] * y[j];
+    s1 += x[j + stride] * y[j + stride];
+    s2 += x[j + 2 * stride] * y[j + 2 * stride];
+    s3 += x[j + 3 * stride] * y[j + 3 * stride];
+  }
+  for (let t = 0; t < rest; t++) s0 += x[end4 + t * stride] * y[end4 + t * stride];
+  return s0 + s1 + (s2 + s3);
 }
 
 function checkSlot(a: number, k: number, nActions: number, lenList: number, row: number): void {
