@@ -22,8 +22,9 @@ import {
   type Interaction,
   type InteractionBatch,
 } from '@frontier/recsys-domain';
+import { renderChartPng } from '@frontier/recsys-ope-cli';
+import type { TopLevelSpec } from 'vega-lite';
 import { printHeadline, round } from '../lib/harness';
-import { lineChart } from './lib/png';
 
 const OUT = resolve(process.argv[2] ?? 'docs/recsys-online-ctr.png');
 const ROUNDS = Number(process.argv[3] ?? 40);
@@ -197,17 +198,42 @@ console.log('|---|---|---|');
 policies.forEach((p, k) => console.log(`| ${p.label} | ${(100 * ctr[k][0]).toFixed(2)}% | ${(100 * last10[k]).toFixed(2)}% |`));
 console.log(`SNIPS of the random policy from the model policy's logs: ${(100 * ope.snips).toFixed(2)}% vs on-policy ${(100 * mean(ctr[0])).toFixed(2)}% (ESS ${ope.diagnostics.ess.toFixed(0)} of ${ope.diagnostics.n})`);
 
-const png = lineChart(
-  policies.map((p, k) => ({ label: p.label, values: ctr[k], color: ([[150, 150, 150], [230, 120, 20], [40, 120, 220], [200, 30, 60]] as const)[k] })),
-  { title: 'ONLINE CTR BY ROUND', xLabel: 'ROUND (500 REQUESTS X 5 SLOTS)', yLabel: 'CTR' },
+// the chart: Vega-Lite rendered on the server to SVG, then PNG by sharp (the OPE tool's renderer)
+const chart: TopLevelSpec = {
+  $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+  title: { text: 'Online CTR by round', subtitle: `${REQUESTS} requests x ${K} slots per round, same users and click noise for every policy` },
+  background: 'white',
+  config: { font: 'DejaVu Sans, Helvetica, Arial, sans-serif' },
+  data: { values: policies.flatMap((p, k) => ctr[k].map((v, r) => ({ round: r + 1, policy: p.label, ctr: v }))) },
+  mark: { type: 'line', strokeWidth: 2.5 },
+  encoding: {
+    x: { field: 'round', type: 'quantitative', title: `round (${REQUESTS} requests x ${K} slots)`, axis: { tickMinStep: 1, format: 'd' } },
+    y: { field: 'ctr', type: 'quantitative', title: 'CTR', axis: { format: '.1%' } },
+    color: {
+      field: 'policy',
+      type: 'nominal',
+      title: null,
+      sort: policies.map((p) => p.label),
+      scale: { domain: policies.map((p) => p.label), range: ['#969696', '#e67814', '#2878dc', '#c81e3c'] },
+      legend: { orient: 'top-left', labelLimit: 300 },
+    },
+  },
+};
+renderChartPng(chart, { width: 900, height: 520 }).then(
+  (png) => {
+    mkdirSync(dirname(OUT), { recursive: true });
+    writeFileSync(OUT, png);
+    console.log(`wrote ${OUT}`);
+    printHeadline('recsys-simulate', {
+      rounds: ROUNDS,
+      ctrLast10: Object.fromEntries(policies.map((p, k) => [p.label, round(last10[k], 4)])),
+      snipsRandomFromModelLogs: round(ope.snips, 4),
+      onPolicyRandom: round(mean(ctr[0]), 4),
+      seconds: round(seconds, 1),
+    });
+  },
+  (e: unknown) => {
+    console.error(`simulate: could not draw ${OUT}: ${e instanceof Error ? e.message : String(e)}`);
+    process.exitCode = 1;
+  },
 );
-mkdirSync(dirname(OUT), { recursive: true });
-writeFileSync(OUT, png);
-console.log(`wrote ${OUT}`);
-printHeadline('recsys-simulate', {
-  rounds: ROUNDS,
-  ctrLast10: Object.fromEntries(policies.map((p, k) => [p.label, round(last10[k], 4)])),
-  snipsRandomFromModelLogs: round(ope.snips, 4),
-  onPolicyRandom: round(mean(ctr[0]), 4),
-  seconds: round(seconds, 1),
-});
