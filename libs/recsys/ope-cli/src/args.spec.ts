@@ -73,7 +73,7 @@ describe('parseCommandLine', () => {
   });
 
   it.each([
-    [[], 'no data: give --obd <dir> or --db <url> --tenant <id>'],
+    [[], 'no data: give --obd <dir> or --db <url> --tenant <uuid>'],
     [['--obd'], '--obd needs a value'],
     [['--obd', 'x', '--frobnicate'], 'unknown option --frobnicate'],
     [['--obd', 'x', 'extra'], 'unexpected argument extra: options start with --'],
@@ -84,7 +84,7 @@ describe('parseCommandLine', () => {
     [['--obd', 'x', '--tenant', 't'], '--tenant applies to --db, not --obd'],
     [['--db', 'postgres://h/d', '--tenant', T, '--campaign', 'men'], '--campaign applies to --obd, not --db'],
     [['--db', 'mysql://h/d', '--tenant', T], '--db must be a postgres:// or postgresql:// URL, got mysql://h/d'],
-    [['--db', 'postgres://h/d'], '--db needs --tenant <id>'],
+    [['--db', 'postgres://h/d'], '--db needs --tenant <uuid>'],
     [['--db', 'postgres://h/d', '--tenant', 'acme'], '--tenant must be a tenant id (a UUID), got acme'],
     [['--db', 'postgres://h/d', '--tenant', T, '--since', 'yesterday'], '--since must be an ISO time (2025-01-31, 2025-01-31T12:00Z) or a duration (90m, 24h, 7d), got yesterday'],
     [['--db', 'postgres://h/d', '--tenant', T, '--since', '1d', '--until', '2d'], '--since must be before --until'],

@@ -57,7 +57,7 @@ export const USAGE = `frontier-ope: off-policy evaluation of candidate policies 
 
 Usage:
   frontier-ope --obd <dir> [--campaign men|women|all] [--behavior random|bts] [options]
-  frontier-ope --db <url> --tenant <id> [--since <time>] [--until <time>] [--surface <name>]
+  frontier-ope --db <url> --tenant <uuid> [--since <time>] [--until <time>] [--surface <name>]
                [--reward click|purchase|watch[,...]] [--n-actions <n>] [options]
 
 Data:
@@ -203,7 +203,7 @@ function parseSource(v: Values, now: Date): SourceSpec {
       if (v[flag] !== undefined) throw new UsageError(`--${flag} applies to --obd, not --db`);
     }
     if (!/^postgres(ql)?:\/\//.test(v.db)) throw new UsageError(`--db must be a postgres:// or postgresql:// URL, got ${v.db}`);
-    if (v.tenant === undefined || v.tenant === '') throw new UsageError('--db needs --tenant <id>');
+    if (v.tenant === undefined || v.tenant === '') throw new UsageError('--db needs --tenant <uuid>');
     if (!UUID.test(v.tenant)) throw new UsageError(`--tenant must be a tenant id (a UUID), got ${v.tenant}`);
     const since = v.since === undefined ? undefined : time('--since', v.since, now);
     const until = v.until === undefined ? undefined : time('--until', v.until, now);
@@ -220,7 +220,7 @@ function parseSource(v: Values, now: Date): SourceSpec {
       nActions: v['n-actions'] === undefined ? undefined : integer('--n-actions', v['n-actions'], 0, 1, 1e9),
     };
   }
-  throw new UsageError('no data: give --obd <dir> or --db <url> --tenant <id>');
+  throw new UsageError('no data: give --obd <dir> or --db <url> --tenant <uuid>');
 }
 
 function parsePolicy(s: string): PolicySpec {

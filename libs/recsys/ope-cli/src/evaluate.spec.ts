@@ -62,6 +62,14 @@ describe('evaluating the OBD fixture: known IPS and SNIPS', () => {
     expect(ips.upper).toBeGreaterThan(ips.estimate);
   });
 
+  it("adds the bootstrap's own warnings to the policy's (too few replicates beyond a bound)", async () => {
+    const policies = buildPolicies([{ kind: 'logged' }], data, new Map());
+    const few = await evaluatePolicies(data, policies, { bootstrap: 100, alpha: 0.05, seed: 1 }, undefined);
+    expect(few.policies[0].warnings).toContain('100 resamples at α = 0.05 leave 2 replicates beyond each bound (< 10): the bounds are noisy');
+    expect(few.policies[0].diagnostics.warnings).not.toContain(few.policies[0].warnings.at(-1));
+    expect(few.policies[0].reliable).toBe(false);
+  });
+
   it('reports the progress hook once per policy and once at the end', async () => {
     const calls: [number, number, string][] = [];
     const policies = buildPolicies([{ kind: 'logged' }, { kind: 'uniform' }], data, new Map());

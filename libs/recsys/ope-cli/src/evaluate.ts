@@ -160,8 +160,8 @@ export async function evaluatePolicies(
     const point = estimatePolicyValue(columns, ope);
     const ci = settings.bootstrap > 0 ? bootstrapConfidenceIntervals(columns, { ...ope, nResamples: settings.bootstrap, alpha: settings.alpha, seed: settings.seed }) : undefined;
     const hasModel = columns.qHatPolicy !== undefined;
-    // bootstrapConfidenceIntervals attaches its own warnings in newer recsys-domain versions
-    const bootstrapWarnings = (ci as { warnings?: readonly string[] } | undefined)?.warnings ?? [];
+    // the bootstrap repeats the diagnostics' warnings and adds its own (too few replicates beyond a bound)
+    const bootstrapWarnings = ci?.warnings ?? [];
     const warnings = [...new Set([...point.diagnostics.warnings, ...bootstrapWarnings])];
     const estimators = ESTIMATOR_NAMES.filter((e) => hasModel || e === 'ips' || e === 'snips');
     results.push({
