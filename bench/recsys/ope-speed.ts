@@ -179,7 +179,7 @@ function obpInputs(n: number, k: number, l: number, seed: number): { logged: Log
 interface NumpyRun {
   numpy: string;
   estimates: Record<'obp' | 'tuned', Estimates>;
-  ms: Record<'obp' | 'tuned', number[]>;
+  ms: Record<'obp' | 'tuned' | 'read', number[]>;
 }
 
 /** Why numpy cannot run here, or undefined when it can. */
@@ -224,7 +224,7 @@ function wholeJob() {
     put('action_dist.f64', dist.data);
     put('q_hat.f64', qHat.data);
     const args = [join(__dirname, 'ope_numpy.py'), folder, N, N_ACTIONS, LEN_LIST, 3, 1, OPTS.ipsClip, OPTS.drClip, OPTS.switchLambda, OPTS.drosLambda].map(String);
-    const np: NumpyRun = { numpy: '', estimates: { obp: {} as Estimates, tuned: {} as Estimates }, ms: { obp: [], tuned: [] } };
+    const np: NumpyRun = { numpy: '', estimates: { obp: {} as Estimates, tuned: {} as Estimates }, ms: { obp: [], tuned: [], read: [] } };
     for (let r = 0; r < ROUNDS; r++) {
       runOurs();
       const out = spawnSync(PYTHON, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
@@ -232,7 +232,7 @@ function wholeJob() {
       const run = JSON.parse(out.stdout) as NumpyRun;
       np.numpy = run.numpy;
       np.estimates = run.estimates;
-      for (const style of ['obp', 'tuned'] as const) np.ms[style].push(...run.ms[style]);
+      for (const style of ['obp', 'tuned', 'read'] as const) np.ms[style].push(...run.ms[style]);
     }
     for (const style of ['obp', 'tuned'] as const) {
       for (const k of NAMES) {
@@ -240,7 +240,7 @@ function wholeJob() {
         if (!close(ours[k], theirs)) throw new Error(`numpy (${style}) disagrees on ${k}: ours ${ours[k]}, numpy ${theirs}`);
       }
     }
-    return { oursMs: median(oursMs), reduceMs: median(reduceMs), numpy: { version: np.numpy, obpMs: median(np.ms.obp), tunedMs: median(np.ms.tuned) }, skipped: undefined };
+    return { oursMs: median(oursMs), reduceMs: median(reduceMs), numpy: { version: np.numpy, obpMs: median(np.ms.obp), tunedMs: median(np.ms.tuned), readMs: median(np.ms.read) }, skipped: undefined };
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
@@ -276,11 +276,12 @@ const TARGET = 0.5;
 const pre = preReduced();
 const whole = wholeJob();
 if (whole.numpy) {
-  const { obpMs, tunedMs, version } = whole.numpy;
+  const { obpMs, tunedMs, readMs, version } = whole.numpy;
   const best = Math.min(obpMs, tunedMs);
   console.log(
     `2. whole job from [${N}, ${N_ACTIONS}, ${LEN_LIST}] π_e and q̂ (7 estimators): ours ${whole.oursMs.toFixed(1)} ms (columnsFromActionDist ${whole.reduceMs.toFixed(1)} + estimatePolicyValue); ` +
       `numpy ${version} OBP-style ${obpMs.toFixed(1)} ms (ours x${(whole.oursMs / obpMs).toFixed(2)}), tuned ${tunedMs.toFixed(1)} ms (ours x${(whole.oursMs / tunedMs).toFixed(2)}); ` +
+      `reading both inputs once (numpy sum, the memory floor) ${readMs.toFixed(1)} ms; ` +
       `target ours ≤ ${TARGET}× the faster numpy: ${whole.oursMs <= TARGET * best ? 'MET' : 'NOT MET'} (x${(whole.oursMs / best).toFixed(2)})`,
   );
 } else {
@@ -300,6 +301,7 @@ printHeadline('recsys-ope-speed', {
   wholeJobReduceMs: round(whole.reduceMs, 1),
   numpyObpStyleMs: whole.numpy ? round(whole.numpy.obpMs, 1) : null,
   numpyTunedMs: whole.numpy ? round(whole.numpy.tunedMs, 1) : null,
+  numpyReadInputsMs: whole.numpy ? round(whole.numpy.readMs, 1) : null,
   wholeJobVsNumpy: best !== undefined ? round(whole.oursMs / best, 3) : null,
   wholeJobTarget: TARGET,
   wholeJobTargetMet: best !== undefined ? whole.oursMs <= TARGET * best : null,

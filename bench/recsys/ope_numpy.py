@@ -12,7 +12,9 @@ DoublyRobustWithShrinkage), in two numpy styles:
           (done once and shared by the seven estimators; OBP itself redoes it per estimator);
   tuned:  a view action_dist[:, :, 0] when len_list == 1 (else the same fancy index) and
           np.einsum('ij,ij->i', ...) for the row dot product: no [n, n_actions] temporaries.
-Prints one JSON line: {"numpy": version, "estimates": {style: {...}}, "ms": {style: [...]}}.
+It also times reading both inputs once (action_dist.sum() + q_hat.sum(): the memory-traffic floor of
+any implementation). Prints one JSON line: {"numpy": version, "estimates": {style: {...}},
+"ms": {style: [...], "read": [...]}}.
 
   python3 bench/recsys/ope_numpy.py <folder> <n> <n_actions> <len_list> <repeats> <warmup> \
       <ips_clip> <dr_clip> <switch_lambda> <dros_lambda>
@@ -85,6 +87,14 @@ def main(argv):
             times.append((time.perf_counter() - t0) * 1000)
         out['estimates'][style] = est
         out['ms'][style] = times
+    # the floor for any implementation: reading both [n, n_actions, len_list] inputs once (a SIMD sum)
+    times = []
+    for _ in range(warmup + repeats):
+        t0 = time.perf_counter()
+        action_dist.sum()
+        q_hat.sum()
+        times.append((time.perf_counter() - t0) * 1000)
+    out['ms']['read'] = times[warmup:]
     print(json.dumps(out))
 
 
