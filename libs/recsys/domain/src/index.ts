@@ -13,3 +13,4 @@ export * from './rerank/index';
 export * from './trending/index';
 export { minimizeLbfgs, type LbfgsOptions, type LbfgsResult, type Objective } from './linalg/lbfgs';
 export { solveSpd } from './linalg/cholesky';
+export * from './features/index';
