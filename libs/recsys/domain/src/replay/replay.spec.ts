@@ -51,6 +51,31 @@ describe('reservoir replay buffer', () => {
     expect(chiSquare(counts, (runs * 8) / 30)).toBeLessThan(58.3); // 29 dof, 99.9%
   });
 
+  it('a snapshot restored in another process goes on sampling uniformly over the whole stream', () => {
+    // 25 items seen before the "restart", 15 after: every one of the 40 kept with probability 10/40
+    const runs = 4000;
+    const counts = new Array<number>(40).fill(0);
+    for (let s = 0; s < runs; s++) {
+      const before = new ReservoirSampler<number>(10, 3 * s + 1);
+      for (let i = 0; i < 25; i++) before.add(i);
+      const state = JSON.parse(JSON.stringify(before.snapshot())) as { items: number[]; seen: number };
+      const after = ReservoirSampler.restore<number>(10, state, 3 * s + 2);
+      expect(after.seen).toBe(25);
+      for (let i = 25; i < 40; i++) after.add(i);
+      expect(after.size).toBe(10);
+      for (const v of after.values()) counts[v]++;
+    }
+    expect(chiSquare(counts, (runs * 10) / 40)).toBeLessThan(72.1); // 39 dof, 99.9%
+  });
+
+  it('restore refuses a state no reservoir of that capacity can be in', () => {
+    expect(() => ReservoirSampler.restore(3, { items: [1, 2, 3, 4], seen: 9 })).toThrow(/exceed the capacity 3/);
+    expect(() => ReservoirSampler.restore(3, { items: [1, 2], seen: 9 })).toThrow(/holds 3, not 2/);
+    expect(() => ReservoirSampler.restore(3, { items: [], seen: -1 })).toThrow(/non-negative integer/);
+    const r = ReservoirSampler.restore(3, { items: ['a'], seen: 1 });
+    expect([r.values(), r.seen, r.snapshot()]).toEqual([['a'], 1, { items: ['a'], seen: 1 }]);
+  });
+
   it('mixes the window with 20% replay and updates only the head', () => {
     const cfg = { userDim: 3, itemDim: 3, contextDim: 2, embeddingDim: 8, towerHidden: 8, headHidden: [8, 4] };
     const model = new TwoTowerModel(cfg, 2);

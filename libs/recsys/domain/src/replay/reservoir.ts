@@ -40,6 +40,32 @@ export class ReservoirSampler<T> {
     return this.items;
   }
 
+  /**
+   * The state to persist between processes: the kept items and how many the stream has had. With
+   * {@link ReservoirSampler.restore} a reservoir survives a restart (the training loop keeps one per
+   * tenant in Postgres) and goes on sampling uniformly over the whole stream.
+   */
+  snapshot(): { readonly items: readonly T[]; readonly seen: number } {
+    return { items: this.items.slice(), seen: this.seenCount };
+  }
+
+  /**
+   * A reservoir continuing a persisted one: `items` kept after `seen` stream items (at most
+   * `capacity` of them, and no more than `seen`). The PRNG starts afresh from `seed`: later
+   * replacements stay uniform (each needs only an independent uniform draw).
+   */
+  static restore<T>(capacity: number, state: { readonly items: readonly T[]; readonly seen: number }, seed = 1): ReservoirSampler<T> {
+    const r = new ReservoirSampler<T>(capacity, seed);
+    if (!(Number.isInteger(state.seen) && state.seen >= 0)) throw new RangeError(`seen must be a non-negative integer, got ${state.seen}`);
+    if (state.items.length > capacity) throw new RangeError(`${state.items.length} items exceed the capacity ${capacity}`);
+    if (state.items.length !== Math.min(capacity, state.seen)) {
+      throw new RangeError(`a reservoir of capacity ${capacity} that has seen ${state.seen} items holds ${Math.min(capacity, state.seen)}, not ${state.items.length}`);
+    }
+    r.items = state.items.slice();
+    r.seenCount = state.seen;
+    return r;
+  }
+
   /** `k` distinct items drawn uniformly from the reservoir (all of them if k ≥ size). */
   sample(k: number, rng: Rng = this.rng): T[] {
     const pool = this.items.slice();
