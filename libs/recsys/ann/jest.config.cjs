@@ -1,0 +1,6 @@
+module.exports = {
+  displayName: 'recsys-ann',
+  preset: '../../../jest.preset.js',
+  rootDir: __dirname,
+  coverageDirectory: '../../../coverage/libs/recsys/ann',
+};
