@@ -5,7 +5,7 @@
  */
 import type { BillingEventPayload, EncodedImage, UsageLine } from '@frontier/multimodal-contracts';
 import type { Principal } from '@frontier/platform-nest';
-import type { BudgetSummary } from '@frontier/multimodal-domain';
+import type { BudgetSummary, UsageCounts } from '@frontier/multimodal-domain';
 import type { RequestPart } from './request';
 
 /** A served model: the name clients use, the upstream's name, its token profile and limits. */
@@ -84,16 +84,8 @@ export interface PlannerPort {
   meter(model: GatewayModel, usage: MeterInput): UsageLine[];
 }
 
-export interface MeterInput {
-  textInputTokens: number;
-  outputTokens: number;
-  imageTokens: number;
-  images: number;
-  audioTokens: number;
-  audioSeconds: number;
-  videoTokens: number;
-  videoFrames: number;
-}
+/** What the meter bills: multimodal-domain's usage counts. */
+export type MeterInput = UsageCounts;
 
 export interface EncodeJob {
   path: string;
