@@ -16,7 +16,11 @@ import {
   userVector,
   watchDeciseconds,
   emptyBuckets,
+  aggregateWindowIncrements,
+  FEATURE_GRAIN_SECONDS,
+  itemEventIncrements,
   type FeatureEvent,
+  type GrainAggregate,
 } from './features';
 
 const T0 = Date.UTC(2026, 11, 1, 12, 0, 0);
@@ -61,6 +65,27 @@ describe('feature windows', () => {
     expect(w.byCategory['news']).toMatchObject({ skip: 1, skipRate: 1 });
     expect(watchDeciseconds(0.05)).toBe(1);
     expect(watchDeciseconds(0.04)).toBe(0);
+  });
+
+  it('item stats summed per grain roll up into the same window counts as event by event', () => {
+    for (const w of FEATURE_WINDOWS) expect(w.bucketSeconds % FEATURE_GRAIN_SECONDS).toBe(0);
+    const events = [ev('impression', T0 - 3 * MIN), ev('watch', T0 - 2 * MIN, 'music', 12.34), ev('watch', T0 - 26 * H, 'music', 7)];
+    const oneByOne = events.flatMap((e) => itemEventIncrements(e, T0));
+    const grains = new Map<string, GrainAggregate>();
+    for (const e of events) {
+      const grain = Math.floor(e.atMs / 1000 / FEATURE_GRAIN_SECONDS);
+      const key = `${e.type}:${grain}`;
+      const a = grains.get(key) ?? { type: e.type, grain, n: 0, wds: 0, wds2: 0 };
+      const ds = e.watchSeconds == null ? 0 : watchDeciseconds(e.watchSeconds);
+      grains.set(key, { ...a, n: a.n + 1, wds: a.wds + ds, wds2: a.wds2 + ds * ds });
+    }
+    const summed = [...grains.values()].flatMap((a) => aggregateWindowIncrements(a, T0));
+    const total = (incs: typeof summed) => {
+      const m = new Map<string, number>();
+      for (const i of incs) m.set(`${i.window}/${i.bucket}/${i.field}/${i.expiresAtMs}`, (m.get(`${i.window}/${i.bucket}/${i.field}/${i.expiresAtMs}`) ?? 0) + i.by);
+      return [...m].sort();
+    };
+    expect(total(summed)).toEqual(total(oneByOne));
   });
 
   it('vectors have their names, and the pair vector reads the item category', () => {

@@ -117,6 +117,42 @@ export function cumulativeIncrements(e: Pick<FeatureEvent, 'type' | 'watchSecond
   return statIncrements(e);
 }
 
+/**
+ * The grain every window's bucket is a whole multiple of: events summed per grain (as Postgres does
+ * for the item micro-batches) fall into one bucket of every window, so sums per grain roll up exactly.
+ */
+export const FEATURE_GRAIN_SECONDS = 600;
+
+/** Events of one type summed over one grain: `n` of them, watch deciseconds `wds` and their squares `wds2`. */
+export interface GrainAggregate {
+  type: EventType;
+  /** floor(epoch seconds / {@link FEATURE_GRAIN_SECONDS}). */
+  grain: number;
+  n: number;
+  wds: number;
+  wds2: number;
+}
+
+/** Counter increments of a {@link GrainAggregate}: the same as its events' one by one. */
+export function aggregateStatIncrements(a: GrainAggregate): Array<[Stat, number]> {
+  const out: Array<[Stat, number]> = [[a.type, a.n]];
+  if (a.type === 'watch' && a.n > 0) out.push(['wds', a.wds], ['wds2', a.wds2]);
+  return out;
+}
+
+/** Window increments (bare-stat fields, an item's or creator's) of a {@link GrainAggregate}, as {@link itemEventIncrements} gives for its events. */
+export function aggregateWindowIncrements(a: GrainAggregate, nowMs: number): Increment[] {
+  const atMs = a.grain * FEATURE_GRAIN_SECONDS * 1000;
+  const out: Increment[] = [];
+  for (const w of FEATURE_WINDOWS) {
+    const bucket = bucketOf(atMs, w);
+    const expiresAtMs = bucketExpiresAtMs(bucket, w);
+    if (expiresAtMs <= nowMs) continue;
+    for (const [field, by] of aggregateStatIncrements(a)) out.push({ window: w.name, bucket, field, by, expiresAtMs });
+  }
+  return out;
+}
+
 // ------------------------------------------------------------------------------------ reading
 
 /** Counts over one window (or all time). */

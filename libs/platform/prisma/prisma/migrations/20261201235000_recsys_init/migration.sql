@@ -18,7 +18,7 @@ CREATE TABLE "recsys_items" (
     "deleted_at" TIMESTAMPTZ(3),
 
     CONSTRAINT "recsys_items_pkey" PRIMARY KEY ("tenant_id","id"),
-    CONSTRAINT "recsys_items_embedding_dim_check" CHECK (("embedding" IS NULL AND "embedding_dim" IS NULL) OR octet_length("embedding") = 4 * "embedding_dim")
+    CONSTRAINT "recsys_items_embedding_dim_check" CHECK (("embedding" IS NULL AND "embedding_dim" IS NULL) OR ("embedding" IS NOT NULL AND "embedding_dim" > 0 AND octet_length("embedding") = 4 * "embedding_dim"))
 );
 
 -- CreateTable

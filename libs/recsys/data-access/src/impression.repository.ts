@@ -1,0 +1,54 @@
+import type { PrismaClient } from '@frontier/platform-prisma';
+
+/** One shown item of a recommendation response, as the impression log keeps it. */
+export interface ImpressionRecord {
+  requestId: string;
+  position: number;
+  tenantId: string;
+  userId: string;
+  itemId: string;
+  surface: string;
+  modelVersion: string;
+  /** The logging policy, e.g. 'epsilon-greedy'. */
+  policy: string;
+  /** P(this item at this position | logging policy, request), in (0, 1]. */
+  propensity: number;
+  score: number;
+  explored: boolean;
+  shownAt: Date;
+}
+
+/**
+ * `recsys_impressions`, the impression log OPE reads (range-partitioned by day on `shown_at`, UTC).
+ * Minimal on purpose: ranking (issue 12 item 4) writes it, the OPE tool and the eval gate read it.
+ */
+export class ImpressionRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /** Day partitions for `days` UTC days from `from` (rows the default partition caught for them are moved in); returns how many were created. */
+  async ensurePartitions(from: Date, days: number): Promise<number> {
+    const day = from.toISOString().slice(0, 10);
+    const rows = await this.prisma.$queryRawUnsafe<Array<{ n: number }>>(`SELECT recsys_ensure_impression_partitions($1::date, $2::int) AS n`, day, days);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** Names of the day partitions, oldest first (`recsys_impressions_YYYYMMDD`). */
+  async partitions(): Promise<string[]> {
+    const rows = await this.prisma.$queryRawUnsafe<Array<{ name: string }>>(
+      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'recsys_impressions'::regclass AND c.relname ~ '^recsys_impressions_[0-9]{8}$' ORDER BY 1`,
+    );
+    return rows.map((r) => r.name);
+  }
+
+  /** Logs the shown items of one or more responses (one statement). */
+  async insertMany(rows: readonly ImpressionRecord[]): Promise<number> {
+    if (!rows.length) return 0;
+    const r = await this.prisma.recsysImpression.createMany({ data: [...rows] });
+    return r.count;
+  }
+
+  /** A response's logged items, by position. */
+  async forRequest(tenantId: string, requestId: string): Promise<ImpressionRecord[]> {
+    return this.prisma.recsysImpression.findMany({ where: { tenantId, requestId }, orderBy: { position: 'asc' } });
+  }
+}
