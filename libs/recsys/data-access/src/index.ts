@@ -3,3 +3,34 @@ export { EventRepository, type EventInsert, type StoredBatch, type StoredEvent, 
 export { ImpressionRepository, type ImpressionRecord } from './impression.repository';
 export { ModelVersionRepository, type ModelVersionRecord, type ModelState } from './model-version.repository';
 export { FeatureStore, BATCH_MARKER_TTL_MS, type CounterOp, type ApplyOutcome } from './feature-store';
+export {
+  ModelVersionsRepository,
+  lockRegistry,
+  toModelVersionSummary,
+  type ModelVersionSummary,
+  type ModelVersionWithWeights,
+  type NewModelVersion,
+  type LiveChange,
+  type PromotionEntry,
+} from './model-versions.repository';
+export {
+  TrainingRunsRepository,
+  LostRunError,
+  ReservoirConflictError,
+  type RunKey,
+  type RunState,
+  type TrainingMode,
+  type TrainingRunRecord,
+  type ReplayItem,
+  type ReservoirState,
+} from './training-runs.repository';
+export {
+  TrainingLogRepository,
+  REWARD_EVENT_TYPES,
+  isHoldoutRequest,
+  type LoggedImpression,
+  type ImpressionWindow,
+  type FeatureEventRow,
+  type CountsRow,
+  type ItemMetaRow,
+} from './training-log.repository';

@@ -1,10 +1,14 @@
 import type { Prisma, PrismaClient, RecsysModelVersion } from '@frontier/platform-prisma';
 import { ConflictError, NotFoundError } from '@frontier/platform-util';
 
-export type ModelState = 'candidate' | 'live' | 'retired' | 'rejected';
+import type { ModelState } from './model-version.repository';
 
-/** A registered model version (weights left out unless asked for: they can be megabytes). */
-export interface ModelVersionRecord {
+/**
+ * A registered model version as the registry sees it (weights left out unless asked for: they can
+ * be megabytes). `model-version.repository.ts` is the minimal reader/writer the scaffold started
+ * with; this is the registry the training loop and the rollback command use (promotions logged).
+ */
+export interface ModelVersionSummary {
   id: string;
   tenantId: string;
   kind: string;
@@ -18,7 +22,7 @@ export interface ModelVersionRecord {
   retiredAt: Date | null;
 }
 
-export interface ModelVersionWithWeights extends ModelVersionRecord {
+export interface ModelVersionWithWeights extends ModelVersionSummary {
   /** recsys-domain `serializeModel` bytes. */
   weights: Uint8Array;
 }
@@ -40,9 +44,9 @@ export interface LiveChange {
   tenantId: string;
   kind: string;
   /** The version live before (null: none was). */
-  from: ModelVersionRecord | null;
+  from: ModelVersionSummary | null;
   /** The version live now. */
-  to: ModelVersionRecord;
+  to: ModelVersionSummary;
   reason: string;
   at: Date;
 }
@@ -87,7 +91,7 @@ const SUMMARY = {
 
 type SummaryRow = Omit<RecsysModelVersion, 'weights'>;
 
-export const toModelVersionRecord = (r: SummaryRow): ModelVersionRecord => ({
+export const toModelVersionSummary = (r: SummaryRow): ModelVersionSummary => ({
   id: r.id,
   tenantId: r.tenantId,
   kind: r.kind,
@@ -101,7 +105,7 @@ export const toModelVersionRecord = (r: SummaryRow): ModelVersionRecord => ({
   retiredAt: r.retiredAt,
 });
 
-const withWeights = (r: RecsysModelVersion): ModelVersionWithWeights => ({ ...toModelVersionRecord(r), weights: new Uint8Array(r.weights) });
+const withWeights = (r: RecsysModelVersion): ModelVersionWithWeights => ({ ...toModelVersionSummary(r), weights: new Uint8Array(r.weights) });
 
 /**
  * The model registry (`recsys_model_versions` and the promotion log `recsys_model_promotions`).
@@ -118,9 +122,9 @@ export class ModelVersionsRepository {
   }
 
   /** The live version without its weights (cheap: what a poller compares). */
-  async liveSummary(tenantId: string, kind: string, db: Db = this.prisma): Promise<ModelVersionRecord | null> {
+  async liveSummary(tenantId: string, kind: string, db: Db = this.prisma): Promise<ModelVersionSummary | null> {
     const r = await db.recsysModelVersion.findFirst({ where: { tenantId, kind, state: 'live' }, select: SUMMARY });
-    return r ? toModelVersionRecord(r) : null;
+    return r ? toModelVersionSummary(r) : null;
   }
 
   async get(id: string, db: Db = this.prisma): Promise<ModelVersionWithWeights | null> {
@@ -128,20 +132,20 @@ export class ModelVersionsRepository {
     return r ? withWeights(r) : null;
   }
 
-  async summary(id: string, db: Db = this.prisma): Promise<ModelVersionRecord | null> {
+  async summary(id: string, db: Db = this.prisma): Promise<ModelVersionSummary | null> {
     const r = await db.recsysModelVersion.findUnique({ where: { id }, select: SUMMARY });
-    return r ? toModelVersionRecord(r) : null;
+    return r ? toModelVersionSummary(r) : null;
   }
 
-  async byVersion(tenantId: string, kind: string, version: number): Promise<ModelVersionRecord | null> {
+  async byVersion(tenantId: string, kind: string, version: number): Promise<ModelVersionSummary | null> {
     const r = await this.prisma.recsysModelVersion.findUnique({ where: { tenantId_kind_version: { tenantId, kind, version } }, select: SUMMARY });
-    return r ? toModelVersionRecord(r) : null;
+    return r ? toModelVersionSummary(r) : null;
   }
 
   /** Newest first. */
-  async list(tenantId: string, kind: string, limit = 20): Promise<ModelVersionRecord[]> {
+  async list(tenantId: string, kind: string, limit = 20): Promise<ModelVersionSummary[]> {
     const rows = await this.prisma.recsysModelVersion.findMany({ where: { tenantId, kind }, select: SUMMARY, orderBy: { version: 'desc' }, take: limit });
-    return rows.map(toModelVersionRecord);
+    return rows.map(toModelVersionSummary);
   }
 
   /** Oldest first. */
@@ -163,7 +167,7 @@ export class ModelVersionsRepository {
    * training run's commit) the weights are stored in the same transaction as the run's step;
    * without, in a transaction of its own.
    */
-  async register(v: NewModelVersion, tx?: Prisma.TransactionClient): Promise<ModelVersionRecord> {
+  async register(v: NewModelVersion, tx?: Prisma.TransactionClient): Promise<ModelVersionSummary> {
     const run = async (t: Prisma.TransactionClient) => {
       await lockRegistry(t, v.tenantId, v.kind);
       const top = await t.recsysModelVersion.aggregate({ where: { tenantId: v.tenantId, kind: v.kind }, _max: { version: true } });
@@ -174,33 +178,33 @@ export class ModelVersionsRepository {
           version: (top._max.version ?? 0) + 1,
           state: 'candidate',
           metrics: v.metrics as Prisma.InputJsonObject,
-          weights: Buffer.from(v.weights.buffer, v.weights.byteOffset, v.weights.byteLength),
+          weights: new Uint8Array(v.weights),
           runId: v.runId ?? null,
           parentId: v.parentId ?? null,
         },
         select: SUMMARY,
       });
-      return toModelVersionRecord(row);
+      return toModelVersionSummary(row);
     };
     return tx ? run(tx) : this.prisma.$transaction(run);
   }
 
   /** Merges `patch` into a version's metrics (top-level keys replaced). */
-  async patchMetrics(id: string, patch: Record<string, unknown>, db: Db = this.prisma): Promise<ModelVersionRecord> {
+  async patchMetrics(id: string, patch: Record<string, unknown>, db: Db = this.prisma): Promise<ModelVersionSummary> {
     const cur = await db.recsysModelVersion.findUnique({ where: { id }, select: { metrics: true } });
     if (!cur) throw new NotFoundError('version', `model version ${id} does not exist`, 'recsys.model_version_not_found');
     const metrics = { ...((cur.metrics ?? {}) as Record<string, unknown>), ...patch } as Prisma.InputJsonObject;
-    return toModelVersionRecord(await db.recsysModelVersion.update({ where: { id }, data: { metrics }, select: SUMMARY }));
+    return toModelVersionSummary(await db.recsysModelVersion.update({ where: { id }, data: { metrics }, select: SUMMARY }));
   }
 
   /** A candidate the gate refused: state `rejected`, the reasons in its metrics. */
-  async reject(id: string, patch: Record<string, unknown>, tx?: Prisma.TransactionClient): Promise<ModelVersionRecord> {
+  async reject(id: string, patch: Record<string, unknown>, tx?: Prisma.TransactionClient): Promise<ModelVersionSummary> {
     const run = async (t: Prisma.TransactionClient) => {
       const v = await this.requireVersion(t, id);
       await lockRegistry(t, v.tenantId, v.kind);
       if (v.state !== 'candidate') throw new ConflictError('version', `version ${v.version} is ${v.state}, not a candidate`, 'recsys.model_version_state');
       await this.patchMetrics(id, patch, t);
-      return toModelVersionRecord(await t.recsysModelVersion.update({ where: { id }, data: { state: 'rejected' }, select: SUMMARY }));
+      return toModelVersionSummary(await t.recsysModelVersion.update({ where: { id }, data: { state: 'rejected' }, select: SUMMARY }));
     };
     return tx ? run(tx) : this.prisma.$transaction(run);
   }
@@ -221,7 +225,7 @@ export class ModelVersionsRepository {
       const from = await this.liveSummary(fresh.tenantId, fresh.kind, t);
       if (from) await t.recsysModelVersion.update({ where: { id: from.id }, data: { state: 'retired', retiredAt: at } });
       if (o.metricsPatch) await this.patchMetrics(id, o.metricsPatch, t);
-      const to = toModelVersionRecord(await t.recsysModelVersion.update({ where: { id }, data: { state: 'live', promotedAt: at, retiredAt: null }, select: SUMMARY }));
+      const to = toModelVersionSummary(await t.recsysModelVersion.update({ where: { id }, data: { state: 'live', promotedAt: at, retiredAt: null }, select: SUMMARY }));
       await t.recsysModelPromotion.create({ data: { tenantId: to.tenantId, kind: to.kind, action: 'promote', fromVersionId: from?.id ?? null, toVersionId: to.id, reason: o.reason, at } });
       return { action: 'promote', tenantId: to.tenantId, kind: to.kind, from: from ? { ...from, state: 'retired', retiredAt: at } : null, to, reason: o.reason, at };
     };
@@ -246,14 +250,14 @@ export class ModelVersionsRepository {
       if (!previous) throw new ConflictError('tenant', `the version live before ${current.version} no longer exists`, 'recsys.nothing_to_roll_back');
       const at = new Date();
       await t.recsysModelVersion.update({ where: { id: current.id }, data: { state: 'retired', retiredAt: at } });
-      const to = toModelVersionRecord(await t.recsysModelVersion.update({ where: { id: previous.id }, data: { state: 'live', promotedAt: at, retiredAt: null }, select: SUMMARY }));
+      const to = toModelVersionSummary(await t.recsysModelVersion.update({ where: { id: previous.id }, data: { state: 'live', promotedAt: at, retiredAt: null }, select: SUMMARY }));
       await t.recsysModelPromotion.update({ where: { id: undo.id }, data: { undoneAt: at } });
       await t.recsysModelPromotion.create({ data: { tenantId, kind, action: 'rollback', fromVersionId: current.id, toVersionId: to.id, reason, at } });
       return { action: 'rollback', tenantId, kind, from: { ...current, state: 'retired', retiredAt: at }, to, reason, at };
     });
   }
 
-  private async requireVersion(db: Db, id: string): Promise<ModelVersionRecord> {
+  private async requireVersion(db: Db, id: string): Promise<ModelVersionSummary> {
     const v = await this.summary(id, db);
     if (!v) throw new NotFoundError('version', `model version ${id} does not exist`, 'recsys.model_version_not_found');
     return v;

@@ -61,11 +61,14 @@ export class ReservoirConflictError extends ConflictError {
   }
 }
 
-/** One kept replay example: user, item, context vector, label, request id. */
+/**
+ * One kept replay example, as the model saw it when it was trained on: `x` the model inputs
+ * (user | item | context, little-endian float32, base64) of the input layout `l`, `y` the label,
+ * `r` the request id.
+ */
 export interface ReplayItem {
-  u: string;
-  i: string;
-  c: number[];
+  x: string;
+  l: string;
   y: number;
   r: string;
 }
