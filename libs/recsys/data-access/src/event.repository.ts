@@ -159,6 +159,12 @@ export class EventRepository {
     return rows.map((r) => r.id);
   }
 
+  /** Tenants with batches stored at or after `since` (the reconciler checks their features are in Redis). */
+  async tenantsWithBatchesSince(since: Date): Promise<string[]> {
+    const rows = await this.prisma.recsysEventBatch.findMany({ where: { createdAt: { gte: since } }, select: { tenantId: true }, distinct: ['tenantId'] });
+    return rows.map((r) => r.tenantId);
+  }
+
   /** Tenants with batches no item-stats run has claimed yet. */
   async tenantsWithUnclaimedBatches(): Promise<string[]> {
     const rows = await this.prisma.recsysEventBatch.findMany({ where: { itemRun: null }, select: { tenantId: true }, distinct: ['tenantId'] });

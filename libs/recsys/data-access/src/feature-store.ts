@@ -49,7 +49,6 @@ for i = 4, #ARGV, 4 do
     expiring[key] = true
   end
 end
-redis.call('SET', KEYS[3], '1')
 return 1
 `;
 
@@ -65,7 +64,7 @@ return 1
  *   fb:<batch>                    a user-feature batch was applied (idempotency key, 7 d + 1 h)
  *   runs                          set of applied item-stats runs (idempotency keys, kept)
  *   items-version                 INCR per applied item run (serving caches item features per version)
- *   alive                         set by every apply: missing means Redis lost the tenant's features
+ *   alive                         set by a completed rebuild: missing means Redis lost the tenant's features (or never had them)
  *   rebuilding                    a rebuild holds the tenant: normal applies answer `busy`
  *
  * Every apply is one Lua script (atomic: all of it or nothing) that checks and sets its idempotency
@@ -214,6 +213,11 @@ export class FeatureStore {
   async itemFlag(tenantId: string, itemId: string): Promise<{ atMs: number; reason: string } | null> {
     const [at, reason] = await this.redis.hmget(this.itemKey(tenantId, itemId), 'm:spike', 'm:spike-reason');
     return at ? { atMs: Number(at), reason: reason ?? '' } : null;
+  }
+
+  /** Notes that the tenant's features are complete (the end of a rebuild). */
+  async markAlive(tenantId: string): Promise<void> {
+    await this.redis.set(`${this.base(tenantId)}:alive`, String(Date.now()));
   }
 
   /** Whether the tenant's features are there (false after Redis lost its data: a rebuild is due). */

@@ -104,6 +104,24 @@ export class ItemRepository {
     return row ? toItemRecord(row) : null;
   }
 
+  /** The dimension of the tenant's stored embeddings (null before the first): one per tenant, so one index holds them all. */
+  async embeddingDim(tenantId: string): Promise<number | null> {
+    const rows = await this.prisma.$queryRawUnsafe<Array<{ dim: number }>>(`SELECT embedding_dim AS dim FROM recsys_items WHERE tenant_id = $1::uuid AND embedding_dim IS NOT NULL LIMIT 1`, tenantId);
+    return rows[0]?.dim ?? null;
+  }
+
+  /** Tenants with items. */
+  async tenants(): Promise<string[]> {
+    const rows = await this.prisma.recsysItem.findMany({ select: { tenantId: true }, distinct: ['tenantId'] });
+    return rows.map((r) => r.tenantId);
+  }
+
+  /** Ids of a creator's items (deleted ones too): the events behind its creator counts. */
+  async idsOfCreator(tenantId: string, creator: string): Promise<string[]> {
+    const rows = await this.prisma.recsysItem.findMany({ where: { tenantId, creator }, select: { id: true }, orderBy: { id: 'asc' } });
+    return rows.map((r) => r.id);
+  }
+
   /** Category of each known item among `ids` (deleted ones included: events about them stay valid). */
   async categories(tenantId: string, ids: readonly string[]): Promise<Map<string, string>> {
     if (!ids.length) return new Map();
