@@ -157,6 +157,20 @@ describe('ItemSnapshot', () => {
     expect((await ItemSnapshot.load(root, TENANT))?.count).toBe(0);
   });
 
+  it('builds the same graph when yielding to the event loop on the way', async () => {
+    const b = new SnapshotBuilder(dim);
+    for (const it of items.slice(0, 500)) b.add(it);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const s = await b.buildAsync({ buildId: 'y', tenantId: TENANT, startedAt: new Date(0).toISOString(), watermark: null }, { m: 12, efConstruction: 64 }, 50);
+    clearInterval(timer);
+    expect(s.count).toBe(500);
+    const sync = build(items.slice(0, 500));
+    const q = unit(items[3].vector);
+    expect(Array.from(s.search(q, 10).labels)).toEqual(Array.from(sync.search(q, 10).labels));
+    expect(ticks).toBeGreaterThan(0);
+  });
+
   it('answers null without a build, refuses a tenant id that is not a UUID and an item added twice', async () => {
     expect(await ItemSnapshot.load(root, '00000000-0000-4000-8000-0000000000ff')).toBeNull();
     await expect(ItemSnapshot.load(root, '../etc')).rejects.toThrow('not a tenant id');

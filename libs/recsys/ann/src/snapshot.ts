@@ -106,21 +106,44 @@ export class SnapshotBuilder {
     this.categoryOf = ca;
   }
 
-  /** Builds the graph (synchronous, CPU-bound: run it in a worker process, not on a request path). */
+  /** Builds the graph (synchronous, CPU-bound: for tests and benchmarks; a service uses {@link buildAsync}). */
   build(meta: Omit<SnapshotMeta, 'count' | 'dim' | 'buildMs' | 'builtAt' | 'params'>, params: Partial<HnswParams> = {}): ItemSnapshot {
+    const run = this.start(params);
+    for (let r = 0; r < this.n; r++) run.add(r);
+    return this.finish(run, meta);
+  }
+
+  /**
+   * Builds the graph, yielding to the event loop every `yieldEvery` items so the process keeps
+   * answering (a job's lock renewal, health checks) during a build of minutes.
+   */
+  async buildAsync(meta: Omit<SnapshotMeta, 'count' | 'dim' | 'buildMs' | 'builtAt' | 'params'>, params: Partial<HnswParams> = {}, yieldEvery = 2_000): Promise<ItemSnapshot> {
+    const run = this.start(params);
+    for (let r = 0; r < this.n; r++) {
+      run.add(r);
+      if ((r + 1) % yieldEvery === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return this.finish(run, meta);
+  }
+
+  private start(params: Partial<HnswParams>) {
     const p = { ...DEFAULT_HNSW_PARAMS, ...params };
     const t0 = performance.now();
-    const n = this.n;
     const graph = new HierarchicalNSW('ip', this.dim);
-    graph.initIndex(Math.max(1, n), p.m, p.efConstruction, p.randomSeed);
+    graph.initIndex(Math.max(1, this.n), p.m, p.efConstruction, p.randomSeed);
     const row = new Array<number>(this.dim);
-    for (let r = 0; r < n; r++) {
+    const add = (r: number) => {
       const off = r * this.dim;
       for (let j = 0; j < this.dim; j++) row[j] = this.vectors[off + j];
       graph.addPoint(row, r);
-    }
-    const full: SnapshotMeta = { ...meta, dim: this.dim, count: n, params: p, buildMs: Math.round(performance.now() - t0), builtAt: new Date().toISOString() };
-    return new ItemSnapshot(full, graph, {
+    };
+    return { p, t0, graph, add };
+  }
+
+  private finish(run: { p: HnswParams; t0: number; graph: HierarchicalNSW }, meta: Omit<SnapshotMeta, 'count' | 'dim' | 'buildMs' | 'builtAt' | 'params'>): ItemSnapshot {
+    const n = this.n;
+    const full: SnapshotMeta = { ...meta, dim: this.dim, count: n, params: run.p, buildMs: Math.round(performance.now() - run.t0), builtAt: new Date().toISOString() };
+    return new ItemSnapshot(full, run.graph, {
       ids: this.ids,
       vectors: this.vectors.slice(0, n * this.dim),
       createdAtMs: this.createdAt.slice(0, n),

@@ -34,3 +34,4 @@ export {
   type CountsRow,
   type ItemMetaRow,
 } from './training-log.repository';
+export { RankingCatalogRepository, type CatalogRow, type CatalogCursor } from './ranking-catalog.repository';

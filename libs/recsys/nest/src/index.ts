@@ -5,3 +5,4 @@ export { ItemsService, type ItemInput, type UpsertItemsResult } from './items/it
 export { EventsService, type EventInput, type IngestResult } from './events/events.service';
 export { FeaturesService, type BatchOutcome, type ItemRunOutcome, type AggregateReport, type ReconcileReport, type RebuildReport } from './features/features.service';
 export { MaintenanceService, PARTITION_DAYS_AHEAD } from './features/maintenance.service';
+export * from './ranking/index';

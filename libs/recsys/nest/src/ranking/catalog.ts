@@ -1,0 +1,184 @@
+import { ItemSnapshot, VectorBuffer } from '@frontier/recsys-ann';
+import type { CatalogCursor, CatalogRow } from '@frontier/recsys-data-access';
+
+/** What ranking knows of a servable item. */
+export interface CatalogEntry {
+  readonly id: string;
+  readonly creator: string;
+  readonly category: string;
+  readonly createdAtMs: number;
+  /** Unit vector (a view: do not keep or modify). */
+  readonly vector: Float32Array;
+  /** Where it is served from: the index build, or the buffer of items changed since. */
+  readonly source: 'index' | 'buffer';
+}
+
+export interface RetrievalHit {
+  readonly id: string;
+  /** Cosine with the query. */
+  readonly similarity: number;
+}
+
+/** A newer write of an item may carry an `updated_at` up to this much older than one already read (transactions committing out of order). */
+export const CATCH_UP_OVERLAP_MS = 5_000;
+
+/**
+ * One tenant's servable catalogue in a serving process: the loaded index build (HNSW snapshot, or
+ * none), the brute-force buffer of items changed since that build, per-category centroids of the
+ * unit embeddings (the retrieval queries of a user's favourite categories), and the catch-up cursor.
+ * Postgres is the truth: {@link apply} takes its rows in (updated_at, id) order, any number of times.
+ */
+export class TenantCatalog {
+  readonly buffer: VectorBuffer;
+  /** (updated_at, id) of the last row applied. */
+  cursor: CatalogCursor;
+  private readonly sums = new Map<string, { sum: Float64Array; count: number }>();
+  /** `updated_at` (ms) of the version applied per item since the build: a re-read row already applied is skipped. */
+  private readonly applied = new Map<string, number>();
+  /** Items with another dimension than the catalogue's (not servable), counted for the logs. */
+  skippedDimension = 0;
+
+  constructor(
+    readonly tenantId: string,
+    readonly dim: number,
+    readonly snapshot: ItemSnapshot | null,
+  ) {
+    if (snapshot && snapshot.dim !== dim) throw new Error(`snapshot of ${snapshot.dim} dimensions for a ${dim}-dimensional catalogue`);
+    this.buffer = new VectorBuffer(dim);
+    if (snapshot) for (const [cat, s] of snapshot.categoryCentroids()) this.sums.set(cat, s);
+    const wm = snapshot?.meta.watermark ? new Date(snapshot.meta.watermark).getTime() : 0;
+    this.cursor = { updatedAt: new Date(Math.max(0, wm - CATCH_UP_OVERLAP_MS)), id: '' };
+  }
+
+  get buildId(): string | null {
+    return this.snapshot?.meta.buildId ?? null;
+  }
+
+  get size(): number {
+    return (this.snapshot?.liveCount ?? 0) + this.buffer.size;
+  }
+
+  /** Applies rows read from Postgres (any order within a call is fine; the cursor moves to the last by (updated_at, id)). */
+  apply(rows: readonly CatalogRow[]): void {
+    for (const row of rows) {
+      const at = row.updatedAt.getTime();
+      if (at > this.cursor.updatedAt.getTime() || (at === this.cursor.updatedAt.getTime() && row.id > this.cursor.id)) this.cursor = { updatedAt: row.updatedAt, id: row.id };
+      if (this.applied.get(row.id) === at) continue;
+      this.applied.set(row.id, at);
+      this.applyOne(row);
+    }
+  }
+
+  private applyOne(row: CatalogRow): void {
+    const servable = row.deletedAt === null && row.embedding !== null && row.embedding.length === this.dim;
+    if (row.deletedAt === null && row.embedding !== null && row.embedding.length !== this.dim) this.skippedDimension++;
+    const inBuffer = this.buffer.info(row.id);
+    if (!servable) {
+      if (inBuffer) {
+        this.addToCentroid(inBuffer.category, this.buffer.vector(row.id) as Float32Array, -1);
+        this.buffer.remove(row.id);
+      }
+      this.removeFromSnapshot(row.id);
+      return;
+    }
+    const label = this.snapshot?.labelOf.get(row.id);
+    if (!inBuffer && label !== undefined && this.snapshot && !this.snapshot.isDeleted(label) && this.sameAsSnapshot(label, row)) return;
+    if (inBuffer) this.addToCentroid(inBuffer.category, this.buffer.vector(row.id) as Float32Array, -1);
+    else this.removeFromSnapshot(row.id);
+    this.buffer.upsert({ id: row.id, creator: row.creator, category: row.category, vector: row.embedding as Float32Array, createdAtMs: row.createdAt.getTime() });
+    this.addToCentroid(row.category, this.buffer.vector(row.id) as Float32Array, +1);
+  }
+
+  private removeFromSnapshot(id: string): void {
+    const s = this.snapshot;
+    const label = s?.labelOf.get(id);
+    if (!s || label === undefined || s.isDeleted(label)) return;
+    this.addToCentroid(s.category(label), s.vector(label), -1);
+    s.remove(id);
+  }
+
+  /** The row is what the build holds (re-read in the overlap after the build's watermark). */
+  private sameAsSnapshot(label: number, row: CatalogRow): boolean {
+    const s = this.snapshot as ItemSnapshot;
+    if (s.creator(label) !== row.creator || s.category(label) !== row.category) return false;
+    const v = s.vector(label);
+    const e = row.embedding as Float32Array;
+    let norm = 0;
+    for (let j = 0; j < this.dim; j++) norm += e[j] * e[j];
+    norm = Math.sqrt(norm) || 1;
+    for (let j = 0; j < this.dim; j++) if (Math.abs(v[j] - e[j] / norm) > 1e-6) return false;
+    return true;
+  }
+
+  private addToCentroid(category: string, v: Float32Array, sign: 1 | -1): void {
+    let c = this.sums.get(category);
+    if (!c) this.sums.set(category, (c = { sum: new Float64Array(this.dim), count: 0 }));
+    for (let j = 0; j < this.dim; j++) c.sum[j] += sign * v[j];
+    c.count += sign;
+    if (c.count <= 0) this.sums.delete(category);
+  }
+
+  /** The unit mean direction of a category's servable items (null when it has none). */
+  centroid(category: string): Float32Array | null {
+    const c = this.sums.get(category);
+    if (!c || c.count <= 0) return null;
+    let n = 0;
+    for (let j = 0; j < this.dim; j++) n += c.sum[j] * c.sum[j];
+    n = Math.sqrt(n);
+    if (!(n > 0)) return null;
+    return Float32Array.from(c.sum, (x) => x / n);
+  }
+
+  /** A servable item, or undefined (unknown, deleted, no embedding). */
+  entry(id: string): CatalogEntry | undefined {
+    const b = this.buffer.info(id);
+    if (b) return { ...b, vector: this.buffer.vector(id) as Float32Array, source: 'buffer' };
+    const s = this.snapshot;
+    const label = s?.labelOf.get(id);
+    if (!s || label === undefined || s.isDeleted(label)) return undefined;
+    return { id, creator: s.creator(label), category: s.category(label), createdAtMs: s.createdAtMs(label), vector: s.vector(label), source: 'index' };
+  }
+
+  /** Top-k by cosine from the index build (approximate) and the buffer (exact), merged. */
+  search(query: Float32Array, k: number): RetrievalHit[] {
+    const out: RetrievalHit[] = [];
+    if (this.snapshot) {
+      const { labels, scores } = this.snapshot.search(query, k);
+      for (let i = 0; i < labels.length; i++) out.push({ id: this.snapshot.id(labels[i]), similarity: scores[i] });
+    }
+    if (this.buffer.size) for (const h of this.buffer.search(query, k)) out.push({ id: h.id, similarity: h.score });
+    out.sort((a, b) => b.similarity - a.similarity || (a.id < b.id ? -1 : 1));
+    return out.slice(0, k);
+  }
+
+  /** Exact top-k over everything (the brute-force baseline: no index). */
+  searchExact(query: Float32Array, k: number): RetrievalHit[] {
+    const out: RetrievalHit[] = [];
+    if (this.snapshot) {
+      const { labels, scores } = this.snapshot.exact(query, k);
+      for (let i = 0; i < labels.length; i++) out.push({ id: this.snapshot.id(labels[i]), similarity: scores[i] });
+    }
+    if (this.buffer.size) for (const h of this.buffer.search(query, k)) out.push({ id: h.id, similarity: h.score });
+    out.sort((a, b) => b.similarity - a.similarity || (a.id < b.id ? -1 : 1));
+    return out.slice(0, k);
+  }
+
+  /** The `limit` most recently created servable items, newest first. */
+  newest(limit: number): string[] {
+    const pool: Array<[string, number]> = [];
+    for (const e of this.buffer.entries()) pool.push([e.id, e.createdAtMs]);
+    const s = this.snapshot;
+    if (s) {
+      // the build's rows are in (updated_at, id) order: scan from the end, keeping a bounded pool
+      const want = limit * 4;
+      let seen = 0;
+      for (let l = s.count - 1; l >= 0 && seen < want; l--) {
+        if (s.isDeleted(l)) continue;
+        pool.push([s.id(l), s.createdAtMs(l)]);
+        seen++;
+      }
+    }
+    pool.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    return pool.slice(0, limit).map(([id]) => id);
+  }
+}

@@ -1,0 +1,12 @@
+export { RankingModule, RankingIndexHandlers } from './ranking.module';
+export { RankingSettings, DEFAULT_RANKING_SETTINGS, rankingSettings } from './settings';
+export { RankingService, POLICY, categoryAffinity, type RecommendRequest, type Recommendation, type RecommendedItem, type RecommendOptions } from './ranking.service';
+export { ItemCatalogService, rebuildViaQueue, type RebuildRequester } from './catalog.service';
+export { TenantCatalog, CATCH_UP_OVERLAP_MS, type CatalogEntry, type RetrievalHit } from './catalog';
+export { LiveModelService } from './live-model.service';
+export { LiveModel, incompatibility, type LiveModelSource } from './live-model';
+export { RankingFeatures, StoreRankingFeatures, type StoreRankingFeaturesOptions } from './features';
+export { ImpressionLog, type ImpressionRow, type ImpressionSink } from './impression-log';
+export { IndexBuilderService, type IndexBuildReport } from './index-builder.service';
+export { RankingBus } from './bus';
+export { chooseSlate, type RankedCandidate, type ShownItem, type Slate, type SlateOptions } from './slate';

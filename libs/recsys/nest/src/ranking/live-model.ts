@@ -1,0 +1,84 @@
+import { BatchScorer, deserializeModel, MODEL_INPUT_DIMS, MODEL_INPUT_LAYOUT, type TwoTowerModel } from '@frontier/recsys-domain';
+
+/** Where the live version is read from (recsys-data-access `ModelVersionsRepository` fits). */
+export interface LiveModelSource {
+  /** The live version without its weights (what a poller compares). */
+  liveSummary(tenantId: string, kind: string): Promise<{ id: string; version: number } | null>;
+  live(tenantId: string, kind: string): Promise<{ id: string; version: number; weights: Uint8Array } | null>;
+}
+
+/** Why a live version cannot be served (the fallback policy serves instead). */
+export function incompatibility(model: TwoTowerModel, metadata: Record<string, string | number>): string | null {
+  const { userDim, itemDim, contextDim } = model.config;
+  if (!Object.values(metadata).includes(MODEL_INPUT_LAYOUT)) return `its metadata does not name the input layout ${MODEL_INPUT_LAYOUT}`;
+  if (userDim !== MODEL_INPUT_DIMS.userDim || itemDim !== MODEL_INPUT_DIMS.itemDim || contextDim !== MODEL_INPUT_DIMS.contextDim) {
+    return `its dims ${userDim}/${itemDim}/${contextDim} are not ${MODEL_INPUT_DIMS.userDim}/${MODEL_INPUT_DIMS.itemDim}/${MODEL_INPUT_DIMS.contextDim}`;
+  }
+  return null;
+}
+
+/**
+ * A live model version loaded for serving: the towers, the per-request folded head scorer
+ * (recsys-domain `BatchScorer`) and a cache of item-tower embeddings valid while the tenant's item
+ * features stay the same (their items-version).
+ */
+export class LiveModel {
+  private readonly scorer: BatchScorer;
+  private readonly itemEmb = new Map<string, { itemsVersion: number; emb: Float32Array }>();
+  private out = new Float32Array(256);
+
+  constructor(
+    readonly versionId: string,
+    readonly version: number,
+    readonly model: TwoTowerModel,
+    private readonly maxCachedItems = 1_000_000,
+  ) {
+    this.scorer = new BatchScorer(model);
+  }
+
+  get embeddingDim(): number {
+    return this.model.config.embeddingDim;
+  }
+
+  static fromBlob(versionId: string, version: number, weights: Uint8Array): { model: LiveModel | null; problem: string | null } {
+    const { model, metadata } = deserializeModel(weights);
+    const problem = incompatibility(model, metadata);
+    return { model: problem ? null : new LiveModel(versionId, version, model), problem };
+  }
+
+  embedUser(input: Float32Array): Float32Array {
+    return this.model.embed('user', input, 1);
+  }
+
+  /** Item-tower embeddings of `ids` (n × E), from the cache when the item features have not changed since. */
+  itemEmbeddings(ids: readonly string[], itemsVersion: number, input: (i: number) => Float32Array): Float32Array {
+    const e = this.embeddingDim;
+    const n = ids.length;
+    const out = new Float32Array(n * e);
+    const missing: number[] = [];
+    ids.forEach((id, i) => {
+      const c = this.itemEmb.get(id);
+      if (c && c.itemsVersion === itemsVersion) out.set(c.emb, i * e);
+      else missing.push(i);
+    });
+    if (missing.length) {
+      const d = this.model.config.itemDim;
+      const feats = new Float32Array(missing.length * d);
+      missing.forEach((i, r) => feats.set(input(i), r * d));
+      const emb = this.model.embed('item', feats, missing.length);
+      missing.forEach((i, r) => {
+        const v = emb.slice(r * e, (r + 1) * e);
+        out.set(v, i * e);
+        if (this.itemEmb.size >= this.maxCachedItems) this.itemEmb.delete(this.itemEmb.keys().next().value as string);
+        this.itemEmb.set(ids[i], { itemsVersion, emb: v });
+      });
+    }
+    return out;
+  }
+
+  /** Click probabilities of n candidates (a fresh array). */
+  score(user: Float32Array, context: Float32Array, items: Float32Array, n: number): Float32Array {
+    if (this.out.length < n) this.out = new Float32Array(n);
+    return Float32Array.from(this.scorer.score(user, context, items, n, this.out).subarray(0, n));
+  }
+}
