@@ -1,5 +1,33 @@
 import type { FeatureStore } from '@frontier/recsys-data-access';
-import type { ItemFeatures, UserFeatures } from '@frontier/recsys-domain';
+import { itemModelInput, type ItemFeatures, type UserFeatures, type WindowCounts } from '@frontier/recsys-domain';
+
+/** What ranking keeps of an item's features: compact, so a cache of a million items stays in the hundreds of MB. */
+export interface RankingItemFeatures {
+  /** The item tower's input (recsys-domain `itemModelInput`, layout tt-inputs-v1). */
+  readonly input: Float32Array;
+  /** Smoothed all-time CTR. */
+  readonly ctr: number;
+  /** Clicks and impressions of the last hour and of 7 days (the trending boost). */
+  readonly lastHour: WindowCounts;
+  readonly week: WindowCounts;
+}
+
+/** The compact form of an item's features. */
+export function rankingItemFeatures(f: ItemFeatures, category: string): RankingItemFeatures {
+  const w = f.windows;
+  return {
+    input: itemModelInput(f, category),
+    ctr: f.ctr,
+    lastHour: { clicks: w['1h'].click, impressions: w['1h'].impression },
+    week: { clicks: w['7d'].click, impressions: w['7d'].impression },
+  };
+}
+
+/** An item to read features of: its id and category (the item input one-hot encodes the category). */
+export interface ItemRef {
+  readonly id: string;
+  readonly category: string;
+}
 
 /**
  * What ranking reads from the feature store (the one feature definition of recsys-domain
@@ -9,8 +37,8 @@ import type { ItemFeatures, UserFeatures } from '@frontier/recsys-domain';
 export abstract class RankingFeatures {
   /** A user's window counts at `nowMs` (all zero for a user never seen). */
   abstract user(tenantId: string, userId: string, nowMs: number): Promise<UserFeatures>;
-  /** Items' features at `nowMs`; an item with no counts gets the priors. */
-  abstract items(tenantId: string, itemIds: readonly string[], nowMs: number): Promise<Map<string, ItemFeatures>>;
+  /** Items' features at `nowMs`, aligned with `items`; an item with no counts gets the priors. */
+  abstract items(tenantId: string, items: readonly ItemRef[], nowMs: number): Promise<RankingItemFeatures[]>;
   /**
    * A number that changes whenever item features may have changed (the item-stats run counter):
    * caches of anything computed from item features are valid while it stays the same.
@@ -20,7 +48,8 @@ export abstract class RankingFeatures {
 
 interface CachedItem {
   version: number;
-  features: ItemFeatures;
+  category: string;
+  features: RankingItemFeatures;
 }
 
 /** Per-tenant state of the item-feature cache. */
@@ -34,7 +63,7 @@ interface TenantItems {
 export interface StoreRankingFeaturesOptions {
   /** How often the tenant's items-version is re-read (ms). Default 1000. */
   readonly versionCheckMs?: number;
-  /** Most cached items per tenant (oldest inserted dropped first). Default 1,000,000. */
+  /** Most cached items per tenant (oldest inserted dropped first; ~250 bytes each). Default 1,000,000. */
   readonly maxItemsPerTenant?: number;
 }
 
@@ -91,26 +120,30 @@ export class StoreRankingFeatures extends RankingFeatures {
     return t;
   }
 
-  async items(tenantId: string, itemIds: readonly string[], nowMs: number): Promise<Map<string, ItemFeatures>> {
+  async items(tenantId: string, items: readonly ItemRef[], nowMs: number): Promise<RankingItemFeatures[]> {
     const t = await this.tenant(tenantId);
-    const out = new Map<string, ItemFeatures>();
-    const missing: string[] = [];
-    for (const id of itemIds) {
-      const c = t.entries.get(id);
-      if (c && c.version === t.version) out.set(id, c.features);
-      else missing.push(id);
-    }
-    this.stats.itemHits += itemIds.length - missing.length;
+    const out = new Array<RankingItemFeatures>(items.length);
+    const missing: number[] = [];
+    items.forEach((it, i) => {
+      const c = t.entries.get(it.id);
+      if (c && c.version === t.version && c.category === it.category) out[i] = c.features;
+      else missing.push(i);
+    });
+    this.stats.itemHits += items.length - missing.length;
     if (missing.length) {
       this.stats.itemReads += missing.length;
       const version = t.version;
-      const read = await this.store.readItems(tenantId, missing, nowMs);
-      for (const id of missing) {
-        const f = read.get(id);
-        if (!f) continue;
-        out.set(id, f);
+      const read = await this.store.readItems(
+        tenantId,
+        missing.map((i) => items[i].id),
+        nowMs,
+      );
+      for (const i of missing) {
+        const { id, category } = items[i];
+        const f = rankingItemFeatures(read.get(id) as ItemFeatures, category);
+        out[i] = f;
         if (t.entries.size >= this.maxItems) t.entries.delete(t.entries.keys().next().value as string);
-        t.entries.set(id, { version, features: f });
+        t.entries.set(id, { version, category, features: f });
       }
     }
     return out;

@@ -2,15 +2,11 @@ import { randomInt, randomUUID } from 'node:crypto';
 import {
   adaptiveEpsilon,
   contextModelInput,
-  CTR_PRIOR,
   DEFAULT_ADAPTIVE_EPSILON,
-  foldItemEvents,
-  itemModelInput,
   popularDiverseFallback,
   Rng,
   trendingBoost,
   userModelInput,
-  type ItemFeatures,
   type UserFeatures,
 } from '@frontier/recsys-domain';
 import type { CatalogEntry, TenantCatalog } from './catalog';
@@ -92,8 +88,6 @@ const byScore = (a: RankedCandidate, b: RankedCandidate) => b.score - a.score ||
  * ones, through the same caps and exploration.
  */
 export class RankingService {
-  private readonly priorItem = (nowMs: number): ItemFeatures => foldItemEvents([], [], null, nowMs);
-
   constructor(
     private readonly catalogs: ItemCatalogService,
     private readonly features: RankingFeatures,
@@ -201,22 +195,19 @@ export class RankingService {
     if (!n) return { ranked: [], modelVersion: 'fallback' };
 
     // 2. scores
-    const [itemFeatures, model] = await Promise.all([this.features.items(tenantId, ids, nowMs), this.models.get(tenantId)]);
-    const prior = this.priorItem(nowMs);
-    const feats = ids.map((id) => itemFeatures.get(id) ?? prior);
+    const [feats, model] = await Promise.all([this.features.items(tenantId, entries, nowMs), this.models.get(tenantId)]);
     let p: ArrayLike<number>;
     if (model) {
       const u = model.embedUser(userModelInput(user));
       const ctx = contextModelInput({ atMs: nowMs, surface: req.surface });
-      const emb = model.itemEmbeddings(ids, this.features.itemsVersion(tenantId), (i) => itemModelInput(feats[i], entries[i].category));
+      const emb = model.itemEmbeddings(ids, this.features.itemsVersion(tenantId), (i) => feats[i].input);
       p = model.score(u, ctx, emb, n);
     } else {
-      p = Float64Array.from(ids, (id, i) => (0.5 + 0.5 * (similarity.get(id) as number)) * (feats[i]?.ctr ?? CTR_PRIOR));
+      p = Float64Array.from(ids, (id, i) => (0.5 + 0.5 * (similarity.get(id) as number)) * feats[i].ctr);
     }
     const ranked: RankedCandidate[] = new Array(n);
     for (let i = 0; i < n; i++) {
-      const w = feats[i].windows;
-      const boost = trendingBoost({ clicks: w['1h'].click, impressions: w['1h'].impression }, { clicks: w['7d'].click, impressions: w['7d'].impression });
+      const boost = trendingBoost(feats[i].lastHour, feats[i].week);
       ranked[i] = { id: ids[i], creator: entries[i].creator, category: entries[i].category, score: p[i] * (1 + boost) };
     }
     ranked.sort(byScore);
