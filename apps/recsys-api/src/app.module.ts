@@ -1,15 +1,19 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { RecsysModule } from '@frontier/recsys-nest';
+import { RankingModule, RecsysModule } from '@frontier/recsys-nest';
 import { PlatformModule, platformSettings } from '@frontier/platform-nest';
 import type { RecsysApiEnv } from './env';
+import { EventsController } from './events.controller';
+import { ItemsController } from './items.controller';
+import { rankingSettingsFromEnv } from './ranking.env';
+import { RecommendationsController } from './recommendations.controller';
 
 @Module({})
 export class AppModule {
-  static register(env: RecsysApiEnv): DynamicModule {
+  static register(env: RecsysApiEnv, modelEnv: Record<string, string | undefined> = process.env): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forHttp(platformSettings('recsys-api', env)), RecsysModule],
-      controllers: [],
+      imports: [PlatformModule.forHttp(platformSettings('recsys-api', env)), RecsysModule.register({ modelEnv }), RankingModule.forApi(rankingSettingsFromEnv(env))],
+      controllers: [ItemsController, EventsController, RecommendationsController],
     };
   }
 }

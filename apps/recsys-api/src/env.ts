@@ -1,4 +1,4 @@
-import { HttpEnv } from '@frontier/platform-config';
+import { RankingApiEnv } from './ranking.env';
 
-/** recsys-api's environment: the platform's HTTP variables; the recommender's own go here. */
-export class RecsysApiEnv extends HttpEnv {}
+/** recsys-api's environment: the platform's HTTP variables (ML_* for the embedding model are read by the model registry). */
+export class RecsysApiEnv extends RankingApiEnv {}

@@ -5,5 +5,11 @@ export class RecsysWorkerEnv extends PlatformEnv {
   @IsInt()
   @Min(1)
   @Max(64)
-  WORKER_CONCURRENCY: number = 2;
+  WORKER_CONCURRENCY: number = 4;
+
+  /** Event batches left unfeatured this long are queued again by the every-minute reconciler. */
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  RECSYS_RECONCILE_AFTER_S: number = 60;
 }

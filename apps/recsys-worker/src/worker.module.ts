@@ -1,15 +1,22 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { RECSYS_JOBS } from '@frontier/recsys-contracts';
 import { RecsysModule } from '@frontier/recsys-nest';
 import { PlatformModule, platformSettings } from '@frontier/platform-nest';
+import { QueueModule } from '@frontier/platform-queue';
 import type { RecsysWorkerEnv } from './env';
+import { RecsysHandlers } from './recsys.handlers';
 
 @Module({})
 export class WorkerModule {
-  static register(env: RecsysWorkerEnv): DynamicModule {
+  static register(env: RecsysWorkerEnv, modelEnv: Record<string, string | undefined> = process.env): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [PlatformModule.forWorker(platformSettings('recsys-worker', env)), RecsysModule],
-      providers: [],
+      imports: [
+        PlatformModule.forWorker(platformSettings('recsys-worker', env)),
+        RecsysModule.register({ config: { reconcileAfterS: env.RECSYS_RECONCILE_AFTER_S }, modelEnv }),
+        QueueModule.forWorker({ catalogs: [RECSYS_JOBS], concurrency: env.WORKER_CONCURRENCY }),
+      ],
+      providers: [RecsysHandlers],
     };
   }
 }
