@@ -6,3 +6,4 @@ export { EventsService, type EventInput, type IngestResult } from './events/even
 export { FeaturesService, type BatchOutcome, type ItemRunOutcome, type AggregateReport, type ReconcileReport, type RebuildReport } from './features/features.service';
 export { MaintenanceService, PARTITION_DAYS_AHEAD } from './features/maintenance.service';
 export * from './ranking/index';
+export * from './training/index';
