@@ -47,6 +47,37 @@ export class ImpressionRepository {
     return r.count;
   }
 
+  /**
+   * Logs shown items in one INSERT … SELECT unnest(…) statement (about half the round trip of
+   * `insertMany`'s createMany), for the ranking service's group commit. With `durable: false` the
+   * transaction commits without waiting for its WAL flush (`synchronous_commit = off` for it alone):
+   * the rows are in Postgres when it returns, and only a crash of Postgres itself within ~0.6 s
+   * (3 × wal_writer_delay) could lose them.
+   */
+  async insertBatch(rows: readonly ImpressionRecord[], o: { durable?: boolean } = {}): Promise<number> {
+    if (!rows.length) return 0;
+    const col = <T>(f: (r: ImpressionRecord) => T) => rows.map(f);
+    const insert = this.prisma.$executeRawUnsafe(
+      `INSERT INTO recsys_impressions (request_id, position, tenant_id, user_id, item_id, surface, model_version, policy, propensity, score, explored, shown_at)
+       SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::float8[], $10::float8[], $11::bool[], $12::timestamptz[])`,
+      col((r) => r.requestId),
+      col((r) => r.position),
+      col((r) => r.tenantId),
+      col((r) => r.userId),
+      col((r) => r.itemId),
+      col((r) => r.surface),
+      col((r) => r.modelVersion),
+      col((r) => r.policy),
+      col((r) => r.propensity),
+      col((r) => r.score),
+      col((r) => r.explored),
+      col((r) => r.shownAt),
+    );
+    if (o.durable ?? true) return insert;
+    const [, n] = await this.prisma.$transaction([this.prisma.$executeRawUnsafe(`SET LOCAL synchronous_commit = off`), insert]);
+    return n;
+  }
+
   /** A response's logged items, by position. */
   async forRequest(tenantId: string, requestId: string): Promise<ImpressionRecord[]> {
     return this.prisma.recsysImpression.findMany({ where: { tenantId, requestId }, orderBy: { position: 'asc' } });

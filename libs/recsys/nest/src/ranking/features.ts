@@ -58,6 +58,9 @@ interface TenantItems {
   checkedAt: number;
   pending: Promise<void> | null;
   entries: Map<string, CachedItem>;
+  /** Stale entries queued for a background re-read, and whether one runs. */
+  stale: Map<string, string>;
+  refreshing: boolean;
 }
 
 export interface StoreRankingFeaturesOptions {
@@ -70,16 +73,18 @@ export interface StoreRankingFeaturesOptions {
 /**
  * {@link RankingFeatures} over the Redis {@link FeatureStore}. A user's features are read on every
  * request (one pipelined round trip). Item features only change when an item-stats run is applied
- * (every 5 minutes), which bumps the tenant's `items-version`: they are cached per item and version,
- * the version re-read at most every `versionCheckMs` (off the request path once known), so a
- * request reads from Redis only the candidates it has not seen since the last run.
+ * (every 5 minutes), which bumps the tenant's `items-version`; the version is re-read at most every
+ * `versionCheckMs`, off the request path once known. Items are cached in their compact form: a
+ * request reads from Redis only items it has never seen (the store keeps ~45 hashes an item, so
+ * 200 unseen candidates cost ~100 ms); an entry of an older version is served as it is (stale by
+ * one 5-minute run at most) while a background task re-reads it.
  */
 export class StoreRankingFeatures extends RankingFeatures {
   private readonly tenants = new Map<string, TenantItems>();
   private readonly versionCheckMs: number;
   private readonly maxItems: number;
   /** Items read from Redis vs served from the cache, for metrics and the benchmark. */
-  readonly stats = { itemReads: 0, itemHits: 0 };
+  readonly stats = { itemReads: 0, itemHits: 0, staleRefreshed: 0 };
 
   constructor(
     private readonly store: FeatureStore,
@@ -101,7 +106,7 @@ export class StoreRankingFeatures extends RankingFeatures {
   private async tenant(tenantId: string): Promise<TenantItems> {
     let t = this.tenants.get(tenantId);
     if (!t) {
-      t = { version: await this.store.itemsVersion(tenantId), checkedAt: Date.now(), pending: null, entries: new Map() };
+      t = { version: await this.store.itemsVersion(tenantId), checkedAt: Date.now(), pending: null, entries: new Map(), stale: new Map(), refreshing: false };
       this.tenants.set(tenantId, t);
     } else if (Date.now() - t.checkedAt > this.versionCheckMs && !t.pending) {
       // refreshed in the background: this request uses the version known so far
@@ -126,26 +131,55 @@ export class StoreRankingFeatures extends RankingFeatures {
     const missing: number[] = [];
     items.forEach((it, i) => {
       const c = t.entries.get(it.id);
-      if (c && c.version === t.version && c.category === it.category) out[i] = c.features;
-      else missing.push(i);
+      if (!c || c.category !== it.category) missing.push(i);
+      else {
+        out[i] = c.features;
+        if (c.version !== t.version) t.stale.set(it.id, it.category);
+      }
     });
     this.stats.itemHits += items.length - missing.length;
     if (missing.length) {
       this.stats.itemReads += missing.length;
-      const version = t.version;
-      const read = await this.store.readItems(
+      await this.read(
         tenantId,
-        missing.map((i) => items[i].id),
+        t,
+        missing.map((i) => items[i]),
         nowMs,
-      );
-      for (const i of missing) {
-        const { id, category } = items[i];
-        const f = rankingItemFeatures(read.get(id) as ItemFeatures, category);
-        out[i] = f;
-        if (t.entries.size >= this.maxItems) t.entries.delete(t.entries.keys().next().value as string);
-        t.entries.set(id, { version, category, features: f });
-      }
+      ).then((got) => missing.forEach((i, r) => (out[i] = got[r])));
     }
+    if (t.stale.size && !t.refreshing) void this.refreshStale(tenantId, t);
     return out;
+  }
+
+  private async read(tenantId: string, t: TenantItems, refs: readonly ItemRef[], nowMs: number): Promise<RankingItemFeatures[]> {
+    const version = t.version;
+    const read = await this.store.readItems(
+      tenantId,
+      refs.map((r) => r.id),
+      nowMs,
+    );
+    return refs.map(({ id, category }) => {
+      const f = rankingItemFeatures(read.get(id) as ItemFeatures, category);
+      if (t.entries.size >= this.maxItems && !t.entries.has(id)) t.entries.delete(t.entries.keys().next().value as string);
+      t.entries.set(id, { version, category, features: f });
+      return f;
+    });
+  }
+
+  /** Re-reads stale entries in the background, 200 at a time. */
+  private async refreshStale(tenantId: string, t: TenantItems): Promise<void> {
+    t.refreshing = true;
+    try {
+      while (t.stale.size) {
+        const chunk = [...t.stale].slice(0, 200).map(([id, category]) => ({ id, category }));
+        for (const r of chunk) t.stale.delete(r.id);
+        this.stats.staleRefreshed += chunk.length;
+        await this.read(tenantId, t, chunk, Date.now());
+      }
+    } catch {
+      t.stale.clear(); // Redis trouble: the entries stay as they are, and are queued again when next served
+    } finally {
+      t.refreshing = false;
+    }
   }
 }

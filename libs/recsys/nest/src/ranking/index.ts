@@ -6,7 +6,7 @@ export { TenantCatalog, CATCH_UP_OVERLAP_MS, type CatalogEntry, type RetrievalHi
 export { LiveModelService } from './live-model.service';
 export { LiveModel, incompatibility, type LiveModelSource } from './live-model';
 export { RankingFeatures, StoreRankingFeatures, rankingItemFeatures, type RankingItemFeatures, type ItemRef, type StoreRankingFeaturesOptions } from './features';
-export { ImpressionLog, type ImpressionRow, type ImpressionSink } from './impression-log';
+export { ImpressionLog, type ImpressionLogOptions, type ImpressionRow, type ImpressionSink } from './impression-log';
 export { IndexBuilderService, type IndexBuildReport } from './index-builder.service';
 export { RankingBus } from './bus';
 export { chooseSlate, type RankedCandidate, type ShownItem, type Slate, type SlateOptions } from './slate';

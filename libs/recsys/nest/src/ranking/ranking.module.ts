@@ -80,7 +80,11 @@ export class RankingModule {
           inject: [PrismaService, RankingSettings],
           useFactory: (prisma: PrismaService, s: RankingSettings) => new LiveModelService(new ModelVersionsRepository(prisma), s.modelPollMs),
         },
-        { provide: ImpressionLog, inject: [PrismaService], useFactory: (prisma: PrismaService) => new ImpressionLog(new ImpressionRepository(prisma)) },
+        {
+          provide: ImpressionLog,
+          inject: [PrismaService, RankingSettings],
+          useFactory: (prisma: PrismaService, s: RankingSettings) => new ImpressionLog(new ImpressionRepository(prisma), { durable: s.durableImpressions }),
+        },
         {
           provide: RankingService,
           inject: [ItemCatalogService, RankingFeatures, LiveModelService, ImpressionLog, RankingSettings],

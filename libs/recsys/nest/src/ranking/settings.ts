@@ -28,6 +28,8 @@ export abstract class RankingSettings {
   abstract readonly popularRefreshMs: number;
   /** A buffer larger than this asks recsys-worker for a rebuild of the tenant's index. */
   abstract readonly bufferRebuildAt: number;
+  /** Each impression batch waits for its WAL flush (see `ImpressionLog`); false: `synchronous_commit = off` for it. */
+  abstract readonly durableImpressions: boolean;
   /** HNSW parameters of builds (recsys-worker). */
   abstract readonly hnsw: Partial<HnswParams>;
 }
@@ -46,6 +48,7 @@ export const DEFAULT_RANKING_SETTINGS: RankingSettings = {
   modelPollMs: 5_000,
   popularRefreshMs: 60_000,
   bufferRebuildAt: 20_000,
+  durableImpressions: true,
   hnsw: {},
 };
 

@@ -1,0 +1,47 @@
+import type { FeatureStore } from '@frontier/recsys-data-access';
+import { foldItemEvents, itemModelInput } from '@frontier/recsys-domain';
+import { StoreRankingFeatures } from './features';
+
+const T = Date.UTC(2026, 11, 1, 12);
+
+/** The two FeatureStore reads the cache uses, counted; an item's CTR is the store's version (to tell reads apart). */
+function fakeStore() {
+  const s = { version: 1, reads: [] as string[][] };
+  const store = {
+    itemsVersion: async () => s.version,
+    readItems: async (_t: string, ids: readonly string[], nowMs: number) => {
+      s.reads.push([...ids]);
+      return new Map(ids.map((id) => [id, { ...foldItemEvents([], [], null, nowMs), ctr: s.version / 100 }]));
+    },
+  } as unknown as FeatureStore;
+  return { s, store };
+}
+
+describe('StoreRankingFeatures (item features cached per items-version)', () => {
+  it('reads only unseen items; after a new item-stats run serves the old values once and re-reads them in the background', async () => {
+    const { s, store } = fakeStore();
+    const f = new StoreRankingFeatures(store, { versionCheckMs: 0 });
+    const refs = [
+      { id: 'a', category: 'news' },
+      { id: 'b', category: 'sport' },
+    ];
+    const first = await f.items('t', refs, T);
+    expect(first.map((x) => x.ctr)).toEqual([0.01, 0.01]);
+    expect(Array.from(first[1]?.input ?? [])).toEqual(Array.from(itemModelInput({ ...foldItemEvents([], [], null, T), ctr: 0.01 }, 'sport')));
+    await f.items('t', [...refs, { id: 'c', category: 'news' }], T);
+    expect(s.reads).toEqual([['a', 'b'], ['c']]);
+
+    s.version = 2;
+    await f.items('t', refs, T); // the version check runs in the background: still version 1 here
+    await new Promise((r) => setTimeout(r, 10));
+    const stale = await f.items('t', refs, T); // version 2 known: served stale, re-read queued
+    expect(stale.map((x) => x.ctr)).toEqual([0.01, 0.01]);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(s.reads.slice(2)).toEqual([['a', 'b']]);
+    expect((await f.items('t', refs, T)).map((x) => x.ctr)).toEqual([0.02, 0.02]);
+    expect(f.stats).toMatchObject({ itemReads: 3, staleRefreshed: 2 });
+    // a changed category is a different item input: read again
+    await f.items('t', [{ id: 'a', category: 'music' }], T);
+    expect(s.reads.at(-1)).toEqual(['a']);
+  });
+});
