@@ -1,7 +1,7 @@
 import { IsInt, Max, Min } from 'class-validator';
-import { PlatformEnv } from '@frontier/platform-config';
+import { RankingWorkerEnv } from './ranking.env';
 
-export class RecsysWorkerEnv extends PlatformEnv {
+export class RecsysWorkerEnv extends RankingWorkerEnv {
   @IsInt()
   @Min(1)
   @Max(64)

@@ -1,9 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { RECSYS_JOBS } from '@frontier/recsys-contracts';
-import { RecsysModule } from '@frontier/recsys-nest';
+import { RECSYS_INDEX_JOBS, RECSYS_JOBS } from '@frontier/recsys-contracts';
+import { RankingModule, RecsysModule } from '@frontier/recsys-nest';
 import { PlatformModule, platformSettings } from '@frontier/platform-nest';
 import { QueueModule } from '@frontier/platform-queue';
 import type { RecsysWorkerEnv } from './env';
+import { rankingSettingsFromEnv } from './ranking.env';
 import { RecsysHandlers } from './recsys.handlers';
 
 @Module({})
@@ -14,7 +15,8 @@ export class WorkerModule {
       imports: [
         PlatformModule.forWorker(platformSettings('recsys-worker', env)),
         RecsysModule.register({ config: { reconcileAfterS: env.RECSYS_RECONCILE_AFTER_S }, modelEnv }),
-        QueueModule.forWorker({ catalogs: [RECSYS_JOBS], concurrency: env.WORKER_CONCURRENCY }),
+        RankingModule.forWorker(rankingSettingsFromEnv(env)),
+        QueueModule.forWorker({ catalogs: [RECSYS_JOBS, RECSYS_INDEX_JOBS], concurrency: env.WORKER_CONCURRENCY }),
       ],
       providers: [RecsysHandlers],
     };
