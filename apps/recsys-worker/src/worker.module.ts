@@ -1,11 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { RECSYS_INDEX_JOBS, RECSYS_JOBS } from '@frontier/recsys-contracts';
-import { RankingModule, RecsysModule } from '@frontier/recsys-nest';
+import { RECSYS_INDEX_JOBS, RECSYS_JOBS, RECSYS_TRAINING_JOBS } from '@frontier/recsys-contracts';
+import { RankingModule, RecsysModule, RecsysTrainingModule } from '@frontier/recsys-nest';
 import { PlatformModule, platformSettings } from '@frontier/platform-nest';
 import { QueueModule } from '@frontier/platform-queue';
 import type { RecsysWorkerEnv } from './env';
 import { rankingSettingsFromEnv } from './ranking.env';
 import { RecsysHandlers } from './recsys.handlers';
+import { TrainingHandlers } from './training.handlers';
 
 @Module({})
 export class WorkerModule {
@@ -16,9 +17,10 @@ export class WorkerModule {
         PlatformModule.forWorker(platformSettings('recsys-worker', env)),
         RecsysModule.register({ config: { reconcileAfterS: env.RECSYS_RECONCILE_AFTER_S }, modelEnv }),
         RankingModule.forWorker(rankingSettingsFromEnv(env)),
-        QueueModule.forWorker({ catalogs: [RECSYS_JOBS, RECSYS_INDEX_JOBS], concurrency: env.WORKER_CONCURRENCY }),
+        RecsysTrainingModule.register(),
+        QueueModule.forWorker({ catalogs: [RECSYS_JOBS, RECSYS_INDEX_JOBS, RECSYS_TRAINING_JOBS], concurrency: env.WORKER_CONCURRENCY }),
       ],
-      providers: [RecsysHandlers],
+      providers: [RecsysHandlers, TrainingHandlers],
     };
   }
 }
