@@ -115,7 +115,7 @@ describe('recsys-api over HTTP (real Postgres + Redis, USE-lite embeddings)', ()
   it('POST /v1/events: every bad input is a 400 naming the field, and nothing of the batch is stored', async () => {
     const ok = { event_id: 'ok-1', user_id: 'carol', item_id: 'v1', type: 'click' };
     const cases: Array<[Record<string, unknown>, string, RegExp]> = [
-      [{ event_id: 'b1', user_id: 'carol', item_id: 'v1', type: 'like' }, 'events.1.type', /type must be one of the following values: impression, click, skip, watch, purchase/],
+      [{ event_id: 'b1', user_id: 'carol', item_id: 'v1', type: 'like' }, 'events.1.type', /^events\.1\.type must be one of the following values: impression, click, skip, watch, purchase$/],
       [{ event_id: 'b2', user_id: 'carol', item_id: 'v1', type: 'watch', watch_seconds: -3 }, 'events.1.watch_seconds', /watch_seconds must not be less than 0/],
       [{ event_id: 'b3', user_id: 'carol', item_id: 'v1', type: 'watch', watch_seconds: 90_000 }, 'events.1.watch_seconds', /must not be greater than 86400/],
       [{ event_id: 'b4', user_id: 'carol', item_id: 'v1', type: 'click', at: new Date(Date.now() + 3_600_000).toISOString() }, 'events.1.at', /at must not be in the future \(latest accepted: .*the server's clock plus 5 minutes\)/],
@@ -126,7 +126,7 @@ describe('recsys-api over HTTP (real Postgres + Redis, USE-lite embeddings)', ()
       [{ event_id: 'b9', user_id: 'carol\u0000', item_id: 'v1', type: 'click' }, 'events.1.user_id', /user_id/],
       [{ event_id: 'b10', user_id: 'carol', item_id: 'v1', type: 'impression', propensity: 0 }, 'events.1.propensity', /propensity must not be less than/],
       [{ event_id: 'b11', user_id: 'carol', item_id: 'v1', type: 'impression', request_id: 'r-1' }, 'events.1.request_id', /request_id must be a UUID/],
-      [{ event_id: 'b12', user_id: 'carol', item_id: 'v1', type: 'click', bot: true }, 'events.1.bot', /property bot should not exist/],
+      [{ event_id: 'b12', user_id: 'carol', item_id: 'v1', type: 'click', bot: true }, 'events.1.bot', /^events\.1\.bot should not exist/],
     ];
     for (const [bad, field, message] of cases) {
       const res = await http.post('/v1/events').set(auth).send({ events: [ok, bad] });
@@ -134,6 +134,7 @@ describe('recsys-api over HTTP (real Postgres + Redis, USE-lite embeddings)', ()
       expect((fields(res)[field] ?? []).join(' ')).toMatch(message);
     }
     expect(Object.keys(fields(await http.post('/v1/events').set(auth).send({ events: [] }).expect(400)))).toEqual(['events']);
+    expect(fields(await http.post('/v1/events').set(auth).send({ events: [ok, 'click'] }).expect(400))).toEqual({ 'events.1': ['events.1 must be an object'] });
     const tooMany = Array.from({ length: 1_001 }, (_, i) => ({ ...ok, event_id: `t${i}` }));
     expect(fields(await http.post('/v1/events').set(auth).send({ events: tooMany }).expect(400))['events']).toEqual(['events must contain no more than 1000 elements']);
     expect(await prisma.recsysEvent.count({ where: { tenantId, userId: 'carol' } })).toBe(0);

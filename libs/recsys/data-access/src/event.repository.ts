@@ -92,44 +92,53 @@ export class EventRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
   /**
-   * Stores a batch in one transaction: the events (a known `(tenant, event_id)` is skipped: the
-   * first write wins), their users (created on first event) and, when anything was new, the batch
-   * row the worker will feature. Durable when this resolves. Rows are written in id order so two
-   * batches sharing ids cannot deadlock.
+   * Stores a batch in one statement (one transaction, one round trip, the events as one JSON
+   * parameter): the events (a known `(tenant, event_id)` is skipped: the first write wins), their
+   * users (created on first event) and, when anything was new, the batch row the worker will
+   * feature. Durable when this resolves. Rows are written in id order so two batches sharing ids
+   * cannot deadlock.
    */
   async insertBatch(tenantId: string, events: readonly EventInsert[]): Promise<StoredBatch> {
     if (!events.length) return { batchId: null, stored: 0, duplicates: 0 };
     const sorted = [...events].sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
-    const col = <T>(f: (e: EventInsert) => T) => sorted.map(f);
-    const users = [...new Set(events.map((e) => e.userId))].sort();
+    // one JSON parameter and one statement (its own transaction): the data-modifying CTEs all commit or none
+    const rows = JSON.stringify(
+      sorted.map((e) => ({
+        e: e.eventId,
+        u: e.userId,
+        i: e.itemId,
+        c: e.category,
+        t: e.type,
+        w: e.watchSeconds,
+        s: e.surface,
+        r: e.requestId,
+        p: e.position,
+        pr: e.propensity,
+        a: e.at.toISOString(),
+        f: e.flagged,
+        fr: e.flagReason,
+      })),
+    );
     const batchId = randomUUID();
-    const stored = await this.prisma.$transaction(async (tx) => {
-      const n = await tx.$executeRawUnsafe(
-        `INSERT INTO recsys_events (tenant_id, event_id, batch_id, user_id, item_id, category, type, watch_seconds, surface, request_id, position, propensity, at, flagged, flag_reason)
-         SELECT $1::uuid, e, $2::uuid, u, i, c, t, w, s, r::uuid, p, pr, a, f, fr
-         FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[], $9::text[], $10::text[], $11::int[], $12::float8[], $13::timestamptz[], $14::bool[], $15::text[])
-           AS x(e, u, i, c, t, w, s, r, p, pr, a, f, fr)
-         ON CONFLICT (tenant_id, event_id) DO NOTHING`,
-        tenantId,
-        batchId,
-        col((e) => e.eventId),
-        col((e) => e.userId),
-        col((e) => e.itemId),
-        col((e) => e.category),
-        col((e) => e.type),
-        col((e) => e.watchSeconds),
-        col((e) => e.surface),
-        col((e) => e.requestId),
-        col((e) => e.position),
-        col((e) => e.propensity),
-        col((e) => e.at.toISOString()),
-        col((e) => e.flagged),
-        col((e) => e.flagReason),
-      );
-      await tx.$executeRawUnsafe(`INSERT INTO recsys_users (tenant_id, id) SELECT $1::uuid, u FROM unnest($2::text[]) AS u ON CONFLICT DO NOTHING`, tenantId, users);
-      if (n > 0) await tx.$executeRawUnsafe(`INSERT INTO recsys_event_batches (id, tenant_id, events) VALUES ($1::uuid, $2::uuid, $3)`, batchId, tenantId, n);
-      return n;
-    });
+    const result = await this.prisma.$queryRawUnsafe<Array<{ stored: number }>>(
+      `WITH x AS (
+         SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(e text, u text, i text, c text, t text, w float8, s text, r uuid, p int, pr float8, a timestamptz, f bool, fr text)
+       ), ins AS (
+         INSERT INTO recsys_events (tenant_id, event_id, batch_id, user_id, item_id, category, type, watch_seconds, surface, request_id, position, propensity, at, flagged, flag_reason)
+         SELECT $1::uuid, e, $2::uuid, u, i, c, t, w, s, r, p, pr, a, f, fr FROM x
+         ON CONFLICT (tenant_id, event_id) DO NOTHING
+         RETURNING 1
+       ), users AS (
+         INSERT INTO recsys_users (tenant_id, id) SELECT DISTINCT $1::uuid, u FROM x ORDER BY 2 ON CONFLICT DO NOTHING
+       ), n AS (SELECT count(*)::int AS stored FROM ins), batch AS (
+         INSERT INTO recsys_event_batches (id, tenant_id, events) SELECT $2::uuid, $1::uuid, stored FROM n WHERE stored > 0
+       )
+       SELECT stored FROM n`,
+      tenantId,
+      batchId,
+      rows,
+    );
+    const stored = result[0]?.stored ?? 0;
     return { batchId: stored > 0 ? batchId : null, stored, duplicates: events.length - stored };
   }
 
