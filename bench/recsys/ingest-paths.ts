@@ -1,8 +1,10 @@
 /**
  * Which store acknowledges an event batch (issue 12, item 2): the time to make one batch of events
  * "accepted" through each candidate path, on this machine, one batch after another:
- *   pg-insert      — one transaction: the batch row + INSERT … SELECT FROM unnest(arrays) ON CONFLICT
- *                    DO NOTHING into recsys_events + the users (what recsys-api does);
+ *   pg-jsonb       — one statement, its own transaction: the events as one jsonb parameter, data-
+ *                    modifying CTEs insert events (ON CONFLICT DO NOTHING), users and the batch row
+ *                    (what recsys-api does: EventRepository.insertBatch);
+ *   pg-unnest      — the same as BEGIN; INSERT … FROM unnest(one array per column); users; batch; COMMIT;
  *   redis-stream   — XADD of every event to a stream (pipelined), plus XREADGROUP + XACK by a
  *                    consumer group (the consumer side timed apart);
  *   redis-stream-1 — XADD of the whole batch as one stream entry;
@@ -86,7 +88,22 @@ async function main(): Promise<void> {
   try {
     const rows = [];
     rows.push(
-      await timeEach('pg-insert (unnest)', async (b) => {
+      await timeEach('pg-jsonb (1 statement)', async (b) => {
+        const rowsJson = JSON.stringify(b.map((e) => ({ e: e.event_id, u: e.user_id, i: e.item_id, c: e.category, t: e.type, w: e.watch_seconds, a: e.at })));
+        await pg.query(
+          `WITH x AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS x(e text, u text, i text, c text, t text, w float8, a timestamptz)),
+           ins AS (INSERT INTO recsys_events (tenant_id, event_id, batch_id, user_id, item_id, category, type, watch_seconds, at)
+                   SELECT $1, e, $2, u, i, c, t, w, a FROM x ON CONFLICT DO NOTHING RETURNING 1),
+           users AS (INSERT INTO recsys_users (tenant_id, id) SELECT DISTINCT $1::uuid, u FROM x ORDER BY 2 ON CONFLICT DO NOTHING),
+           n AS (SELECT count(*)::int AS stored FROM ins),
+           batch AS (INSERT INTO recsys_event_batches (id, tenant_id, events) SELECT $2::uuid, $1::uuid, stored FROM n WHERE stored > 0)
+           SELECT stored FROM n`,
+          [tenant, randomUUID(), rowsJson],
+        );
+      }),
+    );
+    rows.push(
+      await timeEach('pg-unnest (transaction)', async (b) => {
         const batchId = randomUUID();
         await pg.query('BEGIN');
         const ins = await pg.query(
