@@ -16,9 +16,9 @@ interface EvalRequest {
 }
 
 /**
- * The held-out logs prepared once for evaluating any number of models: the action set (every item
- * shown in them), each request's user input and context, and every action's item input at each
- * hour snapshot the requests fall in.
+ * The held-out logs prepared once for evaluating any number of models: the action set (the items
+ * shown in them, at most `maxActions`, the most shown), each request's user input and context,
+ * and every action's item input at each hour snapshot the requests fall in.
  */
 export interface EvalSet {
   rows: readonly LoggedImpression[];
@@ -30,9 +30,26 @@ export interface EvalSet {
   itemInputs: Map<number, Float32Array>;
 }
 
+/**
+ * The action set of an evaluation: every item shown in the rows, or the `maxActions` most shown
+ * (ties by id). A model is evaluated as a policy over this set: rows of other items keep their
+ * place with π_e = 0 (the restricted policy never shows them), so the estimate stays unbiased for
+ * that policy; scoring costs requests × actions.
+ */
+export function evaluationActions(rows: readonly LoggedImpression[], maxActions = Infinity): string[] {
+  const shown = new Map<string, number>();
+  for (const r of rows) shown.set(r.itemId, (shown.get(r.itemId) ?? 0) + 1);
+  const all = [...shown.keys()];
+  if (all.length <= maxActions) return all.sort();
+  return all
+    .sort((a, b) => (shown.get(b) as number) - (shown.get(a) as number) || (a < b ? -1 : a > b ? 1 : 0))
+    .slice(0, maxActions)
+    .sort();
+}
+
 /** What the point-in-time reader must load to evaluate these rows. */
-export function evaluationNeeds(rows: readonly LoggedImpression[]): FeatureNeeds {
-  const actions = [...new Set(rows.map((r) => r.itemId))];
+export function evaluationNeeds(rows: readonly LoggedImpression[], maxActions = Infinity): FeatureNeeds {
+  const actions = evaluationActions(rows, maxActions);
   const users = new Map<string, { userId: string; atMs: number }>();
   const snaps = new Set<number>();
   for (const r of rows) {
@@ -42,8 +59,8 @@ export function evaluationNeeds(rows: readonly LoggedImpression[]): FeatureNeeds
   return { users: [...users.values()], items: [...snaps].flatMap((atMs) => actions.map((itemId) => ({ itemId, atMs }))) };
 }
 
-export function prepareEvaluation(rows: readonly LoggedImpression[], features: PointInTimeFeatures): EvalSet {
-  const actionIds = [...new Set(rows.map((r) => r.itemId))].sort();
+export function prepareEvaluation(rows: readonly LoggedImpression[], features: PointInTimeFeatures, maxActions = Infinity): EvalSet {
+  const actionIds = evaluationActions(rows, maxActions);
   const actionIndex = new Map(actionIds.map((id, a) => [id, a]));
   const byRequest = new Map<string, EvalRequest>();
   rows.forEach((r, t) => {
@@ -106,7 +123,7 @@ export interface EvaluateOptions {
  * and Σ_a π_e(a at j) q̂(a)) — DR stays unbiased whatever q̂, since the propensities are logged.
  * Intervals: recsys-domain `bootstrapConfidenceIntervals`, with its weight diagnostics and warnings.
  */
-export function evaluateModel(model: TwoTowerModel, set: EvalSet, o: EvaluateOptions): ModelEvaluation {
+export async function evaluateModel(model: TwoTowerModel, set: EvalSet, o: EvaluateOptions, pause: () => Promise<void> = async () => undefined): Promise<ModelEvaluation> {
   const n = set.rows.length;
   const K = set.actionIds.length;
   const e = model.config.embeddingDim;
@@ -120,7 +137,10 @@ export function evaluateModel(model: TwoTowerModel, set: EvalSet, o: EvaluateOpt
   const userEmb = model.embed('user', set.userInputs, set.requests.length);
   const scorer = new BatchScorer(model);
   const scores = new Float32Array(K);
-  set.requests.forEach((q, k) => {
+  const inSet = new Uint8Array(n);
+  for (let k = 0; k < set.requests.length; k++) {
+    if (k % 256 === 255) await pause();
+    const q = set.requests[k] as EvalRequest;
     scorer.score(userEmb.subarray(k * e, (k + 1) * e), set.contexts.subarray(k * C, (k + 1) * C), itemEmb.get(q.snapshot) as Float32Array, K, scores);
     const L = Math.min(q.slateLen, K);
     const m = epsilonGreedyMarginals(scores, L, o.epsilon);
@@ -129,20 +149,27 @@ export function evaluateModel(model: TwoTowerModel, set: EvalSet, o: EvaluateOpt
     for (let a = 0; a < K; a++) for (let j = 0; j < L; j++) policyValue[j] = (policyValue[j] as number) + (m.p[a * L + j] as number) * (scores[a] as number);
     for (const t of q.rows) {
       const r = set.rows[t] as LoggedImpression;
-      const a = set.actionIndex.get(r.itemId) as number;
+      const a = set.actionIndex.get(r.itemId);
       reward[t] = r.reward;
       pscore[t] = r.propensity;
-      pTarget[t] = r.position < L ? (m.p[a * L + r.position] as number) : 0;
-      qHatFactual[t] = scores[a] as number;
+      // an item outside the action set: the evaluated policy never shows it (w = 0, no DR correction)
+      pTarget[t] = a !== undefined && r.position < L ? (m.p[a * L + r.position] as number) : 0;
+      qHatFactual[t] = a !== undefined ? (scores[a] as number) : 0;
       qHatPolicy[t] = r.position < L ? (policyValue[r.position] as number) : 0;
+      if (a !== undefined) inSet[t] = 1;
     }
-  });
+  }
+  await pause();
   const ci = bootstrapConfidenceIntervals(
     { reward, pscore, pTarget, qHatFactual, qHatPolicy },
     { nResamples: o.nResamples, alpha: o.alpha, seed: o.seed, reliability: { maxMeanWeightDeviation: meanWeightTolerance(pTarget, pscore) } },
   );
+  const scored = Array.from({ length: n }, (_, t) => t).filter((t) => inSet[t]);
   return {
-    holdout: holdoutMetrics(qHatFactual, reward),
+    holdout: holdoutMetrics(
+      scored.map((t) => qHatFactual[t] as number),
+      scored.map((t) => reward[t] as number),
+    ),
     ope: { rows: n, dr: ci.dr, snips: ci.snips, ips: ci.ips, dm: ci.dm, diagnostics: ci.diagnostics, warnings: [...ci.warnings], reliable: ci.reliable },
     requests: set.requests.length,
     actions: K,

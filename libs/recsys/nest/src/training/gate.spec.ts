@@ -1,4 +1,5 @@
-import { binaryAuc, logLoss } from './evaluation';
+import type { LoggedImpression } from '@frontier/recsys-data-access';
+import { binaryAuc, evaluationActions, logLoss, meanWeightTolerance } from './evaluation';
 import { decideGate, DEFAULT_GATE_RULE, gateTolerance, type GateBaseline, type OpeSummary } from './gate';
 
 const ci = (estimate: number, lower: number, upper: number) => ({ estimate, bootstrapMean: estimate, lower, upper });
@@ -65,5 +66,23 @@ describe('holdout metrics', () => {
     expect(binaryAuc([0.2, 0.3], [1, 1])).toBeNull();
     expect(logLoss([0.5, 0.5], [0, 1])).toBeCloseTo(Math.LN2, 12);
     expect(logLoss([1, 0], [1, 0])).toBeCloseTo(-Math.log(1 - 1e-7), 9);
+  });
+});
+
+describe('evaluation helpers', () => {
+  const row = (itemId: string): LoggedImpression => ({ requestId: 'r', position: 0, userId: 'u', itemId, surface: 'home', shownAtMs: 0, propensity: 0.5, reward: 0 });
+
+  it('the action set is every item shown, or the most shown ones (ties by id), sorted', () => {
+    const rows = ['c', 'a', 'b', 'b', 'c', 'c', 'd'].map(row);
+    expect(evaluationActions(rows)).toEqual(['a', 'b', 'c', 'd']);
+    expect(evaluationActions(rows, 2)).toEqual(['b', 'c']);
+    expect(evaluationActions(rows, 3)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('the mean-weight check warns past 0.1 only when that is also 3 standard errors', () => {
+    expect(meanWeightTolerance([1, 1, 1, 1], [1, 1, 1, 1])).toBe(0.1);
+    // w ∈ {0, 16} half and half over 100 rows: sd ≈ 8.04, 3 SE ≈ 2.41
+    const pT = Array.from({ length: 100 }, (_, i) => (i % 2 ? 1 : 0));
+    expect(meanWeightTolerance(pT, new Array(100).fill(1 / 16))).toBeCloseTo((3 * Math.sqrt((50 * 256 - 100 * 64) / 99)) / 10, 9);
   });
 });

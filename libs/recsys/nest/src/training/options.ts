@@ -22,8 +22,13 @@ export interface TrainingOptions {
   reservoirCapacity?: number;
   /** Most (latest) impressions a run trains on. Default 200,000. */
   maxTrainingRows?: number;
-  /** Most (latest) held-out impressions the gate evaluates. Default 50,000. */
+  /** Most (latest) held-out impressions the gate evaluates. Default 20,000. */
   maxEvalRows?: number;
+  /**
+   * The gate evaluates a model as a policy over at most this many items, the most shown in the
+   * held-out logs (scoring costs requests × items). Default 1,000.
+   */
+  maxEvalActions?: number;
   /** Passes over the data. Defaults: head 2, full 3. */
   headEpochs?: number;
   fullEpochs?: number;
@@ -61,7 +66,8 @@ export function trainingDefaults(o: TrainingOptions = {}): ResolvedTrainingOptio
     replayFraction: o.replayFraction ?? 0.2,
     reservoirCapacity: o.reservoirCapacity ?? 2_000,
     maxTrainingRows: o.maxTrainingRows ?? 200_000,
-    maxEvalRows: o.maxEvalRows ?? 50_000,
+    maxEvalRows: o.maxEvalRows ?? 20_000,
+    maxEvalActions: o.maxEvalActions ?? 1_000,
     headEpochs: o.headEpochs ?? 2,
     fullEpochs: o.fullEpochs ?? 3,
     minFullSteps: o.minFullSteps ?? 400,

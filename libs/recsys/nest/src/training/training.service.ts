@@ -71,6 +71,8 @@ export function windowEndFor(mode: TrainingMode, now: Date): Date {
   return new Date(Math.floor(now.getTime() / unit) * unit);
 }
 
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 const json = (x: unknown): Record<string, unknown> => JSON.parse(JSON.stringify(x)) as Record<string, unknown>;
 
 /** The parent model when its shape and input layout are what training builds now. */
@@ -172,7 +174,7 @@ export class TrainingService {
   private pacer(run: TrainingRunRecord, owner: string): () => Promise<void> {
     let beat = Date.now();
     return async () => {
-      await new Promise((resolve) => setImmediate(resolve));
+      await yieldToLoop();
       if (Date.now() - beat > this.options.leaseMs / 3) {
         await this.runs.heartbeat(run.id, owner, this.options.leaseMs);
         beat = Date.now();
@@ -290,7 +292,7 @@ export class TrainingService {
       });
       return { status: 'skipped', runId: run.id, reason: `version ${candidate.version} is already ${candidate.state}`, outcome: { versionId: candidate.id } };
     }
-    const { live, decision, metricsPatch, gate } = await this.assess(run.tenantId, candidate, run.windowEnd, this.seedOf(run));
+    const { live, decision, metricsPatch, gate } = await this.assess(run.tenantId, candidate, run.windowEnd, this.seedOf(run), this.pacer(run, owner));
     await this.stepHook?.('before-done-commit', run);
     let change: LiveChange | null = null;
     await this.prisma.$transaction(
@@ -347,7 +349,7 @@ export class TrainingService {
    * The gate's evaluation of `candidate` on the held-out requests of the `gateWindowMs` before
    * `windowEnd`, against the live version (or, with none, the logging policy), and its decision.
    */
-  private async assess(tenantId: string, candidate: ModelVersionWithWeights, windowEnd: Date, seed: number) {
+  private async assess(tenantId: string, candidate: ModelVersionWithWeights, windowEnd: Date, seed: number, pause: () => Promise<void> = yieldToLoop) {
     const o = this.options;
     const live = await this.registry.versions.live(tenantId, this.kind);
     const from = new Date(windowEnd.getTime() - o.gateWindowMs);
@@ -362,11 +364,11 @@ export class TrainingService {
       const baseline: GateBaseline = { source: live ? 'live' : 'logging', versionId: live?.id ?? null, version: live?.version ?? null, dr: NaN, snips: NaN };
       decision = { promote: false, reasons: [`0 held-out impressions in the last ${o.gateWindowMs / HOUR_MS} h (minimum ${o.gate.minRows})`], checks: [], rule: o.gate, baseline };
     } else {
-      const features = await PointInTimeFeatures.load(this.logs, tenantId, evaluationNeeds(rows));
-      const set = prepareEvaluation(rows, features);
-      candEval = evaluateModel(deserializeModel(candidate.weights).model, set, evalOptions);
+      const features = await PointInTimeFeatures.load(this.logs, tenantId, evaluationNeeds(rows, o.maxEvalActions));
+      const set = prepareEvaluation(rows, features, o.maxEvalActions);
+      candEval = await evaluateModel(deserializeModel(candidate.weights).model, set, evalOptions, pause);
       const liveModel = loadCompatible(live);
-      if (liveModel) liveEval = evaluateModel(liveModel, set, evalOptions);
+      if (liveModel) liveEval = await evaluateModel(liveModel, set, evalOptions, pause);
       logged = loggedValue(set);
       const baseline: GateBaseline =
         liveEval && live
@@ -378,7 +380,7 @@ export class TrainingService {
     const metricsPatch = json({
       holdout: candEval?.holdout ?? null,
       ope: {
-        window: { from: from.toISOString(), to: windowEnd.toISOString(), heldOutRows: rows.length },
+        window: { from: from.toISOString(), to: windowEnd.toISOString(), heldOutRows: rows.length, maxActions: o.maxEvalActions },
         epsilon: o.epsilon,
         nResamples: o.bootstrapResamples,
         alpha: o.alpha,
