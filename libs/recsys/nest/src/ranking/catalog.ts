@@ -37,6 +37,8 @@ export class TenantCatalog {
   private readonly applied = new Map<string, number>();
   /** Items with another dimension than the catalogue's (not servable), counted for the logs. */
   skippedDimension = 0;
+  /** Unit centroids computed since the category last changed. */
+  private readonly centroidCache = new Map<string, Float32Array | null>();
 
   constructor(
     readonly tenantId: string,
@@ -111,6 +113,7 @@ export class TenantCatalog {
   }
 
   private addToCentroid(category: string, v: Float32Array, sign: 1 | -1): void {
+    this.centroidCache.delete(category);
     let c = this.sums.get(category);
     if (!c) this.sums.set(category, (c = { sum: new Float64Array(this.dim), count: 0 }));
     for (let j = 0; j < this.dim; j++) c.sum[j] += sign * v[j];
@@ -118,15 +121,20 @@ export class TenantCatalog {
     if (c.count <= 0) this.sums.delete(category);
   }
 
-  /** The unit mean direction of a category's servable items (null when it has none). */
+  /** The unit mean direction of a category's servable items (null when it has none). Shared: do not modify. */
   centroid(category: string): Float32Array | null {
+    let v = this.centroidCache.get(category);
+    if (v !== undefined) return v;
+    v = null;
     const c = this.sums.get(category);
-    if (!c || c.count <= 0) return null;
-    let n = 0;
-    for (let j = 0; j < this.dim; j++) n += c.sum[j] * c.sum[j];
-    n = Math.sqrt(n);
-    if (!(n > 0)) return null;
-    return Float32Array.from(c.sum, (x) => x / n);
+    if (c && c.count > 0) {
+      let n = 0;
+      for (let j = 0; j < this.dim; j++) n += c.sum[j] * c.sum[j];
+      n = Math.sqrt(n);
+      if (n > 0) v = Float32Array.from(c.sum, (x) => x / n);
+    }
+    this.centroidCache.set(category, v);
+    return v;
   }
 
   /** A servable item, or undefined (unknown, deleted, no embedding). */

@@ -26,6 +26,8 @@ export class LiveModel {
   private readonly scorer: BatchScorer;
   private readonly itemEmb = new Map<string, { itemsVersion: number; emb: Float32Array }>();
   private out = new Float32Array(256);
+  /** Reused by {@link itemEmbeddings}: valid until the next call (the caller scores at once, synchronously). */
+  private embBuf = new Float32Array(256 * 64);
 
   constructor(
     readonly versionId: string,
@@ -50,11 +52,15 @@ export class LiveModel {
     return this.model.embed('user', input, 1);
   }
 
-  /** Item-tower embeddings of `ids` (n × E), from the cache when the item features have not changed since. */
+  /**
+   * Item-tower embeddings of `ids` (n × E), from the cache when the item features have not changed
+   * since. The array is this model's scratch buffer: use it before the next call.
+   */
   itemEmbeddings(ids: readonly string[], itemsVersion: number, input: (i: number) => Float32Array): Float32Array {
     const e = this.embeddingDim;
     const n = ids.length;
-    const out = new Float32Array(n * e);
+    if (this.embBuf.length < n * e) this.embBuf = new Float32Array(n * e * 2);
+    const out = this.embBuf.subarray(0, n * e);
     const missing: number[] = [];
     ids.forEach((id, i) => {
       const c = this.itemEmb.get(id);
