@@ -1,3 +1,4 @@
+import { RECSYS_MODEL_KIND } from '@frontier/recsys-contracts';
 import type { TwoTowerConfig } from '@frontier/recsys-domain';
 import { DEFAULT_GATE_RULE, type GateRule } from './gate';
 
@@ -6,7 +7,7 @@ export const TRAINING_OPTIONS = Symbol.for('frontier:recsys-training-options');
 
 /** The training loop's settings; every field has a default ({@link trainingDefaults}). */
 export interface TrainingOptions {
-  /** `recsys_model_versions.kind`. Default 'two-tower-mlp'. */
+  /** `recsys_model_versions.kind`. Default `RECSYS_MODEL_KIND` ('two-tower-mlp', what ranking serves). */
   kind?: string;
   /** The hourly head update's window. Default 1 h. */
   headWindowMs?: number;
@@ -58,7 +59,7 @@ export type ResolvedTrainingOptions = Required<Omit<TrainingOptions, 'gate' | 'm
 
 export function trainingDefaults(o: TrainingOptions = {}): ResolvedTrainingOptions {
   return {
-    kind: o.kind ?? 'two-tower-mlp',
+    kind: o.kind ?? RECSYS_MODEL_KIND,
     headWindowMs: o.headWindowMs ?? 3_600_000,
     fullWindowMs: o.fullWindowMs ?? 7 * 86_400_000,
     gateWindowMs: o.gateWindowMs ?? 86_400_000,
