@@ -1,5 +1,6 @@
 import type { FeatureStore } from '@frontier/recsys-data-access';
-import { itemModelInput, type ItemFeatures, type UserFeatures, type WindowCounts } from '@frontier/recsys-domain';
+import { ITEM_INPUT_NAMES, itemModelInput, type ItemFeatures, type UserFeatures, type WindowCounts } from '@frontier/recsys-domain';
+import { SlabCache } from './slab';
 
 /** What ranking keeps of an item's features: compact, so a cache of a million items stays in the hundreds of MB. */
 export interface RankingItemFeatures {
@@ -46,10 +47,29 @@ export abstract class RankingFeatures {
   abstract itemsVersion(tenantId: string): number;
 }
 
-interface CachedItem {
-  version: number;
-  category: string;
-  features: RankingItemFeatures;
+const D = ITEM_INPUT_NAMES.length;
+/** A cached row: the item input, then smoothed CTR, clicks and impressions of 1 h, of 7 d. */
+const WIDTH = D + 5;
+
+function toRow(f: RankingItemFeatures): Float32Array {
+  const row = new Float32Array(WIDTH);
+  row.set(f.input, 0);
+  row[D] = f.ctr;
+  row[D + 1] = f.lastHour.clicks;
+  row[D + 2] = f.lastHour.impressions;
+  row[D + 3] = f.week.clicks;
+  row[D + 4] = f.week.impressions;
+  return row;
+}
+
+/** A copy out of the slab (a view could be overwritten by another request's read meanwhile). */
+function fromRow(row: Float32Array): RankingItemFeatures {
+  return {
+    input: row.slice(0, D),
+    ctr: row[D],
+    lastHour: { clicks: row[D + 1], impressions: row[D + 2] },
+    week: { clicks: row[D + 3], impressions: row[D + 4] },
+  };
 }
 
 /** Per-tenant state of the item-feature cache. */
@@ -57,7 +77,7 @@ interface TenantItems {
   version: number;
   checkedAt: number;
   pending: Promise<void> | null;
-  entries: Map<string, CachedItem>;
+  entries: SlabCache;
   /** Stale entries queued for a background re-read, and whether one runs. */
   stale: Map<string, string>;
   refreshing: boolean;
@@ -66,7 +86,7 @@ interface TenantItems {
 export interface StoreRankingFeaturesOptions {
   /** How often the tenant's items-version is re-read (ms). Default 1000. */
   readonly versionCheckMs?: number;
-  /** Most cached items per tenant (oldest inserted dropped first; ~250 bytes each). Default 1,000,000. */
+  /** Most cached items per tenant (oldest inserted dropped first; ~150 bytes each in one flat array). Default 1,000,000. */
   readonly maxItemsPerTenant?: number;
 }
 
@@ -106,7 +126,7 @@ export class StoreRankingFeatures extends RankingFeatures {
   private async tenant(tenantId: string): Promise<TenantItems> {
     let t = this.tenants.get(tenantId);
     if (!t) {
-      t = { version: await this.store.itemsVersion(tenantId), checkedAt: Date.now(), pending: null, entries: new Map(), stale: new Map(), refreshing: false };
+      t = { version: await this.store.itemsVersion(tenantId), checkedAt: Date.now(), pending: null, entries: new SlabCache(WIDTH, this.maxItems), stale: new Map(), refreshing: false };
       this.tenants.set(tenantId, t);
     } else if (Date.now() - t.checkedAt > this.versionCheckMs && !t.pending) {
       // refreshed in the background: this request uses the version known so far
@@ -130,10 +150,10 @@ export class StoreRankingFeatures extends RankingFeatures {
     const out = new Array<RankingItemFeatures>(items.length);
     const missing: number[] = [];
     items.forEach((it, i) => {
-      const c = t.entries.get(it.id);
-      if (!c || c.category !== it.category) missing.push(i);
+      const c = t.entries.peek(it.id);
+      if (!c || c.tag !== it.category) missing.push(i);
       else {
-        out[i] = c.features;
+        out[i] = fromRow(c.row);
         if (c.version !== t.version) t.stale.set(it.id, it.category);
       }
     });
@@ -159,10 +179,8 @@ export class StoreRankingFeatures extends RankingFeatures {
       nowMs,
     );
     return refs.map(({ id, category }) => {
-      const f = rankingItemFeatures(read.get(id) as ItemFeatures, category);
-      if (t.entries.size >= this.maxItems && !t.entries.has(id)) t.entries.delete(t.entries.keys().next().value as string);
-      t.entries.set(id, { version, category, features: f });
-      return f;
+      // what every later hit will see (float32), from the first request on
+      return fromRow(t.entries.set(id, version, toRow(rankingItemFeatures(read.get(id) as ItemFeatures, category)), category));
     });
   }
 

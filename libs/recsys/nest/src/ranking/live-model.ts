@@ -1,4 +1,5 @@
 import { BatchScorer, deserializeModel, MODEL_INPUT_DIMS, MODEL_INPUT_LAYOUT, type TwoTowerModel } from '@frontier/recsys-domain';
+import { SlabCache } from './slab';
 
 /** Where the live version is read from (recsys-data-access `ModelVersionsRepository` fits). */
 export interface LiveModelSource {
@@ -24,7 +25,7 @@ export function incompatibility(model: TwoTowerModel, metadata: Record<string, s
  */
 export class LiveModel {
   private readonly scorer: BatchScorer;
-  private readonly itemEmb = new Map<string, { itemsVersion: number; emb: Float32Array }>();
+  private readonly itemEmb: SlabCache;
   private out = new Float32Array(256);
   /** Reused by {@link itemEmbeddings}: valid until the next call (the caller scores at once, synchronously). */
   private embBuf = new Float32Array(256 * 64);
@@ -33,9 +34,10 @@ export class LiveModel {
     readonly versionId: string,
     readonly version: number,
     readonly model: TwoTowerModel,
-    private readonly maxCachedItems = 1_000_000,
+    maxCachedItems = 1_000_000,
   ) {
     this.scorer = new BatchScorer(model);
+    this.itemEmb = new SlabCache(model.config.embeddingDim, maxCachedItems);
   }
 
   get embeddingDim(): number {
@@ -63,8 +65,8 @@ export class LiveModel {
     const out = this.embBuf.subarray(0, n * e);
     const missing: number[] = [];
     ids.forEach((id, i) => {
-      const c = this.itemEmb.get(id);
-      if (c && c.itemsVersion === itemsVersion) out.set(c.emb, i * e);
+      const c = this.itemEmb.get(id, itemsVersion);
+      if (c) out.set(c, i * e);
       else missing.push(i);
     });
     if (missing.length) {
@@ -72,12 +74,7 @@ export class LiveModel {
       const feats = new Float32Array(missing.length * d);
       missing.forEach((i, r) => feats.set(input(i), r * d));
       const emb = this.model.embed('item', feats, missing.length);
-      missing.forEach((i, r) => {
-        const v = emb.slice(r * e, (r + 1) * e);
-        out.set(v, i * e);
-        if (this.itemEmb.size >= this.maxCachedItems) this.itemEmb.delete(this.itemEmb.keys().next().value as string);
-        this.itemEmb.set(ids[i], { itemsVersion, emb: v });
-      });
+      missing.forEach((i, r) => out.set(this.itemEmb.set(ids[i], itemsVersion, emb.subarray(r * e, (r + 1) * e)), i * e));
     }
     return out;
   }
