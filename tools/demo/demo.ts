@@ -2,7 +2,8 @@
  * npm run demo [-- <conversation.json>]: shows a person that Frontier runs here. Prints the
  * services and migrated tables, checks every model role, starts the apps as real processes and
  * drives them over HTTP (platform, then long-term memory on a conversation: by default the small
- * one in tools/demo/data, or a file in the same shape or in LoCoMo's), then shuts them down
+ * one in tools/demo/data, or a file in the same shape or in LoCoMo's; the multimodal gateway; the
+ * recommender with a simulated population, its training gate and OPE), then shuts them down
  * gracefully and removes what it created. Needs nothing outside the repository.
  */
 import { Client } from 'pg';
@@ -13,6 +14,7 @@ import { gateway } from './steps/gateway';
 import { memory } from './steps/memory';
 import { models } from './steps/models';
 import { platform } from './steps/platform';
+import { recsys } from './steps/recsys';
 import { services } from './steps/services';
 
 async function cleanup(ctx: DemoContext): Promise<void> {
@@ -40,6 +42,7 @@ async function main(): Promise<void> {
     await platform(ctx);
     await memory(ctx, conversation, source);
     await gateway(ctx);
+    await recsys(ctx);
   } finally {
     await cleanup(ctx);
   }

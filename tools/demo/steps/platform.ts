@@ -13,7 +13,7 @@ export async function platform(ctx: DemoContext): Promise<void> {
   ok(`POST /v1/tenants → ${tenant.status} tenant ${tenant.body['name']} (${tenant.body['id']})`);
   const bad = await call(base, 'POST', '/v1/tenants', { name: 'Bad Name!', plan: 'gold' }, ADMIN_TOKEN);
   ok(`POST /v1/tenants with bad input → ${bad.status} ${JSON.stringify(bad.body['message'])}`);
-  const key = await call(base, 'POST', `/v1/tenants/${tenant.body['id']}/api-keys`, { name: 'demo', scopes: ['memory:*', 'multimodal:*'] }, ADMIN_TOKEN);
+  const key = await call(base, 'POST', `/v1/tenants/${tenant.body['id']}/api-keys`, { name: 'demo', scopes: ['memory:*', 'multimodal:*', 'recsys:*'] }, ADMIN_TOKEN);
   const apiKey = key.body['key'] as string;
   ok(`POST /v1/tenants/:id/api-keys → ${key.status} key ${apiKey.slice(0, 16)}… (shown once, stored hashed)`);
   const me = await call(base, 'GET', '/v1/me', undefined, apiKey);
