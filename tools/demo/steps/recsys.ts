@@ -183,7 +183,7 @@ export async function recsys(ctx: DemoContext): Promise<void> {
     for (const p of report.policies) {
       const e = (name: string) => p.estimates[name];
       const show = (name: string) => (e(name) ? `${name.toUpperCase()} ${num(e(name).estimate)} [${num(e(name).lower)}, ${num(e(name).upper)}]` : '');
-      line(`    ${p.name.padEnd(13)} ${['snips', 'dr'].map(show).filter(Boolean).join('  ')}  ESS ${num(p.diagnostics.ess)}${p.reliable ? '' : ` — unreliable: ${p.warnings[0] ?? ''}`}`);
+      line(`    ${p.name.padEnd(13)} ${['ips', 'snips', 'dr'].map(show).filter(Boolean).join('  ')}  ESS ${num(p.diagnostics.ess)}${p.reliable ? '' : ` — unreliable: ${p.warnings[0] ?? ''}`}`);
     }
   } finally {
     await pg.end();
