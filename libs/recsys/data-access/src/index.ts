@@ -1,7 +1,6 @@
 export { ItemRepository, embeddingBytes, embeddingFromBytes, type ItemRecord, type ItemUpsert, type UpsertedItem } from './item.repository';
 export { EventRepository, type EventInsert, type StoredBatch, type StoredEvent, type EventBatchRecord, type ItemAggregateRow } from './event.repository';
 export { ImpressionRepository, type ImpressionRecord } from './impression.repository';
-export { ModelVersionRepository, type ModelVersionRecord, type ModelState } from './model-version.repository';
 export { FeatureStore, BATCH_MARKER_TTL_MS, type CounterOp, type ApplyOutcome } from './feature-store';
 export {
   ModelVersionsRepository,
@@ -12,6 +11,7 @@ export {
   type NewModelVersion,
   type LiveChange,
   type PromotionEntry,
+  type ModelState,
 } from './model-versions.repository';
 export {
   TrainingRunsRepository,

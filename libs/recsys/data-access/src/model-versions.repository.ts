@@ -1,12 +1,13 @@
 import type { Prisma, PrismaClient, RecsysModelVersion } from '@frontier/platform-prisma';
 import { ConflictError, NotFoundError } from '@frontier/platform-util';
 
-import type { ModelState } from './model-version.repository';
+/** A model version's state in `recsys_model_versions` (CHECK-constrained in the migration). */
+export type ModelState = 'candidate' | 'live' | 'retired' | 'rejected';
 
 /**
  * A registered model version as the registry sees it (weights left out unless asked for: they can
- * be megabytes). `model-version.repository.ts` is the minimal reader/writer the scaffold started
- * with; this is the registry the training loop and the rollback command use (promotions logged).
+ * be megabytes). The one writer of `recsys_model_versions`: the training loop, the gate and the
+ * rollback command promote through it (every promotion logged).
  */
 export interface ModelVersionSummary {
   id: string;

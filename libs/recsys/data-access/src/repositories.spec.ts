@@ -3,7 +3,7 @@ import { PrismaService, createTestDatabase, type TestDatabase } from '@frontier/
 import { EventRepository, type EventInsert } from './event.repository';
 import { ImpressionRepository } from './impression.repository';
 import { ItemRepository } from './item.repository';
-import { ModelVersionRepository } from './model-version.repository';
+import { ModelVersionsRepository } from './model-versions.repository';
 
 // Round-trips every model of recsys.prisma on a real Postgres (platform-prisma's "every model" spec
 // leaves scope files to their data-access specs).
@@ -170,18 +170,10 @@ describe('recsys repositories on a real Postgres', () => {
     await expect(repo.insertMany([{ ...row(2), propensity: 0 }])).rejects.toThrow(/propensity_check/);
   }, 30_000);
 
-  it('model versions: numbered per tenant and kind, one live at a time; everything goes with its tenant', async () => {
-    const models = new ModelVersionRepository(prisma);
-    const m1 = await models.register(tenantId, 'two-tower-mlp', new Uint8Array([1, 2, 3]), { dr: 0.1 });
-    const m2 = await models.register(tenantId, 'two-tower-mlp', new Uint8Array([4]));
-    expect([m1.version, m2.version, m1.state]).toEqual([1, 2, 'candidate']);
-    expect(Array.from(m1.weights)).toEqual([1, 2, 3]);
-    expect(await models.live(tenantId, 'two-tower-mlp')).toBeNull();
-    await models.promote(tenantId, m1.id);
-    const live = await models.promote(tenantId, m2.id);
-    expect(live).toMatchObject({ version: 2, state: 'live', promotedAt: expect.any(Date) });
-    expect((await models.live(tenantId, 'two-tower-mlp'))?.id).toBe(m2.id);
-    expect((await prisma.recsysModelVersion.findUniqueOrThrow({ where: { id: m1.id } })).state).toBe('retired');
+  it('model versions: one live at a time per tenant and kind (the registry itself is ModelVersionsRepository, specced with training); everything goes with its tenant', async () => {
+    const m1 = await prisma.recsysModelVersion.create({ data: { tenantId, kind: 'two-tower-mlp', version: 1, weights: new Uint8Array([1, 2, 3]), state: 'retired' } });
+    const m2 = await prisma.recsysModelVersion.create({ data: { tenantId, kind: 'two-tower-mlp', version: 2, weights: new Uint8Array([4]), state: 'live' } });
+    expect((await new ModelVersionsRepository(prisma).live(tenantId, 'two-tower-mlp'))?.id).toBe(m2.id);
     await expect(prisma.recsysModelVersion.update({ where: { id: m1.id }, data: { state: 'live' } })).rejects.toThrow();
 
     await prisma.tenant.delete({ where: { id: tenantId } });

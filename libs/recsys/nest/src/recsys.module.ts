@@ -2,7 +2,7 @@ import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutd
 import type { Redis } from 'ioredis';
 import type { TextEmbedder } from '@frontier/ml-ports';
 import { loadModelsConfig, ModelRegistry } from '@frontier/ml-registry';
-import { EventRepository, FeatureStore, ImpressionRepository, ItemRepository, ModelVersionRepository } from '@frontier/recsys-data-access';
+import { EventRepository, FeatureStore, ImpressionRepository, ItemRepository } from '@frontier/recsys-data-access';
 import { PlatformSettings, REDIS } from '@frontier/platform-nest';
 import { PrismaService } from '@frontier/platform-prisma';
 import { RECSYS_CONFIG, type RecsysConfig } from './config';
@@ -58,7 +58,6 @@ export class RecsysModule {
         repository(ItemRepository),
         repository(EventRepository),
         repository(ImpressionRepository),
-        repository(ModelVersionRepository),
         { provide: FeatureStore, inject: [REDIS, PlatformSettings], useFactory: (redis: Redis, s: PlatformSettings) => new FeatureStore(redis, s.redisPrefix) },
         ItemsService,
         EventsService,
@@ -72,7 +71,6 @@ export class RecsysModule {
         ItemRepository,
         EventRepository,
         ImpressionRepository,
-        ModelVersionRepository,
         FeatureStore,
         ItemsService,
         EventsService,
