@@ -3,6 +3,7 @@ import { FEATURE_WINDOWS, itemVector, pairVector, Rng, userVector, type EventTyp
 import { RecsysJobs } from '@frontier/recsys-contracts';
 import { PrismaService } from '@frontier/platform-prisma';
 import { JobQueue } from '@frontier/platform-queue';
+import type { PlatformSettings } from '@frontier/platform-nest';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@frontier/platform-testing';
 import { FrontierError, InvalidInputError } from '@frontier/platform-util';
 import type { RecsysConfig } from '../config';
@@ -60,7 +61,7 @@ describe('the feature pipeline on a real Postgres and Redis', () => {
     const items = new ItemRepository(prisma);
     features = new FeaturesService(events, items, store, jobs, config);
     ingest = new EventsService(events, items, jobs, config);
-    catalog = new ItemsService(items, store, new NoEmbedder());
+    catalog = new ItemsService(items, store, new NoEmbedder(), redis.client, { redisPrefix: redis.prefix } as PlatformSettings);
   }, 60_000);
 
   afterAll(async () => {

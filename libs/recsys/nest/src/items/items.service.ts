@@ -1,4 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { recsysChannels } from '@frontier/recsys-contracts';
+import { PlatformSettings, REDIS } from '@frontier/platform-nest';
 import { FeatureStore, ItemRepository, type ItemUpsert, type UpsertedItem } from '@frontier/recsys-data-access';
 import { InvalidInputError, NotFoundError, isFrontierError } from '@frontier/platform-util';
 import { ItemEmbedder } from '../embedder';
@@ -28,11 +31,17 @@ const EMBED_CHUNK = 64;
 export class ItemsService {
   private readonly log = new Logger(ItemsService.name);
 
+  private readonly itemsChangedChannel: string;
+
   constructor(
     private readonly items: ItemRepository,
     private readonly store: FeatureStore,
     private readonly embedder: ItemEmbedder,
-  ) {}
+    @Inject(REDIS) private readonly redis: Redis,
+    settings: PlatformSettings,
+  ) {
+    this.itemsChangedChannel = recsysChannels(settings.redisPrefix).itemsChanged;
+  }
 
   /**
    * Inserts or replaces a batch of items (all or nothing). An item without `embedding` gets one
@@ -111,6 +120,8 @@ export class ItemsService {
   private async changed(tenantId: string, metas: Parameters<FeatureStore['putItemMetas']>[1]): Promise<void> {
     try {
       await this.store.putItemMetas(tenantId, metas);
+      // ranking replicas catch up at once (they also poll Postgres every second: the message is a hint)
+      await this.redis.publish(this.itemsChangedChannel, JSON.stringify({ tenantId }));
     } catch (e) {
       this.log.warn(`item metadata not written to the feature store (${e instanceof Error ? e.message : String(e)}); a feature rebuild restores it`);
     }
