@@ -93,3 +93,27 @@ describe('cost meter', () => {
     expect(usageFromPlan(plan, 42)).toEqual({ textInputTokens: 7, outputTokens: 42, imageTokens: 576, images: 1, audioTokens: 41, audioSeconds: 12.5, videoTokens: 17_280, videoFrames: 30 });
   });
 });
+
+describe('meter: exact lines at the edges (specs written for the mutation run’s survivors)', () => {
+  const zero = { textInputTokens: 0, outputTokens: 0, imageTokens: 0, images: 0, audioTokens: 0, audioSeconds: 0, videoTokens: 0, videoFrames: 0 };
+  const kinds = (u: Partial<typeof zero>) => meter({ ...zero, ...u }).map((l) => `${l.modality}/${l.direction}`);
+
+  it('a modality gets its line when either its tokens or its units are above zero, and only then', () => {
+    expect(kinds({})).toEqual(['text/input', 'text/output']);
+    expect(kinds({ images: 2 })).toEqual(['text/input', 'image/input', 'text/output']);
+    expect(kinds({ imageTokens: 36 })).toEqual(['text/input', 'image/input', 'text/output']);
+    expect(kinds({ audioSeconds: 1.5 })).toEqual(['text/input', 'audio/input', 'text/output']);
+    expect(kinds({ audioTokens: 48 })).toEqual(['text/input', 'audio/input', 'text/output']);
+    expect(kinds({ videoFrames: 10 })).toEqual(['text/input', 'video/input', 'text/output']);
+    expect(kinds({ videoTokens: 2630 })).toEqual(['text/input', 'video/input', 'text/output']);
+    expect(meter({ ...zero, images: 2 })[1]).toEqual({ modality: 'image', direction: 'input', units: 2, unit: 'images', tokens: 0, costUsd: 0 });
+  });
+
+  it('a price of exactly 0 is allowed (free tier); a negative or non-finite one is refused naming it', () => {
+    const free = { '*': { text_input: 0, text_output: 0, image: 0, audio: 0, video: 0 } };
+    expect(meter({ ...zero, textInputTokens: 1000 }, free).every((l) => l.costUsd === 0)).toBe(true);
+    expect(() => meter(zero, { '*': { ...free['*'], image: -1 } })).toThrow(expect.objectContaining({ field: 'prices.image', message: 'price image for "*" must be a finite number ≥ 0' }));
+    expect(() => meter(zero, {}, 'm')).toThrow(expect.objectContaining({ code: 'multimodal.no_price', field: 'model', message: 'no price for model "m" and no "*" row in the price table' }));
+    expect(() => meter({ ...zero, videoFrames: -1 })).toThrow(expect.objectContaining({ field: 'usage.videoFrames', message: 'usage.videoFrames must be a finite number ≥ 0' }));
+  });
+});
