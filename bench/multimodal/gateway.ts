@@ -12,12 +12,12 @@
  *   node -r @swc-node/register bench/multimodal/gateway.ts [--requests 300] [--warmup 30] [--image-side 640]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
 import sharp from 'sharp';
 import { startLoopbackLlmServer } from '@frontier/ml-llm';
 import { mintApiKey } from '@frontier/platform-nest';
+import { freePort } from '@frontier/platform-testing';
 import { benchArgs, printHeadline, round } from '../lib/harness';
 
 const { flags } = benchArgs();
@@ -29,14 +29,6 @@ const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const PREFIX = `bench-gw-${process.pid}`;
 const children: ChildProcess[] = [];
-
-const freePort = () =>
-  new Promise<number>((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  });
 
 async function waitReady(url: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 180_000;

@@ -11,11 +11,10 @@
  * A private database (cloned from the migrated template) and Redis prefix, dropped at the end.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { mintApiKey } from '@frontier/platform-nest';
-import { createTestDatabase, createTestRedis } from '@frontier/platform-testing';
+import { createTestDatabase, createTestRedis, freePort } from '@frontier/platform-testing';
 import { benchArgs, median, printHeadline, round, usageError } from '../lib/harness';
 
 const USAGE = 'bench/recsys/ingest.ts [--events 200000] [--batch 1000] [--concurrency 8] [--api-processes 1] [--users 20000] [--items 2000] [--worker] [--warmup-batches 20] [--api-node-args="--cpu-prof …"]';
@@ -37,14 +36,6 @@ const WARMUP = int('warmup-batches', 20, 0);
 const WORKER = flags.get('worker') === 'true';
 const ROOT = resolve(__dirname, '../..');
 const children: ChildProcess[] = [];
-
-const freePort = () =>
-  new Promise<number>((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  });
 
 async function waitReady(url: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 180_000;

@@ -1,20 +1,8 @@
 import { Logger } from '@nestjs/common';
+import type { ImpressionRecord } from '@frontier/recsys-data-access';
 
-/** One shown item as the impression log keeps it (recsys-data-access `ImpressionRecord`). */
-export interface ImpressionRow {
-  requestId: string;
-  position: number;
-  tenantId: string;
-  userId: string;
-  itemId: string;
-  surface: string;
-  modelVersion: string;
-  policy: string;
-  propensity: number;
-  score: number;
-  explored: boolean;
-  shownAt: Date;
-}
+/** One shown item as the impression log keeps it: recsys-data-access's `ImpressionRecord`. */
+export type ImpressionRow = ImpressionRecord;
 
 /** Where impressions go (recsys-data-access `ImpressionRepository` fits). */
 export interface ImpressionSink {
