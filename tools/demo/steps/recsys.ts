@@ -171,9 +171,9 @@ export async function recsys(ctx: DemoContext): Promise<void> {
     }
 
     // 4. off-policy evaluation of two policies on the logged impressions (the `ope` command): the
-    // logging policy itself (on-policy mean) and uniform random. (`greedy:score` is left out here:
-    // on an impression log it can only re-rank the items each request showed, so it depends on the
-    // logging policy's own choices and its importance weights are biased — the tool flags it.)
+    // logging policy itself (on-policy mean) and uniform random. (Greedy policies are refused on an
+    // impression log: it can only re-rank the items each request showed, so it depends on the
+    // logging policy's own choices and its importance weights are biased.)
     const report = JSON.parse(await command('libs/recsys/ope-cli/src/bin.ts', ['--db', DATABASE_URL, '--tenant', tenant, '--policy', 'logged', '--policy', 'uniform', '--bootstrap', '500', '--json'])) as {
       rows: number;
       loggedMean: number | null;

@@ -89,7 +89,7 @@ describe('parseCommandLine', () => {
     [['--db', 'postgres://h/d', '--tenant', T, '--since', 'yesterday'], '--since must be an ISO time (2025-01-31, 2025-01-31T12:00Z) or a duration (90m, 24h, 7d), got yesterday'],
     [['--db', 'postgres://h/d', '--tenant', T, '--since', '1d', '--until', '2d'], '--since must be before --until'],
     [['--db', 'postgres://h/d', '--tenant', T, '--reward', 'click,like'], '--reward must be one of click, purchase, watch, got like'],
-    [['--db', 'postgres://h/d', '--tenant', T, '--policy', 'greedy:affinity'], '--policy greedy:affinity: the impression log has one score column, use greedy:score'],
+    [['--db', 'postgres://h/d', '--tenant', T, '--policy', 'greedy:affinity'], "--policy greedy:affinity: the impression log keeps a score only for the items each request showed, so a greedy policy could only re-order the logging policy's own choices and its estimate would be biased; evaluate a ranker on OBD-format data with a score per item, or compare model versions with the gate (npm run recsys -- gate)"],
     [['--obd', 'x', '--policy', 'best'], 'unknown --policy best: use logged, uniform, static:<file> or greedy:<column>'],
     [['--obd', 'x', '--policy', 'static:'], '--policy static:<file> needs a file'],
     [['--obd', 'x', '--policy', 'static:p.yaml'], '--policy static:p.yaml: the file must be .json or .csv'],

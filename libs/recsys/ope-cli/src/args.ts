@@ -73,7 +73,7 @@ Policies (--policy, repeatable; default: logged and uniform):
   uniform               uniform random over the actions, at every position
   static:<file>         a fixed action distribution from a .json or .csv file
   greedy:<column>       top-k by a score: OBD reads <column>_<item> (e.g. greedy:user-item_affinity);
-                        Postgres: greedy:score re-ranks each request's shown items by the logged score
+                        (OBD only: the impression log has no score for items it did not show)
 
 Estimation:
   --reward-model item-position|none  q̂ for DM, DR, SNDR, Switch-DR, DRos (default item-position:
@@ -138,8 +138,12 @@ export function parseCommandLine(argv: readonly string[], now: Date = new Date()
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new UsageError(`--policy ${dup} is given twice`);
   if (source.kind === 'postgres') {
-    const bad = policies.find((p) => p.kind === 'greedy' && p.column !== 'score');
-    if (bad && bad.kind === 'greedy') throw new UsageError(`--policy greedy:${bad.column}: the impression log has one score column, use greedy:score`);
+    const bad = policies.find((p) => p.kind === 'greedy');
+    if (bad && bad.kind === 'greedy') {
+      throw new UsageError(
+        `--policy greedy:${bad.column}: the impression log keeps a score only for the items each request showed, so a greedy policy could only re-order the logging policy's own choices and its estimate would be biased; evaluate a ranker on OBD-format data with a score per item, or compare model versions with the gate (npm run recsys -- gate)`,
+      );
+    }
   }
   const plotPath = values.plot;
   if (plotPath !== undefined && !plotPath.toLowerCase().endsWith('.png')) throw new UsageError(`--plot must name a .png file, got ${plotPath}`);

@@ -22,7 +22,6 @@ export { loggedMean, type LoggedData, type SourceInfo } from './data';
 export {
   buildPolicies,
   greedyOnScores,
-  greedyWithinRequests,
   readStaticPolicyFile,
   staticPolicyTable,
   uniformTable,

@@ -162,8 +162,9 @@ export function greedyOnScores(scores: Float64Array, nActions: number, lenList: 
 /**
  * Greedy re-ranking of each logged request: the request's shown items sorted by their logged score
  * fill the request's logged positions in order (ties share them). Items without a score rank last.
- * π_e only ever picks items the request showed, which the logging policy chose: read it as "the
- * same candidates, ranked by the score alone" (see the README).
+ * π_e only ever picks items the request showed, which the logging policy chose, so its estimate
+ * is biased as a policy value: the CLI refuses greedy policies on the impression log, and this
+ * stays a library function for comparing orderings of the same logged candidates.
  */
 export function greedyWithinRequests(requestOf: Int32Array, position: Int32Array, action: Int32Array, score: Float64Array): EvaluationDistribution {
   const n = requestOf.length;
@@ -219,9 +220,6 @@ export function buildPolicies(specs: readonly PolicySpec[], data: LoggedData, st
             description: `greedy top-${data.lenList} on ${spec.column}_<item>`,
             distribution: greedyOnScores(data.actionScores.get(spec.column) as Float64Array, data.nActions, data.lenList),
           };
-        }
-        if (spec.column === 'score' && data.requestOf && data.loggedScore) {
-          return { name, description: "each request's shown items re-ranked by their logged score", distribution: greedyWithinRequests(data.requestOf, data.position, data.action, data.loggedScore) };
         }
         throw new Error(`greedy:${spec.column}: the data has no such score column`);
       }
