@@ -12,4 +12,10 @@ export class RecsysWorkerEnv extends RankingWorkerEnv {
   @Min(1)
   @Max(86_400)
   RECSYS_RECONCILE_AFTER_S: number = 60;
+
+  /** Days of impression log kept: older day partitions are dropped by the daily maintenance job. */
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  RECSYS_IMPRESSION_RETENTION_DAYS: number = 90;
 }

@@ -46,9 +46,9 @@ export class RecsysHandlers implements OnApplicationBootstrap {
     return this.report('reconcile', await this.features.reconcile());
   }
 
-  /** Daily: impression-log partitions ahead. */
+  /** Daily: impression-log partitions ahead, and the ones past the retention dropped. */
   @OnJob(RecsysJobs.maintainPartitions)
-  async maintainPartitions(): Promise<{ created: number }> {
+  async maintainPartitions(): Promise<{ created: number; dropped: string[] }> {
     return this.maintenance.ensurePartitions();
   }
 

@@ -15,7 +15,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         PlatformModule.forWorker(platformSettings('recsys-worker', env)),
-        RecsysModule.register({ config: { reconcileAfterS: env.RECSYS_RECONCILE_AFTER_S }, modelEnv }),
+        RecsysModule.register({ config: { reconcileAfterS: env.RECSYS_RECONCILE_AFTER_S, impressionRetentionDays: env.RECSYS_IMPRESSION_RETENTION_DAYS }, modelEnv }),
         RankingModule.forWorker(rankingSettingsFromEnv(env)),
         RecsysTrainingModule.register(),
         QueueModule.forWorker({ catalogs: [RECSYS_JOBS, RECSYS_INDEX_JOBS, RECSYS_TRAINING_JOBS], concurrency: env.WORKER_CONCURRENCY }),

@@ -40,6 +40,20 @@ export class ImpressionRepository {
     return rows.map((r) => r.name);
   }
 
+  /**
+   * Retention: drops the day partitions of days before `day` (UTC) and deletes rows older than it
+   * that the default partition caught. Dropping a partition is O(1) and leaves no dead tuples, which
+   * is why the log is partitioned by day. Returns the dropped partitions' names.
+   */
+  async dropPartitionsBefore(day: Date): Promise<string[]> {
+    const cutoffDay = day.toISOString().slice(0, 10);
+    const cutoff = `recsys_impressions_${cutoffDay.replaceAll('-', '')}`;
+    const old = (await this.partitions()).filter((p) => p < cutoff);
+    for (const name of old) await this.prisma.$executeRawUnsafe(`DROP TABLE IF EXISTS "${name}"`); // names match ^recsys_impressions_[0-9]{8}$
+    await this.prisma.$executeRawUnsafe(`DELETE FROM "recsys_impressions_default" WHERE "shown_at" < $1::date::timestamp AT TIME ZONE 'UTC'`, cutoffDay);
+    return old;
+  }
+
   /** Logs the shown items of one or more responses (one statement). */
   async insertMany(rows: readonly ImpressionRecord[]): Promise<number> {
     if (!rows.length) return 0;

@@ -15,6 +15,8 @@ export interface RecsysConfig {
   velocity?: SessionVelocityOptions;
   /** CTR-spike check of the item micro-batches (recsys-domain detectCtrSpike): ratio and minimum 1-hour impressions. */
   spike?: { ratio?: number; minImpressions?: number };
+  /** Days of impression log kept: older day partitions are dropped by the daily maintenance job. Default 90. */
+  impressionRetentionDays?: number;
 }
 
 export const defaults = (c: RecsysConfig) => ({
@@ -23,4 +25,5 @@ export const defaults = (c: RecsysConfig) => ({
   rebuildLeaseMs: c.rebuildLeaseMs ?? 10 * 60_000,
   velocity: c.velocity ?? {},
   spike: c.spike ?? {},
+  impressionRetentionDays: c.impressionRetentionDays ?? 90,
 });
