@@ -16,7 +16,7 @@
  * alone, 16 requests in flight, and the full path with logging, at the first size. The machine is
  * shared: each size reports the 1-minute load average and the CPU time a request took (all threads).
  *
- *   npx tsx bench/recsys/ranking.ts [--sizes 100000,1000000] [--dim 64] [--k 10] [--requests 2000]
+ *   node -r @swc-node/register bench/recsys/ranking.ts [--sizes 100000,1000000] [--dim 64] [--k 10] [--requests 2000]
  *     [--baseline-requests 200] [--m 16] [--ef-construction 64] [--ef 64] [--candidates 200]
  *     [--categories 1000] [--buffer 1000] [--users 1000] [--epsilon 0.05] [--no-log true]
  */
