@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { PrismaClient } from '@frontier/platform-prisma';
 import type { MemoryScope } from '@frontier/memory-contracts';
+import { MemoryCipher } from './cipher';
 
 /**
- * What a biography was built from: SHA-256 (hex) of the facts' `id:text`, sorted, one per line.
- * {@link BiographyRepository.liveFingerprint} computes the same in Postgres.
+ * What a biography was built from: SHA-256 (hex) of the facts' `id:text` as stored (the sealed
+ * text: a ciphertext changes exactly when its text is rewritten), sorted, one per line.
+ * {@link BiographyRepository.liveFingerprint} computes it in Postgres, the only place that sees the
+ * stored texts: callers compare fingerprints from there.
  */
 export function biographyFingerprint(facts: ReadonlyArray<{ id: string; text: string }>): string {
   return createHash('sha256').update(facts.map((f) => `${f.id}:${f.text}`).sort().join('\n')).digest('hex');
@@ -19,9 +22,13 @@ export interface BiographyRecord {
   builtAt: Date;
 }
 
-/** The `biographies` table: one per user, rebuilt from live facts. */
+/** The `biographies` table: one per user, rebuilt from live facts (its text sealed with the user's data key). */
 export class BiographyRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    /** Encryption at rest. Default: from the environment; share one per process. */
+    readonly cipher: MemoryCipher = MemoryCipher.fromEnv(prisma),
+  ) {}
 
   private key(scope: MemoryScope) {
     return { tenantId_userId: { tenantId: scope.tenantId, userId: scope.userId } };
@@ -29,11 +36,14 @@ export class BiographyRepository {
 
   async get(scope: MemoryScope): Promise<BiographyRecord | null> {
     const b = await this.prisma.biography.findUnique({ where: this.key(scope) });
-    return b ? { text: b.text, factCount: b.factCount, fingerprint: b.fingerprint, generator: b.generator, stale: b.stale, builtAt: b.builtAt } : null;
+    if (!b) return null;
+    const text = (await this.cipher.opener(scope, [b.text])).text('biographies.text', b.text);
+    return { text, factCount: b.factCount, fingerprint: b.fingerprint, generator: b.generator, stale: b.stale, builtAt: b.builtAt };
   }
 
   async save(scope: MemoryScope, b: BiographyRecord): Promise<void> {
-    await this.prisma.biography.upsert({ where: this.key(scope), create: { tenantId: scope.tenantId, userId: scope.userId, ...b }, update: b });
+    const sealed = { ...b, text: (await this.cipher.sealer(scope)).text('biographies.text', b.text) };
+    await this.prisma.biography.upsert({ where: this.key(scope), create: { tenantId: scope.tenantId, userId: scope.userId, ...sealed }, update: sealed });
   }
 
   /** Any change to live facts makes the biography stale until the next rebuild. */
