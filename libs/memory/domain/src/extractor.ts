@@ -26,6 +26,11 @@ const V = "([^.!?;,]{2,80}?)";
 const RULES: Rule[] = [
   { re: /\bI(?:'m| am) (?:severely |very |mildly )?allergic to ([^.!?;]{2,60})/i, type: 'health', confidence: 0.95, slot: (m) => `health.allergy.${norm(m[1] ?? '')}` },
   { re: /\bI (?:have|was diagnosed with|suffer from|live with) (diabetes|asthma|celiac disease|epilepsy|adhd|depression|anxiety|ptsd|migraines?|high blood pressure|cancer)\b/i, type: 'health', confidence: 0.9, slot: (m) => `health.condition.${norm(m[1] ?? '')}` },
+  // special categories: the rules only ever see first-person statements; screenSensitive checks they are asserted
+  { re: /\bI(?:'m| am| identify as| consider myself)(?: a| an)? (christian|catholic|protestant|muslim|jewish|hindu|buddhist|sikh|atheist|agnostic|mormon)\b/i, type: 'religion', confidence: 0.9, slot: 'religion.identity' },
+  { re: /\bI(?:'m| am| identify as)(?: a| an)? (gay|lesbian|bisexual|straight|heterosexual|queer|asexual|pansexual|transgender|trans|non-?binary)\b/i, type: 'sexuality', confidence: 0.9, slot: 'sexuality.identity' },
+  { re: /\bI (?:always )?(?:vote|voted) (?:for )?(?:the )?([A-Z][\w ]{1,40}?)(?=[.!?,;]|$)/, type: 'politics', confidence: 0.85, slot: 'politics.vote' },
+  { re: /\bI(?:'m| am)(?: a| an)? (democrat|republican|conservative|socialist|communist|libertarian|labou?r supporter|tory)\b/i, type: 'politics', confidence: 0.85, slot: 'politics.affiliation' },
   { re: /\bI(?:'m| am) (?:a )?(vegetarian|vegan|pescatarian|gluten[- ]free|lactose intolerant|teetotal|sober)\b/i, type: 'preference', confidence: 0.9, slot: 'preference.diet' },
   { re: new RegExp(`\\bmy ${REL}(?:'s| is) (?:named |called )?([A-Z][\\w'-]+)`, 'i'), type: 'relationship', confidence: 0.85, slot: (m) => `relationship.${norm(m[1] ?? '')}.name`, value: 2 },
   { re: new RegExp(`\\bmy ${REL} (?:is|turned|just turned) (\\d{1,3})(?: years old)?`, 'i'), type: 'relationship', confidence: 0.85, slot: (m) => `relationship.${norm(m[1] ?? '')}.age`, value: 2 },

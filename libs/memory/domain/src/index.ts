@@ -10,3 +10,4 @@ export * from './bm25';
 export * from './observation-extractor';
 export * from './command-grammar';
 export * from './forget-match';
+export * from './sensitive';

@@ -37,6 +37,8 @@ export interface ProfileOptions {
   max?: number;
   /** Include special-category (health…) facts; off unless the query is about them. */
   includeSpecialCategory?: boolean;
+  /** Special-category types the query is about (`sensitiveTopicsOf(query)`): their facts may be included. */
+  includeTopics?: readonly string[];
   policies?: Record<MemoryType, TypePolicy>;
 }
 
@@ -46,7 +48,7 @@ export interface ProfileOptions {
  */
 export function formatProfileBlock(facts: ReadonlyArray<Pick<Memory, 'text' | 'type'>>, biography?: string, o: ProfileOptions = {}): string {
   const policies = o.policies ?? DEFAULT_TYPE_POLICIES;
-  const chosen = facts.filter((f) => o.includeSpecialCategory || policies[f.type].sensitivity !== 'special-category').slice(0, o.max ?? 5);
+  const chosen = facts.filter((f) => o.includeSpecialCategory || policies[f.type].sensitivity !== 'special-category' || (o.includeTopics ?? []).includes(f.type)).slice(0, o.max ?? 5);
   const lines = ['[User profile]'];
   if (biography?.trim()) lines.push(biography.trim());
   for (const f of chosen) lines.push(`- I believe you mentioned that ${toSecondPerson(f.text)}.`);

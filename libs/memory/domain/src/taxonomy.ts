@@ -3,7 +3,7 @@
  * hard it is to supersede), how sensitive it is (special categories under GDPR art. 9 are never
  * volunteered into prompts unless asked), and where it sits in eviction order.
  */
-export const MEMORY_TYPES = ['biography', 'relationship', 'health', 'preference', 'work', 'location', 'plan', 'context', 'mood'] as const;
+export const MEMORY_TYPES = ['biography', 'relationship', 'health', 'preference', 'work', 'location', 'plan', 'context', 'mood', 'politics', 'religion', 'sexuality'] as const;
 export type MemoryType = (typeof MEMORY_TYPES)[number];
 
 export type Durability = 'durable' | 'stable' | 'volatile';
@@ -42,6 +42,10 @@ export const DEFAULT_TYPE_POLICIES: Record<MemoryType, TypePolicy> = {
   // the design's everyday curve (0.5 at 180 days, 0.1 at two years); 60 days cost LoCoMo 25 points of recall@10
   context: d('volatile', 'normal', 180, 730, 0.7, 'Other things you mentioned'),
   mood: d('volatile', 'personal', 7, 30, 0.7, 'How you have been feeling'),
+  // special categories beside health (issue 13, item 4): stored only when stated explicitly (see sensitive.ts)
+  politics: d('stable', 'special-category', 2 * 365, 6 * 365, 0.9, 'Politics'),
+  religion: d('durable', 'special-category', 3 * 365, 10 * 365, 0.9, 'Religion and beliefs'),
+  sexuality: d('durable', 'special-category', 3 * 365, 10 * 365, 0.95, 'Sexuality'),
 };
 
 export function isMemoryType(x: unknown): x is MemoryType {
