@@ -27,7 +27,12 @@ const SYSTEM = `From this conversation, extract factual user preferences and pro
 {"facts": [{"fact": "...", "confidence": 0-1, "type": "${MEMORY_TYPES.join('|')}", "turn_ids": ["id of each turn the fact comes from"]}]}.
 Only extract durable facts about the user (the "user" role), not conversation-specific observations
 or anything the assistant said. Write each fact as a short first-person sentence in the user's voice
-("I am allergic to peanuts"). Use a low confidence when you are guessing.`;
+("I am allergic to peanuts"). Use a low confidence when you are guessing.
+Sensitive facts (health, politics, religion, sexuality): extract one ONLY when the user states it
+about themselves, explicitly and as a fact ("I have diabetes", "I'm Catholic", "I vote Green");
+never infer one ("I went to church" says nothing about the user's religion), never from what the
+user says about someone else ("my friend is religious"), a question, a guess or reported speech.
+Type such facts health, politics, religion or sexuality. (A check after you enforces this.)`;
 
 /** Extraction by an LLM over an OpenAI-compatible endpoint, JSON-schema validated (one repair). */
 export class LlmExtractor implements Extractor {

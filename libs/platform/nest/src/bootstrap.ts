@@ -5,6 +5,7 @@ import { JobWorkers } from '@frontier/platform-queue';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import pinoHttp from 'pino-http';
+import { WsAdapter } from '@nestjs/platform-ws';
 import { installDocs, settingsOf } from './docs';
 import { Lifecycle } from './lifecycle';
 import { PinoLogger } from './logging/logger';
@@ -21,6 +22,11 @@ export interface HttpAppOptions {
   version?: string;
   /** Quiet logs (tests). */
   logger?: PinoLogger | false;
+  /**
+   * The app's `@WebSocketGateway`s are served on its HTTP server with Nest's `ws` adapter
+   * (`@nestjs/platform-ws`; default). An app without gateways opens nothing.
+   */
+  webSockets?: boolean;
 }
 
 /** Drain bound when the app does not say (`SHUTDOWN_TIMEOUT_MS`). */
@@ -38,6 +44,7 @@ export async function createHttpApp(module: RootModule, options: HttpAppOptions)
   // bodyParser off: installJsonBody reads JSON with per-route limits and depth checks
   const app = await NestFactory.create(module, { logger: logger || false, bufferLogs: !!logger, abortOnError: false, bodyParser: false });
   installJsonBody(app);
+  if (options.webSockets !== false) app.useWebSocketAdapter(new WsAdapter(app));
   drains.set(app, new HttpDrain(app.getHttpServer() as Server));
   if (logger) {
     app.use(

@@ -20,7 +20,7 @@ export {
 export { PinoLogger } from './logging/logger';
 export { Metrics } from './metrics/metrics';
 export { Public, AdminOnly, RequireScopes } from './auth/public.decorator';
-export { ApiKeyGuard, ApiKeyUsageRecorder, type AuthedRequest } from './auth/api-key.guard';
+export { ApiKeyGuard, ApiKeyUsageRecorder, credential, type AuthedRequest } from './auth/api-key.guard';
 export { QueuedUsageRecorder } from './auth/usage.recorder';
 export { TenancyService, type Principal, type IssuedKey } from './auth/tenancy.service';
 export { CurrentPrincipal } from './auth/principal.decorator';
