@@ -97,9 +97,12 @@ describe('history redaction, restore and the live-facts fingerprint on real Post
     expect(redactEvent({ ...e, event: 'SUPERSEDE', previousText: 'a', newText: 'b' }, { self: false, superseder: true })).toEqual({ ...e, event: 'SUPERSEDE', previousText: 'a', newText: null, redacted: true });
   });
 
-  it('liveFingerprint (Postgres) equals biographyFingerprint of the live facts, through deletes and expiry', async () => {
+  it('liveFingerprint (Postgres) equals biographyFingerprint of the live facts as stored (sealed), through deletes and expiry', async () => {
     const cy = { tenantId, userId: 'cy' };
-    const live = async (at: Date) => biographyFingerprint(await memories.allLive(cy, at));
+    const live = async (at: Date) => {
+      const ids = (await memories.allLive(cy, at)).map((m) => m.id);
+      return biographyFingerprint(await prisma.memory.findMany({ where: { id: { in: ids } }, select: { id: true, text: true } }));
+    };
     const now = new Date('2026-06-01T00:00:00Z');
     expect(await bios.liveFingerprint(cy, now)).toBe(biographyFingerprint([]));
     expect(biographyFingerprint([])).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'); // SHA-256 of ""

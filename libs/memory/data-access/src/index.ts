@@ -5,4 +5,9 @@ export { FORGET_COMMAND_ACTOR, forgetCommandReason, redactEvent, type HistoryEnt
 export { SessionRepository, type SessionRecord, type NewSession, type SessionState, type SessionCounts, type ExtractMode, type UnprocessedSession } from './session.repository';
 export { BiographyRepository, biographyFingerprint, type BiographyRecord } from './biography.repository';
 export { encodeVector, decodeVector, transcriptHash } from './mappers';
+export { MemoryCipher, memoryAad, type Sealer, type Opener, type SealedColumn, type MemoryCipherOptions } from './cipher';
+export { PrismaDataKeyStore } from './data-key.store';
+export { MemoryKeyAdmin, type BackfillReport } from './key-admin';
 export { RUN_SEPARATOR, runOf, type EntityFilter, type ValidRange } from './filters';
+export { SyncLog, SERVER_DEVICE, SYNC_OPS, asWriter, currentWriter, memoryRef, type SyncOp, type SyncChange, type SyncWriter, type VersionVector } from './sync.repository';
+export { TenantSettingsRepository, SENSITIVE_POLICIES, type SensitivePolicy } from './tenant-settings.repository';

@@ -2,9 +2,11 @@ import type { Memory as MemoryRow, PrismaClient } from '@frontier/platform-prism
 import type { MemoryScope } from '@frontier/memory-contracts';
 import type { Memory, MemoryType } from '@frontier/memory-domain';
 import { entityWhere, liveWhere, validRange, type EntityFilter, type ValidRange } from './filters';
+import { MemoryCipher, type Opener } from './cipher';
 import { redactEvent, type HistoryEntry } from './history';
-import { decodeVector, encodeVector, toDomain } from './mappers';
+import { toDomain } from './mappers';
 import { UserLocks, type UserLockOptions } from './user-lock';
+import { SyncLog, type SyncChange } from './sync.repository';
 
 /** A memory as stored, with its vector (null when none or of another model). */
 export interface StoredMemory {
@@ -49,17 +51,42 @@ export interface ListQuery extends EntityFilter, ValidRange {
   includeInactive?: boolean;
 }
 
-const stored = (row: MemoryRow): StoredMemory => ({ memory: toDomain(row), vector: decodeVector(row.embedding) });
+/** The record with its vector opened on first access (search reads candidates' texts, not their vectors). */
+const stored = (o: Opener, row: MemoryRow): StoredMemory => {
+  let vector: Float32Array | null | undefined;
+  return {
+    memory: toDomain({ ...row, text: o.text('memories.text', row.text) }),
+    get vector() {
+      if (vector === undefined) vector = o.vector(row.embedding);
+      return vector;
+    },
+  };
+};
+const plain = (o: Opener, row: MemoryRow): Memory => toDomain({ ...row, text: o.text('memories.text', row.text) });
 
 /** The `memories` and `memory_events` tables: Prisma in, domain records out. */
 export class MemoryRepository {
   private readonly locks: UserLocks;
+  /** Cross-device sync: every create, update, supersede, delete and restore is logged in its own transaction. */
+  readonly sync: SyncLog;
 
   constructor(
     private readonly prisma: PrismaClient,
     lock: UserLockOptions = {},
+    sync?: SyncLog,
+    /** Encryption at rest (texts and vectors sealed with the user's data key). Default: from the environment; share one per process. */
+    readonly cipher: MemoryCipher = MemoryCipher.fromEnv(prisma),
   ) {
     this.locks = new UserLocks(prisma, lock);
+    this.sync = sync ?? new SyncLog(prisma);
+  }
+
+  private async storedOf(rows: MemoryRow[]): Promise<StoredMemory[]> {
+    return this.cipher.openRows(rows, (r) => [r.text, r.embedding], stored);
+  }
+
+  private async memoriesOf(rows: MemoryRow[]): Promise<Memory[]> {
+    return this.cipher.openRows(rows, (r) => [r.text], plain);
   }
 
   /**
@@ -89,13 +116,13 @@ export class MemoryRepository {
         ...validRange(extra.filter ?? {}),
       },
     });
-    return rows.map(stored);
+    return this.storedOf(rows);
   }
 
   /** Every live memory of the user, newest first. */
   async allLive(scope: MemoryScope, at: Date): Promise<Memory[]> {
     const rows = await this.prisma.memory.findMany({ where: liveWhere(scope, at), orderBy: [{ validAt: 'desc' }, { id: 'asc' }] });
-    return rows.map(toDomain);
+    return this.memoriesOf(rows);
   }
 
   async countLive(scope: MemoryScope, at: Date): Promise<number> {
@@ -105,16 +132,17 @@ export class MemoryRepository {
   /** Live memories embedded by `embeddingModel`: what an index for this user is rebuilt from. */
   async indexItems(scope: MemoryScope, embeddingModel: string, at = new Date()): Promise<Array<{ id: string; vector: Float32Array; text: string }>> {
     const rows = await this.prisma.memory.findMany({ where: { ...liveWhere(scope, at), embeddingModel }, select: { id: true, text: true, embedding: true } });
+    const o = await this.cipher.opener(scope, rows.flatMap((r) => [r.text, r.embedding]));
     return rows.flatMap((r) => {
-      const vector = decodeVector(r.embedding);
-      return vector ? [{ id: r.id, vector, text: r.text }] : [];
+      const vector = o.vector(r.embedding);
+      return vector ? [{ id: r.id, vector, text: o.text('memories.text', r.text) }] : [];
     });
   }
 
   /** What a session stored (whatever its state since), with vectors. */
   async ofSession(sessionRowId: string): Promise<Array<{ id: string; text: string; vector: Float32Array | null; deleted: boolean }>> {
-    const rows = await this.prisma.memory.findMany({ where: { sessionId: sessionRowId }, select: { id: true, text: true, embedding: true, deletedAt: true } });
-    return rows.map((r) => ({ id: r.id, text: r.text, vector: decodeVector(r.embedding), deleted: r.deletedAt !== null }));
+    const rows = await this.prisma.memory.findMany({ where: { sessionId: sessionRowId }, select: { id: true, tenantId: true, userId: true, text: true, embedding: true, deletedAt: true } });
+    return this.cipher.openRows(rows, (r) => [r.text, r.embedding], (o, r) => ({ id: r.id, text: o.text('memories.text', r.text), vector: o.vector(r.embedding), deleted: r.deletedAt !== null }));
   }
 
   /** Ids of the user's undeleted memories, optionally of one session or narrowed to an agent/run. */
@@ -129,7 +157,7 @@ export class MemoryRepository {
   /** The memory a candidate of this session already became (a re-run after a crash), if any. */
   async byCandidateKey(sessionRowId: string, candidateKey: string): Promise<StoredMemory | null> {
     const row = await this.prisma.memory.findFirst({ where: { sessionId: sessionRowId, metadata: { path: ['candidateKey'], equals: candidateKey } } });
-    return row ? stored(row) : null;
+    return row ? ((await this.storedOf([row]))[0] ?? null) : null;
   }
 
   async reinforce(id: string, confidence: number): Promise<void> {
@@ -138,12 +166,14 @@ export class MemoryRepository {
 
   /** Stores a fact with its ADD event; a superseded fact is invalidated (never deleted) in the same transaction. */
   async createFact(scope: MemoryScope, f: NewFact, supersede: Supersession | null): Promise<Memory> {
+    let changes: SyncChange[] = [];
+    const seal = await this.cipher.sealer(scope);
     const row = await this.prisma.$transaction(async (tx) => {
       const created = await tx.memory.create({
         data: {
           tenantId: scope.tenantId,
           userId: scope.userId,
-          text: f.text,
+          text: seal.text('memories.text', f.text),
           type: f.type,
           confidence: f.confidence,
           slot: f.slot,
@@ -152,10 +182,10 @@ export class MemoryRepository {
           turnIds: f.turnIds,
           extractor: f.extractor,
           embeddingModel: f.embeddingModel,
-          embedding: encodeVector(f.vector),
+          embedding: seal.vector(f.vector),
           metadata: { candidateKey: f.candidateKey },
           validAt: f.validAt,
-          events: { create: [{ tenantId: scope.tenantId, userId: scope.userId, event: 'ADD', newText: f.text, actor: f.extractor }] },
+          events: { create: [{ tenantId: scope.tenantId, userId: scope.userId, event: 'ADD', newText: seal.text('memory_events.new_text', f.text), actor: f.extractor }] },
         },
       });
       if (supersede) {
@@ -163,30 +193,49 @@ export class MemoryRepository {
           where: { id: supersede.id },
           data: { invalidAt: supersede.invalidAt, expiredAt: supersede.expiredAt, supersededById: created.id },
         });
+        const oldText = (await this.cipher.opener(scope, [old.text])).text('memories.text', old.text);
         await tx.memoryEvent.create({
-          data: { memoryId: old.id, tenantId: scope.tenantId, userId: scope.userId, event: 'SUPERSEDE', previousText: old.text, newText: f.text, reason: `superseded by ${created.id}`, actor: f.extractor },
+          data: {
+            memoryId: old.id,
+            tenantId: scope.tenantId,
+            userId: scope.userId,
+            event: 'SUPERSEDE',
+            previousText: seal.text('memory_events.previous_text', oldText),
+            newText: seal.text('memory_events.new_text', f.text),
+            reason: seal.text('memory_events.reason', `superseded by ${created.id}`),
+            actor: f.extractor,
+          },
         });
       }
+      changes = await this.sync.record(tx, scope, [{ memoryId: created.id, op: 'create' }, ...(supersede ? [{ memoryId: supersede.id, op: 'supersede' as const }] : [])]);
       return created;
     });
-    return toDomain(row);
+    this.sync.committed(scope, changes);
+    return toDomain({ ...row, text: f.text });
   }
 
   /** A correction (text, type, confidence; a new vector with new text), recorded as UPDATE. */
   async update(scope: MemoryScope, id: string, previousText: string, change: { text?: string; type?: MemoryType; confidence?: number; vector?: Float32Array; embeddingModel?: string }, actor: string): Promise<Memory> {
+    let changes: SyncChange[] = [];
+    const seal = await this.cipher.sealer(scope);
     const row = await this.prisma.$transaction(async (tx) => {
       const updated = await tx.memory.update({
         where: { id },
         data: {
-          ...(change.text ? { text: change.text } : {}),
+          ...(change.text ? { text: seal.text('memories.text', change.text) } : {}),
           ...(change.type ? { type: change.type } : {}),
           ...(change.confidence !== undefined ? { confidence: change.confidence } : {}),
-          ...(change.vector ? { embedding: encodeVector(change.vector), embeddingModel: change.embeddingModel ?? null } : {}),
+          ...(change.vector ? { embedding: seal.vector(change.vector), embeddingModel: change.embeddingModel ?? null } : {}),
         },
       });
-      await tx.memoryEvent.create({ data: { memoryId: id, tenantId: scope.tenantId, userId: scope.userId, event: 'UPDATE', previousText, newText: updated.text, actor } });
-      return updated;
+      const newText = (await this.cipher.opener(scope, [updated.text])).text('memories.text', updated.text);
+      await tx.memoryEvent.create({
+        data: { memoryId: id, tenantId: scope.tenantId, userId: scope.userId, event: 'UPDATE', previousText: seal.text('memory_events.previous_text', previousText), newText: seal.text('memory_events.new_text', newText), actor },
+      });
+      changes = await this.sync.record(tx, scope, [{ memoryId: id, op: 'update' }]);
+      return { ...updated, text: newText };
     });
+    this.sync.committed(scope, changes);
     return toDomain(row);
   }
 
@@ -199,10 +248,13 @@ export class MemoryRepository {
     const rows = await this.prisma.memory.findMany({ where: { tenantId: scope.tenantId, userId: scope.userId, id: { in: ids }, deletedAt: null }, select: { id: true } });
     if (!rows.length) return [];
     const deleted = rows.map((r) => r.id);
-    await this.prisma.$transaction([
-      this.prisma.memory.updateMany({ where: { id: { in: deleted } }, data: { deletedAt: at } }),
-      this.prisma.memoryEvent.createMany({ data: deleted.map((memoryId) => ({ memoryId, tenantId: scope.tenantId, userId: scope.userId, event: 'DELETE', reason, actor })) }),
-    ]);
+    const seal = await this.cipher.sealer(scope);
+    const changes = await this.prisma.$transaction(async (tx) => {
+      await tx.memory.updateMany({ where: { id: { in: deleted } }, data: { deletedAt: at } });
+      await tx.memoryEvent.createMany({ data: deleted.map((memoryId) => ({ memoryId, tenantId: scope.tenantId, userId: scope.userId, event: 'DELETE', reason: seal.text('memory_events.reason', reason), actor })) });
+      return this.sync.record(tx, scope, deleted.map((memoryId) => ({ memoryId, op: 'delete' as const })));
+    });
+    this.sync.committed(scope, changes);
     return deleted;
   }
 
@@ -225,13 +277,13 @@ export class MemoryRepository {
       this.prisma.memory.findMany({ where, orderBy: [{ validAt: 'desc' }, { id: 'asc' }], skip: (q.page - 1) * q.pageSize, take: q.pageSize }),
       this.prisma.memory.count({ where }),
     ]);
-    return { items: rows.map(toDomain), total };
+    return { items: await this.memoriesOf(rows), total };
   }
 
   /** One undeleted memory of the user. */
   async find(scope: MemoryScope, id: string): Promise<Memory | null> {
     const row = await this.prisma.memory.findFirst({ where: { id, tenantId: scope.tenantId, userId: scope.userId, deletedAt: null } });
-    return row ? toDomain(row) : null;
+    return row ? ((await this.memoriesOf([row]))[0] ?? null) : null;
   }
 
   /** The user a memory (known by id within a tenant) belongs to. */
@@ -265,7 +317,13 @@ export class MemoryRepository {
     ]);
     const superseder = row?.supersededById ? await this.prisma.memory.findFirst({ where: { id: row.supersededById }, select: { deletedAt: true } }) : null;
     const deleted = { self: row?.deletedAt != null, superseder: superseder?.deletedAt != null };
-    return events.map((e) => redactEvent(e, deleted));
+    const o = await this.cipher.opener(scope, events.flatMap((e) => [e.previousText, e.newText, e.reason]));
+    return events.map((e) =>
+      redactEvent(
+        { ...e, previousText: o.maybe('memory_events.previous_text', e.previousText), newText: o.maybe('memory_events.new_text', e.newText), reason: o.maybe('memory_events.reason', e.reason) },
+        deleted,
+      ),
+    );
   }
 
   /** A deleted memory of the user with its latest DELETE event; null when there is no such memory or it is not deleted. */
@@ -273,7 +331,20 @@ export class MemoryRepository {
     const row = await this.prisma.memory.findFirst({ where: { id, tenantId: scope.tenantId, userId: scope.userId, deletedAt: { not: null } } });
     if (!row) return null;
     const last = await this.prisma.memoryEvent.findFirst({ where: { memoryId: id, event: 'DELETE' }, orderBy: [{ at: 'desc' }, { id: 'desc' }], select: { actor: true, at: true } });
-    return { stored: stored(row), lastDelete: last };
+    return { stored: (await this.storedOf([row]))[0] as StoredMemory, lastDelete: last };
+  }
+
+  /** Undeleted memories of the user among `ids`, whatever their state (live, superseded, invalidated): what sync sends. */
+  async undeletedByIds(scope: MemoryScope, ids: string[]): Promise<Memory[]> {
+    if (!ids.length) return [];
+    const rows = await this.prisma.memory.findMany({ where: { tenantId: scope.tenantId, userId: scope.userId, deletedAt: null, id: { in: ids } } });
+    return this.memoriesOf(rows);
+  }
+
+  /** A page of the user's undeleted memories in id order after `afterId` (a sync snapshot). */
+  async undeletedAfter(scope: MemoryScope, afterId: string | null, limit: number): Promise<Memory[]> {
+    const rows = await this.prisma.memory.findMany({ where: { tenantId: scope.tenantId, userId: scope.userId, deletedAt: null, ...(afterId ? { id: { gt: afterId } } : {}) }, orderBy: { id: 'asc' }, take: limit });
+    return this.memoriesOf(rows);
   }
 
   /**
@@ -281,13 +352,18 @@ export class MemoryRepository {
    * null when another call restored it first.
    */
   async restore(scope: MemoryScope, id: string, deletedAt: Date, reason: string, actor: string): Promise<StoredMemory | null> {
-    return this.prisma.$transaction(async (tx) => {
+    let changes: SyncChange[] = [];
+    const seal = await this.cipher.sealer(scope);
+    const row = await this.prisma.$transaction(async (tx) => {
       const n = await tx.memory.updateMany({ where: { id, tenantId: scope.tenantId, userId: scope.userId, deletedAt }, data: { deletedAt: null } });
       if (n.count !== 1) return null;
-      await tx.memoryEvent.create({ data: { memoryId: id, tenantId: scope.tenantId, userId: scope.userId, event: 'RESTORE', reason, actor } });
-      const row = await tx.memory.findUniqueOrThrow({ where: { id } });
-      return stored(row);
+      await tx.memoryEvent.create({ data: { memoryId: id, tenantId: scope.tenantId, userId: scope.userId, event: 'RESTORE', reason: seal.text('memory_events.reason', reason), actor } });
+      const restored = await tx.memory.findUniqueOrThrow({ where: { id } });
+      changes = await this.sync.record(tx, scope, [{ memoryId: id, op: 'restore' }]);
+      return restored;
     });
+    this.sync.committed(scope, changes);
+    return row ? ((await this.storedOf([row]))[0] ?? null) : null;
   }
 
 }

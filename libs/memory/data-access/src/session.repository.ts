@@ -1,6 +1,7 @@
 import type { MemorySession as SessionRow, PrismaClient } from '@frontier/platform-prisma';
 import type { MemoryScope } from '@frontier/memory-contracts';
 import type { Turn } from '@frontier/memory-domain';
+import { MemoryCipher } from './cipher';
 import { toTurn } from './mappers';
 
 export type SessionState = 'received' | 'processing' | 'processed' | 'skipped' | 'failed';
@@ -65,9 +66,13 @@ const record = (r: SessionRow): SessionRecord => ({
 
 const UNPROCESSED = ['received', 'processing'];
 
-/** The `memory_sessions` and `memory_turns` tables (transcripts). */
+/** The `memory_sessions` and `memory_turns` tables (transcripts, each turn's text sealed with the user's data key). */
 export class SessionRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    /** Encryption at rest. Default: from the environment; share one per process. */
+    readonly cipher: MemoryCipher = MemoryCipher.fromEnv(prisma),
+  ) {}
 
   async findByExternalId(scope: MemoryScope, externalId: string): Promise<SessionRecord | null> {
     const r = await this.prisma.memorySession.findUnique({ where: { tenantId_userId_externalId: { tenantId: scope.tenantId, userId: scope.userId, externalId } } });
@@ -76,6 +81,7 @@ export class SessionRepository {
 
   /** Creates the session with its transcript; null when a concurrent identical post won the race. */
   async create(scope: MemoryScope, s: NewSession): Promise<SessionRecord | null> {
+    const seal = await this.cipher.sealer(scope);
     try {
       const r = await this.prisma.memorySession.create({
         data: {
@@ -86,7 +92,7 @@ export class SessionRepository {
           sourceHash: s.sourceHash,
           startedAt: s.startedAt,
           ...(s.extractMode ? { extractMode: s.extractMode } : {}),
-          turns: { create: s.turns },
+          turns: { create: s.turns.map((t) => ({ ...t, text: seal.text('memory_turns.text', t.text) })) },
         },
       });
       return record(r);
@@ -99,7 +105,9 @@ export class SessionRepository {
   /** A stored session of the user with its turns in order. */
   async withTurns(scope: MemoryScope, rowId: string): Promise<{ session: SessionRecord; turns: Turn[] } | null> {
     const r = await this.prisma.memorySession.findFirst({ where: { id: rowId, tenantId: scope.tenantId, userId: scope.userId }, include: { turns: { orderBy: { ordinal: 'asc' } } } });
-    return r ? { session: record(r), turns: r.turns.map(toTurn) } : null;
+    if (!r) return null;
+    const o = await this.cipher.opener(scope, r.turns.map((t) => t.text));
+    return { session: record(r), turns: r.turns.map((t) => toTurn({ ...t, text: o.text('memory_turns.text', t.text) })) };
   }
 
   async setState(rowId: string, state: SessionState, o: { reason?: string; tokenCount?: number; processedAt?: Date } = {}): Promise<void> {
