@@ -111,7 +111,7 @@ describe('cross-device sync over WebSocket, two replicas behind one Redis (two N
     await until(() => phone.state.get(third)?.text === 'I grow cherry tomatoes on my balcony' || undefined, 20_000, 'the server change pushed to the phone');
     // the phone applies its own writes itself (it is never sent its own changes)
     for (const [id, text] of mine) if (!phone.state.has(id)) phone.state.set(id, { rev: 0n, text, live: true });
-    phone.state.get(first)!.text = mine.get(first)!;
+    phone.state.set(first, { rev: phone.state.get(first)?.rev ?? 0n, text: mine.get(first) as string, live: true });
     phone.state.delete(second);
 
     await laptop.connect(portB, user, key);
