@@ -1,6 +1,6 @@
 import type { ChatModel, TextEmbedder } from '@frontier/ml-ports';
 import { ruleBasedExtractor, type Extractor } from '@frontier/memory-domain';
-import { BiographyRepository, MemoryRepository, SessionRepository } from '@frontier/memory-data-access';
+import { BiographyRepository, MemoryCipher, MemoryRepository, SessionRepository } from '@frontier/memory-data-access';
 import { EmbeddedVectorIndex, QdrantVectorIndex, type VectorIndex } from '@frontier/memory-vector-index';
 import type { PrismaClient } from '@frontier/platform-prisma';
 import { BiographyService } from './services/biography.service';
@@ -37,16 +37,20 @@ export interface MemoryContextConfig {
   notifier?: MemoryNotifier;
   options?: MemoryOptions;
   clock?: () => Date;
+  /** Encryption at rest. Default: {@link MemoryCipher.fromEnv} (on, `FRONTIER_MASTER_KEYS` or the dev key outside production). */
+  keys?: MemoryCipher;
 }
 
 /** Builds the memory services' context without Nest (benches, tests, other repos' scripts). */
 export function createMemoryContext(c: MemoryContextConfig): MemoryContext {
-  const memories = new MemoryRepository(c.prisma, c.options?.lock);
+  const keys = c.keys ?? MemoryCipher.fromEnv(c.prisma);
+  const memories = new MemoryRepository(c.prisma, c.options?.lock, undefined, keys);
   const index = c.index && 'search' in c.index ? c.index : createVectorIndex(c.index ?? { kind: 'embedded', residentUsers: 10_000 }, memories, c.embedder);
   return {
     memories,
-    sessions: new SessionRepository(c.prisma),
-    biographies: new BiographyRepository(c.prisma),
+    sessions: new SessionRepository(c.prisma, keys),
+    biographies: new BiographyRepository(c.prisma, keys),
+    keys,
     embedder: c.embedder,
     index,
     extractor: c.extractor ?? ruleBasedExtractor,

@@ -1,8 +1,9 @@
-import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { ChatModel } from '@frontier/ml-ports';
 import { loadModelsConfig, ModelRegistry } from '@frontier/ml-registry';
 import { ruleBasedExtractor } from '@frontier/memory-domain';
+import { MemoryCipher } from '@frontier/memory-data-access';
 import { REDIS, PlatformSettings } from '@frontier/platform-nest';
 import { PrismaService } from '@frontier/platform-prisma';
 import { MemoryChangeBus } from './change-bus';
@@ -37,7 +38,10 @@ class IndexSync implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    await this.bus.subscribe((scope) => this.ctx.index.invalidate(scope));
+    await this.bus.subscribe((scope) => {
+      this.ctx.keys.evict(scope); // the user's data key may have been shredded there (erasure): read it again
+      return this.ctx.index.invalidate(scope);
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -78,6 +82,7 @@ export class MemoryModule {
               extractor: llm ? new LlmExtractor(llm) : ruleBasedExtractor,
               index: s.index,
               notifier,
+              keys: MemoryCipher.fromEnv(prisma, process.env, (m) => new Logger('MemoryEncryption').warn(m)),
               ...(s.options ? { options: s.options } : {}),
             }),
         },

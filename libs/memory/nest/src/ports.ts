@@ -2,7 +2,7 @@ import type { TextEmbedder } from '@frontier/ml-ports';
 import type { MemoryScope } from '@frontier/memory-contracts';
 import type { DedupThresholds, Extractor, ForgetMatchOptions, RelevanceWeights, UsageDiscount } from '@frontier/memory-domain';
 import type { VectorIndex } from '@frontier/memory-vector-index';
-import type { BiographyRepository, MemoryRepository, SessionRepository, UserLockOptions } from '@frontier/memory-data-access';
+import type { BiographyRepository, MemoryCipher, MemoryRepository, SessionRepository, UserLockOptions } from '@frontier/memory-data-access';
 
 export interface MemoryOptions {
   dedup?: DedupThresholds;
@@ -66,6 +66,11 @@ export interface MemoryContext {
   memories: MemoryRepository;
   sessions: SessionRepository;
   biographies: BiographyRepository;
+  /**
+   * Encryption at rest (issue 13): the per-user data keys every repository seals with.
+   * `keys.shredUser(scope)` destroys the user's key (crypto-shredding) — whole-user erasure's last step.
+   */
+  keys: MemoryCipher;
   embedder: TextEmbedder;
   index: VectorIndex;
   extractor: Extractor;

@@ -2,7 +2,6 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { ChatModel } from '@frontier/ml-ports';
 import type { MemoryScope } from '@frontier/memory-contracts';
 import { deterministicBiography, whatDoYouKnow } from '@frontier/memory-domain';
-import { biographyFingerprint } from '@frontier/memory-data-access';
 import { MEMORY_BIOGRAPHY_LLM, MEMORY_CONTEXT, type MemoryContext } from '../ports';
 
 export interface BiographyOutcome {
@@ -26,8 +25,11 @@ export class BiographyService {
 
   async rebuild(scope: MemoryScope, force = false): Promise<BiographyOutcome> {
     const { ctx } = this;
-    const facts = await ctx.memories.allLive(scope, ctx.clock());
-    const fingerprint = biographyFingerprint(facts);
+    const at = ctx.clock();
+    // Fingerprinted in Postgres (over the stored, sealed texts) BEFORE the facts are read: a fact
+    // changed in between makes the saved fingerprint differ from the live one, never match it.
+    const fingerprint = await ctx.biographies.liveFingerprint(scope, at);
+    const facts = await ctx.memories.allLive(scope, at);
     const current = await ctx.biographies.get(scope);
     if (!force && current && !current.stale && current.fingerprint === fingerprint) {
       return { rebuilt: false, factCount: current.factCount, generator: current.generator, text: current.text };

@@ -89,7 +89,9 @@ describe('forget commands on real Postgres with the real USE-lite embedder (issu
       ['ADD', null, null, 'as-said', null],
       ['DELETE', null, null, 'user-command', `forget command in turn T${n}:0`],
     ]);
-    expect((await prisma.memoryEvent.findFirst({ where: { memoryId: paris, event: 'DELETE' } }))?.reason).toBe(`forget command in turn T${n}:0: "Please forget that I live in Paris."`);
+    const stored = (await prisma.memoryEvent.findFirst({ where: { memoryId: paris, event: 'DELETE' } }))?.reason ?? '';
+    expect(stored.startsWith('fxe1:')).toBe(true); // sealed at rest with the user's data key; the command as said inside
+    expect((await svc.ctx.keys.opener(ann, [stored])).text('memory_events.reason', stored)).toBe(`forget command in turn T${n}:0: "Please forget that I live in Paris."`);
 
     // undo within the grace period: live, indexed and searchable again, the texts back in history
     now = new Date(now.getTime() + 6 * 86_400_000);

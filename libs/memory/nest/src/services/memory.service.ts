@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { MemoryScope } from '@frontier/memory-contracts';
-import { DEFAULT_RELEVANCE, deterministicBiography, formatProfileBlock, isLive, isMemoryType, scoreMemory, whatDoYouKnow, type KnowledgeSection, type Memory, type MemoryType, type ScoreBreakdown } from '@frontier/memory-domain';
-import { BadRequestError, biographyFingerprint, ConflictError, FORGET_COMMAND_ACTOR, NotFoundError, type BiographyRecord, type EntityFilter, type HistoryEntry } from '@frontier/memory-data-access';
+import { DEFAULT_RELEVANCE, deterministicBiography, formatProfileBlock, isLive, isMemoryType, scoreMemory, sensitiveTopicsOf, whatDoYouKnow, type KnowledgeSection, type Memory, type MemoryType, type ScoreBreakdown } from '@frontier/memory-domain';
+import { BadRequestError, ConflictError, FORGET_COMMAND_ACTOR, NotFoundError, type BiographyRecord, type EntityFilter, type HistoryEntry } from '@frontier/memory-data-access';
 import { MEMORY_CONTEXT, type MemoryContext } from '../ports';
 import { ExtractionService } from './extraction.service';
 
@@ -133,7 +133,7 @@ export class MemoryService {
     if (input.record !== false) await ctx.memories.recordRetrieval(top.map((s) => s.memory.id), at);
     const bio = await this.biography(scope, at);
     const views = await this.views(top.map((s) => s.memory));
-    return { memories: top.map((s, i) => ({ ...(views[i] as MemoryView), breakdown: s.breakdown })), profile: formatProfileBlock(top.map((s) => s.memory), bio?.text) };
+    return { memories: top.map((s, i) => ({ ...(views[i] as MemoryView), breakdown: s.breakdown })), profile: formatProfileBlock(top.map((s) => s.memory), bio?.text, { includeTopics: sensitiveTopicsOf(text) }) };
   }
 
   async list(scope: MemoryScope, input: ListInput = {}): Promise<Page<MemoryView>> {
@@ -307,7 +307,7 @@ export class MemoryService {
   private async biography(scope: MemoryScope, at: Date, live?: Memory[]): Promise<ServedBiography | null> {
     const stored: BiographyRecord | null = await this.ctx.biographies.get(scope);
     if (!stored) return null;
-    const fingerprint = live ? biographyFingerprint(live) : await this.ctx.biographies.liveFingerprint(scope, at);
+    const fingerprint = await this.ctx.biographies.liveFingerprint(scope, at); // over the stored (sealed) texts
     if (stored.fingerprint === fingerprint) return { text: stored.text, builtAt: stored.builtAt, stale: stored.stale, generator: stored.generator };
     const facts = live ?? (await this.ctx.memories.allLive(scope, at));
     return facts.length ? { text: deterministicBiography(facts), builtAt: at, stale: true, generator: 'deterministic-v1' } : null;
