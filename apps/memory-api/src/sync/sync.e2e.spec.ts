@@ -182,6 +182,16 @@ describe('cross-device sync over WebSocket, two replicas behind one Redis (two N
     await http(a).get(`/v1/memories/${id}`).query({ user_id: user }).set(auth()).expect(404);
   }, 120_000);
 
+  it("a tenant's sensitive-attribute policy: read, set (memory:admin), a bad value is a 400 naming the field", async () => {
+    expect((await http(a).get('/v1/settings').set(auth()).expect(200)).body).toEqual({ sensitive_policy: 'explicit-only' });
+    const bad = await http(a).put('/v1/settings').set(auth()).send({ sensitive_policy: 'sometimes' }).expect(400);
+    expect(JSON.stringify(bad.body)).toMatch(/sensitive_policy/);
+    expect((await http(b).put('/v1/settings').set(auth()).send({ sensitive_policy: 'never' }).expect(200)).body).toEqual({ sensitive_policy: 'never' });
+    const ro = (await a.get(TenancyService).issueKey(tenantId, 'ro', ['memory:read'])).key;
+    await http(a).put('/v1/settings').set({ authorization: `Bearer ${ro}` }).send({ sensitive_policy: 'allow' }).expect(403);
+    await http(b).put('/v1/settings').set(auth()).send({ sensitive_policy: 'explicit-only' }).expect(200);
+  });
+
   it('pages a large delta by vector, answers resync_required once the log is compacted, and keeps no erased id in a tombstone', async () => {
     const user = 'dave';
     const ids: string[] = [];

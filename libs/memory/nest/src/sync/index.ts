@@ -4,3 +4,4 @@ export { SyncBus } from './sync-bus';
 export { SyncPublisher, SYNC_PROVIDERS, SYNC_EXPORTS } from './sync.module';
 export { parseVector, formatVector, mergeVectors, parseDeviceId, isDeviceId } from './vector';
 export { resolveWrite, newerThan, type WriteStamp, type DeviceEdit, type Resolution } from './resolve';
+export { MemorySettingsService, type MemoryTenantSettings } from '../services/settings.service';

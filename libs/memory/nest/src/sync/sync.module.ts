@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit, ty
 import type { Redis } from 'ioredis';
 import { PlatformSettings, REDIS } from '@frontier/platform-nest';
 import { MEMORY_CONTEXT, type MemoryContext } from '../ports';
+import { MemorySettingsService } from '../services/settings.service';
 import { SyncBus } from './sync-bus';
 import { SyncHub } from './sync.hub';
 import { SyncService } from './sync.service';
@@ -36,7 +37,7 @@ export class SyncPublisher implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-/** Sync's providers, part of MemoryModule (memory-api serves devices; every process publishes). */
+/** Sync's providers (and the tenant settings service), part of MemoryModule (memory-api serves devices; every process publishes). */
 export const SYNC_PROVIDERS: Provider[] = [
   {
     provide: SyncBus,
@@ -46,6 +47,8 @@ export const SYNC_PROVIDERS: Provider[] = [
   SyncService,
   SyncPublisher,
   SyncHub,
+  // issue 13's other addition without a module of its own: per-tenant memory settings (sensitive policy)
+  MemorySettingsService,
 ];
 
-export const SYNC_EXPORTS = [SyncBus, SyncService, SyncHub];
+export const SYNC_EXPORTS = [SyncBus, SyncService, SyncHub, MemorySettingsService];
