@@ -10,6 +10,7 @@ export class SyncBus {
   private subscriber: Redis | undefined;
   private subscribing: Promise<void> | undefined;
   private readonly handlers = new Set<(m: SyncMessage) => void>();
+  private readonly resubscribed = new Set<() => void>();
 
   constructor(
     private readonly publisher: Redis,
@@ -37,10 +38,22 @@ export class SyncBus {
         if (typeof m?.tenantId !== 'string' || typeof m.userId !== 'string' || !Array.isArray(m.counters)) return;
         for (const h of this.handlers) h(m);
       });
+      // after a lost connection, what was published meanwhile never arrives: listeners read Postgres
+      let connected = false;
+      sub.on('ready', () => {
+        if (connected) for (const h of this.resubscribed) h();
+        connected = true;
+      });
       this.subscribing = sub.subscribe(this.channel).then(() => undefined);
     }
     await this.subscribing;
     return () => this.handlers.delete(handler);
+  }
+
+  /** Called when the subscription is back after a lost connection (pushes may have been missed). */
+  onResubscribed(fn: () => void): () => void {
+    this.resubscribed.add(fn);
+    return () => this.resubscribed.delete(fn);
   }
 
   async close(): Promise<void> {
@@ -48,6 +61,7 @@ export class SyncBus {
     this.subscriber = undefined;
     this.subscribing = undefined;
     this.handlers.clear();
+    this.resubscribed.clear();
     if (sub) await sub.quit().catch(() => sub.disconnect());
   }
 }

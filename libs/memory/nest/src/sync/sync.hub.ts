@@ -24,6 +24,7 @@ export interface SyncConnection {
 }
 
 const userKey = (s: MemoryScope) => `${s.tenantId}\u0000${s.userId}`;
+const LISTEN_TIMEOUT_MS = 5_000;
 
 /**
  * Serves devices of this process: on `hello` (the device's vector) it sends the delta the
@@ -37,6 +38,8 @@ export class SyncHub implements OnApplicationShutdown {
   private readonly log = new Logger('SyncHub');
   private readonly byUser = new Map<string, Set<SyncConnection>>();
   private unlisten: (() => void) | undefined;
+  /** One handler per hub (the bus keeps a set: a retried listen does not add a second). */
+  private readonly handler = (m: SyncMessage): void => this.onMessage(m);
 
   constructor(
     private readonly bus: SyncBus,
@@ -45,7 +48,21 @@ export class SyncHub implements OnApplicationShutdown {
 
   /** Registers a device's connection (listening on the bus first, so nothing committed after this is missed). */
   async attach(peer: SyncPeer, scope: MemoryScope, deviceId: string): Promise<SyncConnection> {
-    if (!this.unlisten) this.unlisten = await this.bus.listen((m) => this.onMessage(m));
+    if (!this.unlisten) {
+      // Redis unreachable: refuse the device now (it retries) rather than let it wait unserved
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('sync bus: Redis subscription not ready')), LISTEN_TIMEOUT_MS)));
+      try {
+        const off = await Promise.race([this.bus.listen(this.handler), timeout]);
+        const offResub = this.bus.onResubscribed(() => this.catchUpAll());
+        this.unlisten = () => {
+          off();
+          offResub();
+        };
+      } finally {
+        clearTimeout(timer);
+      }
+    }
     const conn: SyncConnection = { scope, deviceId, peer, vector: {}, started: false, closed: false, queue: Promise.resolve() };
     const key = userKey(scope);
     const set = this.byUser.get(key) ?? new Set<SyncConnection>();
@@ -84,6 +101,11 @@ export class SyncHub implements OnApplicationShutdown {
       await this.catchUp(conn, true);
       conn.peer.send('ready', { vector: formatVector(conn.vector) });
     });
+  }
+
+  /** Pushes may have been lost (Redis reconnected): every started connection reads what it lacks from Postgres. */
+  private catchUpAll(): void {
+    for (const set of this.byUser.values()) for (const conn of set) if (conn.started) this.enqueue(conn, () => this.catchUp(conn, false));
   }
 
   private onMessage(m: SyncMessage): void {
