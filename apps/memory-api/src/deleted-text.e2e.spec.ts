@@ -76,7 +76,11 @@ describe('memory-api: deleted and superseded facts are never served (real Postgr
     const exportBefore = (await http.post('/mem0/v1/exports/get/').set(token()).send({ memory_export_id: exported }).expect(200)).body;
     expect(JSON.stringify(exportBefore)).toContain('Acme');
 
-    await http.delete(`/v1/memories/${acme}`).query({ user_id: 'alice' }).set(bearer()).expect(204);
+    // an erasure (issue 13): 202 with the erasure's id; the hard delete is the worker's (none runs here)
+    const erasure = (await http.delete(`/v1/memories/${acme}`).query({ user_id: 'alice' }).set(bearer()).expect(202)).body;
+    expect(erasure).toMatchObject({ erasure_id: expect.any(String), kind: 'memory', status: 'pending', deleted: 1 });
+    expect((await http.get(`/v1/erasures/${erasure.erasure_id}`).query({ user_id: 'alice' }).set(bearer()).expect(200)).body).toMatchObject({ status: 'pending', report: null });
+    await http.get(`/v1/erasures/${erasure.erasure_id}`).query({ user_id: 'bob' }).set(bearer()).expect(404);
     const served = await everything([acme]);
     // the export is rebuilt from the live facts before it is served again (same id, same creation time)
     const exportAfter = (await http.post('/mem0/v1/exports/get/').set(token()).send({ filters: { user_id: 'alice' } }).expect(200)).body;
@@ -88,7 +92,7 @@ describe('memory-api: deleted and superseded facts are never served (real Postgr
     const history = (await http.get(`/v1/memories/${acme}/history`).query({ user_id: 'alice' }).set(bearer()).expect(200)).body;
     expect(history.map((e: Record<string, unknown>) => [e['event'], e['old_memory'], e['new_memory'], e['actor'], e['reason'], e['redacted']])).toEqual([
       ['ADD', null, null, 'rules-v1', null, true],
-      ['DELETE', null, null, 'user', 'deleted by request', true],
+      ['DELETE', null, null, 'user', 'erased (memory)', true],
     ]);
     const mem0History = (await http.get(`/mem0/v1/memories/${acme}/history/`).set(token()).expect(200)).body;
     expect(mem0History.map((e: Record<string, unknown>) => [e['event'], e['old_memory'], e['new_memory']])).toEqual([
@@ -117,7 +121,7 @@ describe('memory-api: deleted and superseded facts are never served (real Postgr
       ['SUPERSEDE', 'I live in Paris', 'I live in Lyon now', false],
     ]);
     // and when the superseding fact is deleted, its text leaves the older fact's history too
-    await http.delete(`/v1/memories/${moved[0]?.id}`).query({ user_id: 'alice' }).set(bearer()).expect(204);
+    await http.delete(`/v1/memories/${moved[0]?.id}`).query({ user_id: 'alice' }).set(bearer()).expect(202);
     const again = (await http.get(`/v1/memories/${paris.id}/history`).query({ user_id: 'alice' }).set(bearer()).expect(200)).body;
     expect(again[1]).toMatchObject({ event: 'SUPERSEDE', old_memory: 'I live in Paris', new_memory: null, redacted: true });
     expect(JSON.stringify(await everything([paris.id, moved[0]?.id ?? '']))).not.toContain('Lyon');

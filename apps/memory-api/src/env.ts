@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsOptional, IsUrl, Max, Min, IsString } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsUrl, Max, Min, MinLength, IsString } from 'class-validator';
 import { HttpEnv } from '@frontier/platform-config';
 import { memoryIndexConfig as fromEnv, type MemoryIndexEnv } from '@frontier/memory-nest';
 
@@ -26,6 +26,12 @@ export class MemoryApiEnv extends HttpEnv implements MemoryIndexEnv {
   @Min(0)
   @Max(3650)
   MEMORY_RESTORE_GRACE_DAYS: number = 7;
+
+  /** Secret of erasure's keyed hashes (erasure records' user, erased facts' tombstones); the same in memory-api and memory-worker. Default: a development key. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  MEMORY_ERASURE_KEY?: string;
 }
 
 export const memoryIndexConfig = (env: MemoryApiEnv) => fromEnv(env);

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireScopes, type Principal } from '@frontier/platform-nest';
 import { MemoryService, presentBreakdown, presentKnowledge, presentMemory, SessionService } from '@frontier/memory-nest';
@@ -91,20 +91,7 @@ export class MemoriesController {
     return presentMemory(m);
   }
 
-  /** Soft delete at once: never retrieved again. */
-  @RequireScopes('memory:write')
-  @Delete('memories/:id')
-  @HttpCode(204)
-  async remove(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Query() q: UserScopedDto): Promise<void> {
-    await this.memories.delete(scope(p, q.user_id), id);
-  }
-
-  /** "Delete all memories from session X" in one call. */
-  @RequireScopes('memory:write')
-  @Delete('sessions/:sessionId/memories')
-  async removeSession(@CurrentPrincipal() p: Principal, @Param('sessionId') sessionId: string, @Query() q: UserScopedDto) {
-    return { deleted: await this.memories.deleteBySession(scope(p, q.user_id), sessionId) };
-  }
+  // DELETE /v1/memories/:id and /v1/sessions/:id/memories are erasures: see ErasureController
 
   @RequireScopes('memory:read')
   @Get('memories/:id/history')

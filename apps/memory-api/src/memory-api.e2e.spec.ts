@@ -118,13 +118,13 @@ describe('memory-api + memory-worker end to end (real Postgres, Redis and USE-li
     await http.get(`/v1/memories/${daughter.id}`).query({ user_id: 'bob' }).set(auth()).expect(404);
     await http.delete(`/v1/memories/${daughter.id}`).query({ user_id: 'alice' }).set({ authorization: `Bearer ${readOnlyKey}` }).expect(403);
 
-    await http.delete(`/v1/memories/${daughter.id}`).query({ user_id: 'alice' }).set(auth()).expect(204);
+    await http.delete(`/v1/memories/${daughter.id}`).query({ user_id: 'alice' }).set(auth()).expect(202);
     await http.get(`/v1/memories/${daughter.id}`).query({ user_id: 'alice' }).set(auth()).expect(404);
     const after = await http.post('/v1/memories/search').set(auth()).send({ user_id: 'alice', query: 'my daughter', limit: 10 }).expect(200);
     expect(after.body.results.some((m: { id: string }) => m.id === daughter.id)).toBe(false);
 
-    const bySession = await http.delete('/v1/sessions/chat-1/memories').query({ user_id: 'alice' }).set(auth()).expect(200);
-    expect(bySession.body).toEqual({ deleted: 3 });
+    const bySession = await http.delete('/v1/sessions/chat-1/memories').query({ user_id: 'alice' }).set(auth()).expect(202);
+    expect(bySession.body).toMatchObject({ kind: 'session-memories', status: 'pending', deleted: 3 });
     expect((await http.get('/v1/memories').query({ user_id: 'alice' }).set(auth())).body.total).toBe(0);
   }, 90_000);
 });

@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsOptional, IsUrl, Max, Min, IsString } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsUrl, Max, Min, MinLength, IsString } from 'class-validator';
 import { PlatformEnv } from '@frontier/platform-config';
 import { memoryIndexConfig as fromEnv, type MemoryIndexEnv } from '@frontier/memory-nest';
 
@@ -37,6 +37,12 @@ export class MemoryWorkerEnv extends PlatformEnv implements MemoryIndexEnv {
   @Min(1)
   @Max(1_000)
   MEMORY_RECONCILE_MAX_REQUEUES: number = 10;
+
+  /** Secret of erasure's keyed hashes (erasure records' user, erased facts' tombstones); the same in memory-api and memory-worker. Default: a development key. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  MEMORY_ERASURE_KEY?: string;
 }
 
 export const memoryIndexConfig = (env: MemoryWorkerEnv) => fromEnv(env);

@@ -2,7 +2,17 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import type { JobOf } from '@frontier/platform-jobs';
 import { OnJob } from '@frontier/platform-queue';
 import { MemoryJobs } from '@frontier/memory-contracts';
-import { BiographyService, ExtractionService, ReconcilerService, type BiographyOutcome, type ExtractionOutcome, type ReconcileReport } from '@frontier/memory-nest';
+import { BiographyService, ErasureService, ExtractionService, ReconcilerService, type ErasureReport, type ReconcileReport } from '@frontier/memory-nest';
+
+/**
+ * What a finished job keeps in Redis (its result, and the queue's events stream): counts, never a
+ * fact's text or a memory id — an erasure must not find copies there.
+ */
+export interface ExtractJobSummary {
+  status: string;
+  reason: string;
+  events: Record<string, number>;
+}
 
 /** Handlers of the `memory` queue: each calls one memory service method. */
 @Injectable()
@@ -13,6 +23,7 @@ export class MemoryHandlers implements OnApplicationBootstrap {
     private readonly extraction: ExtractionService,
     private readonly biography: BiographyService,
     private readonly reconciler: ReconcilerService,
+    private readonly erasure: ErasureService,
   ) {}
 
   /**
@@ -23,16 +34,32 @@ export class MemoryHandlers implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     try {
       this.report('start check', await this.reconciler.reconcile());
+      const e = await this.erasure.reconcile(0);
+      if (e.requeued) this.log.log(`start check: ${e.requeued} erasure(s) pending: queued again`);
     } catch (e) {
       this.log.warn(`start check failed (${e instanceof Error ? e.message : String(e)}); the every-minute reconcile retries`);
     }
   }
 
   @OnJob(MemoryJobs.extractSession)
-  async extract(data: JobOf<typeof MemoryJobs.extractSession>): Promise<ExtractionOutcome> {
+  async extract(data: JobOf<typeof MemoryJobs.extractSession>): Promise<ExtractJobSummary> {
     const outcome = await this.extraction.process({ tenantId: data.tenantId, userId: data.userId }, data.sessionId);
-    this.log.log(`session ${outcome.sessionId}: ${outcome.status} (${outcome.reason}), ${outcome.results.map((r) => r.event).join(' ') || 'no facts'}`);
-    return outcome;
+    const events: Record<string, number> = {};
+    for (const r of outcome.results) events[r.event] = (events[r.event] ?? 0) + 1;
+    this.log.log(`session ${data.sessionId}: ${outcome.status}, ${outcome.results.map((r) => r.event).join(' ') || 'no facts'}`);
+    return { status: outcome.status, reason: outcome.status === 'skipped' ? outcome.reason : 'processed', events };
+  }
+
+  /** The hard delete of one erasure (idempotent; retried through outages until its report is written). */
+  @OnJob(MemoryJobs.erase)
+  async erase(data: JobOf<typeof MemoryJobs.erase>): Promise<ErasureReport> {
+    return this.erasure.process(data.erasureId);
+  }
+
+  /** Every minute: erasures still pending (a lost or spent job, never queued) get their job again. */
+  @OnJob(MemoryJobs.reconcileErasures)
+  async reconcileErasures(data: JobOf<typeof MemoryJobs.reconcileErasures>): Promise<{ pending: number; requeued: number }> {
+    return this.erasure.reconcile(data.olderThanS);
   }
 
   /** Every minute: sessions left unprocessed (failed job, lost job, never queued) are queued again. */
@@ -47,9 +74,11 @@ export class MemoryHandlers implements OnApplicationBootstrap {
     return this.biography.sweep(data.olderThanDays ?? 30);
   }
 
+  /** Answers the outcome without the biography's text (kept in Postgres, erasable; not in Redis). */
   @OnJob(MemoryJobs.rebuildBiography)
-  async rebuild(data: JobOf<typeof MemoryJobs.rebuildBiography>): Promise<BiographyOutcome> {
-    return this.biography.rebuild({ tenantId: data.tenantId, userId: data.userId }, data.force ?? false);
+  async rebuild(data: JobOf<typeof MemoryJobs.rebuildBiography>): Promise<{ rebuilt: boolean; factCount: number; generator: string }> {
+    const { rebuilt, factCount, generator } = await this.biography.rebuild({ tenantId: data.tenantId, userId: data.userId }, data.force ?? false);
+    return { rebuilt, factCount, generator };
   }
 
   private report(what: string, r: ReconcileReport): ReconcileReport {

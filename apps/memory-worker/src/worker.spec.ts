@@ -34,6 +34,7 @@ describe('memory-worker (real Postgres + Redis)', () => {
     const schedulers = await app.get(JobQueue).queue(MEMORY_QUEUE).getJobSchedulers();
     expect(schedulers.map((s) => [s.key, s.pattern]).sort()).toEqual([
       ['memory-biography-monthly', '0 3 1 * *'],
+      ['memory-reconcile-erasures', '* * * * *'],
       ['memory-reconcile-sessions', '* * * * *'],
     ]);
     const sweep = await app.get(JobQueue).enqueue(MemoryJobs.biographySweep, { olderThanDays: 30 });

@@ -17,6 +17,7 @@ import {
   Mem0SearchDto,
   Mem0UpdateDto,
 } from './dto';
+import { Mem0EntityParams } from './entities.dto';
 
 const uuid = new ParseUUIDPipe({ version: '4' });
 
@@ -130,6 +131,20 @@ export class Mem0Controller {
   @HttpCode(200)
   getExport(@CurrentPrincipal() p: Principal, @Body() dto: Mem0GetExportDto) {
     return this.mem0.getExport(p.tenantId, dto);
+  }
+
+  /** `users()`: the tenant's users with memories. */
+  @RequireScopes('memory:read')
+  @Get('v1/entities')
+  users(@CurrentPrincipal() p: Principal, @Query() q: Mem0PageDto, @Req() req: Request) {
+    return this.mem0.users(p.tenantId, q, `${req.protocol}://${req.get('host') ?? 'localhost'}${req.path}`);
+  }
+
+  /** `deleteUsers({ userId })` (and the deprecated `deleteUser`): an erasure of the whole user (202-like: the hard delete follows). */
+  @RequireScopes('memory:write')
+  @Delete(['v2/entities/:type/:name', 'v1/entities/:type/:name'])
+  removeUser(@CurrentPrincipal() p: Principal, @Param() e: Mem0EntityParams) {
+    return this.mem0.removeUser(p.tenantId, e.type, e.name);
   }
 
   /** Mem0 concepts Frontier has no counterpart for: 501 naming the route. */

@@ -2,13 +2,20 @@ import { jobNames, jobOptionsFor, retryWindow } from '@frontier/platform-jobs';
 import { MEMORY_JOBS, MemoryJobs } from './jobs';
 
 describe('memory job contracts', () => {
-  it('the memory queue carries extraction, biography rebuilds and the monthly sweep', () => {
+  it('the memory queue carries extraction, biography rebuilds, the monthly sweep and erasures', () => {
     expect(MEMORY_JOBS.queue).toBe('memory');
-    expect(jobNames(MEMORY_JOBS).sort()).toEqual(['memory.biography-sweep', 'memory.extract-session', 'memory.rebuild-biography', 'memory.reconcile-sessions']);
+    expect(jobNames(MEMORY_JOBS).sort()).toEqual(['memory.biography-sweep', 'memory.erase', 'memory.extract-session', 'memory.rebuild-biography', 'memory.reconcile-erasures', 'memory.reconcile-sessions']);
     expect(MEMORY_JOBS.schedules.map((s) => [s.id, s.pattern, s.job.name])).toEqual([
       ['memory-biography-monthly', '0 3 1 * *', 'memory.biography-sweep'],
       ['memory-reconcile-sessions', '* * * * *', 'memory.reconcile-sessions'],
+      ['memory-reconcile-erasures', '* * * * *', 'memory.reconcile-erasures'],
     ]);
+  });
+
+  it('one hard-delete job per erasure, retried through outages', () => {
+    const o = jobOptionsFor(MemoryJobs.erase, { erasureId: 'e1' });
+    expect(o.jobId).toBe('memory-erase.e1');
+    expect(retryWindow(o)).toBe(902_000);
   });
 
   it('one extraction per session, biography rebuilds debounced per user', () => {

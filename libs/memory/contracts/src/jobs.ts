@@ -26,6 +26,16 @@ export interface MemoryReconcileSessionsPayload {
   olderThanS?: number;
 }
 
+export interface MemoryErasePayload {
+  /** Row id of the erasure record (memory_erasures.id): everything to remove is read from it. */
+  erasureId: string;
+}
+
+export interface MemoryReconcileErasuresPayload {
+  /** Re-queue erasures still pending longer than this many seconds (default 60). */
+  olderThanS?: number;
+}
+
 const q = queueOf(MEMORY_QUEUE);
 
 /**
@@ -55,10 +65,22 @@ export const MemoryJobs = {
    * completed) is queued again. One try: the next minute's run is the retry.
    */
   reconcileSessions: q.job<MemoryReconcileSessionsPayload>('memory.reconcile-sessions', { options: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } }),
+  /**
+   * The hard delete of one erasure request (soft-deleted already): index, Redis exports, Postgres
+   * rows, the biography, the user's key. Idempotent; retried through outages, re-queued by the
+   * erasure reconciler when lost.
+   */
+  erase: q.job<MemoryErasePayload>('memory.erase', {
+    options: { ...MEMORY_RETRY, removeOnComplete: { count: 1000 } },
+    jobId: (d) => `memory-erase.${d.erasureId}`,
+  }),
+  /** Every minute and at worker start: erasures still pending after a while get their job again. */
+  reconcileErasures: q.job<MemoryReconcileErasuresPayload>('memory.reconcile-erasures', { options: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } }),
 };
 
 export const MEMORY_JOBS = defineJobCatalog(MEMORY_QUEUE, MemoryJobs, [
   // the design's monthly biography refresh for active users (03:00 UTC on the 1st)
   schedule('memory-biography-monthly', '0 3 1 * *', MemoryJobs.biographySweep, { olderThanDays: 30 }),
   schedule('memory-reconcile-sessions', '* * * * *', MemoryJobs.reconcileSessions, {}),
+  schedule('memory-reconcile-erasures', '* * * * *', MemoryJobs.reconcileErasures, {}),
 ]);

@@ -9,5 +9,7 @@ export { MemoryCipher, memoryAad, type Sealer, type Opener, type SealedColumn, t
 export { PrismaDataKeyStore } from './data-key.store';
 export { MemoryKeyAdmin, type BackfillReport } from './key-admin';
 export { RUN_SEPARATOR, runOf, type EntityFilter, type ValidRange } from './filters';
+export { ErasureRepository, ERASED_TURN_TEXT, type ErasureKind, type ErasureRecord, type ErasureSelection, type PostgresErasureCounts, type TextOpeners } from './erasure.repository';
 export { SyncLog, SERVER_DEVICE, SYNC_OPS, asWriter, currentWriter, memoryRef, type SyncOp, type SyncChange, type SyncWriter, type VersionVector } from './sync.repository';
 export { TenantSettingsRepository, SENSITIVE_POLICIES, type SensitivePolicy } from './tenant-settings.repository';
+export { ExportReader, type ExportedMemory, type ExportedSession } from './erasure-export';

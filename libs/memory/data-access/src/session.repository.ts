@@ -33,6 +33,8 @@ export interface SessionRecord {
   processedAt: Date | null;
   tokenCount: number;
   extractMode: ExtractMode;
+  /** Set while an erasure of the session is pending (the hard delete removes the row): never served. */
+  deletedAt: Date | null;
 }
 
 export interface NewSession {
@@ -62,6 +64,7 @@ const record = (r: SessionRow): SessionRecord => ({
   processedAt: r.processedAt,
   tokenCount: r.tokenCount,
   extractMode: r.extractMode as ExtractMode,
+  deletedAt: r.deletedAt,
 });
 
 const UNPROCESSED = ['received', 'processing'];

@@ -1,9 +1,12 @@
 import type { ChatModel, TextEmbedder } from '@frontier/ml-ports';
 import { ruleBasedExtractor, type Extractor } from '@frontier/memory-domain';
-import { BiographyRepository, MemoryCipher, MemoryRepository, SessionRepository } from '@frontier/memory-data-access';
+import { BiographyRepository, ErasureRepository, MemoryCipher, MemoryRepository, SessionRepository, TenantSettingsRepository } from '@frontier/memory-data-access';
 import { EmbeddedVectorIndex, QdrantVectorIndex, type VectorIndex } from '@frontier/memory-vector-index';
 import type { PrismaClient } from '@frontier/platform-prisma';
 import { BiographyService } from './services/biography.service';
+import type { ErasableCache } from './services/erasure-caches';
+import { ErasureService } from './services/erasure.service';
+import { ExportService } from './services/export.service';
 import { ExtractionService } from './services/extraction.service';
 import { MemoryService } from './services/memory.service';
 import { ReconcilerService } from './services/reconciler.service';
@@ -51,6 +54,8 @@ export function createMemoryContext(c: MemoryContextConfig): MemoryContext {
     sessions: new SessionRepository(c.prisma, keys),
     biographies: new BiographyRepository(c.prisma, keys),
     keys,
+    erasures: Object.assign(new ErasureRepository(c.prisma, keys), { sync: memories.sync }),
+    settings: new TenantSettingsRepository(c.prisma),
     embedder: c.embedder,
     index,
     extractor: c.extractor ?? ruleBasedExtractor,
@@ -60,16 +65,20 @@ export function createMemoryContext(c: MemoryContextConfig): MemoryContext {
   };
 }
 
-/** The memory use cases over one context, without Nest. */
-export function createMemoryServices(ctx: MemoryContext, llm?: ChatModel | null) {
+/** The memory use cases over one context, without Nest (`caches`: what erasures purge beside Postgres and the index). */
+export function createMemoryServices(ctx: MemoryContext, llm?: ChatModel | null, caches: ErasableCache[] = []) {
   const extraction = new ExtractionService(ctx);
+  const biography = new BiographyService(ctx, llm ?? null);
+  const memories = new MemoryService(ctx, extraction);
   return {
     ctx,
     sessions: new SessionService(ctx),
     extraction,
-    memories: new MemoryService(ctx, extraction),
-    biography: new BiographyService(ctx, llm ?? null),
+    memories,
+    exports: new ExportService(ctx, memories),
+    biography,
     reconciler: new ReconcilerService(ctx),
+    erasure: new ErasureService(ctx, biography, caches),
   };
 }
 

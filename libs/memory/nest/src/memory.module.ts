@@ -11,11 +11,16 @@ import { createMemoryContext, type VectorIndexConfig } from './context';
 import { LlmExtractor } from './llm-extractor';
 import { QueueingNotifier } from './notifier';
 import { MEMORY_BIOGRAPHY_LLM, MEMORY_CONTEXT, MemoryNotifier, type MemoryContext, type MemoryOptions } from './ports';
+import { Mem0ExportStore } from './mem0/export-store';
 import { BiographyService } from './services/biography.service';
+import { ERASABLE_CACHES, MemoryJobTraces, type ErasableCache } from './services/erasure-caches';
+import { ErasureService } from './services/erasure.service';
+import { ExportService } from './services/export.service';
 import { ExtractionService } from './services/extraction.service';
 import { MemoryService } from './services/memory.service';
 import { ReconcilerService } from './services/reconciler.service';
 import { SessionService } from './services/session.service';
+import { SYNC_EXPORTS, SYNC_PROVIDERS } from './sync/sync.module';
 
 /** Injection token of the model registry (ML_* env) memory's apps share. */
 export const MODEL_REGISTRY = Symbol.for('frontier:model-registry');
@@ -87,13 +92,19 @@ export class MemoryModule {
             }),
         },
         IndexSync,
+        Mem0ExportStore,
+        MemoryJobTraces,
+        { provide: ERASABLE_CACHES, inject: [Mem0ExportStore, MemoryJobTraces], useFactory: (...caches: ErasableCache[]) => caches },
+        ErasureService,
+        ExportService,
         ExtractionService,
         MemoryService,
         SessionService,
         BiographyService,
         ReconcilerService,
+        ...SYNC_PROVIDERS,
       ],
-      exports: [MEMORY_CONTEXT, MODEL_REGISTRY, MemoryNotifier, ExtractionService, MemoryService, SessionService, BiographyService, ReconcilerService],
+      exports: [...SYNC_EXPORTS, MEMORY_CONTEXT, MODEL_REGISTRY, MemoryNotifier, ExtractionService, MemoryService, SessionService, BiographyService, ReconcilerService, ErasureService, ExportService, Mem0ExportStore],
     };
   }
 }

@@ -37,4 +37,9 @@ export class QueueingNotifier extends MemoryNotifier {
   async biographyDue(scope: MemoryScope): Promise<void> {
     await this.jobs.requeue(MemoryJobs.rebuildBiography, { tenantId: scope.tenantId, userId: scope.userId }, { delay: 0 });
   }
+
+  /** The hard delete of an erasure (a spent job is replaced; a waiting or running one left alone). */
+  override async erasureRequested(erasureId: string): Promise<void> {
+    await this.jobs.requeue(MemoryJobs.erase, { erasureId });
+  }
 }

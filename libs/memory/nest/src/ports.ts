@@ -2,7 +2,7 @@ import type { TextEmbedder } from '@frontier/ml-ports';
 import type { MemoryScope } from '@frontier/memory-contracts';
 import type { DedupThresholds, Extractor, ForgetMatchOptions, RelevanceWeights, UsageDiscount } from '@frontier/memory-domain';
 import type { VectorIndex } from '@frontier/memory-vector-index';
-import type { BiographyRepository, MemoryCipher, MemoryRepository, SessionRepository, UserLockOptions } from '@frontier/memory-data-access';
+import type { TenantSettingsRepository, BiographyRepository, ErasureRepository, MemoryCipher, MemoryRepository, SessionRepository, UserLockOptions } from '@frontier/memory-data-access';
 
 export interface MemoryOptions {
   dedup?: DedupThresholds;
@@ -24,6 +24,11 @@ export interface MemoryOptions {
   maxRequeues?: number;
   /** The per-user dedup lock (how many of the pool's connections it may take). */
   lock?: UserLockOptions;
+  /**
+   * Secret of the keyed hashes (HMAC-SHA256) erasure keeps instead of ids and texts: the user of an
+   * erasure record, erased facts' tombstones (`MEMORY_ERASURE_KEY`). Default: a fixed development key.
+   */
+  erasureKey?: string;
 }
 
 /**
@@ -46,6 +51,14 @@ export abstract class MemoryNotifier {
   }
   /** Rebuild this user's biography now (the monthly sweep). */
   abstract biographyDue(scope: MemoryScope): Promise<void>;
+  /**
+   * An erasure was requested (soft-deleted already): run its hard delete off the request path.
+   * Default: nothing (benches and tests call `ErasureService.process` themselves; the reconciler
+   * finds pending erasures in Postgres either way).
+   */
+  async erasureRequested(_erasureId: string): Promise<void> {
+    // the caller runs the hard delete itself
+  }
 }
 
 /** Does nothing: for benches and tests that drive the services directly. */
@@ -66,11 +79,15 @@ export interface MemoryContext {
   memories: MemoryRepository;
   sessions: SessionRepository;
   biographies: BiographyRepository;
+  /** Erasure records and tombstones (issue 13). */
+  erasures: ErasureRepository;
   /**
    * Encryption at rest (issue 13): the per-user data keys every repository seals with.
    * `keys.shredUser(scope)` destroys the user's key (crypto-shredding) — whole-user erasure's last step.
    */
   keys: MemoryCipher;
+  /** Memory's per-tenant settings (the sensitive-attribute policy; absent: the defaults). */
+  settings?: TenantSettingsRepository;
   embedder: TextEmbedder;
   index: VectorIndex;
   extractor: Extractor;

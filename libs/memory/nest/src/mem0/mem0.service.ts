@@ -3,6 +3,8 @@ import { Injectable, NotImplementedException } from '@nestjs/common';
 import type { MemoryScope } from '@frontier/memory-contracts';
 import { BadRequestError, NotFoundError, RUN_SEPARATOR } from '@frontier/memory-data-access';
 import { isUnavailable } from '@frontier/platform-util';
+import { ErasureService } from '../services/erasure.service';
+import { ExportService } from '../services/export.service';
 import { ExtractionService } from '../services/extraction.service';
 import { MemoryService } from '../services/memory.service';
 import { SessionService } from '../services/session.service';
@@ -72,6 +74,8 @@ export class Mem0Service {
     private readonly sessions: SessionService,
     private readonly extraction: ExtractionService,
     private readonly exports: Mem0ExportStore,
+    private readonly erasure: ErasureService,
+    private readonly exporter: ExportService,
   ) {}
 
   /**
@@ -147,15 +151,37 @@ export class Mem0Service {
     return mem0Memory(await this.memories.update(await this.memories.scopeOf(tenantId, id), id, { text: dto.text }));
   }
 
+  /** An erasure: gone from every answer now, from every store once its report is `completed` (`erasure_id`). */
   async remove(tenantId: string, id: string) {
-    await this.memories.delete(await this.memories.scopeOf(tenantId, id), id);
-    return { message: 'Memory deleted successfully!' };
+    const t = await this.erasure.eraseMemory(await this.memories.scopeOf(tenantId, id), id);
+    return { message: 'Memory deleted successfully!', erasure_id: t.id };
   }
 
-  /** deleteAll: a user's memories, or only an agent's / a run's within them. */
+  /** deleteAll: an erasure of a user's memories, or only an agent's / a run's within them. */
   async removeAll(tenantId: string, q: { user_id: string; agent_id?: string; run_id?: string }) {
-    const deleted = await this.memories.deleteAll({ tenantId, userId: q.user_id }, 'user', { ...(q.agent_id ? { agentId: q.agent_id } : {}), ...(q.run_id ? { runId: q.run_id } : {}) });
-    return { message: 'Memories deleted successfully!', deleted };
+    const t = await this.erasure.eraseAll({ tenantId, userId: q.user_id }, { ...(q.agent_id ? { agentId: q.agent_id } : {}), ...(q.run_id ? { runId: q.run_id } : {}) });
+    return { message: 'Memories deleted successfully!', deleted: t?.memories ?? 0, erasure_id: t?.id ?? null };
+  }
+
+  /** `users()`: the tenant's users with memories, in Mem0's entity shape. */
+  async users(tenantId: string, q: { page?: number; page_size?: number }, url: string) {
+    const page = q.page ?? 1;
+    const pageSize = q.page_size ?? 100;
+    const r = await this.erasure.users(tenantId, page, pageSize);
+    const link = (n: number) => `${url}?page=${n}&page_size=${pageSize}`;
+    return {
+      count: r.total,
+      next: page * pageSize < r.total ? link(page + 1) : null,
+      previous: page > 1 ? link(page - 1) : null,
+      results: r.items.map((u) => ({ id: u.userId, name: u.userId, type: 'user', total_memories: u.memories, created_at: u.first, updated_at: u.last, owner: tenantId, organization: tenantId, metadata: null })),
+    };
+  }
+
+  /** `deleteUsers({ userId })`: the whole user is erased (memories, sessions, transcripts, biography, exports). */
+  async removeUser(tenantId: string, type: string, name: string) {
+    if (type !== 'user') throw new NotImplementedException(`DELETE /v2/entities/${type}/{name}/: only users are entities here (delete an agent's or a run's memories with DELETE /v1/memories/?user_id=…&agent_id=…)`);
+    const t = await this.erasure.eraseUser({ tenantId, userId: name });
+    return { message: 'Entity deleted successfully.', erasure_id: t.id };
   }
 
   async history(tenantId: string, id: string) {
@@ -186,8 +212,19 @@ export class Mem0Service {
 
   async batchDelete(tenantId: string, dto: { memories: Array<{ memory_id: string }> }) {
     const scopes = await this.scopesOf(tenantId, dto.memories.map((m) => m.memory_id));
-    await this.memories.deleteMany(dto.memories.map((m, i) => ({ scope: scopes[i] as MemoryScope, id: m.memory_id })));
-    return { message: `Successfully deleted ${dto.memories.length} memories` };
+    const byUser = new Map<string, { scope: MemoryScope; ids: string[] }>();
+    dto.memories.forEach((m, i) => {
+      const scope = scopes[i] as MemoryScope;
+      const g = byUser.get(scope.userId) ?? { scope, ids: [] };
+      g.ids.push(m.memory_id);
+      byUser.set(scope.userId, g);
+    });
+    const erasures: string[] = [];
+    for (const g of byUser.values()) {
+      const t = await this.erasure.eraseMemories(g.scope, g.ids);
+      if (t) erasures.push(t.id);
+    }
+    return { message: `Successfully deleted ${dto.memories.length} memories`, erasure_ids: erasures };
   }
 
   /**
@@ -199,7 +236,8 @@ export class Mem0Service {
     const f = parseFilters(request.filters);
     const scope = { tenantId, userId: f.userId };
     const seen = (await this.memories.lastRemovalAt(scope))?.toISOString() ?? null;
-    const items = (await this.memories.listAll(scope, narrow(f))).map(mem0Memory);
+    const items: Array<ReturnType<typeof mem0Memory>> = [];
+    for await (const view of this.exporter.liveViews(scope, narrow(f))) items.push(mem0Memory(view));
     const exportedAt = new Date().toISOString();
     const data = shapeExport(request.schema, items as unknown as Array<Record<string, unknown>>, { userId: f.userId, exportedAt });
     return { id, status: 'completed', user_id: f.userId, created_at: createdAt, count: items.length, data, [REBUILD]: { request, seen } };

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { MemoryScope } from '@frontier/memory-contracts';
-import { assessSignificance, confidentOnly, decideCandidate, DEFAULT_DEDUP, DEFAULT_FORGET_MATCH, evictionOrder, isLive, matchForget, resolveConflict, type Candidate, type Command, type Extractor, type Neighbour } from '@frontier/memory-domain';
+import { assessSignificance, confidentOnly, decideCandidate, DEFAULT_DEDUP, DEFAULT_FORGET_MATCH, evictionOrder, isLive, matchForget, resolveConflict, screenSensitive, type Candidate, type Command, type Extractor, type Neighbour } from '@frontier/memory-domain';
 import { FORGET_COMMAND_ACTOR, forgetCommandReason, NotFoundError, type ExtractMode, type Supersession } from '@frontier/memory-data-access';
 import { cosine } from '@frontier/platform-util';
 import { MEMORY_CONTEXT, type MemoryContext } from '../ports';
+import { dropErasedFacts, requestErasure } from './erasure-request';
 import { verbatimExtractor } from './verbatim-extractor';
 
 export type MemoryEventName = 'ADD' | 'UPDATE' | 'SUPERSEDE' | 'DELETE' | 'NONE';
@@ -53,6 +54,8 @@ export class ExtractionService {
     const found = await ctx.sessions.withTurns(scope, sessionRowId);
     if (!found) throw new NotFoundError('sessionId', `session ${sessionRowId} not found for this user`);
     const { session, turns } = found;
+    // being erased: nothing is learnt from it (the hard delete removes it)
+    if (session.deletedAt) return { sessionId: session.externalId, status: 'skipped', reason: 'session erased', results: [], changed: false };
     if (session.status === 'processed' || session.status === 'skipped') {
       // the index is derived: make sure what this session stored is in it (a crash may have left it behind)
       await this.reindex(scope, (await ctx.memories.ofSession(session.id)).filter((m) => !m.deleted));
@@ -81,7 +84,14 @@ export class ExtractionService {
     }
 
     const extractor = overrides.extractor ?? mode.extractor ?? ctx.extractor;
-    const candidates = confidentOnly(await extractor.extract(turns));
+    // an erased fact is not learnt again from an echo, only when the user states it again (tombstones)
+    // sensitive attributes (health, politics, religion, sexuality): as the tenant's policy says — by default only
+    // when the user states them about themselves (a Mem0 add with infer: false is the client's explicit store)
+    const policy = (await ctx.settings?.sensitivePolicy(scope.tenantId)) ?? 'explicit-only';
+    const screened = screenSensitive(confidentOnly(await extractor.extract(turns)), turns, extractor === verbatimExtractor && policy !== 'never' ? 'allow' : policy);
+    for (const d of screened.dropped) results.push({ event: 'NONE', memoryId: '', text: '', reason: d.reason });
+    const { kept: candidates, dropped: erased } = await dropErasedFacts(ctx, scope, session, turns, screened.kept);
+    for (const c of erased) results.push({ event: 'NONE', memoryId: '', text: c.text, reason: 'erased at the user\'s request and not stated again by the user since' });
     const vectors = candidates.length ? await ctx.embedder.embed(candidates.map((c) => c.text)) : [];
     if (candidates.length) {
       const applied = await ctx.memories.withUserLock(scope, async () => {
@@ -218,14 +228,15 @@ export class ExtractionService {
 
   /**
    * Keeps a user at most `maxMemoriesPerUser` live memories (default 10,000): the domain's eviction
-   * order drops the least recently retrieved first and durable facts last.
+   * order drops the least recently retrieved first and durable facts last. Evicted facts go through
+   * the erasure path (soft delete now, hard delete by the `memory.erase` job, a report).
    */
   async enforceCap(scope: MemoryScope): Promise<Array<{ id: string; text: string }>> {
     const cap = this.ctx.options.maxMemoriesPerUser ?? 10_000;
     const at = this.ctx.clock();
     if ((await this.ctx.memories.countLive(scope, at)) <= cap) return [];
     const victims = evictionOrder(await this.ctx.memories.allLive(scope, at), cap);
-    await this.softDelete(scope, victims.map((v) => v.id), `evicted: over the cap of ${cap} memories`, 'eviction');
+    await requestErasure(this.ctx, scope, { kind: 'eviction', memoryIds: victims.map((v) => v.id) }, 'eviction');
     return victims.map((v) => ({ id: v.id, text: v.text }));
   }
 

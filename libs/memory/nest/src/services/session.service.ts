@@ -91,6 +91,7 @@ export class SessionService {
     for (;;) {
       const existing = await this.ctx.sessions.findByExternalId(scope, input.sessionId);
       if (existing) {
+        if (existing.deletedAt) throw new ConflictError('sessionId', `session ${input.sessionId} is being erased: post it again once its erasure completed`, 'session.erasing');
         if (existing.sourceHash !== sourceHash) throw new ConflictError('sessionId', `session ${input.sessionId} was already stored with a different transcript`);
         return { id: existing.id, externalId: existing.externalId, status: existing.status, created: false, sourceHash };
       }
@@ -104,7 +105,7 @@ export class SessionService {
   /** Where a stored session is in the pipeline (received → processing → processed | skipped). */
   async status(scope: MemoryScope, externalId: string): Promise<SessionStatus> {
     const s = await this.ctx.sessions.findByExternalId(scope, externalId);
-    if (!s) throw new NotFoundError('sessionId', `session ${externalId} not found`);
+    if (!s || s.deletedAt) throw new NotFoundError('sessionId', `session ${externalId} not found`);
     const counts = await this.ctx.sessions.counts(s.id);
     return { sessionId: s.externalId, status: s.status, reason: s.reason, tokenCount: s.tokenCount, turns: counts.turns, memories: counts.memories, startedAt: s.startedAt, processedAt: s.processedAt };
   }
