@@ -22,10 +22,10 @@
 import { createHash } from 'node:crypto';
 import type { TextEmbedder } from '@frontier/ml-ports';
 import { turnObservationExtractor } from '@frontier/memory-domain';
-import { MemoryCipher } from '@frontier/memory-data-access';
-import { LocalKeyManagementService } from '@frontier/platform-crypto';
+import { encodeVector, MemoryCipher } from '@frontier/memory-data-access';
+import { LocalKeyManagementService, openBytes, openText, sealBytes, sealText } from '@frontier/platform-crypto';
 import { createBenchMemory, type BenchMemory } from './lib/bench-memory';
-import { benchArgs, datasetPath, median, printHeadline, round, usageError } from '../lib/harness';
+import { benchArgs, datasetPath, median, medianMs, printHeadline, round, usageError } from '../lib/harness';
 import { openBenchDb, percentile } from './lib/bench-db';
 import { loadLocomo } from './lib/locomo-data';
 import { ingestConversation } from './lib/locomo-ingest';
@@ -64,6 +64,22 @@ function hashingEmbedder(): TextEmbedder {
         return v;
       });
     },
+  };
+}
+
+/** Microseconds per seal and per open (AES-256-GCM + format), a 120-character text and a 512-d vector, median of 5 × 2,000. */
+function perOp() {
+  const key = { id: 'dk-bench', key: createHash('sha256').update('k').digest() };
+  const text = 'Caroline: I went to the LGBTQ support group yesterday and it was so powerful, thank you!!'.padEnd(120, '.');
+  const vec = encodeVector(new Float32Array(DIM).map((_, i) => Math.sin(i)));
+  const us = (f: () => unknown) => (medianMs(() => { for (let i = 0; i < 2000; i++) f(); }, 5) * 1000) / 2000;
+  const sealedText = sealText(key, text, 'aad');
+  const sealedVec = sealBytes(key, vec, 'aad');
+  return {
+    sealText: round(us(() => sealText(key, text, 'aad')), 2),
+    openText: round(us(() => openText(key, sealedText, 'aad')), 2),
+    sealVector: round(us(() => sealBytes(key, vec, 'aad')), 2),
+    openVector: round(us(() => openBytes(key, sealedVec, 'aad')), 2),
   };
 }
 
@@ -140,6 +156,7 @@ async function main(): Promise<void> {
       return { sessionsPerS: round((ingest[m][0]?.sessions ?? 0) / s, 2), memoriesPerS: round((ingest[m][0]?.memories ?? 0) / s, 1), runsS: ingest[m].map((x) => round(x.s, 1)) };
     };
     const result = {
+      sealOpenUs: perOp(),
       ingest: { encrypted: ing('encrypted'), plaintext: ing('plaintext') },
       indexLoadMs: { encrypted: lat(cold.encrypted), plaintext: lat(cold.plaintext), rowsPerUserMax: rows.encrypted },
       searchMs: { encrypted: lat(warm.encrypted), plaintext: lat(warm.plaintext) },
