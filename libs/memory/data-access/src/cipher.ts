@@ -134,7 +134,9 @@ export class MemoryCipher {
     const byUser = new Map<string, R[]>();
     for (const r of rows) {
       const k = `${r.tenantId}\u0000${r.userId}`;
-      byUser.set(k, [...(byUser.get(k) ?? []), r]);
+      const list = byUser.get(k);
+      if (list) list.push(r);
+      else byUser.set(k, [r]);
     }
     for (const [k, rs] of byUser) {
       const first = rs[0] as R;

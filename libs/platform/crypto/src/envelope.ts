@@ -39,7 +39,8 @@ export function isSealedBytes(bytes: Uint8Array): boolean {
 
 /** The data key id a ciphertext names; null when it is not one. */
 export function sealedKeyId(sealed: Uint8Array | string): string | null {
-  const bytes = typeof sealed === 'string' ? textBytes(sealed) : sealed;
+  // a text's header is within its first 348 base64 characters (4 + 1 + 255 bytes): decode only those
+  const bytes = typeof sealed === 'string' ? textBytes(sealed.slice(0, SEALED_TEXT_PREFIX.length + 348)) : sealed;
   if (!bytes || !isSealedBytes(bytes)) return null;
   const n = bytes[MAGIC.length] ?? 0;
   if (n === 0 || bytes.length < MAGIC.length + 1 + n) return null;
