@@ -38,6 +38,12 @@ export class MemoryWorkerEnv extends PlatformEnv implements MemoryIndexEnv {
   @Max(1_000)
   MEMORY_RECONCILE_MAX_REQUEUES: number = 10;
 
+  /** Days the cross-device sync change log keeps (compacted daily; a device whose vector is older resyncs). */
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  MEMORY_SYNC_RETENTION_DAYS: number = 30;
+
   /** Secret of erasure's keyed hashes (erasure records' user, erased facts' tombstones); the same in memory-api and memory-worker. Default: a development key. */
   @IsOptional()
   @IsString()

@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import type { JobOf } from '@frontier/platform-jobs';
 import { OnJob } from '@frontier/platform-queue';
 import { MemoryJobs } from '@frontier/memory-contracts';
-import { BiographyService, ErasureService, ExtractionService, ReconcilerService, type ErasureReport, type ReconcileReport } from '@frontier/memory-nest';
+import { BiographyService, ErasureService, ExtractionService, ReconcilerService, SyncService, type ErasureReport, type ReconcileReport } from '@frontier/memory-nest';
 
 /**
  * What a finished job keeps in Redis (its result, and the queue's events stream): counts, never a
@@ -24,6 +24,7 @@ export class MemoryHandlers implements OnApplicationBootstrap {
     private readonly biography: BiographyService,
     private readonly reconciler: ReconcilerService,
     private readonly erasure: ErasureService,
+    private readonly sync: SyncService,
   ) {}
 
   /**
@@ -60,6 +61,12 @@ export class MemoryHandlers implements OnApplicationBootstrap {
   @OnJob(MemoryJobs.reconcileErasures)
   async reconcileErasures(data: JobOf<typeof MemoryJobs.reconcileErasures>): Promise<{ pending: number; requeued: number }> {
     return this.erasure.reconcile(data.olderThanS);
+  }
+
+  /** Daily: the sync change log keeps its retention (counts only in the job's result). */
+  @OnJob(MemoryJobs.compactSync)
+  async compactSync(data: JobOf<typeof MemoryJobs.compactSync>): Promise<{ removed: number }> {
+    return { removed: await this.sync.compactExpired(data.retentionDays) };
   }
 
   /** Every minute: sessions left unprocessed (failed job, lost job, never queued) are queued again. */

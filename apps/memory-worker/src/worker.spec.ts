@@ -36,9 +36,12 @@ describe('memory-worker (real Postgres + Redis)', () => {
       ['memory-biography-monthly', '0 3 1 * *'],
       ['memory-reconcile-erasures', '* * * * *'],
       ['memory-reconcile-sessions', '* * * * *'],
+      ['memory-sync-compact-daily', '30 4 * * *'],
     ]);
     const sweep = await app.get(JobQueue).enqueue(MemoryJobs.biographySweep, { olderThanDays: 30 });
     expect(await sweep.waitUntilFinished(events, 30_000)).toEqual({ queued: 0 });
+    const compact = await app.get(JobQueue).enqueue(MemoryJobs.compactSync, {});
+    expect(await compact.waitUntilFinished(events, 30_000)).toEqual({ removed: 0 });
     await events.close();
     await app.close();
   }, 60_000);

@@ -4,11 +4,12 @@ import { MEMORY_JOBS, MemoryJobs } from './jobs';
 describe('memory job contracts', () => {
   it('the memory queue carries extraction, biography rebuilds, the monthly sweep and erasures', () => {
     expect(MEMORY_JOBS.queue).toBe('memory');
-    expect(jobNames(MEMORY_JOBS).sort()).toEqual(['memory.biography-sweep', 'memory.erase', 'memory.extract-session', 'memory.rebuild-biography', 'memory.reconcile-erasures', 'memory.reconcile-sessions']);
+    expect(jobNames(MEMORY_JOBS).sort()).toEqual(['memory.biography-sweep', 'memory.compact-sync', 'memory.erase', 'memory.extract-session', 'memory.rebuild-biography', 'memory.reconcile-erasures', 'memory.reconcile-sessions']);
     expect(MEMORY_JOBS.schedules.map((s) => [s.id, s.pattern, s.job.name])).toEqual([
       ['memory-biography-monthly', '0 3 1 * *', 'memory.biography-sweep'],
       ['memory-reconcile-sessions', '* * * * *', 'memory.reconcile-sessions'],
       ['memory-reconcile-erasures', '* * * * *', 'memory.reconcile-erasures'],
+      ['memory-sync-compact-daily', '30 4 * * *', 'memory.compact-sync'],
     ]);
   });
 

@@ -31,6 +31,12 @@ export interface MemoryErasePayload {
   erasureId: string;
 }
 
+/** Daily: sync change-log rows older than the retention go (devices behind them resync). */
+export interface MemoryCompactSyncPayload {
+  /** Default: the worker's `MEMORY_SYNC_RETENTION_DAYS`. */
+  retentionDays?: number;
+}
+
 export interface MemoryReconcileErasuresPayload {
   /** Re-queue erasures still pending longer than this many seconds (default 60). */
   olderThanS?: number;
@@ -76,6 +82,8 @@ export const MemoryJobs = {
   }),
   /** Every minute and at worker start: erasures still pending after a while get their job again. */
   reconcileErasures: q.job<MemoryReconcileErasuresPayload>('memory.reconcile-erasures', { options: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } }),
+  /** Daily: cross-device sync's change log keeps `retentionDays`; a device whose vector is older resyncs (a snapshot). */
+  compactSync: q.job<MemoryCompactSyncPayload>('memory.compact-sync', { options: { attempts: 3, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } }),
 };
 
 export const MEMORY_JOBS = defineJobCatalog(MEMORY_QUEUE, MemoryJobs, [
@@ -83,4 +91,5 @@ export const MEMORY_JOBS = defineJobCatalog(MEMORY_QUEUE, MemoryJobs, [
   schedule('memory-biography-monthly', '0 3 1 * *', MemoryJobs.biographySweep, { olderThanDays: 30 }),
   schedule('memory-reconcile-sessions', '* * * * *', MemoryJobs.reconcileSessions, {}),
   schedule('memory-reconcile-erasures', '* * * * *', MemoryJobs.reconcileErasures, {}),
+  schedule('memory-sync-compact-daily', '30 4 * * *', MemoryJobs.compactSync, {}),
 ]);

@@ -20,6 +20,8 @@ export interface MemoryOptions {
   restoreGraceDays?: number;
   /** The reconciler queues again sessions still unprocessed this many seconds after their last change. Default 120. */
   reconcileAfterS?: number;
+  /** Days the cross-device sync change log keeps (older rows are compacted daily; devices behind them resync). Default 30. */
+  syncRetentionDays?: number;
   /** After this many re-queues a session still unprocessed is marked failed (a re-post retries it). Default 10. */
   maxRequeues?: number;
   /** The per-user dedup lock (how many of the pool's connections it may take). */

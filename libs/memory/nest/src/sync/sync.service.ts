@@ -210,6 +210,11 @@ export class SyncService {
     return m ? presentSynced((await this.memories.views([m]))[0] as MemoryView, this.ctx.clock()) : null;
   }
 
+  /** The daily compaction: rows older than `retentionDays` (default `syncRetentionDays`, 30) go. */
+  async compactExpired(retentionDays = this.ctx.options.syncRetentionDays ?? 30): Promise<number> {
+    return this.log.compact(new Date(this.ctx.clock().getTime() - retentionDays * 86_400_000));
+  }
+
   /** Drops change-log rows older than `before`; devices whose vector falls below what is kept must resync. */
   async compact(before: Date, scope?: MemoryScope): Promise<number> {
     return this.log.compact(before, scope);
