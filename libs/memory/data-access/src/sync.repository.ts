@@ -177,20 +177,17 @@ export class SyncLog {
   async compact(before: Date, scope?: MemoryScope): Promise<number> {
     return this.prisma.$transaction(async (tx) => {
       const where = scope ? 'AND tenant_id = $2::uuid AND user_id = $3' : '';
-      const floors = await tx.$queryRawUnsafe<Array<{ tenant_id: string; user_id: string; device_id: string; floor: number }>>(
-        `DELETE FROM memory_sync_changes WHERE at < $1 ${where} RETURNING tenant_id, user_id, device_id, counter AS floor`,
+      // one statement: delete, then raise each device's floor to the newest counter it lost
+      const rows = await tx.$queryRawUnsafe<Array<{ removed: bigint }>>(
+        `WITH gone AS (DELETE FROM memory_sync_changes WHERE at < $1 ${where} RETURNING tenant_id, user_id, device_id, counter),
+              top AS (SELECT tenant_id, user_id, device_id, max(counter) AS floor, count(*) AS n FROM gone GROUP BY 1, 2, 3),
+              raised AS (UPDATE memory_sync_devices d SET floor = top.floor FROM top
+                         WHERE d.tenant_id = top.tenant_id AND d.user_id = top.user_id AND d.device_id = top.device_id AND d.floor < top.floor RETURNING 1)
+         SELECT COALESCE(sum(n), 0)::bigint AS removed FROM top`,
         before,
         ...(scope ? [scope.tenantId, scope.userId] : []),
       );
-      const top = new Map<string, { tenant_id: string; user_id: string; device_id: string; floor: number }>();
-      for (const f of floors) {
-        const k = `${f.tenant_id}\u0000${f.user_id}\u0000${f.device_id}`;
-        if ((top.get(k)?.floor ?? -1) < f.floor) top.set(k, f);
-      }
-      for (const f of top.values()) {
-        await tx.memorySyncDevice.updateMany({ where: { tenantId: f.tenant_id, userId: f.user_id, deviceId: f.device_id, floor: { lt: f.floor } }, data: { floor: f.floor } });
-      }
-      return floors.length;
+      return Number(rows[0]?.removed ?? 0);
     });
   }
 
