@@ -1,4 +1,4 @@
-import { exactTopK, normalizeRow } from './vectors';
+import { exactTopK, normalizeRow, type TopK } from './vectors';
 
 /** An item as the retrieval layer keeps it. */
 export interface RetrievalItem {
@@ -77,8 +77,18 @@ export class VectorBuffer {
 
   /** Exact top-k by cosine with `query` (a unit vector). */
   search(query: ArrayLike<number>, k: number): BufferHit[] {
-    const { labels, scores } = exactTopK(this.rows, this.ids.length, this.dim, query, k);
+    const { labels, scores } = this.topK(query, k);
     return Array.from(labels, (row, i) => ({ id: this.ids[row], score: scores[i] }));
+  }
+
+  /** {@link search} as rows and scores (no object a hit): ids by {@link idAt}, valid until the buffer changes. */
+  topK(query: ArrayLike<number>, k: number): TopK {
+    return exactTopK(this.rows, this.ids.length, this.dim, query, k);
+  }
+
+  /** The id of a row of {@link topK}. */
+  idAt(row: number): string {
+    return this.ids[row];
   }
 
   /** The item's creator, category and creation time. */

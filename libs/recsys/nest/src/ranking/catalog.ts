@@ -147,28 +147,78 @@ export class TenantCatalog {
     return { id, creator: s.creator(label), category: s.category(label), createdAtMs: s.createdAtMs(label), vector: s.vector(label), source: 'index' };
   }
 
+  /** A servable item's creator and category, written into `into` (no object a call); false when it is not servable. */
+  describe(id: string, into: { creator: string; category: string }): boolean {
+    const b = this.buffer.info(id);
+    if (b) {
+      into.creator = b.creator;
+      into.category = b.category;
+      return true;
+    }
+    const s = this.snapshot;
+    const label = s?.labelOf.get(id);
+    if (!s || label === undefined || s.isDeleted(label)) return false;
+    into.creator = s.creator(label);
+    into.category = s.category(label);
+    return true;
+  }
+
   /** Top-k by cosine from the index build (approximate) and the buffer (exact), merged. */
   search(query: Float32Array, k: number): RetrievalHit[] {
     const out: RetrievalHit[] = [];
-    if (this.snapshot) {
-      const { labels, scores } = this.snapshot.search(query, k);
-      for (let i = 0; i < labels.length; i++) out.push({ id: this.snapshot.id(labels[i]), similarity: scores[i] });
-    }
-    if (this.buffer.size) for (const h of this.buffer.search(query, k)) out.push({ id: h.id, similarity: h.score });
-    out.sort((a, b) => b.similarity - a.similarity || (a.id < b.id ? -1 : 1));
-    return out.slice(0, k);
+    this.visitTopK(query, k, false, (id, similarity) => out.push({ id, similarity }));
+    return out;
   }
 
   /** Exact top-k over everything (the brute-force baseline: no index). */
   searchExact(query: Float32Array, k: number): RetrievalHit[] {
     const out: RetrievalHit[] = [];
-    if (this.snapshot) {
-      const { labels, scores } = this.snapshot.exact(query, k);
-      for (let i = 0; i < labels.length; i++) out.push({ id: this.snapshot.id(labels[i]), similarity: scores[i] });
+    this.visitTopK(query, k, true, (id, similarity) => out.push({ id, similarity }));
+    return out;
+  }
+
+  // scratch of visitTopK (synchronous: one call at a time)
+  private hitIds: string[] = [];
+  private hitScores = new Float64Array(64);
+  private hitOrder: number[] = [];
+  private readonly byHit = (a: number, b: number): number => {
+    const d = (this.hitScores[b] as number) - (this.hitScores[a] as number);
+    if (d) return d;
+    const x = this.hitIds[a] as string;
+    const y = this.hitIds[b] as string;
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
+
+  /**
+   * {@link search} (or {@link searchExact} when `exact`) handed to `visit` best first, hit by hit,
+   * with no object a hit (the request path's form: a few hundred hit objects a request were garbage
+   * the young generation had to copy whenever a collection caught a request in flight).
+   */
+  visitTopK(query: Float32Array, k: number, exact: boolean, visit: (id: string, similarity: number) => void): void {
+    const s = this.snapshot;
+    const a = s ? (exact ? s.exact(query, k) : s.search(query, k)) : null;
+    const b = this.buffer.size ? this.buffer.topK(query, k) : null;
+    const n = (a?.labels.length ?? 0) + (b?.labels.length ?? 0);
+    if (this.hitScores.length < n) this.hitScores = new Float64Array(n * 2);
+    const ids = this.hitIds;
+    const order = this.hitOrder;
+    ids.length = 0;
+    order.length = 0;
+    if (a && s) for (let i = 0; i < a.labels.length; i++) this.hit(s.id(a.labels[i] as number), a.scores[i] as number);
+    if (b) for (let i = 0; i < b.labels.length; i++) this.hit(this.buffer.idAt(b.labels[i] as number), b.scores[i] as number);
+    order.sort(this.byHit);
+    const m = Math.min(k, order.length);
+    for (let i = 0; i < m; i++) {
+      const h = order[i] as number;
+      visit(ids[h] as string, this.hitScores[h] as number);
     }
-    if (this.buffer.size) for (const h of this.buffer.search(query, k)) out.push({ id: h.id, similarity: h.score });
-    out.sort((a, b) => b.similarity - a.similarity || (a.id < b.id ? -1 : 1));
-    return out.slice(0, k);
+  }
+
+  private hit(id: string, score: number): void {
+    const h = this.hitIds.length;
+    this.hitIds.push(id);
+    this.hitScores[h] = score;
+    this.hitOrder.push(h);
   }
 
   /** The `limit` most recently created servable items, newest first. */

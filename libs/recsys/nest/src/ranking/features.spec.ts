@@ -26,8 +26,8 @@ describe('StoreRankingFeatures (item features cached per items-version)', () => 
       { id: 'b', category: 'sport' },
     ];
     const first = await f.items('t', refs, T);
-    expect(first.map((x) => x.ctr)).toEqual([Math.fround(0.01), Math.fround(0.01)]);
-    expect(Array.from(first[1]?.input ?? [])).toEqual(Array.from(itemModelInput({ ...foldItemEvents([], [], null, T), ctr: 0.01 }, 'sport')));
+    expect([first.ctr(0), first.ctr(1)]).toEqual([Math.fround(0.01), Math.fround(0.01)]);
+    expect(Array.from(first.input(1))).toEqual(Array.from(itemModelInput({ ...foldItemEvents([], [], null, T), ctr: 0.01 }, 'sport')));
     await f.items('t', [...refs, { id: 'c', category: 'news' }], T);
     expect(s.reads).toEqual([['a', 'b'], ['c']]);
 
@@ -36,7 +36,7 @@ describe('StoreRankingFeatures (item features cached per items-version)', () => 
     // it as it is and queues the re-read
     const seen: number[] = [];
     for (let i = 0; i < 100 && seen.at(-1) !== Math.fround(0.02); i++) {
-      seen.push((await f.items('t', refs, T))[0]?.ctr as number);
+      seen.push((await f.items('t', refs, T)).ctr(0));
       await new Promise((r) => setTimeout(r, 2));
     }
     expect(seen).toContain(Math.fround(0.01));

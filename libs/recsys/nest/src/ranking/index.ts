@@ -5,7 +5,7 @@ export { ItemCatalogService, rebuildViaQueue, type RebuildRequester } from './ca
 export { TenantCatalog, CATCH_UP_OVERLAP_MS, type CatalogEntry, type RetrievalHit } from './catalog';
 export { LiveModelService } from './live-model.service';
 export { LiveModel, incompatibility, type LiveModelSource } from './live-model';
-export { RankingFeatures, StoreRankingFeatures, rankingItemFeatures, type RankingItemFeatures, type ItemRef, type StoreRankingFeaturesOptions } from './features';
+export { RankingFeatures, RankingItemBatch, StoreRankingFeatures, rankingItemFeatures, type RankingItemFeatures, type ItemRef, type StoreRankingFeaturesOptions } from './features';
 export { ImpressionLog, type ImpressionLogOptions, type ImpressionRow, type ImpressionSink } from './impression-log';
 export { IndexBuilderService, type IndexBuildReport } from './index-builder.service';
 export { RankingBus } from './bus';

@@ -64,11 +64,12 @@ export class LiveModel {
     if (this.embBuf.length < n * e) this.embBuf = new Float32Array(n * e * 2);
     const out = this.embBuf.subarray(0, n * e);
     const missing: number[] = [];
-    ids.forEach((id, i) => {
-      const c = this.itemEmb.get(id, itemsVersion);
-      if (c) out.set(c, i * e);
+    for (let i = 0; i < n; i++) {
+      // slot look-ups and a copy: no view or object a candidate
+      const s = this.itemEmb.slot(ids[i] as string);
+      if (s >= 0 && this.itemEmb.versionAt(s) === itemsVersion && this.itemEmb.tagAt(s) === '') this.itemEmb.copyRow(s, out, i * e);
       else missing.push(i);
-    });
+    }
     if (missing.length) {
       const d = this.model.config.itemDim;
       const feats = new Float32Array(missing.length * d);

@@ -5,11 +5,10 @@ import {
   DEFAULT_ADAPTIVE_EPSILON,
   popularDiverseFallback,
   Rng,
-  trendingBoost,
   userModelInput,
   type UserFeatures,
 } from '@frontier/recsys-domain';
-import type { CatalogEntry, TenantCatalog } from './catalog';
+import type { TenantCatalog } from './catalog';
 import type { ItemCatalogService } from './catalog.service';
 import type { RankingFeatures } from './features';
 import type { ImpressionLog, ImpressionRow } from './impression-log';
@@ -158,15 +157,15 @@ export class RankingService {
     const total = affinity.reduce((s, a) => s + a.weight, 0);
     const queries: Float32Array[] = [];
     const similarity = new Map<string, number>();
+    const keep = (id: string, s: number) => {
+      const seen = similarity.get(id);
+      if (!exclude.has(id) && (seen === undefined || s > seen)) similarity.set(id, s);
+    };
     for (const a of affinity) {
       const q = catalog.centroid(a.category) as Float32Array;
       queries.push(q);
       const want = Math.max(req.k, Math.round((this.settings.candidates * a.weight) / total)) + exclude.size;
-      const hits = o.retrieval === 'exact' ? catalog.searchExact(q, want) : catalog.search(q, want);
-      for (const h of hits) {
-        const seen = similarity.get(h.id);
-        if (!exclude.has(h.id) && (seen === undefined || h.similarity > seen)) similarity.set(h.id, h.similarity);
-      }
+      catalog.visitTopK(q, want, o.retrieval === 'exact', keep);
     }
     if (this.settings.popularCandidates > 0) {
       const popular = await this.catalogs.popular(tenantId);
@@ -183,33 +182,30 @@ export class RankingService {
         similarity.set(id, best);
       }
     }
+    // one object a candidate: its ranked form, also the item reference the features are read for
     const ids: string[] = [];
-    const entries: CatalogEntry[] = [];
+    const ranked: Array<{ id: string; creator: string; category: string; score: number }> = [];
+    const info = { creator: '', category: '' };
     for (const id of similarity.keys()) {
-      const e = catalog.entry(id);
-      if (!e) continue;
+      if (!catalog.describe(id, info)) continue;
       ids.push(id);
-      entries.push(e);
+      ranked.push({ id, creator: info.creator, category: info.category, score: 0 });
     }
     const n = ids.length;
     if (!n) return { ranked: [], modelVersion: 'fallback' };
 
     // 2. scores
-    const [feats, model] = await Promise.all([this.features.items(tenantId, entries, nowMs), this.models.get(tenantId)]);
+    const [feats, model] = await Promise.all([this.features.items(tenantId, ranked, nowMs), this.models.get(tenantId)]);
     let p: ArrayLike<number>;
     if (model) {
       const u = model.embedUser(userModelInput(user));
       const ctx = contextModelInput({ atMs: nowMs, surface: req.surface });
-      const emb = model.itemEmbeddings(ids, this.features.itemsVersion(tenantId), (i) => feats[i].input);
+      const emb = model.itemEmbeddings(ids, this.features.itemsVersion(tenantId), (i) => feats.input(i));
       p = model.score(u, ctx, emb, n);
     } else {
-      p = Float64Array.from(ids, (id, i) => (0.5 + 0.5 * (similarity.get(id) as number)) * feats[i].ctr);
+      p = Float64Array.from(ids, (id, i) => (0.5 + 0.5 * (similarity.get(id) as number)) * feats.ctr(i));
     }
-    const ranked: RankedCandidate[] = new Array(n);
-    for (let i = 0; i < n; i++) {
-      const boost = trendingBoost(feats[i].lastHour, feats[i].week);
-      ranked[i] = { id: ids[i], creator: entries[i].creator, category: entries[i].category, score: p[i] * (1 + boost) };
-    }
+    for (let i = 0; i < n; i++) ranked[i].score = p[i] * (1 + feats.trending(i));
     ranked.sort(byScore);
     return { ranked, modelVersion: model ? model.versionId : 'fallback' };
   }

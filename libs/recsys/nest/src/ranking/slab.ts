@@ -40,6 +40,22 @@ export class SlabCache {
     return { row: this.rows.subarray(s * this.width, (s + 1) * this.width), version: this.versions[s], tag: this.tags[s] };
   }
 
+  /** The entry's slot, or -1: with {@link versionAt}, {@link tagAt} and {@link copyRow}, a look-up that allocates nothing. */
+  slot(id: string): number {
+    return this.slotOf.get(id) ?? -1;
+  }
+  versionAt(slot: number): number {
+    return this.versions[slot] as number;
+  }
+  tagAt(slot: number): string {
+    return this.tags[slot] as string;
+  }
+  /** Copies `count` values of the slot's row (from its start) into `dst` at `offset`. */
+  copyRow(slot: number, dst: Float32Array, offset: number, count = this.width): void {
+    const from = slot * this.width;
+    for (let j = 0; j < count; j++) dst[offset + j] = this.rows[from + j] as number;
+  }
+
   /** Stores `row` (length `width`) for the entry; returns the stored view. */
   set(id: string, version: number, row: ArrayLike<number>, tag = ''): Float32Array {
     let s = this.slotOf.get(id);
