@@ -49,8 +49,8 @@ import {
   StoreRankingFeatures,
   TenantCatalog,
   type ItemRef,
-  type RankingItemFeatures,
 } from '@frontier/recsys-nest';
+import { GcMeter } from '../lib/gc-meter';
 import { benchArgs, median, noPositionalArgs, printHeadline, round, usageError } from '../lib/harness';
 
 const { flags } = benchArgs();
@@ -207,7 +207,7 @@ async function runSize(n: number, store: FeatureStore) {
     live?.itemEmbeddings(
       refs.map((r) => r.id),
       features.itemsVersion(TENANT),
-      (i) => (f[i] as RankingItemFeatures).input,
+      (i) => f.input(i),
     );
   }
   const warmMs = performance.now() - tw;
@@ -223,6 +223,7 @@ async function runSize(n: number, store: FeatureStore) {
   let cold = 0;
   let explored = 0;
   const every = Math.max(1, Math.floor(REQUESTS / Math.max(1, BASELINE)));
+  const gcMeter = new GcMeter();
   for (let r = 0; r < REQUESTS; r++) {
     const user = (users[(r * 31) % USERS] as { id: string }).id;
     let c = process.cpuUsage();
@@ -241,8 +242,11 @@ async function runSize(n: number, store: FeatureStore) {
       exact.push(performance.now() - t);
       c = process.cpuUsage(c);
       exactCpu += (c.user + c.system) / 1000;
+      gcMeter.sample();
     }
+    gcMeter.sample();
   }
+  const gc = await gcMeter.stop();
   const res = {
     items: n,
     indexed,
@@ -254,6 +258,7 @@ async function runSize(n: number, store: FeatureStore) {
     retrieval: { query_k: CANDIDATES, ann: stats(annQ), exact: stats(exactQ), ann_recall: round(recall / RQ, 4) },
     full_path_ann: { ...stats(ann), cpu_ms_per_request: round(annCpu / ann.length, 3) },
     full_path_brute_force: { ...stats(exact), cpu_ms_per_request: round(exactCpu / Math.max(1, exact.length), 3) },
+    gc,
     load_avg_1m: round(loadavg()[0] as number, 2),
     cold_start_share: round(cold / REQUESTS, 4),
     explored_slate_share: round(explored / REQUESTS, 4),
