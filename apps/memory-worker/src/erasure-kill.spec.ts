@@ -7,7 +7,7 @@ import { JobQueue } from '@frontier/platform-queue';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@frontier/platform-testing';
 
 const ROOT = resolve(__dirname, '../../..');
-const SESSIONS = 1_500;
+const SESSIONS = 800;
 const PER_SESSION = 8;
 
 /** memory-worker as a real OS process (as `npm run start:memory-worker` runs it). */

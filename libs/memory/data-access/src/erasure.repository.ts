@@ -140,7 +140,7 @@ export class ErasureRepository {
       if (sel.kind === 'memory' || sel.kind === 'session-memories') await redactSources(tx, user, memoryIds, []);
       const row = await tx.memoryErasure.create({ data: { tenantId: scope.tenantId, userKey, userId: scope.userId, kind: sel.kind, memoryIds, sessionIds, requestedAt: at } });
       return { erasure: record(row), softDeleted: undeleted };
-    });
+    }, { timeout: 120_000 }); // a whole user of thousands of facts is one transaction
     this.sync?.committed(scope, changes);
     return out;
   }
