@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { PrismaClient } from '@frontier/platform-prisma';
 import type { MemoryScope } from '@frontier/memory-contracts';
 import {
@@ -40,6 +41,12 @@ export interface Sealer {
   text(column: SealedColumn, plain: string): string;
   maybe(column: SealedColumn, plain: string | null | undefined): string | null;
   vector(v: Float32Array): Uint8Array<ArrayBuffer>;
+  /**
+   * A lookup tag of `value` keyed with the user's data key (`k1:` + HMAC-SHA256): equal values give
+   * equal tags, and a dump cannot be searched for a guessed value once the key is shredded.
+   * Sealing off: the value itself.
+   */
+  tag(purpose: string, value: string): string;
 }
 
 /**
@@ -94,7 +101,14 @@ export class MemoryCipher {
       text: (c, p) => sealText(key, p, memoryAad(scope, c)),
       maybe: (c, p) => (p == null ? null : sealText(key, p, memoryAad(scope, c))),
       vector: (v) => new Uint8Array(sealBytes(key, encodeVector(v), memoryAad(scope, 'memories.embedding'))),
+      tag: (purpose, value) => keyedTag(key, scope, purpose, value),
     };
+  }
+
+  /** Every tag `value` may be stored under for the user: the keyed one (when the user has a key) and the plain value (written with sealing off). */
+  async tags(scope: MemoryScope, purpose: string, value: string): Promise<string[]> {
+    const key = await this.ring.existing(subjectOf(scope));
+    return key ? [keyedTag(key, scope, purpose, value), value] : [value];
   }
 
   /** An opener for `values` of the user (fetches the keys they name, normally one). */
@@ -165,4 +179,7 @@ export class MemoryCipher {
   }
 }
 
-const PLAIN: Sealer = { text: (_c, p) => p, maybe: (_c, p) => p ?? null, vector: encodeVector };
+const keyedTag = (key: DataKey, scope: MemoryScope, purpose: string, value: string) =>
+  `k1:${createHmac('sha256', key.key).update(`${memoryAad(scope, 'memories.text')}\u0000tag\u0000${purpose}\u0000${value}`).digest('hex')}`;
+
+const PLAIN: Sealer = { text: (_c, p) => p, maybe: (_c, p) => p ?? null, vector: encodeVector, tag: (_p, v) => v };

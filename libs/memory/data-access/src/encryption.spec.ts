@@ -8,6 +8,9 @@ import { encodeVector } from './mappers';
 import { MemoryRepository, type NewFact } from './memory.repository';
 import { SessionRepository } from './session.repository';
 
+// real Postgres on a shared, loaded machine: each test writes a few users' rows
+jest.setTimeout(60_000);
+
 const masters = { m1: randomBytes(32), m2: randomBytes(32) };
 const kms = (ids: Array<keyof typeof masters>, current: keyof typeof masters) => new LocalKeyManagementService({ keys: new Map(ids.map((id) => [id, masters[id]])), current });
 
@@ -110,6 +113,11 @@ describe('memory encryption at rest on real Postgres (per-user data keys, crypto
       expect(sealedKeyId(r.embedding ?? new Uint8Array())).toBe(sealedKeyId(r.text));
     }
     const scope = { tenantId, userId: 'ann' };
+    // the idempotency key is a tag keyed with the user's data key (an unkeyed hash of a short fact could be guessed from a dump)
+    const a = await prisma.memory.findUniqueOrThrow({ where: { id: ids[0] } });
+    expect((a.metadata as { candidateKey: string }).candidateKey).toMatch(/^k1:[0-9a-f]{64}$/);
+    expect((await memories.byCandidateKey(a.sessionId as string, 'a'))?.memory.id).toBe(ids[0]);
+    expect(await memories.byCandidateKey(a.sessionId as string, 'zz')).toBeNull();
     expect((await memories.allLive(scope, new Date())).map((m) => m.text).sort()).toEqual(['I live in Zebulontown', 'I work at ZebulonWorks', 'My cat is Zebulonpaws']);
     expect((await memories.indexItems(scope, 'm')).every((i) => i.vector.every((x, k) => x === vector[k]))).toBe(true);
     const history = await memories.history(scope, ids[0] as string);
@@ -220,11 +228,14 @@ describe('memory encryption at rest on real Postgres (per-user data keys, crypto
     const on = MemoryCipher.create(prisma, kms(['m2'], 'm2'));
     const repo = new MemoryRepository(prisma, {}, undefined, on);
     expect((await repo.find(hal, m.id))?.text).toBe('I grow Kumquat trees'); // legacy plaintext reads as it is
+    expect((await repo.byCandidateKey(s?.id ?? '', 'k'))?.memory.id).toBe(m.id); // found under its plain key
     const report = await new MemoryKeyAdmin(prisma, on).backfill(1);
     expect(report).toEqual({ memories: 1, events: 1, turns: 1, biographies: 1 });
     expect(flatten(await dump(prisma))).not.toContain('Kumquat');
     expect((await repo.find(hal, m.id))?.text).toBe('I grow Kumquat trees');
     expect((await repo.indexItems(hal, 'm'))[0]?.vector).toEqual(vector);
+    expect(((await prisma.memory.findUniqueOrThrow({ where: { id: m.id } })).metadata as { candidateKey: string }).candidateKey).toMatch(/^k1:/);
+    expect((await repo.byCandidateKey(s?.id ?? '', 'k'))?.memory.id).toBe(m.id); // and under its keyed tag after the backfill
     expect((await new BiographyRepository(prisma, on).get(hal))?.text).toBe('You grow Kumquat trees.');
     expect(await new MemoryKeyAdmin(prisma, on).backfill()).toEqual({ memories: 0, events: 0, turns: 0, biographies: 0 });
   });

@@ -1,7 +1,7 @@
-import type { PrismaClient } from '@frontier/platform-prisma';
+import type { Prisma, PrismaClient } from '@frontier/platform-prisma';
 import type { RotationReport } from '@frontier/platform-crypto';
 import type { MemoryScope } from '@frontier/memory-contracts';
-import { SEALED_TEXT_PREFIX } from '@frontier/platform-crypto';
+import { isSealedBytes, isSealedText, SEALED_TEXT_PREFIX } from '@frontier/platform-crypto';
 import type { MemoryCipher } from './cipher';
 
 /** Rows sealed by one backfill run, per table. */
@@ -53,9 +53,10 @@ export class MemoryKeyAdmin {
   }
 
   private async memories(after: string, batch: number): Promise<{ sealed: number; last: string | null }> {
-    const rows = await this.prisma.$queryRaw<Array<{ id: string; tenant_id: string; user_id: string; text: string; embedding: Uint8Array | null }>>`
-      SELECT id::text AS id, tenant_id::text AS tenant_id, user_id, text, embedding FROM memories
-      WHERE id::text > ${after} AND (text NOT LIKE ${SEALED} OR (embedding IS NOT NULL AND substring(embedding from 1 for 4) <> '\\x46584501'::bytea))
+    const rows = await this.prisma.$queryRaw<Array<{ id: string; tenant_id: string; user_id: string; text: string; embedding: Uint8Array | null; metadata: Prisma.JsonValue }>>`
+      SELECT id::text AS id, tenant_id::text AS tenant_id, user_id, text, embedding, metadata FROM memories
+      WHERE id::text > ${after} AND (text NOT LIKE ${SEALED} OR (embedding IS NOT NULL AND substring(embedding from 1 for 4) <> '\\x46584501'::bytea)
+        OR (metadata->>'candidateKey' IS NOT NULL AND metadata->>'candidateKey' NOT LIKE 'k1:%'))
       ORDER BY id::text LIMIT ${batch}`;
     let n = 0;
     for (const row of rows) {
@@ -64,9 +65,12 @@ export class MemoryKeyAdmin {
       const seal = await this.cipher.sealer(scope);
       const vector = o.vector(row.embedding);
       const text = o.text('memories.text', row.text);
+      const meta = row.metadata && typeof row.metadata === 'object' && !Array.isArray(row.metadata) ? row.metadata : null;
+      const ck = meta?.['candidateKey'];
+      const metadata = typeof ck === 'string' && !ck.startsWith('k1:') ? { metadata: { ...meta, candidateKey: seal.tag('candidate', ck) } } : {};
       const done = await this.prisma.memory.updateMany({
         where: { id: row.id, text: row.text },
-        data: { text: seal.text('memories.text', text), ...(vector ? { embedding: seal.vector(vector) } : {}) },
+        data: { text: isSealedText(row.text) ? row.text : seal.text('memories.text', text), ...(vector && row.embedding && !isSealedBytes(row.embedding) ? { embedding: seal.vector(vector) } : {}), ...metadata },
       });
       n += done.count;
     }

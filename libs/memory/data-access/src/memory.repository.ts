@@ -67,6 +67,7 @@ const plain = (o: Opener, row: MemoryRow): Memory => toDomain({ ...row, text: o.
 /** The `memories` and `memory_events` tables: Prisma in, domain records out. */
 export class MemoryRepository {
   private readonly locks: UserLocks;
+  private readonly sessionOwners = new Map<string, { tenantId: string; userId: string }>();
   /** Cross-device sync: every create, update, supersede, delete and restore is logged in its own transaction. */
   readonly sync: SyncLog;
 
@@ -154,9 +155,18 @@ export class MemoryRepository {
     return rows.map((r) => r.id);
   }
 
-  /** The memory a candidate of this session already became (a re-run after a crash), if any. */
+  /**
+   * The memory a candidate of this session already became (a re-run after a crash), if any. The key
+   * is stored as a tag keyed with the user's data key ({@link Sealer.tag}): an unkeyed hash of a
+   * short fact could be confirmed by guessing, from a dump, even after crypto-shredding.
+   */
   async byCandidateKey(sessionRowId: string, candidateKey: string): Promise<StoredMemory | null> {
-    const row = await this.prisma.memory.findFirst({ where: { sessionId: sessionRowId, metadata: { path: ['candidateKey'], equals: candidateKey } } });
+    const session = this.sessionOwners.get(sessionRowId) ?? (await this.prisma.memorySession.findUnique({ where: { id: sessionRowId }, select: { tenantId: true, userId: true } }));
+    if (!session) return null;
+    if (this.sessionOwners.size >= 1000) this.sessionOwners.clear();
+    this.sessionOwners.set(sessionRowId, session); // a session's owner never changes: one lookup per session extracted
+    const tags = await this.cipher.tags(session, 'candidate', candidateKey);
+    const row = await this.prisma.memory.findFirst({ where: { sessionId: sessionRowId, OR: tags.map((t) => ({ metadata: { path: ['candidateKey'], equals: t } })) } });
     return row ? ((await this.storedOf([row]))[0] ?? null) : null;
   }
 
@@ -183,7 +193,7 @@ export class MemoryRepository {
           extractor: f.extractor,
           embeddingModel: f.embeddingModel,
           embedding: seal.vector(f.vector),
-          metadata: { candidateKey: f.candidateKey },
+          metadata: { candidateKey: seal.tag('candidate', f.candidateKey) },
           validAt: f.validAt,
           events: { create: [{ tenantId: scope.tenantId, userId: scope.userId, event: 'ADD', newText: seal.text('memory_events.new_text', f.text), actor: f.extractor }] },
         },
