@@ -70,7 +70,7 @@ describe('sensitive attributes in extraction and the profile block (real Postgre
     const dropped = outcome.results.filter((r) => r.reason?.startsWith('sensitive'));
     expect(dropped).toHaveLength(3);
     expect(dropped.every((r) => r.text === '')).toBe(true);
-  });
+  }, 60_000);
 
   it('per tenant: allow keeps the inferences (typed by topic); never keeps no sensitive fact at all', async () => {
     const allow = await run('allow', inferringLlm);
@@ -80,7 +80,7 @@ describe('sensitive attributes in extraction and the profile block (real Postgre
     // the rule extractor under the default: the stated asthma only
     const rules = await run('explicit-only', ruleBasedExtractor);
     expect(rules.stored.filter(([t]) => t === 'health' || t === 'religion' || t === 'sexuality')).toEqual([['health', 'I have asthma, so winter runs are hard']]);
-  });
+  }, 60_000);
 
   it('the profile block leaves sensitive facts out unless the query is about that topic', async () => {
     const { scope } = await run(null, inferringLlm);
@@ -88,5 +88,5 @@ describe('sensitive attributes in extraction and the profile block (real Postgre
     expect(cooking.profile).not.toMatch(/asthma/);
     const health = await svc.memories.search(scope, { query: 'Is running in the cold bad for my asthma?', record: false });
     expect(health.profile).toMatch(/asthma/);
-  });
+  }, 60_000);
 });
