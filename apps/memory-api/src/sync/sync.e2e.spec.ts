@@ -87,7 +87,7 @@ describe('cross-device sync over WebSocket, two replicas behind one Redis (two N
     const ws = new WebSocket(`ws://127.0.0.1:${portA}/v1/sync/ws?user_id=zed&device_id=p`);
     const code = await new Promise<number>((resolve) => ws.on('close', (c: number) => resolve(c)));
     expect(code).toBe(4401);
-  });
+  }, 30_000);
 
   it('one device offline while the other writes; on reconnect (to the other replica) both hold the same state, with no gap and no duplicate', async () => {
     const user = 'alice';
@@ -190,7 +190,7 @@ describe('cross-device sync over WebSocket, two replicas behind one Redis (two N
     const ro = (await a.get(TenancyService).issueKey(tenantId, 'ro', ['memory:read'])).key;
     await http(a).put('/v1/settings').set({ authorization: `Bearer ${ro}` }).send({ sensitive_policy: 'allow' }).expect(403);
     await http(b).put('/v1/settings').set(auth()).send({ sensitive_policy: 'explicit-only' }).expect(200);
-  });
+  }, 30_000);
 
   it('pages a large delta by vector, answers resync_required once the log is compacted, and keeps no erased id in a tombstone', async () => {
     const user = 'dave';
