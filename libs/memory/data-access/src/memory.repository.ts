@@ -170,8 +170,18 @@ export class MemoryRepository {
     return row ? ((await this.storedOf([row]))[0] ?? null) : null;
   }
 
-  async reinforce(id: string, confidence: number): Promise<void> {
-    await this.prisma.memory.update({ where: { id }, data: { confidence } });
+  async reinforce(id: string, confidence: number, scope?: MemoryScope): Promise<void> {
+    if (!scope) {
+      await this.prisma.memory.update({ where: { id }, data: { confidence } });
+      return;
+    }
+    // a confidence that changes is a change devices see (sync: an update); an equal one writes nothing
+    let changes: SyncChange[] = [];
+    await this.prisma.$transaction(async (tx) => {
+      const n = await tx.memory.updateMany({ where: { id, tenantId: scope.tenantId, userId: scope.userId, confidence: { not: confidence } }, data: { confidence } });
+      if (n.count) changes = await this.sync.record(tx, scope, [{ memoryId: id, op: 'update' }]);
+    });
+    this.sync.committed(scope, changes);
   }
 
   /** Stores a fact with its ADD event; a superseded fact is invalidated (never deleted) in the same transaction. */

@@ -135,7 +135,7 @@ export class ExtractionService {
     if (decision.action === 'skip') {
       const dup = decision.duplicateOf;
       // a restatement reinforces the fact instead of duplicating it
-      await ctx.memories.reinforce(dup.id, Math.max(dup.confidence, candidate.confidence));
+      await ctx.memories.reinforce(dup.id, Math.max(dup.confidence, candidate.confidence), scope);
       return { event: 'NONE', memoryId: dup.id, text: dup.text, reason: `duplicate (cos ${decision.cosine.toFixed(3)})` };
     }
     let supersede: Supersession | null = null;
