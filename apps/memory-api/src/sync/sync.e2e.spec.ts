@@ -5,7 +5,7 @@ import { loadEnv } from '@frontier/platform-config';
 import { createHttpApp, TenancyService } from '@frontier/platform-nest';
 import { PrismaService } from '@frontier/platform-prisma';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@frontier/platform-testing';
-import { SyncService } from '@frontier/memory-nest';
+import { ErasureService, SyncService } from '@frontier/memory-nest';
 import { AppModule } from '../app.module';
 import { MemoryApiEnv } from '../env';
 import { SimDevice, until } from './sync.spec-helper';
@@ -191,6 +191,25 @@ describe('cross-device sync over WebSocket, two replicas behind one Redis (two N
     await http(a).put('/v1/settings').set({ authorization: `Bearer ${ro}` }).send({ sensitive_policy: 'allow' }).expect(403);
     await http(b).put('/v1/settings').set(auth()).send({ sensitive_policy: 'explicit-only' }).expect(200);
   }, 30_000);
+
+  it("erasing a fact that superseded another: the hard delete clears the older fact's superseded_by, and devices get that update", async () => {
+    const user = 'fay';
+    const tablet = device('tablet');
+    await tablet.connect(portB, user, key);
+    const add = async (text: string) => (await http(a).post('/mem0/v3/memories/add').set(auth('laptop')).send({ user_id: user, messages: [{ role: 'user', content: text }] }).expect(200)).body as Array<{ id: string; event: string }>;
+    const porto = (await add('I live in Porto')).find((r) => r.event === 'ADD')?.id as string;
+    const braga = (await add('I live in Braga')).find((r) => r.event === 'UPDATE' || r.event === 'ADD')?.id as string;
+    await until(() => (tablet.state.get(porto) && tablet.state.get(braga) && !tablet.state.get(porto)?.live) || undefined, 20_000, 'the supersession pushed');
+    const ticket = (await http(a).delete(`/v1/memories/${braga}`).query({ user_id: user }).set(auth('laptop'))).body as { erasure_id?: string };
+    await until(() => !tablet.state.has(braga) || undefined, 20_000, 'the tombstone pushed');
+    if (ticket.erasure_id) await a.get(ErasureService).process(ticket.erasure_id);
+    const row = await a.get(PrismaService).memory.findUnique({ where: { id: porto }, select: { supersededById: true } });
+    expect(row?.supersededById ?? null).toBeNull();
+    const updates = await a.get(PrismaService).memorySyncChange.findMany({ where: { memoryId: porto, op: 'update' } });
+    expect(updates).toHaveLength(1);
+    await until(() => tablet.received.has(updates[0]?.id.toString() as string) || undefined, 20_000, "the older fact's update pushed");
+    expect(Math.max(...tablet.received.values())).toBe(1);
+  }, 60_000);
 
   it('pages a large delta by vector, answers resync_required once the log is compacted, and keeps no erased id in a tombstone', async () => {
     const user = 'dave';

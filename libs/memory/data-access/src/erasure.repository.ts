@@ -177,7 +177,9 @@ export class ErasureRepository {
     const userId = e.userId;
     const zero: PostgresErasureCounts = { memories: 0, events: 0, eventsScrubbed: 0, supersessionsCleared: 0, turnsRedacted: 0, sessions: 0, turns: 0, biographies: 0, tombstonesWritten: 0, tombstonesDropped: 0 };
     if (!userId) return zero;
-    return this.prisma.$transaction(
+    let syncChanges: SyncChange[] = [];
+    const wholeUser = o.wholeUser;
+    const counts = await this.prisma.$transaction(
       async (tx) => {
         const user = { tenantId: e.tenantId, userId };
         const rows = await tx.memory.findMany({ where: { ...user, OR: [{ id: { in: e.memoryIds } }, { sessionId: { in: e.sessionIds } }] }, select: { id: true, text: true, sessionId: true, turnIds: true } });
@@ -209,7 +211,10 @@ export class ErasureRepository {
               c.eventsScrubbed++;
             }
           }
-                    c.supersessionsCleared = (await tx.memory.updateMany({ where: { ...user, supersededById: { in: ids } }, data: { supersededById: null } })).count;
+          const cleared = this.sync && !wholeUser ? (await tx.memory.findMany({ where: { ...user, supersededById: { in: ids } }, select: { id: true } })).map((r) => r.id) : [];
+          c.supersessionsCleared = (await tx.memory.updateMany({ where: { ...user, supersededById: { in: ids } }, data: { supersededById: null } })).count;
+          // devices hold those facts' superseded_by (an erased id): an update each tells them (Helper S's sync)
+          if (this.sync && cleared.length) syncChanges = await this.sync.record(tx, user, cleared.map((memoryId) => ({ memoryId, op: 'update' as const })));
           c.events = await tx.memoryEvent.count({ where: { memoryId: { in: ids } } });
           c.memories = (await tx.memory.deleteMany({ where: { id: { in: ids } } })).count;
         }
@@ -228,6 +233,8 @@ export class ErasureRepository {
       },
       { timeout: 60_000 },
     );
+    this.sync?.committed({ tenantId: e.tenantId, userId }, syncChanges);
+    return counts;
   }
 
   /** Done: the report is kept, every id (memories, sessions, the user's) is dropped from the record. */
