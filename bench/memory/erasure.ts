@@ -7,7 +7,7 @@
  * `MemoryService.delete` / `deleteBySession` / `deleteAll`: a flag, nothing removed).
  * Real Postgres (a private database), the embedded index; a hashing embedder (erasure embeds nothing).
  *
- *   node -r @swc-node/register bench/memory/erasure.ts [erasuresPerKind=200] [users=60]
+ *   node -r @swc-node/register bench/memory/erasure.ts [erasuresPerKind=200] [users=90]
  */
 import { randomUUID } from 'node:crypto';
 import type { MemoryScope } from '@frontier/memory-contracts';
@@ -19,7 +19,7 @@ import { HashingEmbedder } from '../../libs/memory/nest/src/services/erasure.spe
 
 process.env['MEMORY_ENCRYPTION'] ??= 'off';
 const PER_KIND = Number(process.argv[2] ?? 200);
-const USERS = Number(process.argv[3] ?? 60);
+const USERS = Number(process.argv[3] ?? 90);
 const SESSIONS = 8;
 const FACTS = 6;
 const WORKERS = 2;
@@ -69,8 +69,14 @@ async function main(): Promise<void> {
   const third = Math.floor(USERS / 3);
   const base = users.slice(0, third);
   const erase = users.slice(third);
-  const pickMemories = (pool: string[], n: number) => pool.flatMap((u) => (memories.get(u) ?? []).slice(0, 2).map((id) => ({ user: u, id }))).slice(0, n);
-  const pickSessions = (pool: string[], n: number) => pool.flatMap((u) => (sessions.get(u) ?? []).slice(2, 5).map((ext) => ({ user: u, ext }))).slice(0, n);
+  // singles from each user's first two sessions, sessions from the other six, round-robin over users
+  const roundRobin = <T>(lists: T[][], n: number): T[] => {
+    const out: T[] = [];
+    for (let i = 0; out.length < n && lists.some((l) => i < l.length); i++) for (const l of lists) if (i < l.length && out.length < n) out.push(l[i] as T);
+    return out;
+  };
+  const pickMemories = (pool: string[], n: number) => roundRobin(pool.map((u) => (memories.get(u) ?? []).slice(0, 2 * FACTS).map((id) => ({ user: u, id }))), n);
+  const pickSessions = (pool: string[], n: number) => roundRobin(pool.map((u) => (sessions.get(u) ?? []).slice(2).map((ext) => ({ user: u, ext }))), n);
 
   // --- the workers: take erasure ids, run the hard delete; completion time per id
   const requestedAt = new Map<string, number>();

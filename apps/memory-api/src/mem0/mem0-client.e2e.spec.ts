@@ -128,7 +128,7 @@ describe('the official mem0ai MemoryClient against memory-api on loopback (real 
     expect(await client.batchUpdate([{ memoryId: lisbon.id, text: 'I just moved to Porto' }])).toEqual({ message: 'Successfully updated 1 memories' });
     expect((await client.get(lisbon.id)).memory).toBe('I just moved to Porto');
 
-    expect(await client.delete(daughter.id)).toEqual({ message: 'Memory deleted successfully!', erasure_id: expect.any(String) });
+    expect(await client.delete(daughter.id)).toEqual({ message: 'Memory deleted successfully!', erasureId: expect.any(String) }); // the client camel-cases the erasure's id
     await expect(client.get(daughter.id)).rejects.toBeInstanceOf(mem0.MemoryNotFoundError);
     // the deleted memory's history keeps what happened and when, never its text (issue 10, item 4)
     expect((await client.history(daughter.id)).map((h) => [h.event, h.oldMemory, h.newMemory])).toEqual([
@@ -158,7 +158,7 @@ describe('the official mem0ai MemoryClient against memory-api on loopback (real 
 
     // users() and deleteUsers (issue 13): the whole user erased
     await client.add([{ role: 'user', content: 'I work at Initech.' }], { userId: 'carol' });
-    expect((await client.users()).results).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'carol', type: 'user', total_memories: 1 })]));
+    expect((await client.users()).results).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'carol', type: 'user', totalMemories: 1 })]));
     expect(await client.deleteUsers({ userId: 'carol' })).toEqual({ message: 'Entity deleted successfully.' });
     expect((await client.getAll({ filters: { user_id: 'carol' } })).count).toBe(0);
     expect((await client.users()).results.map((u: { name: string }) => u.name)).not.toContain('carol');
