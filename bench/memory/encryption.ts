@@ -122,7 +122,7 @@ async function main(): Promise<void> {
     // cold index loads, alternating modes per user
     const cold: Record<Mode, number[]> = { encrypted: [], plaintext: [] };
     const rows: Record<Mode, number> = { encrypted: 0, plaintext: 0 };
-    for (let rep = 0; rep < 3; rep++) {
+    for (let rep = 0; rep < 5; rep++) {
       for (const conv of convs) {
         for (const mode of rep % 2 ? [...MODES].reverse() : MODES) {
           const d = deps(mode);
