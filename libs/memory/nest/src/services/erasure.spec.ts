@@ -1,5 +1,5 @@
 import type { MemoryScope } from '@frontier/memory-contracts';
-import type { Candidate, Extractor, Turn } from '@frontier/memory-domain';
+import { ruleBasedExtractor, type Candidate, type Extractor, type Turn } from '@frontier/memory-domain';
 import { NotFoundError } from '@frontier/memory-data-access';
 import { PrismaService } from '@frontier/platform-prisma';
 import { createTestDatabase, type TestDatabase } from '@frontier/platform-testing';
@@ -104,7 +104,6 @@ describe('erasure: records, reports, tombstones, eviction (real Postgres)', () =
   });
 
   it('with the rule-based extractor: a superseding fact erased leaves no copy in the older fact’s events', async () => {
-    const { ruleBasedExtractor } = await import('@frontier/memory-domain');
     const svc = services({}, ruleBasedExtractor);
     await ingest(svc, 'eve', 'e1', [{ role: 'user', content: 'I live in Lyon.' }], new Date(Date.now() - 60_000));
     const newer = await ingest(svc, 'eve', 'e2', [{ role: 'user', content: 'I moved to Oslo.' }]);
