@@ -44,6 +44,12 @@ export class MemoryWorkerEnv extends PlatformEnv implements MemoryIndexEnv {
   @Max(3650)
   MEMORY_SYNC_RETENTION_DAYS: number = 30;
 
+  /** Days a forget command stays restorable (as memory-api's); past them its soft delete is swept into the hard-delete path. */
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  MEMORY_RESTORE_GRACE_DAYS: number = 7;
+
   /** Secret of erasure's keyed hashes (erasure records' user, erased facts' tombstones); the same in memory-api and memory-worker. Default: a development key. */
   @IsOptional()
   @IsString()

@@ -59,7 +59,7 @@ export class MemoryHandlers implements OnApplicationBootstrap {
 
   /** Every minute: erasures still pending (a lost or spent job, never queued) get their job again. */
   @OnJob(MemoryJobs.reconcileErasures)
-  async reconcileErasures(data: JobOf<typeof MemoryJobs.reconcileErasures>): Promise<{ pending: number; requeued: number }> {
+  async reconcileErasures(data: JobOf<typeof MemoryJobs.reconcileErasures>): Promise<{ pending: number; requeued: number; swept: number }> {
     return this.erasure.reconcile(data.olderThanS);
   }
 

@@ -13,7 +13,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         PlatformModule.forWorker(platformSettings('memory-worker', env)),
-        MemoryModule.forRoot({ index: memoryIndexConfig(env), modelEnv, options: { reconcileAfterS: env.MEMORY_RECONCILE_AFTER_S, maxRequeues: env.MEMORY_RECONCILE_MAX_REQUEUES, syncRetentionDays: env.MEMORY_SYNC_RETENTION_DAYS, ...(env.MEMORY_ERASURE_KEY ? { erasureKey: env.MEMORY_ERASURE_KEY } : {}) } }),
+        MemoryModule.forRoot({ index: memoryIndexConfig(env), modelEnv, options: { reconcileAfterS: env.MEMORY_RECONCILE_AFTER_S, maxRequeues: env.MEMORY_RECONCILE_MAX_REQUEUES, restoreGraceDays: env.MEMORY_RESTORE_GRACE_DAYS, syncRetentionDays: env.MEMORY_SYNC_RETENTION_DAYS, ...(env.MEMORY_ERASURE_KEY ? { erasureKey: env.MEMORY_ERASURE_KEY } : {}) } }),
         QueueModule.forWorker({ catalogs: [MEMORY_JOBS], concurrency: env.WORKER_CONCURRENCY }),
       ],
       providers: [MemoryHandlers],

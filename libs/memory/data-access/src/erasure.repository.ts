@@ -253,6 +253,28 @@ export class ErasureRepository {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * Memories soft-deleted before `cutoff` by something other than an erasure (a forget command past
+   * its restore grace period, a delete made before erasures existed) and covered by no pending
+   * erasure, grouped by user: what the sweep hands to the hard-delete path.
+   */
+  async expiredSoftDeletes(cutoff: Date, limit: number): Promise<Array<{ tenantId: string; userId: string; ids: string[] }>> {
+    const rows = await this.prisma.$queryRaw<Array<{ id: string; tenant_id: string; user_id: string }>>`
+      SELECT m.id::text AS id, m.tenant_id::text AS tenant_id, m.user_id FROM memories m
+      WHERE m.deleted_at IS NOT NULL AND m.deleted_at < ${cutoff}
+        AND NOT EXISTS (SELECT 1 FROM memory_erasures e WHERE e.status = 'pending' AND e.tenant_id = m.tenant_id
+                        AND (m.id::text = ANY(e.memory_ids) OR m.session_id::text = ANY(e.session_ids)))
+      ORDER BY m.deleted_at LIMIT ${limit}`;
+    const byUser = new Map<string, { tenantId: string; userId: string; ids: string[] }>();
+    for (const r of rows) {
+      const k = `${r.tenant_id}\u0000${r.user_id}`;
+      const g = byUser.get(k) ?? { tenantId: r.tenant_id, userId: r.user_id, ids: [] };
+      g.ids.push(r.id);
+      byUser.set(k, g);
+    }
+    return [...byUser.values()];
+  }
+
   /** Touched when its job is queued again (the "unchanged for a while" clock restarts). */
   async touch(id: string): Promise<void> {
     await this.prisma.memoryErasure.updateMany({ where: { id, status: 'pending' }, data: { updatedAt: new Date() } });

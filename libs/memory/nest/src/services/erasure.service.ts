@@ -189,7 +189,7 @@ export class ErasureService {
    * Postgres is the truth and the queue derived: every erasure still pending `olderThanS` after its
    * last change (its job lost with Redis, spent in an outage, never queued) gets its job again.
    */
-  async reconcile(olderThanS = 60): Promise<{ pending: number; requeued: number }> {
+  async reconcile(olderThanS = 60): Promise<{ pending: number; requeued: number; swept: number }> {
     const ids = await this.ctx.erasures.pending(new Date(Date.now() - olderThanS * 1000), 500);
     let requeued = 0;
     for (const id of ids) {
@@ -197,6 +197,22 @@ export class ErasureService {
       await this.ctx.erasures.touch(id);
       requeued++;
     }
-    return { pending: ids.length, requeued };
+    return { pending: ids.length, requeued, swept: await this.sweepExpired() };
+  }
+
+  /**
+   * A soft delete that is not an erasure (a forget command, restorable for `restoreGraceDays`; a
+   * delete made before erasures existed) still holds the text: once the grace period is over it goes
+   * through the hard-delete path too (an erasure of kind `memory`, actor `grace-expired`).
+   */
+  async sweepExpired(): Promise<number> {
+    const graceDays = this.ctx.options.restoreGraceDays ?? 7;
+    const cutoff = new Date(this.ctx.clock().getTime() - graceDays * 86_400_000);
+    let n = 0;
+    for (const g of await this.ctx.erasures.expiredSoftDeletes(cutoff, 1_000)) {
+      await this.request({ tenantId: g.tenantId, userId: g.userId }, { kind: 'memory', memoryIds: g.ids }, 'grace-expired');
+      n += g.ids.length;
+    }
+    return n;
   }
 }

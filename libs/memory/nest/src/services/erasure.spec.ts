@@ -149,6 +149,22 @@ describe('erasure: records, reports, tombstones, eviction (real Postgres)', () =
     expect((await svc.memories.list(scope('gus'))).total).toBe(2);
   });
 
+  it('a forget command is restorable during its grace period, then swept into the hard-delete path', async () => {
+    const svc = services({ restoreGraceDays: 7 }, ruleBasedExtractor);
+    await ingest(svc, 'ida', 'i1', [{ role: 'user', content: 'I work at Vandelay Industries.' }]);
+    const forgot = await ingest(svc, 'ida', 'i2', [{ role: 'user', content: 'Please forget that I work at Vandelay Industries.' }]);
+    const id = forgot.results.find((r) => r.event === 'DELETE')?.memoryId as string;
+    expect(id).toBeDefined();
+    expect((await svc.erasure.reconcile(0)).swept).toBe(0); // within the grace period: still restorable
+    const later = services({ restoreGraceDays: 7 }, ruleBasedExtractor);
+    later.ctx.clock = () => new Date(Date.now() + 8 * 86_400_000);
+    expect((await later.erasure.reconcile(0)).swept).toBe(1);
+    const rec = await prisma.memoryErasure.findFirstOrThrow({ where: { tenantId, memoryIds: { has: id } } });
+    await later.erasure.process(rec.id);
+    expect(await prisma.memory.count({ where: { id } })).toBe(0);
+    expect((await later.erasure.reconcile(0)).swept).toBe(0);
+  });
+
   it('the reconciler queues pending erasures again (a lost job)', async () => {
     const queued: string[] = [];
     const svc = services();
