@@ -15,6 +15,9 @@
  * (each batch waits for its WAL flush: the default) and with `synchronous_commit = off`: its latency
  * alone, 16 requests in flight, and the full path with logging, at the first size. The machine is
  * shared: each size reports the 1-minute load average and the CPU time a request took (all threads).
+ * Each size's `gc` counts the timed loop's collections (bench/lib/gc-meter.ts): scavenges and
+ * Mark-Compacts per 1,000 requests, their pause time a request, and the bytes a request adds to the old
+ * generation — numbers the load hardly moves, where the p99 follows it.
  *
  *   node -r @swc-node/register bench/recsys/ranking.ts [--sizes 100000,1000000] [--dim 64] [--k 10] [--requests 2000]
  *     [--baseline-requests 200] [--m 16] [--ef-construction 64] [--ef 64] [--candidates 200]
