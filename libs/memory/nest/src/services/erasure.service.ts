@@ -176,6 +176,8 @@ export class ErasureService {
       if (ring) {
         await ring.shredUser(scope);
         steps.push({ store: 'data-key', where: 'memory_data_keys (crypto-shredding)', removed: { keys: 1 }, at: now() });
+        // told again after the key is gone: a process that re-cached the key since step 4 evicts it now
+        await ctx.notifier.changed(scope);
       }
     }
 
