@@ -3,6 +3,7 @@
  * as `npm run demo` starts them), each logging to a file. Each ends when the suite's process does
  * (orphan-guard.cjs), and `killAllApps()` ends them all.
  */
+import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -41,11 +42,14 @@ export function tail(file: string, lines = 30): string {
   }
 }
 
+/** Production mode refuses to start without master keys: one random key per suite run, shared by its apps. */
+const FAULT_MASTER_KEYS = `fault:${randomBytes(32).toString('base64')}`;
+
 function launch(name: string, entry: string, env: Record<string, string>, log: string): AppProcess {
   const fd = openSync(log, 'a');
   const child = spawn(process.execPath, ['-r', GUARD, '-r', '@swc-node/register', entry], {
     cwd: WORKSPACE,
-    env: { ...process.env, NODE_ENV: 'production', TZ: 'UTC', ...env },
+    env: { ...process.env, NODE_ENV: 'production', TZ: 'UTC', FRONTIER_MASTER_KEYS: FAULT_MASTER_KEYS, ...env },
     stdio: ['ignore', fd, fd],
   });
   closeSync(fd);
