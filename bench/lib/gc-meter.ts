@@ -48,7 +48,7 @@ export class GcMeter {
   async stop(): Promise<GcCounts> {
     await new Promise((r) => setImmediate(r));
     this.observer.disconnect();
-    const kind = (e: PerformanceEntry) => (e.detail as { kind?: number } | null)?.kind;
+    const kind = (e: PerformanceEntry) => ((e as PerformanceEntry & { detail?: unknown }).detail as { kind?: number } | null | undefined)?.kind;
     const minor = this.entries.filter((e) => kind(e) === constants.NODE_PERFORMANCE_GC_MINOR);
     const major = this.entries.filter((e) => kind(e) === constants.NODE_PERFORMANCE_GC_MAJOR);
     const n = Math.max(1, this.requests);

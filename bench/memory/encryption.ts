@@ -20,7 +20,6 @@
  *   node -r @swc-node/register bench/memory/encryption.ts [--locomo <locomo-dev.json>] [repeats=3] [queries=300] [conversations=all]
  */
 import { createHash } from 'node:crypto';
-import type { TextEmbedder } from '@frontier/ml-ports';
 import { turnObservationExtractor } from '@frontier/memory-domain';
 import { encodeVector, MemoryCipher } from '@frontier/memory-data-access';
 import { LocalKeyManagementService, openBytes, openText, sealBytes, sealText } from '@frontier/platform-crypto';
@@ -29,6 +28,7 @@ import { benchArgs, datasetPath, median, medianMs, printHeadline, round, usageEr
 import { openBenchDb, percentile } from './lib/bench-db';
 import { loadLocomo } from './lib/locomo-data';
 import { ingestConversation } from './lib/locomo-ingest';
+import { hashingEmbedder as sharedHashingEmbedder } from './lib/hashing-embedder';
 
 const USAGE = 'usage: bench/memory/encryption.ts [--locomo <locomo-dev.json>] [repeats=3] [queries=300] [conversations=all]';
 const path = datasetPath('locomo', '../shared/data/locomo-dev.json', { what: 'the LoCoMo conversations (JSON)' });
@@ -41,31 +41,7 @@ if (!Number.isInteger(QUERIES) || QUERIES < 1) usageError(`queries must be a who
 if (CONVERSATIONS !== Infinity && (!Number.isInteger(CONVERSATIONS) || CONVERSATIONS < 1)) usageError(`conversations must be a whole number ≥ 1, got ${args[2]}; ${USAGE}`);
 
 const DIM = 512;
-/** Feature hashing of lower-cased words (and word pairs) into 512 dims, L2-normalised: deterministic, no model. */
-function hashingEmbedder(): TextEmbedder {
-  return {
-    modelId: 'bench-hash-512',
-    adapter: 'bench-hash',
-    dimension: DIM,
-    async embed(texts: readonly string[]) {
-      return texts.map((t) => {
-        const v = new Float32Array(DIM);
-        const words = t.toLowerCase().match(/[a-z0-9']+/g) ?? [];
-        for (let i = 0; i < words.length; i++) {
-          for (const f of [words[i] as string, `${words[i]} ${words[i + 1] ?? ''}`]) {
-            const h = createHash('md5').update(f).digest();
-            v[h.readUInt16LE(0) % DIM] += h[2] & 1 ? 1 : -1;
-          }
-        }
-        let n = 0;
-        for (const x of v) n += x * x;
-        const s = n > 0 ? 1 / Math.sqrt(n) : 0;
-        for (let i = 0; i < DIM; i++) v[i] = (v[i] as number) * s;
-        return v;
-      });
-    },
-  };
-}
+const hashingEmbedder = () => sharedHashingEmbedder(DIM);
 
 /** Microseconds per seal and per open (AES-256-GCM + format), a 120-character text and a 512-d vector, median of 5 × 2,000. */
 function perOp() {

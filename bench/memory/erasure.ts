@@ -15,7 +15,7 @@ import { encodeVector } from '@frontier/memory-data-access';
 import { createMemoryContext, createMemoryServices, MemoryNotifier, type MemoryServices } from '@frontier/memory-nest';
 import { printHeadline, round } from '../lib/harness';
 import { openBenchDb, percentile } from './lib/bench-db';
-import { HashingEmbedder } from '../../libs/memory/nest/src/services/erasure.spec-helper';
+import { hashingEmbedder } from './lib/hashing-embedder';
 
 process.env['MEMORY_ENCRYPTION'] ??= 'off';
 const PER_KIND = Number(process.argv[2] ?? 200);
@@ -40,7 +40,7 @@ const stats = (xs: number[]) => ({ n: xs.length, p50: round(percentile(xs, 50), 
 async function main(): Promise<void> {
   const db = await openBenchDb('erasure');
   const { prisma, tenantId } = db;
-  const embedder = new HashingEmbedder();
+  const embedder = hashingEmbedder(256);
   const notifier = new QueueNotifier();
   const ctx = createMemoryContext({ prisma, embedder, notifier });
   const svc: MemoryServices = createMemoryServices(ctx);
