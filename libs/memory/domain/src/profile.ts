@@ -1,4 +1,5 @@
 import type { Memory } from './memory';
+import { dietaryFactForQuery } from './sensitive';
 import { DEFAULT_TYPE_POLICIES, MEMORY_TYPES, type MemoryType, type TypePolicy } from './taxonomy';
 
 /** Turns a stored fact ("I'm allergic to peanuts", "User works at Acme") into "you …" phrasing. */
@@ -39,6 +40,8 @@ export interface ProfileOptions {
   includeSpecialCategory?: boolean;
   /** Special-category types the query is about (`sensitiveTopicsOf(query)`): their facts may be included. */
   includeTopics?: readonly string[];
+  /** The query: a dietary health fact (allergy, intolerance) is included when it is about food ({@link dietaryFactForQuery}). */
+  query?: string;
   policies?: Record<MemoryType, TypePolicy>;
 }
 
@@ -48,7 +51,16 @@ export interface ProfileOptions {
  */
 export function formatProfileBlock(facts: ReadonlyArray<Pick<Memory, 'text' | 'type'>>, biography?: string, o: ProfileOptions = {}): string {
   const policies = o.policies ?? DEFAULT_TYPE_POLICIES;
-  const chosen = facts.filter((f) => o.includeSpecialCategory || policies[f.type].sensitivity !== 'special-category' || (o.includeTopics ?? []).includes(f.type)).slice(0, o.max ?? 5);
+  const q = o.query;
+  const chosen = facts
+    .filter(
+      (f) =>
+        o.includeSpecialCategory ||
+        policies[f.type].sensitivity !== 'special-category' ||
+        (o.includeTopics ?? []).includes(f.type) ||
+        (q !== undefined && f.type === 'health' && dietaryFactForQuery(f.text, q)),
+    )
+    .slice(0, o.max ?? 5);
   const lines = ['[User profile]'];
   if (biography?.trim()) lines.push(biography.trim());
   for (const f of chosen) lines.push(`- I believe you mentioned that ${toSecondPerson(f.text)}.`);

@@ -1,7 +1,7 @@
 import { extractByRules } from './extractor';
 import type { Candidate } from './memory';
 import { formatProfileBlock } from './profile';
-import { isExplicitSelfStatement, screenSensitive, sensitiveTopicOf, sensitiveTopicsOf, type SensitiveTopic } from './sensitive';
+import { dietaryFactForQuery, isExplicitSelfStatement, screenSensitive, sensitiveTopicOf, sensitiveTopicsOf, type SensitiveTopic } from './sensitive';
 import type { Turn } from './significance';
 
 /** Explicit first-person assertions: stored under the default policy. */
@@ -134,6 +134,21 @@ describe('sensitive attributes: explicit self-statements only (corpus of phrasin
     expect(health).not.toMatch(/Catholic/);
     expect(sensitiveTopicsOf('Any church services near me this Sunday?')).toEqual(['religion']);
     expect(sensitiveTopicsOf('Recommend a movie')).toEqual([]);
+  });
+
+  it('a dietary health fact (allergy, intolerance) joins the block for a food question only; other health facts do not', () => {
+    const facts = [candidate("I'm allergic to shellfish", 'health'), candidate('I have asthma', 'health'), candidate('I am lactose intolerant', 'health')];
+    const q = 'Suggest a dinner for me tonight';
+    const food = formatProfileBlock(facts, undefined, { includeTopics: sensitiveTopicsOf(q), query: q });
+    expect(food).toMatch(/shellfish/);
+    expect(food).toMatch(/lactose/);
+    expect(food).not.toMatch(/asthma/);
+    const movie = 'Recommend a movie';
+    expect(formatProfileBlock(facts, undefined, { includeTopics: sensitiveTopicsOf(movie), query: movie })).not.toMatch(/shellfish|lactose|asthma/);
+    expect(dietaryFactForQuery("I'm allergic to peanuts", 'What can I cook with these ingredients?')).toBe(true);
+    expect(dietaryFactForQuery("I'm allergic to peanuts", 'Which restaurant tonight?')).toBe(true);
+    expect(dietaryFactForQuery('I have asthma', 'What should I eat?')).toBe(false);
+    expect(dietaryFactForQuery("I'm allergic to cats", 'Plan my weekend')).toBe(false);
   });
 
   it('a text touches a topic by its words; a neutral text none', () => {

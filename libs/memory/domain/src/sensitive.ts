@@ -32,6 +32,20 @@ const TOPIC_WORDS: Record<SensitiveTopic, RegExp> = {
   sexuality: /\b(sexual\w*|orientation|partner|dating|gender)\b/i,
 };
 
+/** Health facts a question about food needs: allergies, intolerances, coeliac disease. */
+const DIETARY = /\b(allerg\w*|intoleran\w*|celiac|coeliac|lactose|gluten)\b/i;
+/** A question about food or eating (what to cook, eat, order, buy). */
+const FOOD_QUERY = /\b(foods?|eat|eating|ate|meals?|dinner|lunch|breakfast|brunch|recipes?|cook\w*|restaurants?|snacks?|menu|ingredients?|dish(?:es)?|cuisine|bak(?:e|ing)|grocer(?:y|ies))\b/i;
+
+/**
+ * True when a health fact is dietary (an allergy, an intolerance, coeliac disease) and the query is
+ * about food: the one case where a special-category fact enters the profile block for a query that
+ * does not name its topic — "suggest a dinner" must know about a shellfish allergy.
+ */
+export function dietaryFactForQuery(factText: string, query: string): boolean {
+  return DIETARY.test(factText) && FOOD_QUERY.test(query);
+}
+
 export function isSensitiveTopic(x: unknown): x is SensitiveTopic {
   return typeof x === 'string' && (SENSITIVE_TOPICS as readonly string[]).includes(x);
 }

@@ -133,7 +133,7 @@ export class MemoryService {
     if (input.record !== false) await ctx.memories.recordRetrieval(top.map((s) => s.memory.id), at);
     const bio = await this.biography(scope, at);
     const views = await this.views(top.map((s) => s.memory));
-    return { memories: top.map((s, i) => ({ ...(views[i] as MemoryView), breakdown: s.breakdown })), profile: formatProfileBlock(top.map((s) => s.memory), bio?.text, { includeTopics: sensitiveTopicsOf(text) }) };
+    return { memories: top.map((s, i) => ({ ...(views[i] as MemoryView), breakdown: s.breakdown })), profile: formatProfileBlock(top.map((s) => s.memory), bio?.text, { includeTopics: sensitiveTopicsOf(text), query: text }) };
   }
 
   async list(scope: MemoryScope, input: ListInput = {}): Promise<Page<MemoryView>> {
