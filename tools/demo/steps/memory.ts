@@ -112,4 +112,28 @@ export async function memory(ctx: DemoContext, written: DemoConversation, source
     line(`\n  The block the chat model gets with the last question (POST /v1/memories/search → profile):\n${lastProfile.replace(/^/gm, '    ')}`);
     if (leftOut.length) line(`    (left out: ${leftOut.map((t) => `"${t}"`).join(', ')}, special category: retrieved and listed, but kept out of the prompt unless the chat is about it)`);
   }
+  await exportAndErase(base, key, user, q, memories);
+}
+
+/** Issue 13: everything kept about the user as one file, then one fact erased everywhere, with its report. */
+async function exportAndErase(base: string, key: string, user: string, q: string, memories: readonly WireMemory[]): Promise<void> {
+  const exported = await call(base, 'GET', `/v1/export?${q}`, undefined, key);
+  const doc = exported.body as { memories?: unknown[]; sessions?: Array<{ turns?: unknown[] }>; biography?: unknown };
+  const turns = (doc.sessions ?? []).reduce((n, s) => n + (s.turns?.length ?? 0), 0);
+  ok(`GET /v1/export → ${exported.status}: ${doc.memories?.length ?? 0} memories with history, ${doc.sessions?.length ?? 0} sessions (${turns} turns), biography ${doc.biography ? 'included' : 'none yet'} (stored encrypted at rest with ${user}'s own data key)`);
+  const victim = memories.find((m) => !m.superseded_by && /vegetarian|risotto|dish/i.test(m.memory)) ?? memories.find((m) => !m.superseded_by);
+  if (!victim) return;
+  const del = await call(base, 'DELETE', `/v1/memories/${victim.id}?${q}`, undefined, key);
+  if (del.status !== 202) throw new Error(`DELETE /v1/memories/:id → ${del.status} ${JSON.stringify(del.body)}`);
+  const erasureId = String(del.body['erasure_id']);
+  const after = await call(base, 'POST', '/v1/memories/search', { user_id: user, query: victim.memory, limit: 5 }, key);
+  const stillServed = (after.body['results'] as WireMemory[]).some((m) => m.id === victim.id);
+  ok(`DELETE /v1/memories/:id ("${victim.memory}") → 202, erasure ${erasureId.slice(0, 8)}…; a search for its own words at once: ${stillServed ? 'STILL SERVED' : 'not served'}`);
+  if (stillServed) throw new Error('an erased memory was served after DELETE returned');
+  const done = await until(`erasure ${erasureId} to complete`, async () => {
+    const r = await call(base, 'GET', `/v1/erasures/${erasureId}?${q}`, undefined, key);
+    return r.body['status'] === 'completed' ? r.body : undefined;
+  }, 60_000);
+  const report = done['report'] as { steps?: Array<{ store: string; where: string; removed: Record<string, number> }> } | null;
+  ok(`GET /v1/erasures/:id → completed: ${(report?.steps ?? []).map((st) => `${st.store} (${Object.entries(st.removed).map(([k, v]) => `${k} ${v}`).join(', ')})`).join('; ')}`);
 }
