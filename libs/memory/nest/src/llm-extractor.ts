@@ -1,30 +1,40 @@
 import type { ChatModel, JsonSchema } from '@frontier/ml-ports';
 import { confidentOnly, isMemoryType, MEMORY_TYPES, type Candidate, type Extractor, type Turn } from '@frontier/memory-domain';
 
-const SCHEMA: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['facts'],
-  properties: {
-    facts: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['fact', 'confidence', 'type', 'turn_ids'],
-        properties: {
-          fact: { type: 'string', minLength: 3, maxLength: 300 },
-          confidence: { type: 'number', minimum: 0, maximum: 1 },
-          type: { type: 'string', enum: [...MEMORY_TYPES] },
-          turn_ids: { type: 'array', items: { type: 'string' }, minItems: 1 },
+/** Types an extractor may give a fact (the episodic tier's `episode` is not one). */
+const FACT_TYPES: readonly string[] = MEMORY_TYPES.filter((t: string) => t !== 'episode');
+
+/**
+ * The reply's JSON schema, per call: `turn_ids` may only name this conversation's turns (a
+ * grammar-constrained model — llama.cpp — then cannot invent one), facts and strings are bounded.
+ */
+export function factsSchema(turnIds: readonly string[]): JsonSchema {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['facts'],
+    properties: {
+      facts: {
+        type: 'array',
+        maxItems: 30,
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['fact', 'confidence', 'type', 'turn_ids'],
+          properties: {
+            fact: { type: 'string', minLength: 3, maxLength: 300 },
+            confidence: { type: 'number', minimum: 0, maximum: 1 },
+            type: { type: 'string', enum: [...FACT_TYPES] },
+            turn_ids: { type: 'array', items: { type: 'string', enum: [...new Set(turnIds)] }, minItems: 1, maxItems: 8 },
+          },
         },
       },
     },
-  },
-};
+  };
+}
 
 const SYSTEM = `From this conversation, extract factual user preferences and profile information as JSON:
-{"facts": [{"fact": "...", "confidence": 0-1, "type": "${MEMORY_TYPES.join('|')}", "turn_ids": ["id of each turn the fact comes from"]}]}.
+{"facts": [{"fact": "...", "confidence": 0-1, "type": "${FACT_TYPES.join('|')}", "turn_ids": ["id of each turn the fact comes from"]}]}.
 Only extract durable facts about the user (the "user" role), not conversation-specific observations
 or anything the assistant said. Write each fact as a short first-person sentence in the user's voice
 ("I am allergic to peanuts"). Use a low confidence when you are guessing.
@@ -34,7 +44,10 @@ never infer one ("I went to church" says nothing about the user's religion), nev
 user says about someone else ("my friend is religious"), a question, a guess or reported speech.
 Type such facts health, politics, religion or sexuality. (A check after you enforces this.)`;
 
-/** Extraction by an LLM over an OpenAI-compatible endpoint, JSON-schema validated (one repair). */
+/**
+ * Extraction by an LLM — over an OpenAI-compatible endpoint, or embedded (llama.cpp, output
+ * constrained by a grammar made from the schema) — JSON-schema validated (one repair).
+ */
 export class LlmExtractor implements Extractor {
   readonly id: string;
 
@@ -54,13 +67,13 @@ export class LlmExtractor implements Extractor {
         { role: 'system', content: SYSTEM },
         { role: 'user', content: transcript },
       ],
-      schema: SCHEMA,
+      schema: factsSchema(turns.map((t) => t.id)),
       schemaName: 'memory_facts',
       temperature: 0,
     });
     const candidates: Candidate[] = [];
     for (const f of value.facts) {
-      if (!isMemoryType(f.type)) continue;
+      if (!isMemoryType(f.type) || !FACT_TYPES.includes(f.type)) continue;
       const turnIds = f.turn_ids.filter((id) => known.has(id));
       if (!turnIds.length) continue; // a fact with no real source is not kept
       const validAt = at.get(turnIds[0] as string);

@@ -1,5 +1,7 @@
 export { createOpenAiChatModel, type OpenAiChatModelOptions } from './openai-chat-model';
-export { SchemaValidationError } from './json-output';
+// structured-output helpers, shared with the embedded llama.cpp adapter (@frontier/ml-llama-cpp)
+export { SchemaValidationError, checkJson, repairMessages, validatorFor, type JsonCheck } from './json-output';
+export { validateChatRequest } from './validate';
 export { SseParser, type SseEvent } from './sse';
 // one `data:` payload of a chat-completions stream → its content delta, finish reason and usage
 export { parseStreamChunk, toWireMessage, toWireTools, type ParsedChunk, type ToolCallDelta, type WireMessage, type WireTool } from './wire';

@@ -10,6 +10,8 @@ import type { ModelRole } from '@frontier/ml-ports';
  *   ML_EMBEDDING=onnx-dir:all-MiniLM-L6-v2             $MODELS_DIR/all-MiniLM-L6-v2/{model.onnx,tokenizer.json}
  *   ML_EMBEDDING=openai:http://tei:8080/v1#bge-m3      OpenAI-compatible /v1/embeddings
  *   ML_LLM=openai:http://vllm:8000/v1#Qwen2.5-7B-Instruct   (key from ML_LLM_API_KEY)
+ *   ML_LLM=llama-cpp:qwen2.5-1.5b-instruct-q4_k_m.gguf     embedded llama.cpp on a GGUF under MODELS_DIR (or absolute)
+ *     (ML_LLM_CONTEXT: tokens of context, default 4096; ML_LLM_THREADS: CPU threads; ML_LLM_GPU=auto to use a GPU)
  */
 export const ROLES: readonly ModelRole[] = ['embedding', 'vad', 'ocr', 'nsfw', 'asr', 'llm'];
 
@@ -20,7 +22,7 @@ export const ADAPTERS: Record<ModelRole, readonly string[]> = {
   ocr: ['paddle'],
   nsfw: ['nsfwjs', 'onnx-dir'],
   asr: ['pocketsphinx', 'whisper-onnx', 'openai'],
-  llm: ['none', 'openai'],
+  llm: ['none', 'openai', 'llama-cpp'],
 };
 
 export interface RoleConfig {
@@ -35,6 +37,10 @@ export interface RoleConfig {
   apiKey?: string;
   /** Vector size of an `openai` embedding model (ML_EMBEDDING_DIMENSION); unset → probed once at start. */
   dimension?: number;
+  /** `llama-cpp`: tokens of context (ML_LLM_CONTEXT), CPU threads (ML_LLM_THREADS), GPU use (ML_LLM_GPU=auto). */
+  contextSize?: number;
+  threads?: number;
+  gpu?: 'auto';
   /** Where the setting came from, for `tools/models list`. */
   source: string;
 }
@@ -69,6 +75,10 @@ export function parseSpec(role: ModelRole, spec: string, modelsDir: string, vari
     if (!url || !/^https?:\/\//.test(url)) throw new ModelConfigError(variable, `openai needs a base URL: openai:http://host:port/v1#model`);
     if (!model) throw new ModelConfigError(variable, `openai needs a model name after '#': openai:${url}#<model>`);
     return { role, adapter, baseUrl: url.replace(/\/+$/, ''), model };
+  }
+  if (adapter === 'llama-cpp') {
+    if (!rest.endsWith('.gguf')) throw new ModelConfigError(variable, `llama-cpp needs a GGUF file: llama-cpp:<file.gguf under MODELS_DIR or absolute>`);
+    return { role, adapter, path: isAbsolute(rest) ? rest : resolve(modelsDir, rest) };
   }
   if (adapter === 'onnx-dir' || adapter === 'whisper-onnx') {
     if (!rest) throw new ModelConfigError(variable, `${adapter} needs a model directory: ${adapter}:<dir under MODELS_DIR or absolute>`);
@@ -106,7 +116,24 @@ export function resolveModelsConfig(env: Record<string, string | undefined>, fil
       dimension = Number(dimRaw);
       if (!Number.isInteger(dimension) || dimension < 1 || dimension > 65_536) throw new ModelConfigError(`${variable}_DIMENSION`, 'must be a positive integer');
     }
-    roles[role] = { ...parsed, ...(apiKey ? { apiKey } : {}), ...(dimension ? { dimension } : {}), source };
+    roles[role] = { ...parsed, ...(apiKey ? { apiKey } : {}), ...(dimension ? { dimension } : {}), ...(parsed.adapter === 'llama-cpp' ? llamaCppOptions(env, variable) : {}), source };
   }
   return { modelsDir, roles };
+}
+
+const positiveInt = (env: Record<string, string | undefined>, name: string, max: number): number | undefined => {
+  const raw = env[name];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new ModelConfigError(name, `must be an integer from 1 to ${max}`);
+  return n;
+};
+
+/** ML_LLM_CONTEXT, ML_LLM_THREADS, ML_LLM_GPU for the embedded llama.cpp adapter. */
+function llamaCppOptions(env: Record<string, string | undefined>, variable: string): Pick<RoleConfig, 'contextSize' | 'threads' | 'gpu'> {
+  const contextSize = positiveInt(env, `${variable}_CONTEXT`, 1_048_576);
+  const threads = positiveInt(env, `${variable}_THREADS`, 1024);
+  const gpu = env[`${variable}_GPU`];
+  if (gpu !== undefined && gpu !== 'auto' && gpu !== 'false') throw new ModelConfigError(`${variable}_GPU`, 'must be auto or false');
+  return { ...(contextSize ? { contextSize } : {}), ...(threads ? { threads } : {}), ...(gpu === 'auto' ? { gpu: 'auto' as const } : {}) };
 }

@@ -57,8 +57,16 @@ async function build(c: RoleConfig): Promise<unknown> {
         model: need(c.model, c, 'the model name'),
         ...(c.apiKey ? { apiKey: c.apiKey } : {}),
       });
+    case 'llm:llama-cpp':
+      // node-llama-cpp (native, ESM) loads only when this adapter is configured
+      return (await import('@frontier/ml-llama-cpp')).createLlamaCppChatModel({
+        modelPath: need(c.path, c, 'the GGUF file'),
+        ...(c.contextSize ? { contextSize: c.contextSize } : {}),
+        ...(c.threads ? { threads: c.threads } : {}),
+        ...(c.gpu ? { gpu: c.gpu } : {}),
+      });
     case 'llm:none':
-      throw new ModelUnavailableError('llm', 'none', 'no LLM is configured (set ML_LLM=openai:<base url>#<model>); offline defaults are used instead');
+      throw new ModelUnavailableError('llm', 'none', 'no LLM is configured (set ML_LLM=openai:<base url>#<model> or ML_LLM=llama-cpp:<file.gguf>); offline defaults are used instead');
     default:
       throw new ModelUnavailableError(c.role, c.adapter, `no factory for adapter ${c.adapter}`);
   }
