@@ -13,3 +13,21 @@ export { ErasureRepository, ERASED_TURN_TEXT, type ErasureKind, type ErasureReco
 export { SyncLog, SERVER_DEVICE, SYNC_OPS, asWriter, currentWriter, memoryRef, type SyncOp, type SyncChange, type SyncWriter, type VersionVector } from './sync.repository';
 export { TenantSettingsRepository, SENSITIVE_POLICIES, type SensitivePolicy } from './tenant-settings.repository';
 export { ExportReader, type ExportedMemory, type ExportedSession } from './erasure-export';
+export {
+  compileFilter,
+  clientUserId,
+  entityOwner,
+  ownerEntity,
+  ENTITY_OWNER_PREFIX,
+  FIELD_OPS,
+  FILTER_FROM,
+  FILTER_OPS,
+  type FilterField,
+  type FilterNode,
+  type FilterLeaf,
+  type FilterOp,
+  type FilterScalar,
+  type OwnerKind,
+} from './memory-filter';
+export { FilteredMemories, type MemoryAttributes, type FilteredPageQuery } from './filtered-memories';
+export { matchCategories, isCustomCategories, stem, type CustomCategories } from './categories';

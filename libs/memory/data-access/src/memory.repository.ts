@@ -7,6 +7,8 @@ import { redactEvent, type HistoryEntry } from './history';
 import { toDomain } from './mappers';
 import { UserLocks, type UserLockOptions } from './user-lock';
 import { SyncLog, type SyncChange } from './sync.repository';
+import { FilteredMemories } from './filtered-memories';
+import { isCustomCategories, matchCategories } from './categories';
 
 /** A memory as stored, with its vector (null when none or of another model). */
 export interface StoredMemory {
@@ -70,6 +72,8 @@ export class MemoryRepository {
   private readonly sessionOwners = new Map<string, { tenantId: string; userId: string }>();
   /** Cross-device sync: every create, update, supersede, delete and restore is logged in its own transaction. */
   readonly sync: SyncLog;
+  /** Mem0 filters across a tenant (metadata, categories, entities, times), run in Postgres. */
+  readonly filtered: FilteredMemories;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -80,6 +84,14 @@ export class MemoryRepository {
   ) {
     this.locks = new UserLocks(prisma, lock);
     this.sync = sync ?? new SyncLog(prisma);
+    this.filtered = new FilteredMemories(prisma, this.cipher);
+  }
+
+  /** What a memory inherits from its session (a Mem0 add's metadata, and its custom categories matched on the text). */
+  private async inherited(sessionRowId: string, text: string): Promise<{ userMetadata?: object; categories?: string[] }> {
+    const s = await this.prisma.memorySession.findUnique({ where: { id: sessionRowId }, select: { metadata: true, customCategories: true } });
+    const categories = isCustomCategories(s?.customCategories) ? matchCategories(text, s.customCategories) : [];
+    return { ...(s?.metadata && typeof s.metadata === 'object' ? { userMetadata: s.metadata } : {}), ...(categories.length ? { categories } : {}) };
   }
 
   private async storedOf(rows: MemoryRow[]): Promise<StoredMemory[]> {
@@ -188,9 +200,11 @@ export class MemoryRepository {
   async createFact(scope: MemoryScope, f: NewFact, supersede: Supersession | null): Promise<Memory> {
     let changes: SyncChange[] = [];
     const seal = await this.cipher.sealer(scope);
+    const inherited = await this.inherited(f.sessionRowId, f.text);
     const row = await this.prisma.$transaction(async (tx) => {
       const created = await tx.memory.create({
         data: {
+          ...inherited,
           tenantId: scope.tenantId,
           userId: scope.userId,
           text: seal.text('memories.text', f.text),

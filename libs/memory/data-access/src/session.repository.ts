@@ -40,6 +40,10 @@ export interface SessionRecord {
 export interface NewSession {
   externalId: string;
   agentId: string | null;
+  /** Mem0's `app_id`, `metadata` (copied onto the memories it produces) and custom categories. */
+  appId?: string | null;
+  metadata?: Record<string, unknown> | null;
+  customCategories?: Array<Record<string, string>> | null;
   sourceHash: string;
   startedAt: Date;
   /** Default `auto`. */
@@ -91,6 +95,9 @@ export class SessionRepository {
           tenantId: scope.tenantId,
           userId: scope.userId,
           agentId: s.agentId,
+          ...(s.appId ? { appId: s.appId } : {}),
+          ...(s.metadata ? { metadata: s.metadata as object } : {}),
+          ...(s.customCategories ? { customCategories: s.customCategories } : {}),
           externalId: s.externalId,
           sourceHash: s.sourceHash,
           startedAt: s.startedAt,

@@ -21,6 +21,10 @@ export interface SessionInput {
   turns: TurnInput[];
   /** How it is extracted (default `auto`); recorded with it so that every run does the same. */
   extractMode?: ExtractMode;
+  /** Mem0 add's `app_id`, `metadata` (copied onto every memory it produces) and custom categories. */
+  appId?: string;
+  metadata?: Record<string, unknown>;
+  customCategories?: Array<Record<string, string>>;
 }
 
 export interface StoredSession {
@@ -96,7 +100,7 @@ export class SessionService {
         return { id: existing.id, externalId: existing.externalId, status: existing.status, created: false, sourceHash };
       }
       const startedAt = input.startedAt ?? turns.find((t) => t.at)?.at ?? this.ctx.clock();
-      const row = await this.ctx.sessions.create(scope, { externalId: input.sessionId, agentId: input.agentId ?? null, sourceHash, startedAt, turns, ...(input.extractMode ? { extractMode: input.extractMode } : {}) });
+      const row = await this.ctx.sessions.create(scope, { externalId: input.sessionId, agentId: input.agentId ?? null, sourceHash, startedAt, turns, ...(input.extractMode ? { extractMode: input.extractMode } : {}), appId: input.appId ?? null, metadata: input.metadata ?? null, customCategories: input.customCategories ?? null });
       // null: a concurrent identical post won the race; read what it stored
       if (row) return { id: row.id, externalId: row.externalId, status: row.status, created: true, sourceHash };
     }
