@@ -6,6 +6,7 @@ export * from './scoring';
 export * from './eviction';
 export * from './profile';
 export * from './extractor';
+export * from './extraction-eval';
 export * from './bm25';
 export * from './observation-extractor';
 export * from './command-grammar';

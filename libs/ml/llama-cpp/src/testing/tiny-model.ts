@@ -25,16 +25,10 @@ export interface TinyModelOptions {
 
 const SPACE = '\u2581';
 
-/** mulberry32: a small seeded PRNG, so the model file is the same on every run. */
+/** A linear congruential generator (Numerical Recipes' constants): the same model file on every run. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  let x = seed >>> 0;
+  return () => (x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 4294967296;
 }
 
 export interface TinyModel {
