@@ -40,7 +40,7 @@ export function toDomain(row: MemoryRow): Memory {
 
 export function toTurn(row: TurnRow): Turn {
   const role = row.role === 'assistant' || row.role === 'system' ? row.role : 'user';
-  return { id: row.turnId, role, text: row.text, ...(row.at ? { at: row.at } : {}) };
+  return { id: row.turnId, role, text: row.text, ...(row.at ? { at: row.at } : {}), ...(row.speaker ? { speaker: row.speaker } : {}) };
 }
 
 /** SHA-256 over the canonical transcript (role, id, text of each turn in order). */

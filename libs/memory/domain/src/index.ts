@@ -12,3 +12,6 @@ export * from './observation-extractor';
 export * from './command-grammar';
 export * from './forget-match';
 export * from './sensitive';
+export * from './episodic';
+export * from './retrieval';
+export * from './neighbours';

@@ -6,6 +6,8 @@ export interface Turn {
   role: 'user' | 'assistant' | 'system';
   text: string;
   at?: Date;
+  /** Who said it (LoCoMo's speaker names; the episodic tier indexes it). */
+  speaker?: string;
 }
 
 export interface Command {

@@ -3,7 +3,7 @@
  * hard it is to supersede), how sensitive it is (special categories under GDPR art. 9 are never
  * volunteered into prompts unless asked), and where it sits in eviction order.
  */
-export const MEMORY_TYPES = ['biography', 'relationship', 'health', 'preference', 'work', 'location', 'plan', 'context', 'mood', 'politics', 'religion', 'sexuality'] as const;
+export const MEMORY_TYPES = ['biography', 'relationship', 'health', 'preference', 'work', 'location', 'plan', 'context', 'mood', 'politics', 'religion', 'sexuality', 'episode'] as const;
 export type MemoryType = (typeof MEMORY_TYPES)[number];
 
 export type Durability = 'durable' | 'stable' | 'volatile';
@@ -46,6 +46,8 @@ export const DEFAULT_TYPE_POLICIES: Record<MemoryType, TypePolicy> = {
   politics: d('stable', 'special-category', 2 * 365, 6 * 365, 0.9, 'Politics'),
   religion: d('durable', 'special-category', 3 * 365, 10 * 365, 0.9, 'Religion and beliefs'),
   sexuality: d('durable', 'special-category', 3 * 365, 10 * 365, 0.95, 'Sexuality'),
+  // the episodic tier (issue 14, episodic.ts): a turn as said, never superseded by a fact, first out on eviction
+  episode: d('volatile', 'normal', 180, 730, 1.01, 'Things you said'),
 };
 
 export function isMemoryType(x: unknown): x is MemoryType {

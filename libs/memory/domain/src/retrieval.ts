@@ -1,0 +1,130 @@
+import { isEpisode } from './episodic';
+import type { Memory } from './memory';
+import { scoreMemory, type ScoreBreakdown, type ScoringOptions } from './scoring';
+
+/**
+ * Ranking of retrieved memories (issue 14): relevance first, recency as a prior that never buries a
+ * clearly relevant old memory, one slot per source turn across the two tiers, and a context budget
+ * counted in words.
+ */
+
+/**
+ * How the seed's sigmoid decay enters the final score:
+ * - `product`: relevance × decay (the seed; on LoCoMo it cost 11.6 points held-out);
+ * - `blend`: relevance × (1 − weight + weight × decay): decay moves a score by at most `weight`;
+ * - `prior`: relevance + weight × decay: among near-equal relevance the newer wins, a clearly
+ *   more relevant memory always wins (for weight much smaller than relevance gaps);
+ * - `off`: relevance only (a reference, not a product setting).
+ */
+export type RecencyMode = 'product' | 'blend' | 'prior' | 'off';
+
+export interface RecencyPolicy {
+  mode: RecencyMode;
+  /** The blend's or the prior's weight (ignored by product and off). */
+  weight: number;
+  /** Questions about the past ("when did…", "what did … last year") are ranked without decay. */
+  undecayedPast: boolean;
+}
+
+/**
+ * Chosen by leave-one-conversation-out cross-validation on LoCoMo dev
+ * (docs/benchmarks/memory-retrieval.md, issue 14).
+ */
+export const DEFAULT_RECENCY: RecencyPolicy = { mode: 'prior', weight: 0.02, undecayedPast: true };
+
+const PAST =
+  /\b(when|what year|which year|what month|how long ago|ago|last (?:year|month|week|summer|winter|spring|fall|autumn|weekend|time)|used to|did|was|were|had|went|before|first time|yesterday|earlier|previously|back then|in (?:19|20)\d\d)\b/i;
+
+/** True when a query asks about the past, where decay would only bury the answer. */
+export function asksAboutThePast(query: string): boolean {
+  return PAST.test(query);
+}
+
+/** The final score of a breakdown under a recency policy (confidence and usage multiply in every mode). */
+export function combineRecency(b: Pick<ScoreBreakdown, 'relevance' | 'recency' | 'confidence' | 'usage'>, policy: RecencyPolicy, past: boolean): number {
+  const base = b.relevance * b.confidence * b.usage;
+  if (policy.mode === 'off' || (past && policy.undecayedPast)) return base;
+  if (policy.mode === 'product') return base * b.recency;
+  if (policy.mode === 'blend') return base * (1 - policy.weight + policy.weight * b.recency);
+  return base + policy.weight * b.recency;
+}
+
+export interface RankInput<M> {
+  memory: M;
+  cosine: number;
+  lexical?: number;
+}
+
+export type RankableMemory = Pick<Memory, 'id' | 'type' | 'confidence' | 'retrievalCount' | 'validAt' | 'provenance'>;
+
+export interface RankOptions extends ScoringOptions {
+  recency?: RecencyPolicy;
+  /** The query (decides `undecayedPast`). */
+  query?: string;
+}
+
+export interface Ranked<M> {
+  memory: M;
+  breakdown: ScoreBreakdown;
+}
+
+/**
+ * Scores every candidate (relevance from dense + lexical, the type's decay, confidence, usage),
+ * combines them under the recency policy, and sorts best first (ties by id, so runs repeat).
+ */
+export function rankMemories<M extends RankableMemory>(candidates: ReadonlyArray<RankInput<M>>, o: RankOptions): Array<Ranked<M>> {
+  const policy = o.recency ?? DEFAULT_RECENCY;
+  const past = o.query !== undefined && asksAboutThePast(o.query);
+  const lexicalUsed = candidates.some((c) => c.lexical !== undefined);
+  return candidates
+    .map((c) => {
+      const b = scoreMemory({ memory: c.memory, cosine: c.cosine, ...(lexicalUsed ? { lexical: c.lexical ?? 0 } : {}) }, o);
+      return { memory: c.memory, breakdown: { ...b, score: combineRecency(b, policy, past) } };
+    })
+    .sort((a, b) => b.breakdown.score - a.breakdown.score || (a.memory.id < b.memory.id ? -1 : a.memory.id > b.memory.id ? 1 : 0));
+}
+
+/** `session\u0000turn` keys of what a memory cites. */
+const turnKeys = (m: Pick<Memory, 'provenance'>): string[] => m.provenance.turnIds.map((t) => `${m.provenance.sessionId}\u0000${t}`);
+
+/**
+ * One slot per source turn across the tiers: a fact is dropped when a better-ranked episode is its
+ * own turn, and an episode when a better-ranked fact came from it. Two facts of one turn both stay
+ * (they say different things); so do two episodes (they are different turns).
+ */
+export function collapseByProvenance<R extends { memory: Pick<Memory, 'type' | 'provenance'> }>(ranked: readonly R[]): R[] {
+  const byTier = { episode: new Set<string>(), fact: new Set<string>() };
+  const out: R[] = [];
+  for (const r of ranked) {
+    const episode = isEpisode(r.memory);
+    const keys = turnKeys(r.memory);
+    const other = episode ? byTier.fact : byTier.episode;
+    if (keys.some((k) => other.has(k))) continue;
+    const mine = episode ? byTier.episode : byTier.fact;
+    for (const k of keys) mine.add(k);
+    out.push(r);
+  }
+  return out;
+}
+
+/** Words of a text as the budget counts them (whitespace-separated). */
+export function countWords(text: string): number {
+  const m = text.match(/\S+/g);
+  return m ? m.length : 0;
+}
+
+/**
+ * Whole items in rank order while their words fit in `budgetWords` (the first item that would
+ * overflow ends the list: no smaller item jumps the queue). At least nothing, never a cut item.
+ */
+export function fitBudget<T>(items: readonly T[], wordsOf: (item: T) => number, budgetWords: number): T[] {
+  const out: T[] = [];
+  let used = 0;
+  for (const it of items) {
+    const w = wordsOf(it);
+    if (used + w > budgetWords) break;
+    used += w;
+    out.push(it);
+  }
+  return out;
+}
