@@ -98,3 +98,16 @@ export const ruleBasedExtractor: Extractor = {
 export function confidentOnly(candidates: readonly Candidate[], threshold = 0.7): Candidate[] {
   return candidates.filter((c) => c.confidence > threshold && c.text.trim().length > 0);
 }
+
+/**
+ * Why an extraction stored nothing, for the NONE event it answers with (an add never answers a
+ * silent `[]`): no user turn, or user turns in which no personal fact was found.
+ */
+export function noFactReason(turns: readonly Turn[]): string {
+  return turns.some((t) => t.role === 'user' && t.text.trim()) ? 'no personal fact found' : 'no user message: only what the user says is remembered';
+}
+
+/** Why a candidate under the confidence gate was not stored. */
+export function lowConfidenceReason(c: Pick<Candidate, 'confidence'>, threshold = 0.7): string {
+  return `not confident enough (${c.confidence} ≤ ${threshold})`;
+}

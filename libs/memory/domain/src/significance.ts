@@ -62,3 +62,8 @@ export function assessSignificance(turns: readonly Turn[], minTokens = 200): Sig
   if (tokens > minTokens) return { significant: true, tokens, commands, reason: 'long-session' };
   return { significant: false, tokens, commands, reason: 'too-short' };
 }
+
+/** Why a session was skipped, in words (the NONE event's reason). */
+export function notSignificantReason(s: Pick<Significance, 'tokens'>, minTokens = 200): string {
+  return `not significant: ${s.tokens} tokens (≤ ${minTokens}) and no memory command`;
+}

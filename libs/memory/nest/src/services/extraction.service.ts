@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { MemoryScope } from '@frontier/memory-contracts';
-import { assessSignificance, confidentOnly, decideCandidate, DEFAULT_DEDUP, DEFAULT_FORGET_MATCH, evictionOrder, isLive, matchForget, resolveConflict, screenSensitive, type Candidate, type Command, type Extractor, type Neighbour } from '@frontier/memory-domain';
+import { assessSignificance, confidentOnly, decideCandidate, DEFAULT_DEDUP, DEFAULT_FORGET_MATCH, evictionOrder, isLive, matchForget, lowConfidenceReason, noFactReason, notSignificantReason, resolveConflict, screenSensitive, type Candidate, type Command, type Extractor, type Neighbour } from '@frontier/memory-domain';
 import { FORGET_COMMAND_ACTOR, forgetCommandReason, NotFoundError, type ExtractMode, type Supersession } from '@frontier/memory-data-access';
 import { cosine } from '@frontier/platform-util';
 import { MEMORY_CONTEXT, type MemoryContext } from '../ports';
@@ -62,10 +62,12 @@ export class ExtractionService {
       return { sessionId: session.externalId, status: session.status, reason: session.reason ?? 'already processed', results: [], changed: false };
     }
     const mode = MODES[session.extractMode] ?? {};
-    const sig = assessSignificance(turns, overrides.minSessionTokens ?? mode.minSessionTokens ?? ctx.options.minSessionTokens);
+    const minTokens = overrides.minSessionTokens ?? mode.minSessionTokens ?? ctx.options.minSessionTokens;
+    const sig = assessSignificance(turns, minTokens);
     if (!sig.significant) {
       await ctx.sessions.setState(session.id, 'skipped', { reason: sig.reason, tokenCount: sig.tokens, processedAt: ctx.clock() });
-      return { sessionId: session.externalId, status: 'skipped', reason: sig.reason, results: [], changed: false };
+      // never a silent []: the NONE event says why (issue 14)
+      return { sessionId: session.externalId, status: 'skipped', reason: sig.reason, results: [{ event: 'NONE', memoryId: '', text: '', reason: notSignificantReason(sig, minTokens) }], changed: false };
     }
     // found processing (or given up on): an earlier run died on the way, maybe before announcing its changes
     const rerun = session.status !== 'received';
@@ -88,7 +90,11 @@ export class ExtractionService {
     // sensitive attributes (health, politics, religion, sexuality): as the tenant's policy says — by default only
     // when the user states them about themselves (a Mem0 add with infer: false is the client's explicit store)
     const policy = (await ctx.settings?.sensitivePolicy(scope.tenantId)) ?? 'explicit-only';
-    const screened = screenSensitive(confidentOnly(await extractor.extract(turns)), turns, extractor === verbatimExtractor && policy !== 'never' ? 'allow' : policy);
+    const extracted = await extractor.extract(turns);
+    const confident = confidentOnly(extracted);
+    // candidates under the confidence gate are not stored, and the answer says so (issue 14)
+    for (const c of extracted.filter((x) => !confident.includes(x))) results.push({ event: 'NONE', memoryId: '', text: c.text, reason: lowConfidenceReason(c) });
+    const screened = screenSensitive(confident, turns, extractor === verbatimExtractor && policy !== 'never' ? 'allow' : policy);
     for (const d of screened.dropped) results.push({ event: 'NONE', memoryId: '', text: '', reason: d.reason });
     const { kept: candidates, dropped: erased } = await dropErasedFacts(ctx, scope, session, turns, screened.kept);
     for (const c of erased) results.push({ event: 'NONE', memoryId: '', text: c.text, reason: 'erased at the user\'s request and not stated again by the user since' });
@@ -105,6 +111,8 @@ export class ExtractionService {
         changed ||= outcome.event !== 'NONE';
       }
     }
+    // nothing found and nothing done: the NONE event says why instead of a silent [] (issue 14)
+    if (!results.length) results.push({ event: 'NONE', memoryId: '', text: '', reason: noFactReason(turns) });
     const evicted = await this.enforceCap(scope);
     for (const e of evicted) results.push({ event: 'DELETE', memoryId: e.id, text: e.text, reason: 'evicted: over the per-user cap' });
     // announced before the session counts as processed: with the bus or the queue down this run
@@ -136,7 +144,7 @@ export class ExtractionService {
       const dup = decision.duplicateOf;
       // a restatement reinforces the fact instead of duplicating it
       await ctx.memories.reinforce(dup.id, Math.max(dup.confidence, candidate.confidence), scope);
-      return { event: 'NONE', memoryId: dup.id, text: dup.text, reason: `duplicate (cos ${decision.cosine.toFixed(3)})` };
+      return { event: 'NONE', memoryId: dup.id, text: dup.text, reason: `duplicate of ${dup.id} (cos ${decision.cosine.toFixed(3)})` };
     }
     let supersede: Supersession | null = null;
     if (decision.action === 'conflict') {

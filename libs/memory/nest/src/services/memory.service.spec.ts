@@ -70,7 +70,7 @@ describe('memory services on real Postgres with the real USE-lite embedder', () 
     await expect(svc.sessions.store(alice(), { sessionId: 'e', turns: [] })).rejects.toMatchObject({ field: 'turns' });
     await expect(svc.sessions.store(alice(), { sessionId: 'e', turns: [{ role: 'user', content: ' ' }] })).rejects.toMatchObject({ field: 'turns[0].content' });
     const skipped = await svc.extraction.process(alice(), a.id);
-    expect(skipped).toMatchObject({ status: 'skipped', reason: 'too-short', results: [] });
+    expect(skipped).toMatchObject({ status: 'skipped', reason: 'too-short', results: [{ event: 'NONE', reason: 'not significant: 2 tokens (≤ 200) and no memory command' }] });
   });
 
   it('extracts, dedups, supersedes contradictions (kept in history), and is idempotent', async () => {
