@@ -2,9 +2,8 @@ import { ApiProperty, ApiPropertyOptional, IntersectionType, PickType } from '@n
 import { Transform, Type } from 'class-transformer';
 import { Allow, ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsUUID, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { BodyLimit, MaxTotalLength, SafeId, SafeString, SafeTime } from '@frontier/platform-nest';
-import { MEMORY_TYPES } from '@frontier/memory-domain';
 import { MiB } from '../dto/common';
-import { CreateSessionDto, SESSION_MAX_CHARS, SESSION_MAX_TURNS, TURN_MAX_CHARS } from '../dto/create-session.dto';
+import { SESSION_MAX_CHARS, SESSION_MAX_TURNS, TURN_MAX_CHARS } from '../dto/create-session.dto';
 import { ListMemoriesDto } from '../dto/list-memories.dto';
 import { SearchMemoriesDto } from '../dto/search.dto';
 
@@ -39,11 +38,27 @@ export class Mem0MessageDto {
 }
 
 /**
- * `user_id` (required: every memory belongs to one user) and `agent_id` follow our session rules,
- * and so do the messages' maxima and the 4 MiB body limit (see CreateSessionDto).
+ * `user_id`, or without one `agent_id`, `app_id` or `run_id` (the memories then belong to that
+ * agent, app or run); the messages' maxima and the 4 MiB body limit follow our session rules.
  */
 @BodyLimit(4 * MiB)
-export class Mem0AddDto extends IntersectionType(Mem0Envelope, PickType(CreateSessionDto, ['user_id', 'agent_id'])) {
+export class Mem0AddDto extends Mem0Envelope {
+  @ApiPropertyOptional({ example: 'alice', maxLength: 128, description: 'Required unless agent_id, app_id or run_id is given' })
+  @IsOptional()
+  @SafeId()
+  user_id?: string;
+
+  @ApiPropertyOptional({ example: 'support-bot', maxLength: 128 })
+  @IsOptional()
+  @SafeId()
+  agent_id?: string;
+
+  @ApiPropertyOptional({ example: 'web', maxLength: 128 })
+  @IsOptional()
+  @ValidateIf((o: Mem0AddDto) => o.app_id !== '')
+  @SafeId()
+  app_id?: string;
+
   @ApiProperty({ type: [Mem0MessageDto] })
   @IsArray()
   @ArrayMinSize(1)
@@ -70,11 +85,22 @@ export class Mem0AddDto extends IntersectionType(Mem0Envelope, PickType(CreateSe
   @IsNumber({}, { message: 'timestamp must be Unix seconds (a number), not a date string' })
   timestamp?: number;
 
-  @Allow() async_mode?: unknown;
+  @ApiPropertyOptional({ description: 'true: answer at once (PENDING, 202, with event_id) and extract in the worker; GET /v1/event/{event_id}/ tells when it is done. Default false on v3, true on POST /v1/memories/' })
+  @IsOptional()
+  @IsBoolean()
+  async_mode?: boolean;
+
+  @ApiPropertyOptional({ description: 'Copied onto every memory the add stores; filterable (filters.metadata). Stored in clear (not encrypted at rest), at most 16,384 characters of JSON', example: { source: 'email', priority: 2 } })
+  @IsOptional()
+  @IsObject()
+  metadata?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ description: 'Categories to match each memory against, [{name: description}] (default: the project\'s)', example: [{ food: 'meals, diets, restaurants' }] })
+  @IsOptional()
+  @IsArray()
+  custom_categories?: Array<Record<string, string>>;
+
   // Mem0 options with no counterpart here: accepted by validation, answered 501 naming the option
-  @Allow() app_id?: unknown;
-  @Allow() metadata?: unknown;
-  @Allow() custom_categories?: unknown;
   @Allow() custom_instructions?: unknown;
   @Allow() agent_custom_instructions?: unknown;
   @Allow() expiration_date?: unknown;
@@ -85,30 +111,22 @@ export class Mem0AddDto extends IntersectionType(Mem0Envelope, PickType(CreateSe
   @Allow() enable_graph?: unknown;
 }
 
-export const ADD_UNSUPPORTED = [
-  'app_id',
-  'metadata',
-  'custom_categories',
-  'custom_instructions',
-  'agent_custom_instructions',
-  'expiration_date',
-  'structured_data_schema',
-  'includes',
-  'excludes',
-  'immutable',
-  'enable_graph',
-] as const;
+export const ADD_UNSUPPORTED = ['custom_instructions', 'agent_custom_instructions', 'expiration_date', 'structured_data_schema', 'includes', 'excludes', 'immutable', 'enable_graph'] as const;
 
 class Mem0FilteredDto extends Mem0Envelope {
-  @ApiProperty({ example: { AND: [{ user_id: 'alice' }, { agent_id: 'support-bot' }] }, description: 'user_id required; agent_id, run_id, created_at {gte,gt,lte,lt}, AND' })
+  @ApiProperty({
+    example: { AND: [{ user_id: 'alice' }, { metadata: { priority: { gte: 2 } } }] },
+    description:
+      'Mem0 filters: user_id, agent_id, app_id, run_id, memory_ids, created_at, updated_at, timestamp, categories, metadata.<key>; operators eq, ne, in, nin, gt, gte, lt, lte, contains, icontains, "*"; AND / OR / NOT of any arity',
+  })
   @IsObject()
   filters!: Record<string, unknown>;
 
-  @ApiPropertyOptional({ enum: MEMORY_TYPES, isArray: true, description: 'Our memory types' })
+  @ApiPropertyOptional({ isArray: true, type: String, description: 'Any of these categories (our memory types or custom categories)' })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(MEMORY_TYPES.length)
-  @IsIn([...MEMORY_TYPES], { each: true })
+  @ArrayMaxSize(100)
+  @SafeString({ max: 128, each: true })
   categories?: string[];
 
   @ApiPropertyOptional({ description: 'Include superseded / invalidated facts (getAll only; search returns live facts)' })
@@ -116,13 +134,26 @@ class Mem0FilteredDto extends Mem0Envelope {
   @IsBoolean()
   show_expired?: boolean;
 
-  @Allow() latest_only?: unknown;
-  @Allow() fields?: unknown;
-  @Allow() metadata?: unknown;
+  @ApiPropertyOptional({ description: 'true (the default): only facts not superseded; false on getAll includes superseded ones' })
+  @IsOptional()
+  @IsBoolean()
+  latest_only?: boolean;
+
+  @ApiPropertyOptional({ isArray: true, type: String, description: 'Only these fields of each memory (id, memory, metadata, categories, created_at, updated_at, score …)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(30)
+  @SafeString({ max: 64, each: true })
+  fields?: string[];
+
+  @ApiPropertyOptional({ description: 'Metadata conditions ANDed with filters (older clients): {"source": "email"}' })
+  @IsOptional()
+  @IsObject()
+  metadata?: Record<string, unknown>;
 }
 
 /** `query`, `limit` (older clients) and `threshold` follow our native search rules. */
-export class Mem0SearchDto extends IntersectionType(Mem0FilteredDto, PickType(SearchMemoriesDto, ['query', 'limit', 'threshold'])) {
+export class Mem0SearchDto extends IntersectionType(Mem0FilteredDto, PickType(SearchMemoriesDto, ['query', 'limit'])) {
   @ApiPropertyOptional({ default: 10, minimum: 1, maximum: 100 })
   @IsOptional()
   @IsInt()
@@ -130,9 +161,23 @@ export class Mem0SearchDto extends IntersectionType(Mem0FilteredDto, PickType(Se
   @Max(100)
   top_k?: number;
 
-  // ranking hints: our search is always hybrid (dense + BM25) and re-scored
-  @Allow() rerank?: unknown;
-  @Allow() keyword_search?: unknown;
+  @ApiPropertyOptional({ minimum: 0, maximum: 1, description: 'Minimum similarity (0–1), compared with score_breakdown.relevance: the query–memory similarity, as Mem0 compares its own' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1)
+  threshold?: number;
+
+  @ApiPropertyOptional({ description: 'Lexical-only search: only memories sharing words with the query, by BM25 score' })
+  @IsOptional()
+  @IsBoolean()
+  keyword_search?: boolean;
+
+  @ApiPropertyOptional({ description: 'true answers 501: no reranker model is configured' })
+  @IsOptional()
+  @IsBoolean()
+  rerank?: boolean;
+
   @Allow() reference_date?: unknown;
   @Allow() source?: unknown;
 }
@@ -158,7 +203,12 @@ export class Mem0UpdateDto {
   @SafeString({ max: 2_000, notBlank: true })
   text?: string;
 
-  @Allow() metadata?: unknown;
+  @ApiPropertyOptional({ description: "Replaces the memory's metadata (null clears it)", example: { source: 'email' } })
+  @IsOptional()
+  @ValidateIf((o: Mem0UpdateDto) => o.metadata !== null)
+  @IsObject()
+  metadata?: Record<string, unknown> | null;
+
   @Allow() timestamp?: unknown;
   @Allow() expiration_date?: unknown;
 }
@@ -171,13 +221,52 @@ export class Mem0DeleteDto {
   delete_linked?: boolean;
 }
 
-export class Mem0DeleteAllDto extends IntersectionType(Mem0Envelope, PickType(CreateSessionDto, ['user_id', 'agent_id'])) {
+/** A user's memories (narrowed to an agent / a run), or without `user_id` an agent's / app's / run's own. */
+export class Mem0DeleteAllDto extends Mem0Envelope {
+  @ApiPropertyOptional({ maxLength: 128 })
+  @IsOptional()
+  @SafeId()
+  user_id?: string;
+
+  @ApiPropertyOptional({ maxLength: 128 })
+  @IsOptional()
+  @SafeId()
+  agent_id?: string;
+
+  @ApiPropertyOptional({ maxLength: 128 })
+  @IsOptional()
+  @SafeId()
+  app_id?: string;
+
   @ApiPropertyOptional()
   @IsOptional()
   @SafeId()
   run_id?: string;
+}
 
-  @Allow() app_id?: unknown;
+/** `updateProject`: the project's custom categories (other project settings answer 501). */
+export class Mem0ProjectUpdateDto extends Mem0Envelope {
+  @ApiPropertyOptional({ example: [{ food: 'meals, diets, restaurants' }] })
+  @IsOptional()
+  @ValidateIf((o: Mem0ProjectUpdateDto) => o.custom_categories !== null)
+  @IsArray()
+  custom_categories?: Array<Record<string, string>> | null;
+
+  @Allow() custom_instructions?: unknown;
+  @Allow() agent_custom_instructions?: unknown;
+  @Allow() memory_depth?: unknown;
+  @Allow() usecase_setting?: unknown;
+  @Allow() multilingual?: unknown;
+  @Allow() decay?: unknown;
+}
+
+export const PROJECT_UNSUPPORTED = ['custom_instructions', 'agent_custom_instructions', 'memory_depth', 'usecase_setting', 'multilingual', 'decay'] as const;
+
+/** `GET /v1/event/{event_id}/`. */
+export class Mem0EventParams {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('4')
+  id!: string;
 }
 
 export class Mem0BatchUpdateItem {

@@ -91,11 +91,12 @@ describe('the official mem0ai MemoryClient against memory-api on loopback (real 
     const found = await client.search('What should I cook for dinner? Any meat recipes?', { filters: { user_id: 'alice' }, topK: 2 });
     expect(found.results).toHaveLength(2);
     const top = found.results[0] as (typeof found.results)[number] & { scoreBreakdown: Record<string, number> };
-    expect(top.memory).toBe("I'm vegetarian");
+    expect(top.memory).toMatch(/vegetarian/); // the fact, or the turn it came from (episodic tier)
     expect(top.score).toBeGreaterThan(0);
     expect(top.scoreBreakdown.score).toBe(top.score);
     const onlyRun2 = await client.search('my name', { filters: { AND: [{ user_id: 'alice' }, { run_id: 'chat-2' }] }, topK: 5 });
-    expect(onlyRun2.results.map((m) => m.memory)).toEqual(['Call me Ally, not Alice.']);
+    expect(onlyRun2.results.map((m) => m.memory)).toContain('Call me Ally, not Alice.');
+    expect(new Set(onlyRun2.results.map((m) => m.runId))).toEqual(new Set(['chat-2']));
 
     const daughter = added.find((m) => m.memory === 'My daughter is 7') as { id: string };
     const got = await client.get(daughter.id);
@@ -103,16 +104,21 @@ describe('the official mem0ai MemoryClient against memory-api on loopback (real 
     expect(typeof got.hash).toBe('string');
     await expect(otherTenant.get(daughter.id)).rejects.toBeInstanceOf(mem0.MemoryNotFoundError);
 
+    // facts (and, with the episodic tier, the turns they came from)
     const all = await client.getAll({ filters: { user_id: 'alice' } });
-    expect(all.count).toBe(5);
+    const facts = ["I'm vegetarian", 'I just moved to Lisbon', 'I work at Acme Corp as a nurse', 'My daughter is 7', 'Call me Ally, not Alice.'];
+    expect(all.results.map((m) => m.memory)).toEqual(expect.arrayContaining(facts));
+    const n = all.count;
     const byAgent = await client.getAll({ filters: { AND: [{ user_id: 'alice' }, { agent_id: 'support-bot' }] }, page: 1, pageSize: 3 });
-    expect(byAgent.count).toBe(4);
+    const agentCount = byAgent.count;
+    expect(agentCount).toBeGreaterThanOrEqual(4);
+    expect(agentCount).toBeLessThan(n);
     expect(byAgent.results).toHaveLength(3);
     expect(byAgent.next).toContain('page=2&page_size=3');
     expect(byAgent.previous).toBeNull();
     const page2 = await client.getAll({ filters: { AND: [{ user_id: 'alice' }, { agent_id: 'support-bot' }] }, page: 2, pageSize: 3 });
-    expect(page2.results).toHaveLength(1);
-    expect(page2.next).toBeNull();
+    expect(page2.results).toHaveLength(Math.min(3, agentCount - 3));
+    expect(page2.previous).toContain('page=1&page_size=3');
     const future = await client.getAll({ filters: { AND: [{ user_id: 'alice' }, { created_at: { gte: '2999-01-01' } }] } });
     expect(future.count).toBe(0);
 
@@ -144,35 +150,39 @@ describe('the official mem0ai MemoryClient against memory-api on loopback (real 
     expect(typeof created.id).toBe('string');
     const exported = (await client.getMemoryExport({ memoryExportId: created.id })) as unknown as { data: { userId: string; memories: Array<{ memory: string; provenance: { sessionId: string } }> } };
     expect(exported.data.userId).toBe('alice');
-    expect(exported.data.memories.map((m) => m.memory).sort()).toEqual(['Call me Ally, not Alice.', "I'm vegetarian", 'I just moved to Porto', 'I work at Acme Corp as a nurse'].sort());
+    expect(exported.data.memories.map((m) => m.memory)).toEqual(expect.arrayContaining(['Call me Ally, not Alice.', "I'm vegetarian", 'I just moved to Porto', 'I work at Acme Corp as a nurse']));
+    expect(exported.data.memories.map((m) => m.memory)).not.toContain('My daughter is 7');
     expect(exported.data.memories.find((m) => m.memory === "I'm vegetarian")?.provenance.sessionId).toMatch(/^chat-1#/);
     const latest = (await client.getMemoryExport({ filters: { user_id: 'alice' } })) as unknown as { id: string };
     expect(latest.id).toBe(created.id);
 
     // deleteAll narrowed to a run, then everything of the user
-    expect(await client.deleteAll({ userId: 'alice', runId: 'chat-2' })).toMatchObject({ message: 'Memories deleted successfully!', deleted: 1 });
-    expect((await client.getAll({ filters: { user_id: 'alice' } })).count).toBe(3);
-    expect(await client.deleteAll({ userId: 'alice' })).toMatchObject({ deleted: 3 });
+    const beforeRun2 = (await client.getAll({ filters: { user_id: 'alice' } })).count;
+    const run2 = (await client.getAll({ filters: { AND: [{ user_id: 'alice' }, { run_id: 'chat-2' }] } })).count;
+    expect(await client.deleteAll({ userId: 'alice', runId: 'chat-2' })).toMatchObject({ message: 'Memories deleted successfully!', deleted: run2 });
+    expect((await client.getAll({ filters: { user_id: 'alice' } })).count).toBe(beforeRun2 - run2);
+    expect(await client.deleteAll({ userId: 'alice' })).toMatchObject({ deleted: beforeRun2 - run2 });
     expect((await client.getAll({ filters: { user_id: 'alice' } })).count).toBe(0);
     expect((await client.search('vegetarian', { filters: { user_id: 'alice' } })).results).toEqual([]);
 
     // users() and deleteUsers (issue 13): the whole user erased
     await client.add([{ role: 'user', content: 'I work at Initech.' }], { userId: 'carol' });
-    expect((await client.users()).results).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'carol', type: 'user', totalMemories: 1 })]));
+    expect((await client.users()).results).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'carol', type: 'user', totalMemories: expect.any(Number) })]));
     expect(await client.deleteUsers({ userId: 'carol' })).toEqual({ message: 'Entity deleted successfully.' });
     expect((await client.getAll({ filters: { user_id: 'carol' } })).count).toBe(0);
     expect((await client.users()).results.map((u: { name: string }) => u.name)).not.toContain('carol');
   }, 90_000);
 
   it('answers 400 naming the field, 501 naming the route or option, and stores nothing for either', async () => {
-    await expect(client.search('x', { filters: { agent_id: 'a' } })).rejects.toThrow(/filters\.user_id/);
-    await expect(client.search('x', { filters: { OR: [{ user_id: 'a' }, { user_id: 'b' }] } })).rejects.toThrow(/filters\.OR/);
-    await expect(client.getAll({ filters: { user_id: 'bob', categories: { in: ['x'] } } })).rejects.toBeInstanceOf(mem0.ValidationError);
-    await expect(client.add([{ role: 'user', content: 'I love tea.' }], { agentId: 'a' })).rejects.toThrow(/user_id/);
+    await expect(client.search('x', { filters: { AND: [{ user_id: 'bob' }, { agent_id: { gte: 'a' } }] } })).rejects.toThrow(/filters\.AND\.1\.agent_id\.gte/);
+    await expect(client.search('x', { filters: { user_id: 'bob', priority: 2 } })).rejects.toThrow(/filters\.priority is not a filter field/);
+    await expect(client.getAll({ filters: { user_id: 'bob', metadata: { n: { between: [1, 2] } } } })).rejects.toBeInstanceOf(mem0.ValidationError);
+    await expect(client.add([{ role: 'user', content: 'I love tea.' }], {})).rejects.toThrow(/user_id/);
     await expect(client.add([{ role: 'user', content: '   ' }], { userId: 'bob' })).rejects.toThrow(/messages\.0\.content/);
-    await expect(client.add([{ role: 'user', content: 'I love tea.' }], { userId: 'bob', metadata: { k: 1 } })).rejects.toThrow(/POST \/v3\/memories\/add\/: metadata is not supported/);
+    await expect(client.add([{ role: 'user', content: 'I love tea.' }], { userId: 'bob', metadata: { k: 'x'.repeat(20_000) } })).rejects.toThrow(/metadata must be at most 16384 characters/);
+    await expect(client.add([{ role: 'user', content: 'I love tea.' }], { userId: 'bob', expirationDate: '2030-01-01' })).rejects.toThrow(/POST \/v3\/memories\/add\/: expiration_date is not supported/);
+    await expect(client.search('tea', { filters: { user_id: 'bob' }, rerank: true })).rejects.toThrow(/rerank is not supported/);
     await expect(client.getWebhooks({ projectId: 'p1' })).rejects.toThrow(/GET \/api\/v1\/webhooks\/projects\/p1\/ is not supported/);
-    await expect(client.getProject({ fields: [] })).rejects.toThrow(/organisations and projects/);
     await expect(client.batchDelete(['00000000-0000-4000-8000-000000000000'])).rejects.toThrow(/memories\.0\.memory_id/);
     expect((await client.getAll({ filters: { user_id: 'bob' } })).count).toBe(0);
     expect(outbound).toEqual([]);

@@ -1,8 +1,8 @@
-import { All, Body, Controller, Delete, Get, HttpCode, NotImplementedException, Param, ParseUUIDPipe, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { All, Body, Controller, Delete, Get, HttpCode, NotImplementedException, Param, ParseUUIDPipe, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, RequireScopes, type Principal } from '@frontier/platform-nest';
-import { isPendingAdd, Mem0Service, refuseUnsupported as refuse } from '@frontier/memory-nest';
+import { isPendingAdd, Mem0SearchService, Mem0Service, refuseUnsupported as refuse } from '@frontier/memory-nest';
 import {
   ADD_UNSUPPORTED,
   Mem0AddDto,
@@ -11,11 +11,14 @@ import {
   Mem0CreateExportDto,
   Mem0DeleteAllDto,
   Mem0DeleteDto,
+  Mem0EventParams,
   Mem0GetAllDto,
   Mem0GetExportDto,
   Mem0PageDto,
+  Mem0ProjectUpdateDto,
   Mem0SearchDto,
   Mem0UpdateDto,
+  PROJECT_UNSUPPORTED,
 } from './dto';
 import { Mem0EntityParams } from './entities.dto';
 
@@ -30,7 +33,10 @@ const uuid = new ParseUUIDPipe({ version: '4' });
 @ApiBearerAuth()
 @Controller('mem0')
 export class Mem0Controller {
-  constructor(private readonly mem0: Mem0Service) {}
+  constructor(
+    private readonly mem0: Mem0Service,
+    private readonly lookup: Mem0SearchService,
+  ) {}
 
   /** The client pings once on construction; `org_id` / `project_id` are the key's tenant. */
   @Get('v1/ping')
@@ -40,7 +46,8 @@ export class Mem0Controller {
 
   /**
    * Stores the messages as one session and extracts in the request, answering Mem0's event list;
-   * 202 with Mem0's PENDING answer when an outage interrupted the extraction after storing.
+   * 202 with Mem0's PENDING answer (and its `event_id`) with `async_mode: true`, or when an outage
+   * interrupted the extraction after storing.
    */
   @RequireScopes('memory:write')
   @Post('v3/memories/add')
@@ -52,22 +59,38 @@ export class Mem0Controller {
     return r;
   }
 
-  @RequireScopes('memory:read')
-  @Post('v3/memories/search')
+  /** Mem0's older add: the same, asynchronous unless `async_mode: false` (Mem0's default for it). */
+  @RequireScopes('memory:write')
+  @Post('v1/memories')
   @HttpCode(200)
-  search(@CurrentPrincipal() p: Principal, @Body() dto: Mem0SearchDto) {
-    refuse(dto, ['metadata'], 'POST /v3/memories/search/');
-    if (dto.show_expired) throw new NotImplementedException('POST /v3/memories/search/: show_expired is not supported (search returns live facts; use getAll with show_expired)');
-    return this.mem0.search(p.tenantId, dto);
+  async addV1(@CurrentPrincipal() p: Principal, @Body() dto: Mem0AddDto, @Res({ passthrough: true }) res: Response) {
+    refuse(dto, ADD_UNSUPPORTED, 'POST /v1/memories/');
+    const r = await this.mem0.add(p.tenantId, { ...dto, async_mode: dto.async_mode ?? true }, 'POST /v1/memories/');
+    if (isPendingAdd(r)) res.status(202);
+    return r;
   }
 
-  /** getAll: the client POSTs its filters here, with `page` / `page_size` in the query. */
+  /** An add's event: PENDING, RUNNING, SUCCEEDED (with the memories it stored) or FAILED. */
   @RequireScopes('memory:read')
-  @Post('v3/memories')
+  @Get('v1/event/:id')
+  event(@CurrentPrincipal() p: Principal, @Param() e: Mem0EventParams) {
+    return this.mem0.event(p.tenantId, e.id);
+  }
+
+  /** Search (v3, and the older v2 route): the filter runs in Postgres, the ranking is the service's. */
+  @RequireScopes('memory:read')
+  @Post(['v3/memories/search', 'v2/memories/search'])
+  @HttpCode(200)
+  search(@CurrentPrincipal() p: Principal, @Body() dto: Mem0SearchDto) {
+    return this.lookup.search(p.tenantId, dto);
+  }
+
+  /** getAll (v3, and the older v2 route): the client POSTs its filters here, with `page` / `page_size` in the query. */
+  @RequireScopes('memory:read')
+  @Post(['v3/memories', 'v2/memories'])
   @HttpCode(200)
   getAll(@CurrentPrincipal() p: Principal, @Body() dto: Mem0GetAllDto, @Query() q: Mem0PageDto, @Req() req: Request) {
-    refuse(dto, ['metadata'], 'POST /v3/memories/');
-    return this.mem0.getAll(p.tenantId, dto, q, `${req.protocol}://${req.get('host') ?? 'localhost'}${req.path}`);
+    return this.lookup.getAll(p.tenantId, dto, q, `${req.protocol}://${req.get('host') ?? 'localhost'}${req.path}`);
   }
 
   @RequireScopes('memory:read')
@@ -80,7 +103,7 @@ export class Mem0Controller {
   @RequireScopes('memory:write')
   @Put('v1/memories/:id')
   update(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Body() dto: Mem0UpdateDto) {
-    refuse(dto, ['metadata', 'timestamp', 'expiration_date'], 'PUT /v1/memories/{id}/');
+    refuse(dto, ['timestamp', 'expiration_date'], 'PUT /v1/memories/{id}/');
     return this.mem0.update(p.tenantId, id, dto);
   }
 
@@ -95,7 +118,6 @@ export class Mem0Controller {
   @RequireScopes('memory:write')
   @Delete('v1/memories')
   removeAll(@CurrentPrincipal() p: Principal, @Query() q: Mem0DeleteAllDto) {
-    refuse(q, ['app_id'], 'DELETE /v1/memories/');
     return this.mem0.removeAll(p.tenantId, q);
   }
 
@@ -147,6 +169,21 @@ export class Mem0Controller {
     return this.mem0.removeUser(p.tenantId, e.type, e.name);
   }
 
+  /** `getProject()`: the key's tenant is the project; its custom categories are served. */
+  @RequireScopes('memory:read')
+  @Get('api/v1/orgs/organizations/:org/projects/:project')
+  project(@CurrentPrincipal() p: Principal) {
+    return this.mem0.project(p.tenantId);
+  }
+
+  /** `updateProject({ customCategories })`: the categories every add without its own is matched against. */
+  @RequireScopes('memory:write')
+  @Patch('api/v1/orgs/organizations/:org/projects/:project')
+  updateProject(@CurrentPrincipal() p: Principal, @Body() dto: Mem0ProjectUpdateDto) {
+    refuse(dto, PROJECT_UNSUPPORTED, 'PATCH /api/v1/orgs/organizations/{org}/projects/{project}/');
+    return this.mem0.updateProject(p.tenantId, dto);
+  }
+
   /** Mem0 concepts Frontier has no counterpart for: 501 naming the route. */
   @All([
     'api/v1/orgs{/*rest}',
@@ -156,7 +193,6 @@ export class Mem0Controller {
     'v1/entities{/*rest}',
     'v2/entities{/*rest}',
     'v2/profiles{/*rest}',
-    'v1/event{/*rest}',
     'v1/events{/*rest}',
   ])
   unsupported(@Req() req: Request): never {
@@ -170,7 +206,7 @@ export class Mem0Controller {
           : /profiles|\/profile/.test(route)
             ? "Mem0 profiles (see GET /v1/profile for our biography)"
             : /event/.test(route)
-              ? 'async add events (add answers its events synchronously)'
+              ? 'event listing (read one add\'s event at GET /v1/event/{event_id}/)'
               : 'entity listing and deletion (use DELETE /v1/memories/?user_id=…)';
     throw new NotImplementedException(`${req.method} ${route} is not supported by Frontier's Mem0 compatibility API: no ${what}`);
   }

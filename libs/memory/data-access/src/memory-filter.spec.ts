@@ -178,7 +178,7 @@ describe('Mem0 filters compiled to parameterized SQL (real Postgres) agree with 
   let db: TestDatabase;
   let prisma: PrismaService;
   let tenantId: string;
-  let recs: Rec[] = [];
+  const recs: Rec[] = [];
 
   const sqlIds = async (f: FilterNode): Promise<Set<string>> => {
     const rows = await prisma.$queryRaw<Array<{ id: string }>>(Prisma.sql`SELECT m."id"::text AS id FROM ${FILTER_FROM} WHERE m."tenant_id" = ${tenantId}::uuid AND ${compileFilter(f)}`);

@@ -167,6 +167,12 @@ export class SessionRepository {
     return { turns: r._count.turns, memories: r._count.memories };
   }
 
+  /** A session of the tenant by row id with its owner (Mem0's add events are known by id only). */
+  async inTenant(tenantId: string, rowId: string): Promise<(SessionRecord & { userId: string; appId: string | null }) | null> {
+    const r = await this.prisma.memorySession.findFirst({ where: { id: rowId, tenantId, deletedAt: null } });
+    return r ? { ...record(r), userId: r.userId, appId: r.appId } : null;
+  }
+
   /** Client session id and agent of the given session row ids. */
   async refs(rowIds: Array<string | null | undefined>): Promise<Map<string, { externalId: string; agentId: string | null }>> {
     const ids = [...new Set(rowIds.filter((x): x is string => !!x))];

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@frontier/platform-prisma';
+import { Prisma, type PrismaClient } from '@frontier/platform-prisma';
 
 /** What happens to special-category facts (health, politics, religion, sexuality) of a tenant's users. */
 export const SENSITIVE_POLICIES = ['allow', 'explicit-only', 'never'] as const;
@@ -22,6 +22,17 @@ export class TenantSettingsRepository {
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(tenantId, { policy, until: Date.now() + CACHE_MS });
     return policy;
+  }
+
+  /** The tenant's Mem0 project custom categories (`[{name: description}]`), null when none were set. */
+  async customCategories(tenantId: string): Promise<Array<Record<string, string>> | null> {
+    const row = await this.prisma.memoryTenantSettings.findUnique({ where: { tenantId }, select: { customCategories: true } });
+    return Array.isArray(row?.customCategories) ? (row.customCategories as Array<Record<string, string>>) : null;
+  }
+
+  async setCustomCategories(tenantId: string, categories: Array<Record<string, string>> | null): Promise<void> {
+    const value = categories === null ? Prisma.DbNull : categories;
+    await this.prisma.memoryTenantSettings.upsert({ where: { tenantId }, create: { tenantId, customCategories: value }, update: { customCategories: value } });
   }
 
   async setSensitivePolicy(tenantId: string, policy: SensitivePolicy): Promise<void> {

@@ -1,6 +1,8 @@
 export { MemoryModule, MODEL_REGISTRY, type MemoryModuleSettings } from './memory.module';
 export { Mem0Module } from './mem0/mem0.module';
-export { Mem0Service, refuseUnsupported, isPendingAdd, type Mem0AddInput, type Mem0PendingAdd } from './mem0/mem0.service';
+export { Mem0Service, refuseUnsupported, isPendingAdd, ownerOf, MAX_METADATA_CHARS, MAX_CUSTOM_CATEGORIES, type Mem0AddInput, type Mem0PendingAdd } from './mem0/mem0.service';
+export { Mem0SearchService, MEM0_FIELDS, MAX_SEARCH_OWNERS, type Mem0SearchInput, type Mem0GetAllInput } from './mem0/mem0-search.service';
+export { parseFilter, parseMetadataFilter, MAX_FILTER_CONDITIONS, MAX_FILTER_LIST } from './mem0/filter-language';
 export { MEMORY_CONTEXT, MEMORY_BIOGRAPHY_LLM, MemoryNotifier, SilentNotifier, type MemoryContext, type MemoryOptions } from './ports';
 export { createMemoryContext, createMemoryServices, createVectorIndex, type MemoryContextConfig, type MemoryServices, type VectorIndexConfig } from './context';
 export { ExtractionService, type ExtractionOutcome, type ExtractionOverrides, type MemoryEventName } from './services/extraction.service';

@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, NotImplementedException } from '@nestjs/common';
+import { Inject, Injectable, NotImplementedException } from '@nestjs/common';
 import type { MemoryScope } from '@frontier/memory-contracts';
-import { BadRequestError, NotFoundError, RUN_SEPARATOR } from '@frontier/memory-data-access';
+import { BadRequestError, clientUserId, entityOwner, isCustomCategories, NotFoundError, ownerEntity, RUN_SEPARATOR, runOf, type CustomCategories } from '@frontier/memory-data-access';
 import { isUnavailable } from '@frontier/platform-util';
 import { ErasureService } from '../services/erasure.service';
 import { ExportService } from '../services/export.service';
 import { ExtractionService } from '../services/extraction.service';
-import { MemoryService } from '../services/memory.service';
+import { MemoryService, type MemoryView } from '../services/memory.service';
 import { SessionService } from '../services/session.service';
-import { mem0AddResults, mem0History, mem0Memory, mem0Scored } from '../present/mem0.presenter';
+import { mem0AddResults, mem0History, mem0Memory, type Mem0Memory } from '../present/mem0.presenter';
+import { MEMORY_CONTEXT, type MemoryContext } from '../ports';
 import { shapeExport } from './export-shape';
 import { Mem0ExportStore } from './export-store';
 import { parseFilters, type Mem0Filters } from './filters';
@@ -25,13 +26,6 @@ export function refuseUnsupported(given: object, names: readonly string[], route
   const used = names.filter((n) => g[n] !== undefined && g[n] !== null && !(n === 'app_id' && g[n] === ''));
   if (used.length) throw new NotImplementedException(`${route}: ${used.join(', ')} ${used.length > 1 ? 'are' : 'is'} not supported by Frontier's Mem0 compatibility API`);
 }
-
-const date = (v: string | undefined, field: string): Date | undefined => {
-  if (v === undefined) return undefined;
-  const d = new Date(v);
-  if (Number.isNaN(d.getTime())) throw new BadRequestError(field, `${field} must be an ISO 8601 date`);
-  return d;
-};
 
 /** A Mem0 export request: which memories, in which JSON schema's shape. */
 interface ExportRequest {
@@ -54,12 +48,51 @@ interface StoredExport {
 const narrow = (f: Mem0Filters) => ({ ...(f.agentId ? { agentId: f.agentId } : {}), ...(f.runId ? { runId: f.runId } : {}), ...(f.since ? { since: f.since } : {}), ...(f.until ? { until: f.until } : {}) });
 
 export interface Mem0AddInput {
-  user_id: string;
+  user_id?: string;
   agent_id?: string;
+  app_id?: string;
   run_id?: string;
   timestamp?: number;
   infer?: boolean;
+  /** Answer at once (PENDING, 202) and extract in the worker; the event is read at `GET /v1/event/{id}/`. */
+  async_mode?: boolean;
+  metadata?: Record<string, unknown>;
+  custom_categories?: unknown;
   messages: Array<{ role: 'user' | 'assistant' | 'system'; content: unknown; name?: string }>;
+}
+
+/** Largest `metadata` (compact JSON, UTF-16 code units) one memory may carry. */
+export const MAX_METADATA_CHARS = 16_384;
+/** Most custom categories, and the longest name and description. */
+export const MAX_CUSTOM_CATEGORIES = 50;
+
+/** The owner scope of an add: its user, else the agent's, the app's or the run's own (Mem0 allows memories without a user). */
+export function ownerOf(ids: { user_id?: string | undefined; agent_id?: string | undefined; app_id?: string | undefined; run_id?: string | undefined }): string {
+  if (ids.user_id) return ids.user_id;
+  if (ids.agent_id) return entityOwner('agent', ids.agent_id);
+  if (ids.app_id) return entityOwner('app', ids.app_id);
+  if (ids.run_id) return entityOwner('run', ids.run_id);
+  throw new BadRequestError('user_id', 'user_id is required unless agent_id, app_id or run_id is given (every memory belongs to a user, an agent, an app or a run)');
+}
+
+export function checkMetadata(v: unknown, field = 'metadata'): Record<string, unknown> | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'object' || Array.isArray(v)) throw new BadRequestError(field, `${field} must be an object`);
+  if (JSON.stringify(v).length > MAX_METADATA_CHARS) throw new BadRequestError(field, `${field} must be at most ${MAX_METADATA_CHARS} characters of JSON`);
+  return v as Record<string, unknown>;
+}
+
+export function checkCustomCategories(v: unknown, field = 'custom_categories'): CustomCategories | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!isCustomCategories(v)) throw new BadRequestError(field, `${field} must be an array of objects mapping a category name to its description, like [{"food": "meals, diets, restaurants"}]`);
+  if (v.length > MAX_CUSTOM_CATEGORIES) throw new BadRequestError(field, `${field} must list at most ${MAX_CUSTOM_CATEGORIES} categories`);
+  v.forEach((e, i) =>
+    Object.entries(e).forEach(([name, d]) => {
+      if (!name.trim() || name.length > 64) throw new BadRequestError(`${field}.${i}`, `${field}.${i}: a category name must be 1 to 64 characters`);
+      if (d.length > 1_000) throw new BadRequestError(`${field}.${i}.${name}`, `${field}.${i}.${name}: a description must be at most 1,000 characters`);
+    }),
+  );
+  return v;
 }
 
 /**
@@ -70,6 +103,7 @@ export interface Mem0AddInput {
 @Injectable()
 export class Mem0Service {
   constructor(
+    @Inject(MEMORY_CONTEXT) private readonly ctx: MemoryContext,
     private readonly memories: MemoryService,
     private readonly sessions: SessionService,
     private readonly extraction: ExtractionService,
@@ -86,69 +120,79 @@ export class Mem0Service {
    * extraction meets an outage after the session is stored, nothing is lost: the answer is
    * Mem0's PENDING (202) and the reconciler has the worker extract it the same way.
    */
-  async add(tenantId: string, dto: Mem0AddInput): Promise<ReturnType<typeof mem0AddResults> | Mem0PendingAdd> {
+  async add(tenantId: string, dto: Mem0AddInput, route = 'POST /v3/memories/add/'): Promise<ReturnType<typeof mem0AddResults> | Mem0PendingAdd> {
     dto.messages.forEach((m, i) => {
-      if (typeof m.content !== 'string') throw new NotImplementedException(`POST /v3/memories/add/: messages.${i}.content: image messages are not supported`);
+      if (typeof m.content !== 'string') throw new NotImplementedException(`${route}: messages.${i}.content: image messages are not supported`);
     });
-    const scope = { tenantId, userId: dto.user_id };
+    const scope = { tenantId, userId: ownerOf(dto) };
+    const metadata = checkMetadata(dto.metadata);
+    const customCategories = checkCustomCategories(dto.custom_categories) ?? (await this.ctx.settings?.customCategories(tenantId)) ?? undefined;
     const sessionId = `${dto.run_id ?? ''}${RUN_SEPARATOR}${randomUUID()}`;
-    const stored = await this.sessions.store(scope, {
+    const input = {
       sessionId,
       ...(dto.agent_id ? { agentId: dto.agent_id } : {}),
+      ...(dto.app_id ? { appId: dto.app_id } : {}),
+      ...(metadata ? { metadata } : {}),
+      ...(customCategories?.length ? { customCategories } : {}),
       ...(dto.timestamp !== undefined ? { startedAt: new Date(dto.timestamp * 1000) } : {}),
       turns: dto.messages.map((m, i) => ({ id: `m${i}`, role: m.role, content: m.content as string, ...(m.name ? { speaker: m.name } : {}) })),
-      extractMode: dto.infer === false ? 'verbatim' : 'explicit',
-    });
+      extractMode: dto.infer === false ? ('verbatim' as const) : ('explicit' as const),
+    };
+    const pending = (id: string): Mem0PendingAdd => [{ message: 'Memory processing has been queued for background execution', status: 'PENDING', event_id: id, session_id: sessionId }];
+    if (dto.async_mode) return pending((await this.sessions.ingest(scope, input)).id);
+    const stored = await this.sessions.store(scope, input);
     const outcome = await this.extraction.process(scope, stored.id).catch((e: unknown) => {
       if (isUnavailable(e)) return null;
       throw e;
     });
-    if (!outcome) return [{ message: 'Memory processing has been queued for background execution', status: 'PENDING', event_id: stored.id, session_id: sessionId }];
-    return mem0AddResults(outcome, { userId: dto.user_id, agentId: dto.agent_id ?? null, runId: dto.run_id ?? null, sessionId });
+    if (!outcome) return pending(stored.id);
+    return mem0AddResults(outcome, { userId: dto.user_id ?? null, agentId: dto.agent_id ?? null, runId: dto.run_id ?? null, sessionId });
   }
 
-  async search(tenantId: string, dto: { query: string; filters: Record<string, unknown>; top_k?: number; limit?: number; threshold?: number; categories?: string[] }) {
-    const f = parseFilters(dto.filters);
-    const r = await this.memories.search(
-      { tenantId, userId: f.userId },
-      { query: dto.query, limit: dto.top_k ?? dto.limit ?? 10, ...(dto.threshold !== undefined ? { threshold: dto.threshold } : {}), ...(dto.categories?.length ? { types: dto.categories } : {}), ...narrow(f) },
-    );
-    return { results: r.memories.map((s) => mem0Scored(s, s.breakdown)), profile: r.profile };
-  }
-
-  /** getAll: filters in the body, `page` / `page_size` in the query; links built on `url` (this route's absolute URL). */
-  async getAll(tenantId: string, dto: { filters: Record<string, unknown>; categories?: string[]; start_date?: string; end_date?: string; show_expired?: boolean }, q: { page?: number; page_size?: number }, url: string) {
-    const f = parseFilters(dto.filters);
-    const since = date(dto.start_date, 'start_date') ?? f.since;
-    const until = date(dto.end_date, 'end_date') ?? f.until;
-    if (dto.categories && dto.categories.length > 1) throw new BadRequestError('categories', 'categories: getAll filters by one category (one of our memory types)');
-    const page = await this.memories.list(
-      { tenantId, userId: f.userId },
-      {
-        page: q.page ?? 1,
-        pageSize: q.page_size ?? 100,
-        ...(dto.categories?.[0] ? { type: dto.categories[0] } : {}),
-        ...narrow({ ...f, ...(since ? { since } : {}), ...(until ? { until } : {}) }),
-        ...(dto.show_expired ? { includeInactive: true } : {}),
-      },
-    );
-    const link = (n: number) => `${url}?page=${n}&page_size=${page.pageSize}`;
-    return {
-      count: page.total,
-      next: page.page * page.pageSize < page.total ? link(page.page + 1) : null,
-      previous: page.page > 1 ? link(page.page - 1) : null,
-      results: page.items.map(mem0Memory),
-    };
+  /** Memories in Mem0's shape, with what the domain record does not carry (metadata, categories, updated_at, app). */
+  async present(views: MemoryView[]): Promise<Mem0Memory[]> {
+    const attrs = await this.ctx.memories.filtered.attributes(views.map((v) => v.memory.id));
+    return views.map((v) => mem0Memory(v, attrs.get(v.memory.id)));
   }
 
   async get(tenantId: string, id: string) {
-    return mem0Memory(await this.memories.get(await this.memories.scopeOf(tenantId, id), id));
+    return (await this.present([await this.memories.get(await this.memories.scopeOf(tenantId, id), id)]))[0];
   }
 
-  /** A correction: re-embedded, recorded as UPDATE; answers the updated memory. */
-  async update(tenantId: string, id: string, dto: { text?: string }) {
-    if (dto.text === undefined) throw new BadRequestError('text', 'text is required');
-    return mem0Memory(await this.memories.update(await this.memories.scopeOf(tenantId, id), id, { text: dto.text }));
+  /**
+   * A correction (`text`: re-embedded, recorded as UPDATE) and/or new `metadata` (replaces the
+   * memory's; null clears it); answers the updated memory.
+   */
+  async update(tenantId: string, id: string, dto: { text?: string; metadata?: unknown }) {
+    if (dto.text === undefined && dto.metadata === undefined) throw new BadRequestError('text', 'text or metadata is required');
+    const metadata = dto.metadata === null ? null : checkMetadata(dto.metadata);
+    const scope = await this.memories.scopeOf(tenantId, id);
+    let view = dto.text !== undefined ? await this.memories.update(scope, id, { text: dto.text }) : await this.memories.get(scope, id);
+    if (metadata !== undefined) {
+      await this.ctx.memories.filtered.setMetadata(scope, id, metadata);
+      view = await this.memories.get(scope, id);
+    }
+    return (await this.present([view]))[0];
+  }
+
+  /** A Mem0 add's event by id (an async add's, or one an outage left PENDING): its status and what it stored. */
+  async event(tenantId: string, id: string) {
+    const s = await this.ctx.sessions.inTenant(tenantId, id);
+    if (!s) throw new NotFoundError('event_id', `event ${id} not found`);
+    const status = { received: 'PENDING', processing: 'RUNNING', processed: 'SUCCEEDED', skipped: 'SUCCEEDED', failed: 'FAILED' }[s.status] ?? 'PENDING';
+    const made = status === 'SUCCEEDED' ? (await this.ctx.memories.ofSession(s.id)).filter((m) => !m.deleted) : [];
+    const runId = runOf(s.externalId);
+    return {
+      id: s.id,
+      event_type: 'ADD',
+      status,
+      results: made.map((m) => ({ id: m.id, event: 'ADD', data: { memory: m.text }, memory: m.text, user_id: clientUserId(s.userId), agent_id: s.agentId, app_id: s.appId, run_id: runId })),
+      created_at: s.startedAt,
+      updated_at: s.processedAt ?? s.startedAt,
+      // ours: why nothing was stored (a skipped or failed session), and the session it is
+      reason: s.reason,
+      session_id: s.externalId,
+    };
   }
 
   /** An erasure: gone from every answer now, from every store once its report is `completed` (`erasure_id`). */
@@ -158,9 +202,30 @@ export class Mem0Service {
   }
 
   /** deleteAll: an erasure of a user's memories, or only an agent's / a run's within them. */
-  async removeAll(tenantId: string, q: { user_id: string; agent_id?: string; run_id?: string }) {
-    const t = await this.erasure.eraseAll({ tenantId, userId: q.user_id }, { ...(q.agent_id ? { agentId: q.agent_id } : {}), ...(q.run_id ? { runId: q.run_id } : {}) });
+  async removeAll(tenantId: string, q: { user_id?: string; agent_id?: string; app_id?: string; run_id?: string }) {
+    const owner = ownerOf(q);
+    // without a user: the agent's (app's, run's) own memories, those added with no user_id
+    const narrow = q.user_id ? { ...(q.agent_id ? { agentId: q.agent_id } : {}), ...(q.run_id ? { runId: q.run_id } : {}) } : q.agent_id && q.run_id ? { runId: q.run_id } : {};
+    const t = await this.erasure.eraseAll({ tenantId, userId: owner }, narrow);
     return { message: 'Memories deleted successfully!', deleted: t?.memories ?? 0, erasure_id: t?.id ?? null };
+  }
+
+  /** `getProject()`: the project is the key's tenant; what it serves is its custom categories. */
+  async project(tenantId: string) {
+    return { id: tenantId, name: tenantId, custom_categories: (await this.settings().customCategories(tenantId)) ?? [], custom_instructions: null, agent_custom_instructions: null };
+  }
+
+  /** `updateProject({ customCategories })`: the tenant's custom categories, used by every add that names none (null or [] clears them). */
+  async updateProject(tenantId: string, dto: { custom_categories?: unknown }) {
+    if (dto.custom_categories === undefined) throw new BadRequestError('custom_categories', 'custom_categories is required (the only project setting served)');
+    const categories = checkCustomCategories(dto.custom_categories);
+    await this.settings().setCustomCategories(tenantId, categories?.length ? categories : null);
+    return { message: 'Updated custom prompts', custom_categories: categories ?? [] };
+  }
+
+  private settings() {
+    if (!this.ctx.settings) throw new NotImplementedException('project settings are not available in this deployment');
+    return this.ctx.settings;
   }
 
   /** `users()`: the tenant's users with memories, in Mem0's entity shape. */
@@ -173,7 +238,7 @@ export class Mem0Service {
       count: r.total,
       next: page * pageSize < r.total ? link(page + 1) : null,
       previous: page > 1 ? link(page - 1) : null,
-      results: r.items.map((u) => ({ id: u.userId, name: u.userId, type: 'user', total_memories: u.memories, created_at: u.first, updated_at: u.last, owner: tenantId, organization: tenantId, metadata: null })),
+      results: r.items.map((u) => ({ id: ownerEntity(u.userId)?.id ?? u.userId, name: ownerEntity(u.userId)?.id ?? u.userId, type: ownerEntity(u.userId)?.kind ?? 'user', total_memories: u.memories, created_at: u.first, updated_at: u.last, owner: tenantId, organization: tenantId, metadata: null })),
     };
   }
 
@@ -186,7 +251,7 @@ export class Mem0Service {
 
   async history(tenantId: string, id: string) {
     const scope = await this.memories.scopeOf(tenantId, id, { includeDeleted: true });
-    return (await this.memories.history(scope, id)).map((e) => mem0History(e, scope.userId));
+    return (await this.memories.history(scope, id)).map((e) => mem0History(e, clientUserId(scope.userId)));
   }
 
   /** Every id is checked first, so a batch with an unknown id changes nothing. */

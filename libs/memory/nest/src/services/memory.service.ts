@@ -31,6 +31,11 @@ export interface SearchInput extends EntityFilter {
   until?: Date;
   /** Count this search as a retrieval (usage discount, eviction recency). Default true. */
   record?: boolean;
+  /**
+   * Only these memories may be returned (a Mem0 filter evaluated in Postgres): the index is then
+   * asked for every candidate it has, so no matching memory is lost below the pool.
+   */
+  only?: ReadonlySet<string>;
 }
 
 export interface ScoredMemory extends MemoryView {
@@ -111,8 +116,8 @@ export class MemoryService {
     const text = [...(input.recentTurns ?? []).slice(-3), query].join('\n').slice(-MAX_QUERY_CHARS);
     const limit = Math.min(Math.max(input.limit ?? 5, 1), 100);
     const [vector] = await ctx.embedder.embed([text]);
-    const pool = Math.max(ctx.options.candidatePool ?? 40, limit * 4);
-    const hits = await ctx.index.search(scope, { vector: vector as Float32Array, text, k: pool });
+    const pool = await candidatePool(ctx, scope, input, Math.max(ctx.options.candidatePool ?? 40, limit * 4));
+    const hits = onlyAllowed(await ctx.index.search(scope, { vector: vector as Float32Array, text, k: pool }), input);
     const at = ctx.clock();
     const rows = await ctx.memories.liveByIds(scope, at, hits.map((h) => h.id), { ...(input.types ? { types: input.types } : {}), filter: input });
     const byId = new Map(rows.map((r) => [r.memory.id, r.memory]));
@@ -312,6 +317,16 @@ export class MemoryService {
     const facts = live ?? (await this.ctx.memories.allLive(scope, at));
     return facts.length ? { text: deterministicBiography(facts), builtAt: at, stale: true, generator: 'deterministic-v1' } : null;
   }
+}
+
+/** The index's pool: every candidate when the search is restricted to a filter's matches ({@link SearchInput.only}). */
+async function candidatePool(ctx: MemoryContext, scope: MemoryScope, input: SearchInput, pool: number): Promise<number> {
+  return input.only ? Math.max(pool, await ctx.index.count(scope)) : pool;
+}
+
+/** Hits a filter allows ({@link SearchInput.only}). */
+function onlyAllowed<H extends { id: string }>(hits: H[], input: SearchInput): H[] {
+  return input.only ? hits.filter((h) => input.only?.has(h.id)) : hits;
 }
 
 function groupByUser<T extends { scope: MemoryScope }>(items: T[]): Map<string, T[]> {
