@@ -15,7 +15,8 @@ describe('LlmExtractor on the embedded llama.cpp adapter (ML_LLM=llama-cpp:<tiny
 
   it('schema-constrained generation → parsed, typed candidates with the turn as provenance', async () => {
     const llm = await registry.optionalLlm();
-    const extractor = new LlmExtractor(llm!);
+    if (!llm) throw new Error('ML_LLM=llama-cpp:… should configure the llm role');
+    const extractor = new LlmExtractor(llm);
     const at = new Date('2026-11-30T10:00:00Z');
     const out = await extractor.extract([
       { id: 't1', role: 'user', text: 'I like tea, green tea mostly.', at },
