@@ -1,3 +1,4 @@
+import { resolveModelsConfig } from '@frontier/ml-registry';
 import { encodersGatewayConfig, type EncodersEnv } from '@frontier/multimodal-encoders';
 import type { GatewayConfig } from '@frontier/multimodal-nest';
 import type { PriceTable } from '@frontier/multimodal-domain';
@@ -44,6 +45,7 @@ export function gatewayConfig(env: ChatGatewayEnv, encoders: EncodersEnv): Gatew
     quota: { rpm: env.MULTIMODAL_RPM, tpm: env.MULTIMODAL_TPM, dailyBudgetUsd: env.MULTIMODAL_DAILY_BUDGET_USD, monthlyBudgetUsd: env.MULTIMODAL_MONTHLY_BUDGET_USD },
     priceTable: priceTable(env.PRICE_TABLE),
     memory,
+    audio: { transcribe: env.GATEWAY_ASR, models: resolveModelsConfig({ ML_ASR: env.ML_ASR, ML_ASR_API_KEY: env.ML_ASR_API_KEY, ML_VAD: env.ML_VAD, MODELS_DIR: env.MODELS_DIR }) },
     imageTool,
   };
 }

@@ -84,6 +84,28 @@ export class ChatGatewayEnv extends HttpEnv {
   @Max(16)
   GATEWAY_MAX_AUDIO: number = 4;
 
+  /** Transcribe audio parts (ffmpeg → Silero VAD → ML_ASR) for profiles without native audio; false passes clips through. */
+  @Transform(bool)
+  @IsBoolean({ message: 'GATEWAY_ASR must be true or false' })
+  GATEWAY_ASR: boolean = true;
+
+  /** The ML registry's speech models (see libs/ml/registry): ML_ASR=pocketsphinx | whisper-onnx:<dir> | openai:<url>#<model>. */
+  @IsOptional()
+  @IsString()
+  ML_ASR?: string;
+
+  @IsOptional()
+  @IsString()
+  ML_ASR_API_KEY?: string;
+
+  @IsOptional()
+  @IsString()
+  ML_VAD?: string;
+
+  @IsOptional()
+  @IsString()
+  MODELS_DIR?: string;
+
   @Type(() => Number)
   @IsInt()
   @Min(0)

@@ -31,3 +31,5 @@ export { EncodingCache, Lru, encodingKey, type CachedEncoding } from './cache';
 export { resizeForUpstream, InvalidImageError, GRAPHIC_ENTROPY_BITS, type ResizedImage, type ResizeOptions } from './image';
 export { loadEncoderModels, closeModels, batchOf, type EncoderModels, type EncoderOcr, type EncoderNsfw } from './models';
 export { createOnnxVisionEncoder, type VisionEncoder, type OnnxVisionEncoderOptions } from './vision-encoder';
+export { AvError, probeMedia, decodeAudio, extractFrames, type AvProbe, type DecodedAudio, type ExtractedFrame, type AvRunOptions } from './av/ffmpeg';
+export { AudioTranscriber, type AudioTranscript, type AudioTranscriberOptions } from './audio/transcriber';

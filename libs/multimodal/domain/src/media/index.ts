@@ -7,3 +7,4 @@ export { type DocumentInfo, inspectDocument } from './document';
 export { type Base64Options, type Base64WhitespacePolicy, type DataUrl, decodeBase64Strict, parseDataUrl } from './base64';
 export { type MediaLimits, type MediaLimitsOverrides, MEDIA_LIMITS, mediaLimits } from './limits';
 export { type MediaPartKind, type ValidateMediaOptions, type ValidatedMedia, MEDIA_PART_ACCEPTS, validateMediaPart } from './validate';
+export { formatClock, transcriptPromptText, type TimedText } from './clock';

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { ChatModel } from '@frontier/ml-ports';
 import type { Principal } from '@frontier/platform-nest';
 import type { Response } from 'express';
+import { AUDIO_PORT, type AudioPort } from './audio';
 import type { ImageGenerator } from './image-tool';
 import type { MemoryClient } from './memory-client';
 import {
@@ -42,6 +43,7 @@ export class ChatService {
     @Inject(UPSTREAM_MODEL) private readonly upstream: ChatModel,
     @Optional() @Inject(MEMORY_CLIENT) private readonly memory: MemoryClient | null = null,
     @Optional() @Inject(IMAGE_GENERATOR) private readonly images: ImageGenerator | null = null,
+    @Optional() @Inject(AUDIO_PORT) private readonly audio: AudioPort | null = null,
   ) {}
 
   /**
@@ -54,7 +56,7 @@ export class ChatService {
       if (!res.writableFinished) abort.abort(new Error('client disconnected'));
     };
     res.on('close', onClose);
-    const p = await prepare({ models: this.models, limits: this.limits, media: this.media, planner: this.planner, encoder: this.encoder, quota: this.quota, memory: this.memory }, principal, body, abort.signal);
+    const p = await prepare({ models: this.models, limits: this.limits, media: this.media, planner: this.planner, encoder: this.encoder, quota: this.quota, memory: this.memory, audio: this.audio }, principal, body, abort.signal);
     const deps = { upstream: this.upstream, planner: this.planner, billing: this.billing, quota: this.quota, images: this.images, memory: this.memory, log: (m: string) => this.log.warn(m) };
     if (p.request.stream) return respondStream(deps, principal, p, res, namedEvents, abort);
     try {

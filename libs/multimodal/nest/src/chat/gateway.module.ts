@@ -3,6 +3,9 @@ import { IMAGE_ENCODER, EncodersModule, ImageInputs, type EncodersGatewayConfig,
 import { createMediaFetcher } from '@frontier/multimodal-data-access';
 import { DEFAULT_PRICE_TABLE, meter, MEDIA_LIMITS, type PriceTable, type TextCounter } from '@frontier/multimodal-domain';
 import { createOpenAiChatModel } from '@frontier/ml-llm';
+import { ModelRegistry, type ModelsConfig } from '@frontier/ml-registry';
+import { AudioTranscriber } from '@frontier/multimodal-encoders';
+import { AUDIO_PORT, createAudioPort } from './audio';
 import { BillingService } from '../billing/billing.service';
 import type { MultimodalConfig } from '../config';
 import { rateLimitHeaders } from '../limits/headers';
@@ -32,6 +35,11 @@ export interface GatewayConfig {
   quota: MultimodalConfig;
   priceTable?: PriceTable;
   memory?: MemoryClientConfig;
+  /**
+   * Audio for profiles without native audio: transcribed (ffmpeg → VAD → ASR, models from the ML
+   * registry's ML_VAD / ML_ASR) and sent as timestamped text. Off: clips pass through as they are.
+   */
+  audio?: { transcribe: boolean; models: ModelsConfig };
   imageTool: { kind: 'off' } | { kind: 'render' } | { kind: 'openai'; baseUrl: string; model: string; apiKey?: string } | { kind: 'custom'; generator: ImageGenerator };
 }
 
@@ -89,6 +97,15 @@ export class GatewayModule {
         { provide: UPSTREAM_MODEL, useValue: createOpenAiChatModel({ baseUrl: config.upstream.baseUrl, apiKey: config.upstream.apiKey, model: config.models[0]?.upstreamModel ?? 'model', timeoutMs: config.upstream.timeoutMs ?? 60_000 }) },
         { provide: MEMORY_CLIENT, useValue: config.memory ? createMemoryClient(config.memory) : null },
         { provide: IMAGE_GENERATOR, useValue: images },
+        {
+          provide: AUDIO_PORT,
+          useValue: config.audio?.transcribe
+            ? (() => {
+                const registry = new ModelRegistry(config.audio.models);
+                return createAudioPort(async () => new AudioTranscriber(await registry.get('vad'), await registry.get('asr')));
+              })()
+            : null,
+        },
         ChatService,
       ],
       exports: [ChatService, MultimodalModule],

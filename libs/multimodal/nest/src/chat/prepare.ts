@@ -7,6 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import type { EncodedImage } from '@frontier/multimodal-contracts';
 import type { ChatContentPart, ChatMessage } from '@frontier/ml-ports';
+import { getProfile, transcriptPromptText } from '@frontier/multimodal-domain';
+import type { AudioTranscript } from '@frontier/multimodal-encoders';
+import type { AudioPort } from './audio';
 import type { Principal } from '@frontier/platform-nest';
 import { FrontierError, InvalidInputError, NotFoundError } from '@frontier/platform-util';
 import type { MemoryClient } from './memory-client';
@@ -34,6 +37,10 @@ export interface Prepared {
   messages: ChatMessage[];
   media: ResolvedMedia[];
   encoded: Map<string, EncodedImage>;
+  /** Audio parts transcribed for an upstream without native audio, by part path. */
+  transcripts: Map<string, AudioTranscript>;
+  /** Text tokens the transcripts took in the prompt (billed as the audio's tokens); null when none was transcribed. */
+  transcriptTokens: number | null;
   /** The memory profile was put ahead of the history. */
   memoryProfile: boolean;
 }
@@ -53,6 +60,8 @@ export interface PrepareDeps {
   encoder: EncoderPort;
   quota: LimitsPort;
   memory: MemoryClient | null;
+  /** Transcribes audio for profiles without native audio; null: clips go to the upstream as they are. */
+  audio?: AudioPort | null;
 }
 
 export async function prepare(deps: PrepareDeps, principal: Principal, body: unknown, signal: AbortSignal): Promise<Prepared> {
@@ -89,20 +98,35 @@ export async function prepare(deps: PrepareDeps, principal: Principal, body: unk
   const requestId = `chatcmpl-${randomBytes(12).toString('hex')}`;
   const images = media.filter((m) => m.kind === 'image');
   const planned = new Map(plan.images.map((i) => [i.path, i]));
-  const encoded = images.length
-    ? await deps.encoder.encode(
-        requestId,
-        images.map((m) => ({ path: m.path, sha256: m.sha256, bytes: m.bytes, maxSide: planned.get(m.path)?.maxSide ?? null, ocr: !model.vision, safety: deps.limits.imageSafety ?? true })),
-        signal,
-      )
-    : new Map<string, EncodedImage>();
+  const clips = deps.audio && !getProfile(model.profile).nativeAudio ? media.filter((m) => m.kind === 'audio') : [];
+  // images are encoded and clips transcribed at the same time
+  const [encoded, transcripts] = await Promise.all([
+    images.length
+      ? deps.encoder.encode(
+          requestId,
+          images.map((m) => ({ path: m.path, sha256: m.sha256, bytes: m.bytes, maxSide: planned.get(m.path)?.maxSide ?? null, ocr: !model.vision, safety: deps.limits.imageSafety ?? true })),
+          signal,
+        )
+      : Promise.resolve(new Map<string, EncodedImage>()),
+    clips.length && deps.audio ? deps.audio.transcribe(clips.map((m) => ({ path: m.path, bytes: m.bytes })), signal) : Promise.resolve(new Map<string, AudioTranscript>()),
+  ]);
   for (const img of encoded.values()) {
     if (img.nsfw?.verdict === 'explicit') throw new ContentPolicyError(img.part, `${img.part} was refused by the image safety check (explicit content)`);
   }
+  const replaced = new Map<string, ChatContentPart[]>();
+  let audioNo = 0;
+  let transcriptTokens: number | null = null;
+  for (const m of media) {
+    const t = m.kind === 'audio' ? transcripts.get(m.path) : undefined;
+    if (!t) continue;
+    const text = transcriptPromptText(`Audio ${++audioNo}`, t.durationMs, t.segments);
+    replaced.set(m.path, [{ type: 'text', text }]);
+    transcriptTokens = (transcriptTokens ?? 0) + deps.planner.countText(model, text);
+  }
 
   const kept = new Set(plan.keptTurns);
-  const messages = turns.flatMap((t, i) => (kept.has(i) ? [toUpstream(t, memoryProfile ? request.messages[i - 1] : request.messages[i], encoded, planned, model)] : []));
-  return { requestId, created: Math.floor(Date.now() / 1000), model, request, plan, admission, messages, media, encoded, memoryProfile };
+  const messages = turns.flatMap((t, i) => (kept.has(i) ? [toUpstream(t, memoryProfile ? request.messages[i - 1] : request.messages[i], encoded, planned, model, replaced)] : []));
+  return { requestId, created: Math.floor(Date.now() / 1000), model, request, plan, admission, messages, media, encoded, transcripts, transcriptTokens, memoryProfile };
 }
 
 function countMedia(request: ChatCompletionRequest, limits: GatewayLimits): void {
@@ -133,8 +157,19 @@ function dataUrl(mime: string, b64: string): string {
   return `data:${mime};base64,${b64}`;
 }
 
-/** One planned turn in the upstream's wire form: resized images (or their OCR text), audio and video passed through, files as text. */
-function toUpstream(turn: PlanTurn, source: RequestMessage | undefined, encoded: Map<string, EncodedImage>, planned: Map<string, { detail: 'low' | 'high' | 'auto' }>, model: GatewayModel): ChatMessage {
+/**
+ * One planned turn in the upstream's wire form: resized images (or their OCR text), media replaced
+ * by what was derived from it (an audio clip's transcript), other audio and video passed through,
+ * files as text.
+ */
+function toUpstream(
+  turn: PlanTurn,
+  source: RequestMessage | undefined,
+  encoded: Map<string, EncodedImage>,
+  planned: Map<string, { detail: 'low' | 'high' | 'auto' }>,
+  model: GatewayModel,
+  replaced: ReadonlyMap<string, ChatContentPart[]> = new Map(),
+): ChatMessage {
   const role = turn.role;
   if (!source) return { role: 'system', content: turn.parts.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('\n') };
   const mediaOf = (path: string) => turn.parts.find((x): x is { type: 'media'; media: ResolvedMedia } => x.type === 'media' && x.media.path === path)?.media;
@@ -142,7 +177,9 @@ function toUpstream(turn: PlanTurn, source: RequestMessage | undefined, encoded:
   let imageNo = 0;
   for (const p of source.parts) {
     const img = encoded.get(p.path);
+    const derived = replaced.get(p.path);
     if (p.type === 'text') parts.push({ type: 'text', text: p.text });
+    else if (derived) parts.push(...derived);
     else if (img) {
       imageNo += 1;
       if (model.vision) parts.push({ type: 'image_url', image_url: { url: dataUrl(img.mime, img.dataB64), detail: planned.get(p.path)?.detail ?? (p.type === 'image_url' ? p.detail : 'auto') } });

@@ -63,7 +63,7 @@ function billLines(deps: RespondDeps, p: Prepared, outputTokens: number): UsageL
     outputTokens,
     imageTokens: p.plan.byModality.image,
     images: p.plan.images.length,
-    audioTokens: p.plan.byModality.audio,
+    audioTokens: p.transcriptTokens ?? p.plan.byModality.audio,
     audioSeconds: p.media.filter((m) => m.kind === 'audio').reduce((s, m) => s + (m.durationS ?? 0), 0),
     videoTokens: p.plan.byModality.video,
     videoFrames: videos.reduce((s, v) => s + v.frames, 0),
