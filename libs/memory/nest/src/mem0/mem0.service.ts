@@ -146,7 +146,7 @@ export class Mem0Service {
       throw e;
     });
     if (!outcome) return pending(stored.id);
-    return mem0AddResults(outcome, { userId: dto.user_id ?? null, agentId: dto.agent_id ?? null, runId: dto.run_id ?? null, sessionId });
+    return mem0AddResults(outcome, { userId: dto.user_id ?? null, agentId: dto.agent_id ?? null, appId: dto.app_id ?? null, runId: dto.run_id ?? null, sessionId });
   }
 
   /** Memories in Mem0's shape, with what the domain record does not carry (metadata, categories, updated_at, app). */

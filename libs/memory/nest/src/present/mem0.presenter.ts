@@ -52,7 +52,7 @@ export function project<T extends Record<string, unknown>>(item: T, fields: read
 }
 
 /** Our extraction results as Mem0's add results: `event` is ADD / UPDATE / DELETE / NONE. */
-export function mem0AddResults(outcome: ExtractionOutcome, ids: { userId: string | null; agentId: string | null; runId: string | null; sessionId: string }) {
+export function mem0AddResults(outcome: ExtractionOutcome, ids: { userId: string | null; agentId: string | null; appId?: string | null; runId: string | null; sessionId: string }) {
   return outcome.results.map((r) => ({
     id: r.memoryId,
     memory: r.text,
@@ -60,6 +60,7 @@ export function mem0AddResults(outcome: ExtractionOutcome, ids: { userId: string
     event: r.event,
     user_id: ids.userId,
     agent_id: ids.agentId,
+    app_id: ids.appId ?? null,
     run_id: ids.runId,
     // ours: why (duplicate of…, supersedes…, forget command) and the session it came from
     reason: r.reason ?? null,
