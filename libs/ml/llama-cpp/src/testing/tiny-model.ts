@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { writeGguf, type GgufTensor } from './gguf-writer';
 
 /**
- * A tiny llama-architecture GGUF for tests (~1.5 MB, no download): one layer, a SentencePiece-style
+ * A tiny llama-architecture GGUF for tests (1.3 MB, no download): one layer, a SentencePiece-style
  * vocabulary (control tokens, 256 byte-fallback tokens, printable ASCII, a few whole phrases), and
  * weights that are random where it does not matter and designed where it does:
  *
