@@ -39,7 +39,7 @@ export function gatewayConfig(env: ChatGatewayEnv, encoders: EncodersEnv): Gatew
       },
     ],
     upstream: { baseUrl: env.UPSTREAM_BASE_URL, ...(env.UPSTREAM_API_KEY ? { apiKey: env.UPSTREAM_API_KEY } : {}) },
-    limits: { maxImages: env.GATEWAY_MAX_IMAGES, maxAudio: env.GATEWAY_MAX_AUDIO, maxVideos: env.GATEWAY_MAX_VIDEOS, defaultMaxTokens: env.GATEWAY_DEFAULT_MAX_TOKENS, imageSafety: env.GATEWAY_IMAGE_SAFETY },
+    limits: { maxImages: env.GATEWAY_MAX_IMAGES, maxAudio: env.GATEWAY_MAX_AUDIO, maxVideos: env.GATEWAY_MAX_VIDEOS, defaultMaxTokens: env.GATEWAY_DEFAULT_MAX_TOKENS, imageSafety: env.GATEWAY_IMAGE_SAFETY, videoFrames: env.GATEWAY_VIDEO_FRAMES },
     media: { allowHosts: (env.MEDIA_ALLOW_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean), timeoutMs: env.MEDIA_FETCH_TIMEOUT_MS },
     encoders: encodersGatewayConfig(encoders),
     quota: { rpm: env.MULTIMODAL_RPM, tpm: env.MULTIMODAL_TPM, dailyBudgetUsd: env.MULTIMODAL_DAILY_BUDGET_USD, monthlyBudgetUsd: env.MULTIMODAL_MONTHLY_BUDGET_USD },

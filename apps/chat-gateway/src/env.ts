@@ -89,6 +89,11 @@ export class ChatGatewayEnv extends HttpEnv {
   @IsBoolean({ message: 'GATEWAY_ASR must be true or false' })
   GATEWAY_ASR: boolean = true;
 
+  /** Videos go as frames through the image path (+ the soundtrack's transcript) for profiles without native video; false passes them through. */
+  @Transform(bool)
+  @IsBoolean({ message: 'GATEWAY_VIDEO_FRAMES must be true or false' })
+  GATEWAY_VIDEO_FRAMES: boolean = true;
+
   /** The ML registry's speech models (see libs/ml/registry): ML_ASR=pocketsphinx | whisper-onnx:<dir> | openai:<url>#<model>. */
   @IsOptional()
   @IsString()

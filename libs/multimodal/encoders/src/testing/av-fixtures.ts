@@ -98,6 +98,8 @@ export interface VideoSpec {
   speech?: string;
   /** x264 GOP length in frames (default 2 s worth). */
   gop?: number;
+  /** Keyframes exactly at these times (no scene-cut keyframes; overrides `gop`). */
+  keyframesAtS?: number[];
   width?: number;
   height?: number;
 }
@@ -120,7 +122,8 @@ export function makeVideo(spec: VideoSpec): Buffer {
       ? [`drawtext=fontfile=/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf:text='${spec.text.value}':fontsize=${Math.round(h / 7)}:fontcolor=black:x=(w-text_w)/2:y=(h-text_h)/2:enable='between(t,${spec.text.fromS},${spec.text.toS})'`]
       : [];
     const out = join(dir, 'out.mp4');
-    args.push(...(vf.length ? ['-vf', vf.join(',')] : []), '-c:v', 'libx264', '-preset', 'ultrafast', '-g', String(spec.gop ?? fps * 2), '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-af', 'apad', '-t', String(spec.durationS), '-movflags', '+faststart', out);
+    args.push(...(vf.length ? ['-vf', vf.join(',')] : []), '-c:v', 'libx264', '-preset', 'ultrafast',
+      ...(spec.keyframesAtS ? ['-g', '100000', '-sc_threshold', '0', '-force_key_frames', spec.keyframesAtS.join(',')] : ['-g', String(spec.gop ?? fps * 2)]), '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-af', 'apad', '-t', String(spec.durationS), '-movflags', '+faststart', out);
     tool('ffmpeg', args);
     return readFileSync(out);
   });

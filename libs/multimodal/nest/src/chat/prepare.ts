@@ -10,6 +10,8 @@ import type { ChatContentPart, ChatMessage } from '@frontier/ml-ports';
 import { getProfile, transcriptPromptText } from '@frontier/multimodal-domain';
 import type { AudioTranscript } from '@frontier/multimodal-encoders';
 import type { AudioPort } from './audio';
+import { sendSide } from './planner';
+import { processVideo, videoPromptParts, type VideoContext } from './video';
 import type { Principal } from '@frontier/platform-nest';
 import { FrontierError, InvalidInputError, NotFoundError } from '@frontier/platform-util';
 import type { MemoryClient } from './memory-client';
@@ -25,6 +27,8 @@ export interface GatewayLimits {
   defaultMaxTokens: number;
   /** Run the NSFW check on every image (explicit → 400 content_policy_violation). Default true. */
   imageSafety?: boolean;
+  /** Videos for profiles without native video go as frames (+ soundtrack transcript); false passes them through. Default true. */
+  videoFrames?: boolean;
 }
 
 export interface Prepared {
@@ -39,6 +43,8 @@ export interface Prepared {
   encoded: Map<string, EncodedImage>;
   /** Audio parts transcribed for an upstream without native audio, by part path. */
   transcripts: Map<string, AudioTranscript>;
+  /** Videos turned into frames and a soundtrack transcript, by part path. */
+  videos: Map<string, VideoContext>;
   /** Text tokens the transcripts took in the prompt (billed as the audio's tokens); null when none was transcribed. */
   transcriptTokens: number | null;
   /** The memory profile was put ahead of the history. */
@@ -100,7 +106,7 @@ export async function prepare(deps: PrepareDeps, principal: Principal, body: unk
   const planned = new Map(plan.images.map((i) => [i.path, i]));
   const clips = deps.audio && !getProfile(model.profile).nativeAudio ? media.filter((m) => m.kind === 'audio') : [];
   // images are encoded and clips transcribed at the same time
-  const [encoded, transcripts] = await Promise.all([
+  const [encoded, transcripts, videoList] = await Promise.all([
     images.length
       ? deps.encoder.encode(
           requestId,
@@ -109,14 +115,29 @@ export async function prepare(deps: PrepareDeps, principal: Principal, body: unk
         )
       : Promise.resolve(new Map<string, EncodedImage>()),
     clips.length && deps.audio ? deps.audio.transcribe(clips.map((m) => ({ path: m.path, bytes: m.bytes })), signal) : Promise.resolve(new Map<string, AudioTranscript>()),
+    Promise.all(
+      media
+        .filter((m) => m.kind === 'video' && (deps.limits.videoFrames ?? true) && !getProfile(model.profile).nativeVideo)
+        .flatMap((m) => {
+          const v = plan.videos.find((x) => x.path === m.path);
+          if (!v) return [];
+          const work = { path: m.path, bytes: m.bytes, mode: v.mode, fps: v.mode === 'fps' ? v.fps : null, frames: v.frames, maxSide: sendSide(getProfile(model.profile)), ocr: !model.vision, safety: deps.limits.imageSafety ?? true };
+          return [processVideo({ encoder: deps.encoder, audio: deps.audio ?? null }, requestId, work, signal)];
+        }),
+    ),
   ]);
-  for (const img of encoded.values()) {
+  const videos = new Map(videoList.map((v) => [v.path, v]));
+  const frames = [...videos.values()].flatMap((v) => v.frames.map((f) => f.image));
+  for (const img of [...encoded.values(), ...frames]) {
     if (img.nsfw?.verdict === 'explicit') throw new ContentPolicyError(img.part, `${img.part} was refused by the image safety check (explicit content)`);
   }
   const replaced = new Map<string, ChatContentPart[]>();
   let audioNo = 0;
+  let videoNo = 0;
   let transcriptTokens: number | null = null;
   for (const m of media) {
+    const v = m.kind === 'video' ? videos.get(m.path) : undefined;
+    if (v) replaced.set(m.path, videoPromptParts(`Video ${++videoNo}`, v, model.vision));
     const t = m.kind === 'audio' ? transcripts.get(m.path) : undefined;
     if (!t) continue;
     const text = transcriptPromptText(`Audio ${++audioNo}`, t.durationMs, t.segments);
@@ -126,7 +147,7 @@ export async function prepare(deps: PrepareDeps, principal: Principal, body: unk
 
   const kept = new Set(plan.keptTurns);
   const messages = turns.flatMap((t, i) => (kept.has(i) ? [toUpstream(t, memoryProfile ? request.messages[i - 1] : request.messages[i], encoded, planned, model, replaced)] : []));
-  return { requestId, created: Math.floor(Date.now() / 1000), model, request, plan, admission, messages, media, encoded, transcripts, transcriptTokens, memoryProfile };
+  return { requestId, created: Math.floor(Date.now() / 1000), model, request, plan, admission, messages, media, encoded, transcripts, videos, transcriptTokens, memoryProfile };
 }
 
 function countMedia(request: ChatCompletionRequest, limits: GatewayLimits): void {
