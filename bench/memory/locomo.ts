@@ -1,59 +1,87 @@
 /**
- * LoCoMo retrieval recall of long-term memory (issue 4): each conversation is one memory scope,
- * ingested through the real pipeline (storeSession + processSession, Postgres, USE-lite 512-d,
- * EmbeddedVectorIndex), then every question of categories 1–4 is asked with searchMemories
- * (record: false). A hit: a retrieved memory's provenance holds an evidence dia_id. Baselines in
- * the same run: BM25 over the raw turns, plain cosine (the index's dense search alone). Ingest
- * modes: turns as observations (dedup off, and with the default dedup), and the rule-based
- * extractor. The relevance weights, candidate pool and recency term are swept.
+ * LoCoMo retrieval recall of long-term memory at a context budget (issue 14). Rows, one run:
+ * - `shipped`: exactly what the service runs by default offline — storeSession + processSession
+ *   (default extractor: the rules; default options: the episodic tier on) into Postgres and the
+ *   embedded index, then searchMemories with default options (record: false) per question;
+ * - `bm25`: BM25 over single turns ("speaker: words"); `dense`: cosine over single turns (USE-lite);
+ * - variants: the two tiers built in process with the domain's own functions and searched in the
+ *   same embedded hybrid index (bench/memory/lib/locomo-variants.ts), swept over the tuned knobs
+ *   (what the lexical side indexes, neighbours attached, relevance weights, recency policy);
+ * - `cv`: leave-one-conversation-out — every tuned knob chosen on 5 conversations, scored on the 6th.
+ * The primary figure is recall at `--budget-words` (default 300): items in rank order, whole items
+ * only, until their words would pass the budget; an evidence turn counts when an item inside the
+ * budget contains or cites it (share of each question's evidence turns, averaged). @5/@10 beside it.
  *
- *   node -r @swc-node/register bench/memory/locomo.ts [--locomo <locomo-dev.json>]
- *
- * --locomo: LoCoMo-format JSON (default ../shared/data/locomo-dev.json, when present).
+ *   node -r @swc-node/register bench/memory/locomo.ts [--locomo <locomo-dev.json>] [--budget-words 300]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { DEFAULT_DEDUP, DEFAULT_RELEVANCE, ruleBasedExtractor, turnObservationExtractor, type Extractor } from '@frontier/memory-domain';
-import type { MemoryOptions } from '@frontier/memory-nest';
+import { Bm25Index, countWords, DEFAULT_NEIGHBOURS, DEFAULT_RECENCY, DEFAULT_RELEVANCE, EPISODE_INDEX_WIDTH, type RecencyPolicy } from '@frontier/memory-domain';
+import { benchArgs, datasetPath, noPositionalArgs, printHeadline, round, usageError } from '../lib/harness';
 import { createBenchMemory } from './lib/bench-memory';
-import { datasetPath, noPositionalArgs, printHeadline, round } from '../lib/harness';
 import { benchEmbedder, openBenchDb } from './lib/bench-db';
-import { loadLocomo } from './lib/locomo-data';
-import { CATEGORIES, CATEGORY_NAMES, evaluateConversation, sweepGrid, sweepName, Tally, type SweepConfig } from './lib/locomo-eval';
+import { loadLocomo, turnText, type LocomoConversation } from './lib/locomo-data';
+import { CATEGORIES, recallTable, scoreQuestion, summarise, type QuestionScore, type RetrievedItem } from './lib/locomo-eval';
 import { ingestConversation, type IngestStats } from './lib/locomo-ingest';
+import { looCv, prepare, scoreVariant, variantName, type IndexText, type PreparedConversation, type VariantConfig } from './lib/locomo-variants';
 
 const DAY = 86_400_000;
-noPositionalArgs('bench/memory/locomo.ts [--locomo <locomo-dev.json>]');
+const USAGE = 'bench/memory/locomo.ts [--locomo <locomo-dev.json>] [--budget-words 300]';
+noPositionalArgs(USAGE);
 const path = datasetPath('locomo', '../shared/data/locomo-dev.json', { what: 'the LoCoMo conversations (JSON)' });
-const OFF = { duplicate: 2, related: 2 }; // cos never exceeds 1: every turn is stored
+const budgetWords = Number(benchArgs().flags.get('budget-words') ?? 300);
+if (!Number.isInteger(budgetWords) || budgetWords < 1) usageError(`--budget-words must be a positive integer; usage: ${USAGE}`);
 
-interface Mode {
-  name: string;
-  extractor: Extractor;
-  options: MemoryOptions;
-  sweep: SweepConfig[];
-}
-
-const FULL_SWEEP = sweepGrid([20, 40, 80], [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1]);
-const SMALL_SWEEP = sweepGrid([40], [0.3, 0.5, 0.7]);
-const MODES: Mode[] = [
-  { name: 'turns', extractor: turnObservationExtractor, options: { dedup: OFF }, sweep: FULL_SWEEP },
-  { name: 'turns+dedup', extractor: turnObservationExtractor, options: { dedup: DEFAULT_DEDUP }, sweep: SMALL_SWEEP },
-  { name: 'turns+dedup 0.95/0.85', extractor: turnObservationExtractor, options: { dedup: { duplicate: 0.95, related: 0.85 } }, sweep: SMALL_SWEEP },
-  { name: 'turns+dedup 0.95/0.9', extractor: turnObservationExtractor, options: { dedup: { duplicate: 0.95, related: 0.9 } }, sweep: SMALL_SWEEP },
-  { name: 'rules', extractor: ruleBasedExtractor, options: {}, sweep: SMALL_SWEEP },
+const P = (mode: RecencyPolicy['mode'], weight: number, undecayedPast: boolean): RecencyPolicy => ({ mode, weight, undecayedPast });
+/** The knobs cross-validation chooses among (recency stays in every candidate: off is a reference row only). */
+const RECENCIES = [P('product', 0, true), P('blend', 0.3, true), P('prior', 0.02, true), P('prior', 0.05, true)];
+const GRID: VariantConfig[] = (['dated', 'window', 'window2'] as IndexText[]).flatMap((index) =>
+  (['none', 'answer'] as const).flatMap((neighbours) => [0.4, 0.5, 0.6, 0.7].flatMap((dense) => RECENCIES.map((recency) => ({ index, neighbours, pool: 100, dense, recency, facts: true })))),
+);
+const DEFAULT: VariantConfig = { index: (['dated', 'window', 'window2', 'window3'] as IndexText[])[Math.min(3, Number(EPISODE_INDEX_WIDTH))] as IndexText, neighbours: DEFAULT_NEIGHBOURS, pool: 100, dense: DEFAULT_RELEVANCE.dense, recency: DEFAULT_RECENCY, facts: true };
+/** Reference rows: one knob of the default moved (not chosen among). */
+const REFERENCES: Array<{ name: string; c: VariantConfig }> = [
+  { name: 'default setting, in process', c: DEFAULT },
+  { name: 'recency off', c: { ...DEFAULT, recency: P('off', 0, false) } },
+  { name: "the seed's recency product (no past exemption)", c: { ...DEFAULT, recency: P('product', 0, false) } },
+  { name: 'episodes only (no facts)', c: { ...DEFAULT, facts: false } },
+  { name: 'pool 40', c: { ...DEFAULT, pool: 40 } },
+  { name: 'lexical: the turn alone (no date)', c: { ...DEFAULT, index: 'turn' } },
+  { name: 'lexical: dated turn, no neighbours', c: { ...DEFAULT, index: 'dated' } },
+  { name: 'lexical: ±1 neighbours', c: { ...DEFAULT, index: 'window' } },
+  { name: 'lexical: ±3 neighbours', c: { ...DEFAULT, index: 'window3' } },
+  { name: 'attach answer neighbours', c: { ...DEFAULT, neighbours: 'answer' } },
+  { name: 'attach query-sharing neighbours', c: { ...DEFAULT, neighbours: 'query' } },
+  { name: 'attach both neighbours always', c: { ...DEFAULT, neighbours: 'window' } },
+  { name: 'seed-like: dated turn, pool 40, dense 0.5, recency product', c: { index: 'dated', neighbours: 'none', pool: 40, dense: 0.5, recency: P('product', 0, false), facts: true } },
 ];
 
-const pct = (x: number) => (100 * x).toFixed(1);
+const nowOf = (conv: LocomoConversation) => new Date((conv.sessions[conv.sessions.length - 1]?.date.getTime() ?? Date.now()) + DAY);
 
-function table(tally: Tally, methods: string[]): string {
-  const head = `| method | ${CATEGORIES.map((c) => `${c} ${CATEGORY_NAMES[c]} @5 / @10`).join(' | ')} | all @5 / @10 |`;
-  const sep = `|---|${CATEGORIES.map(() => '---').join('|')}|---|`;
-  const rows = methods.map((m) => {
-    const r = tally.recall(m);
-    const cells = [...CATEGORIES.map(String), 'all'].map((k) => `${pct(r[k]?.r5 ?? 0)} / ${pct(r[k]?.r10 ?? 0)}`);
-    return `| ${m} | ${cells.join(' | ')} |`;
+/** BM25 and dense cosine over single turns ("speaker: words"), under the same budget. */
+async function baselines(conv: LocomoConversation, p: PreparedConversation, embed: (t: string[]) => Promise<Float32Array[]>): Promise<{ bm25: QuestionScore[]; dense: QuestionScore[] }> {
+  const turns = conv.sessions.flatMap((s) => s.turns);
+  const words = new Map(turns.map((t) => [t.dia_id, countWords(turnText(t))]));
+  const bm = new Bm25Index();
+  for (const t of turns) bm.add(t.dia_id, turnText(t));
+  const vectors = await embed(turns.map(turnText));
+  const norm = (v: Float32Array) => Math.sqrt(v.reduce((a, x) => a + x * x, 0)) || 1;
+  const item = (id: string): RetrievedItem => ({ turnIds: [id], words: words.get(id) ?? 0 });
+  const bm25: QuestionScore[] = [];
+  const dense: QuestionScore[] = [];
+  conv.questions.forEach((q, qi) => {
+    bm25.push(scoreQuestion(q, bm.search(q.question, 100).map((h) => item(h.id)), budgetWords));
+    const qv = p.queries[qi] as Float32Array;
+    const qn = norm(qv);
+    const ranked = turns.map((t, i) => {
+      const v = vectors[i] as Float32Array;
+      let dot = 0;
+      for (let k = 0; k < v.length; k++) dot += (v[k] as number) * (qv[k] as number);
+      return { id: t.dia_id, s: dot / (norm(v) * qn) };
+    });
+    ranked.sort((a, b) => b.s - a.s);
+    dense.push(scoreQuestion(q, ranked.slice(0, 100).map((r) => item(r.id)), budgetWords));
   });
-  return [head, sep, ...rows].join('\n');
+  return { bm25, dense };
 }
 
 async function main(): Promise<void> {
@@ -63,67 +91,90 @@ async function main(): Promise<void> {
   const dropped = convs.reduce((n, c) => n + c.droppedQuestions, 0);
   const embedder = benchEmbedder();
   const db = await openBenchDb('locomo');
-  const tally = new Tally();
-  const ingest: Record<string, IngestStats & { memories: number }> = {};
-  let agree = 0;
-  let asked = 0;
+  const shipped: QuestionScore[] = [];
+  const ingest: IngestStats & { memories: number; episodes: number } = { sessions: 0, skipped: 0, added: 0, superseded: 0, duplicates: 0, forgotten: 0, forgetRefused: 0, ms: 0, memories: 0, episodes: 0 };
+  let searchMs = 0;
   try {
-    for (const mode of MODES) {
-      const total: IngestStats & { memories: number } = { sessions: 0, skipped: 0, added: 0, superseded: 0, duplicates: 0, forgotten: 0, forgetRefused: 0, ms: 0, memories: 0 };
-      for (const conv of convs) {
-        const last = conv.sessions[conv.sessions.length - 1];
-        const now = new Date((last?.date.getTime() ?? Date.now()) + DAY);
-        const deps = createBenchMemory({ prisma: db.prisma, embedder, extractor: mode.extractor, options: mode.options, clock: () => now });
-        const scope = { tenantId: db.tenantId, userId: `${mode.name}:${conv.sampleId}` };
-        const s = await ingestConversation(deps, scope, conv);
-        for (const k of ['sessions', 'skipped', 'added', 'superseded', 'duplicates', 'forgotten', 'forgetRefused', 'ms'] as const) total[k] += s[k];
-        total.memories += await deps.ctx.index.count(scope);
-        const r = await evaluateConversation(deps, scope, conv, { tally, mode: mode.name, now, defaultWeights: DEFAULT_RELEVANCE, sweep: mode.sweep, bm25Baseline: mode.name === 'turns' });
-        agree += r.agree;
-        asked += r.asked;
-        await deps.ctx.index.close();
-        embedder.save();
-        process.stderr.write(`${mode.name} ${conv.sampleId}: ${s.added} memories, ${s.forgotten} deleted by forget commands (${s.forgetRefused} refused), ${(s.ms / 1000).toFixed(1)} s ingest\n`);
+    for (const conv of convs) {
+      const now = nowOf(conv);
+      // the service's defaults: no extractor, no options given
+      const deps = createBenchMemory({ prisma: db.prisma, embedder, clock: () => now });
+      const scope = { tenantId: db.tenantId, userId: `shipped:${conv.sampleId}` };
+      const s = await ingestConversation(deps, scope, conv);
+      for (const k of ['sessions', 'skipped', 'added', 'superseded', 'duplicates', 'forgotten', 'forgetRefused', 'ms'] as const) ingest[k] += s[k];
+      ingest.memories += await deps.ctx.index.count(scope);
+      ingest.episodes += await db.prisma.memory.count({ where: { tenantId: db.tenantId, userId: scope.userId, type: 'episode', deletedAt: null } });
+      const ts = performance.now();
+      for (const q of conv.questions) {
+        const r = await deps.svc.memories.search(scope, { query: q.question, limit: 50, record: false });
+        const items = r.memories.map((m) => ({
+          turnIds: [...(m.context?.before ?? []).map((t) => t.id), ...m.memory.provenance.turnIds, ...(m.context?.after ?? []).map((t) => t.id)],
+          words: countWords(m.memory.text) + [...(m.context?.before ?? []), ...(m.context?.after ?? [])].reduce((n, t) => n + countWords(t.text), 0),
+        }));
+        shipped.push(scoreQuestion(q, items, budgetWords));
       }
-      ingest[mode.name] = total;
+      searchMs += performance.now() - ts;
+      await deps.ctx.index.close();
+      embedder.save();
+      process.stderr.write(`shipped ${conv.sampleId}: ${s.added} facts, ${(s.ms / 1000).toFixed(1)} s ingest\n`);
     }
   } finally {
-    await embedder.close();
     await db.close();
   }
 
-  const all = (m: string) => tally.recall(m)['all'] ?? { n: 0, r5: 0, r10: 0 };
-  const bestOf = (cs: SweepConfig[]) => cs.map((c) => ({ c, r: all(`turns | ${sweepName(c)}`) })).sort((a, b) => b.r.r10 - a.r.r10 || b.r.r5 - a.r.r5)[0];
-  const best = bestOf(FULL_SWEEP);
-  const bestShipped = bestOf(FULL_SWEEP.filter((c) => c.recency === 'on' && c.pool === 40));
-  const headlineMethods = ['baseline | BM25 over turns', ...MODES.flatMap((m) => [`${m.name} | plain cosine (dense only)`, `${m.name} | RRF pool order (no re-scoring)`, `${m.name} | ours (searchMemories)`, `${m.name} | ours without recency`])];
+  // in process: baselines, the grid, the reference rows
+  const bm25: QuestionScore[] = [];
+  const dense: QuestionScore[] = [];
+  const grid: QuestionScore[][][] = GRID.map(() => []);
+  const refs: QuestionScore[][] = REFERENCES.map(() => []);
+  for (const conv of convs) {
+    const now = nowOf(conv);
+    const p = await prepare(conv, embedder, [40, 100], now);
+    embedder.save();
+    const b = await baselines(conv, p, (t) => embedder.embed(t));
+    bm25.push(...b.bm25);
+    dense.push(...b.dense);
+    GRID.forEach((c, i) => (grid[i] as QuestionScore[][]).push(scoreVariant(p, c, now, budgetWords)));
+    REFERENCES.forEach((r, i) => (refs[i] as QuestionScore[]).push(...scoreVariant(p, r.c, now, budgetWords)));
+    process.stderr.write(`variants ${conv.sampleId} done\n`);
+  }
+  await embedder.close();
+  const cv = looCv(grid, GRID);
+  const inSample = GRID.map((c, i) => ({ c, r: summarise((grid[i] as QuestionScore[][]).flat()) })).sort((a, b) => (b.r['all']?.budget ?? 0) - (a.r['all']?.budget ?? 0));
+  const best = inSample[0];
+
+  const all = (xs: QuestionScore[]) => summarise(xs);
+  const rows = [
+    { name: '**shipped** (the service, default options)', r: all(shipped) },
+    { name: 'bm25 over single turns', r: all(bm25) },
+    { name: 'dense cosine over single turns (USE-lite)', r: all(dense) },
+    { name: '**cv**: leave-one-conversation-out (held-out folds)', r: all(cv.scores) },
+    ...(best ? [{ name: `in-sample best of the grid: ${variantName(best.c)}`, r: best.r }] : []),
+    ...REFERENCES.map((x, i) => ({ name: `${x.name} — ${variantName(x.c)}`, r: all(refs[i] as QuestionScore[]) })),
+  ];
   const out: string[] = [];
-  out.push(`LoCoMo ${path}: ${convs.length} conversations, ${questions} questions (categories 1–4; ${dropped} dropped: no evidence id after cleaning)`);
-  out.push(`default weights dense ${DEFAULT_RELEVANCE.dense} / lexical ${DEFAULT_RELEVANCE.lexical}, pool 40; sweep re-scoring reproduces searchMemories on ${agree}/${asked} queries`);
-  out.push(`ingest: ${JSON.stringify(ingest)}`);
-  out.push(`deleted by forget commands: ${Object.entries(ingest).map(([m, t]) => `${m} ${t.forgotten} (${t.forgetRefused} refused)`).join(', ')}`);
-  out.push('', '## recall@5 / @10 (%)', table(tally, headlineMethods));
-  out.push('', '## sweep on turns (dedup off): overall recall@5 / @10 (%) by dense weight (lexical = 1 − dense)');
-  const weights = [...new Set(FULL_SWEEP.map((c) => c.dense))];
-  out.push(`| pool | recency | ${weights.map((w) => w.toFixed(1)).join(' | ')} |`, `|---|---|${weights.map(() => '---').join('|')}|`);
-  for (const pool of [...new Set(FULL_SWEEP.map((c) => c.pool))])
-    for (const recency of ['on', 'off', 'blend'] as const)
-      out.push(`| ${pool} | ${recency} | ${weights.map((w) => { const r = all(`turns | ${sweepName({ pool, dense: w, recency })}`); return `${pct(r.r5)} / ${pct(r.r10)}`; }).join(' | ')} |`);
-  if (best && bestShipped) out.push('', `best on turns: ${sweepName(best.c)}; best with the shipped recency and pool: ${sweepName(bestShipped.c)}`, table(tally, [`turns | ${sweepName(best.c)}`, `turns | ${sweepName(bestShipped.c)}`]));
-  out.push('', '## other modes, sweep points', table(tally, tally.methods().filter((m) => !m.startsWith('turns |') && m.includes('sweep'))));
+  out.push(`LoCoMo ${path}: ${convs.length} conversations, ${questions} questions (categories 1–4; ${dropped} dropped: no evidence id after cleaning); budget ${budgetWords} words`);
+  out.push(`shipped ingest: ${JSON.stringify(ingest)}; search ${(searchMs / questions).toFixed(1)} ms/question`);
+  out.push(`defaults: ${variantName(DEFAULT)}; cv folds chose: ${cv.chosen.map((i) => variantName(GRID[i] as VariantConfig)).join(' | ')}`);
+  out.push('', `## recall at ${budgetWords} words (share of evidence turns), per category (@5 / @10 any evidence)`, recallTable(rows, budgetWords));
+  out.push('', `## the grid (${GRID.length} settings), in-sample, best 15`, recallTable(inSample.slice(0, 15).map((x) => ({ name: variantName(x.c), r: x.r })), budgetWords));
   process.stdout.write(`${out.join('\n')}\n`);
   mkdirSync('tmp/memory-bench', { recursive: true });
-  writeFileSync('tmp/memory-bench/locomo-results.json', JSON.stringify({ recall: Object.fromEntries(tally.methods().map((m) => [m, tally.recall(m)])), ingest }, null, 1));
+  writeFileSync('tmp/memory-bench/locomo-results.json', JSON.stringify({ rows, grid: inSample.map((x) => ({ name: variantName(x.c), r: x.r })), cvChosen: cv.chosen.map((i) => variantName(GRID[i] as VariantConfig)), ingest }, null, 1));
 
-  const r10 = (m: string) => round(all(m).r10, 3);
-  const r5 = (m: string) => round(all(m).r5, 3);
+  const fig = (r: ReturnType<typeof summarise>, k: 'budget' | 'budgetAny' | 'r5' | 'r10') => round(r['all']?.[k] ?? 0, 3);
+  const named = { shipped: all(shipped), bm25: all(bm25), dense: all(dense), cv: all(cv.scores), inSampleBest: best?.r ?? all([]), defaultInProcess: all(refs[0] as QuestionScore[]) };
+  const per = (k: 'budget' | 'budgetAny' | 'r5' | 'r10') => Object.fromEntries(Object.entries(named).map(([m, r]) => [m, fig(r, k)]));
   printHeadline('memory-locomo', {
     questions,
-    recall10: { ours: r10('turns | ours (searchMemories)'), oursNoRecency: r10('turns | ours without recency'), bm25: r10('baseline | BM25 over turns'), cosine: r10('turns | plain cosine (dense only)'), oursDedup: r10('turns+dedup | ours (searchMemories)'), oursDedup90: r10('turns+dedup 0.95/0.9 | ours (searchMemories)'), rules: r10('rules | ours (searchMemories)') },
-    recall5: { ours: r5('turns | ours (searchMemories)'), oursNoRecency: r5('turns | ours without recency'), bm25: r5('baseline | BM25 over turns'), cosine: r5('turns | plain cosine (dense only)'), oursDedup: r5('turns+dedup | ours (searchMemories)'), oursDedup90: r5('turns+dedup 0.95/0.9 | ours (searchMemories)'), rules: r5('rules | ours (searchMemories)') },
-    best: best ? { ...best.c, r5: round(best.r.r5, 3), r10: round(best.r.r10, 3) } : null,
-    bestShippedRecency: bestShipped ? { ...bestShipped.c, r5: round(bestShipped.r.r5, 3), r10: round(bestShipped.r.r10, 3) } : null,
-    defaults: DEFAULT_RELEVANCE,
+    budgetWords,
+    recallAtBudget: per('budget'),
+    recallAtBudgetAnyEvidence: per('budgetAny'),
+    recall5: per('r5'),
+    recall10: per('r10'),
+    perCategoryAtBudget: Object.fromEntries(['shipped', 'bm25', 'cv'].map((m) => [m, Object.fromEntries(CATEGORIES.map((c) => [c, round(named[m as 'shipped']?.[String(c)]?.budget ?? 0, 3)]))])),
+    cvChosen: cv.chosen.map((i) => variantName(GRID[i] as VariantConfig)),
+    defaults: variantName(DEFAULT),
     seconds: round((performance.now() - t0) / 1000, 1),
   });
 }

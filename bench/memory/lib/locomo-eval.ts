@@ -1,137 +1,105 @@
-/** LoCoMo retrieval recall: our search, its tuning sweep, and the BM25 / plain-cosine baselines. */
-import { Bm25Index, DEFAULT_TYPE_POLICIES, MEMORY_TYPES, scoreMemory, type MemoryType, type RelevanceWeights, type TypePolicy } from '@frontier/memory-domain';
-import type { MemoryScope } from '@frontier/memory-contracts';
-import type { BenchMemory as MemoryDeps } from './bench-memory';
-import { turnText, type LocomoConversation, type LocomoQuestion } from './locomo-data';
+/** LoCoMo retrieval recall (issue 14): recall at a context budget in words, beside recall@5/@10. */
+import type { LocomoQuestion } from './locomo-data';
 
 export const CATEGORIES = [1, 2, 3, 4] as const;
 export const CATEGORY_NAMES: Record<number, string> = { 1: 'multi-hop', 2: 'temporal', 3: 'open-domain', 4: 'single-hop' };
 
-interface Cell {
-  n: number;
-  hit5: number;
-  hit10: number;
+/** One retrieved item as handed to the model: the turns it contains or cites, and its length. */
+export interface RetrievedItem {
+  turnIds: readonly string[];
+  words: number;
 }
 
-/** Hit@k per category: a question counts when any of the top k memories cites an evidence turn. */
-export class Tally {
-  readonly cells = new Map<string, Map<number, Cell>>();
-
-  add(method: string, q: LocomoQuestion, ranked: ReadonlyArray<readonly string[]>): void {
-    let m = this.cells.get(method);
-    if (!m) this.cells.set(method, (m = new Map()));
-    let c = m.get(q.category);
-    if (!c) m.set(q.category, (c = { n: 0, hit5: 0, hit10: 0 }));
-    const ev = new Set(q.evidence);
-    const first = ranked.findIndex((turnIds) => turnIds.some((t) => ev.has(t)));
-    c.n++;
-    if (first >= 0 && first < 5) c.hit5++;
-    if (first >= 0 && first < 10) c.hit10++;
-  }
-
-  /** recall@5 / @10 per category and overall (micro-averaged over questions). */
-  recall(method: string): Record<string, { n: number; r5: number; r10: number }> {
-    const m = this.cells.get(method) ?? new Map<number, Cell>();
-    const out: Record<string, { n: number; r5: number; r10: number }> = {};
-    const all: Cell = { n: 0, hit5: 0, hit10: 0 };
-    for (const cat of CATEGORIES) {
-      const c = m.get(cat) ?? { n: 0, hit5: 0, hit10: 0 };
-      out[String(cat)] = { n: c.n, r5: c.n ? c.hit5 / c.n : 0, r10: c.n ? c.hit10 / c.n : 0 };
-      all.n += c.n;
-      all.hit5 += c.hit5;
-      all.hit10 += c.hit10;
-    }
-    out['all'] = { n: all.n, r5: all.n ? all.hit5 / all.n : 0, r10: all.n ? all.hit10 / all.n : 0 };
-    return out;
-  }
-
-  methods(): string[] {
-    return [...this.cells.keys()];
-  }
-}
-
-/** Every type decays so slowly that recency ≈ 1 over LoCoMo's span ("without the recency term"). */
-export const NO_RECENCY: Record<MemoryType, TypePolicy> = Object.fromEntries(
-  MEMORY_TYPES.map((t) => [t, { ...DEFAULT_TYPE_POLICIES[t], halfLifeDays: 1e9, tenthLifeDays: 4e9 }]),
-) as Record<MemoryType, TypePolicy>;
-
-/** on: the shipped product; off: recency ≈ 1; blend: relevance × (0.5 + 0.5·recency) (a softer decay). */
-export type RecencyMode = 'on' | 'off' | 'blend';
-
-export interface SweepConfig {
-  pool: number;
-  dense: number;
-  recency: RecencyMode;
-}
-
-export const sweepName = (c: SweepConfig): string => `sweep pool=${c.pool} dense=${c.dense.toFixed(1)} recency=${c.recency}`;
-
-export function sweepGrid(pools: number[], denseWeights: number[], modes: RecencyMode[] = ['on', 'off', 'blend']): SweepConfig[] {
-  return pools.flatMap((pool) => denseWeights.flatMap((dense) => modes.map((recency) => ({ pool, dense, recency }))));
-}
-
-interface Row {
-  id: string;
-  type: MemoryType;
-  confidence: number;
-  retrievalCount: number;
-  validAt: Date;
-  turnIds: string[];
-}
-
-export interface EvalOptions {
-  tally: Tally;
-  /** Prefix of every method name (the ingest mode). */
-  mode: string;
-  now: Date;
-  defaultWeights: RelevanceWeights;
-  sweep: SweepConfig[];
-  /** Also run the raw-turn BM25 baseline (once per conversation is enough: it ignores the mode). */
-  bm25Baseline: boolean;
+/** What one question scored. */
+export interface QuestionScore {
+  category: number;
+  /** Share of the question's evidence turns inside the budget (the primary figure). */
+  budget: number;
+  /** Some evidence turn inside the budget. */
+  budgetAny: boolean;
+  hit5: boolean;
+  hit10: boolean;
+  /** Items and words inside the budget. */
+  items: number;
+  words: number;
 }
 
 /**
- * Asks every question of one conversation. `ours` is the real searchMemories (record: false);
- * the sweep re-implements its re-scoring over the index's pool with other knobs (checked: the
- * default knobs reproduce `ours` exactly, counted in `agreement`).
+ * Recall at a budget: items in rank order, whole items only, until their words would pass
+ * `budgetWords`; an evidence turn counts when an item inside the budget contains or cites it. The
+ * figure is the share of a question's evidence turns retrieved (a multi-hop question with three
+ * evidence turns and one found scores 1/3), averaged over questions. @5/@10: some evidence turn
+ * in the first 5/10 items (the earlier bench's hit@k).
  */
-export async function evaluateConversation(deps: MemoryDeps, scope: MemoryScope, conv: LocomoConversation, o: EvalOptions): Promise<{ agree: number; asked: number }> {
-  const rows = await deps.prisma.memory.findMany({
-    where: { tenantId: scope.tenantId, userId: scope.userId, deletedAt: null, supersededById: null, invalidAt: null },
-    select: { id: true, type: true, confidence: true, retrievalCount: true, validAt: true, turnIds: true },
-  });
-  const byId = new Map<string, Row>(rows.map((r) => [r.id, { ...r, type: r.type as MemoryType }]));
-  const prov = (id: string) => byId.get(id)?.turnIds ?? [];
-  const bm25 = new Bm25Index();
-  if (o.bm25Baseline) for (const s of conv.sessions) for (const t of s.turns) bm25.add(t.dia_id, turnText(t));
-  const pools = [...new Set([40, ...o.sweep.map((c) => c.pool)])];
-  let agree = 0;
-  for (const q of conv.questions) {
-    const ours = await deps.svc.memories.search(scope, { query: q.question, limit: 10, record: false });
-    const oursIds = ours.memories.map((m) => m.memory.id);
-    o.tally.add(`${o.mode} | ours (searchMemories)`, q, ours.memories.map((m) => m.memory.provenance.turnIds));
-    if (o.bm25Baseline) o.tally.add('baseline | BM25 over turns', q, bm25.search(q.question, 10).map((h) => [h.id]));
-    const [vector] = await deps.ctx.embedder.embed([q.question]);
-    const v = vector as Float32Array;
-    const dense = await deps.ctx.index.search(scope, { vector: v, k: 10 });
-    o.tally.add(`${o.mode} | plain cosine (dense only)`, q, dense.map((h) => prov(h.id)));
-    const poolHits = new Map<number, Awaited<ReturnType<MemoryDeps['ctx']['index']['search']>>>();
-    for (const p of pools) poolHits.set(p, (await deps.ctx.index.search(scope, { vector: v, text: q.question, k: p })).filter((h) => byId.has(h.id)));
-    o.tally.add(`${o.mode} | RRF pool order (no re-scoring)`, q, (poolHits.get(40) ?? []).slice(0, 10).map((h) => prov(h.id)));
-    const rerank = (pool: number, weights: RelevanceWeights, recency: RecencyMode) =>
-      (poolHits.get(pool) ?? [])
-        .map((h) => {
-          const m = byId.get(h.id) as Row;
-          const s = scoreMemory({ memory: m, cosine: h.cosine, lexical: h.lexical ?? 0 }, { now: o.now, weights, ...(recency === 'off' ? { policies: NO_RECENCY } : {}) });
-          return { id: h.id, score: recency === 'blend' ? s.relevance * (0.5 + 0.5 * s.recency) * s.confidence * s.usage : s.score };
-        })
-        .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id))
-        .slice(0, 10)
-        .map((x) => x.id);
-    const mine = rerank(40, o.defaultWeights, 'on');
-    if (mine.length === oursIds.length && mine.every((id, i) => id === oursIds[i])) agree++;
-    o.tally.add(`${o.mode} | ours without recency`, q, rerank(40, o.defaultWeights, 'off').map(prov));
-    for (const c of o.sweep) o.tally.add(`${o.mode} | ${sweepName(c)}`, q, rerank(c.pool, { dense: c.dense, lexical: 1 - c.dense }, c.recency).map(prov));
+export function scoreQuestion(q: LocomoQuestion, ranked: readonly RetrievedItem[], budgetWords: number): QuestionScore {
+  const ev = new Set(q.evidence);
+  const found = new Set<string>();
+  let used = 0;
+  let items = 0;
+  for (const it of ranked) {
+    if (used + it.words > budgetWords) break;
+    used += it.words;
+    items++;
+    for (const t of it.turnIds) if (ev.has(t)) found.add(t);
   }
-  return { agree, asked: conv.questions.length };
+  const first = ranked.findIndex((it) => it.turnIds.some((t) => ev.has(t)));
+  return { category: q.category, budget: ev.size ? found.size / ev.size : 0, budgetAny: found.size > 0, hit5: first >= 0 && first < 5, hit10: first >= 0 && first < 10, items, words: used };
+}
+
+export interface Recall {
+  n: number;
+  budget: number;
+  budgetAny: number;
+  r5: number;
+  r10: number;
+  items: number;
+  words: number;
+}
+
+/** Micro-averages per category and overall (`all`). */
+export function summarise(scores: readonly QuestionScore[]): Record<string, Recall> {
+  const out: Record<string, Recall> = {};
+  for (const key of [...CATEGORIES.map(String), 'all']) {
+    const xs = key === 'all' ? scores : scores.filter((s) => String(s.category) === key);
+    const n = xs.length;
+    const mean = (f: (s: QuestionScore) => number) => (n ? xs.reduce((a, s) => a + f(s), 0) / n : 0);
+    out[key] = { n, budget: mean((s) => s.budget), budgetAny: mean((s) => (s.budgetAny ? 1 : 0)), r5: mean((s) => (s.hit5 ? 1 : 0)), r10: mean((s) => (s.hit10 ? 1 : 0)), items: mean((s) => s.items), words: mean((s) => s.words) };
+  }
+  return out;
+}
+
+/** Per method, the scores of every question (in dataset order, conversation by conversation). */
+export class Tally {
+  readonly scores = new Map<string, QuestionScore[]>();
+
+  add(method: string, s: QuestionScore): void {
+    let xs = this.scores.get(method);
+    if (!xs) this.scores.set(method, (xs = []));
+    xs.push(s);
+  }
+
+  recall(method: string): Record<string, Recall> {
+    return summarise(this.scores.get(method) ?? []);
+  }
+
+  methods(): string[] {
+    return [...this.scores.keys()];
+  }
+}
+
+const pct = (x: number) => (100 * x).toFixed(1);
+
+/** Markdown: per category recall@budget (@5 / @10), then overall budget, any-hit, @5, @10 and mean words used. */
+export function recallTable(rows: ReadonlyArray<{ name: string; r: Record<string, Recall> }>, budgetWords: number): string {
+  const head = `| method | ${CATEGORIES.map((c) => `${c} ${CATEGORY_NAMES[c]} @${budgetWords}w (@5 / @10)`).join(' | ')} | **all @${budgetWords}w** | all any-hit @${budgetWords}w | all @5 / @10 | items / words used |`;
+  const sep = `|---|${CATEGORIES.map(() => '---').join('|')}|---|---|---|---|`;
+  const body = rows.map(({ name, r }) => {
+    const cells = CATEGORIES.map((c) => {
+      const x = r[String(c)];
+      return x ? `${pct(x.budget)} (${pct(x.r5)} / ${pct(x.r10)})` : '–';
+    });
+    const a = r['all'];
+    return `| ${name} | ${cells.join(' | ')} | **${a ? pct(a.budget) : '–'}** | ${a ? pct(a.budgetAny) : '–'} | ${a ? `${pct(a.r5)} / ${pct(a.r10)}` : '–'} | ${a ? `${a.items.toFixed(1)} / ${a.words.toFixed(0)}` : '–'} |`;
+  });
+  return [head, sep, ...body].join('\n');
 }

@@ -1,7 +1,7 @@
 /** Feeds one LoCoMo conversation through the real pipeline: storeSession + processSession per session. */
 import type { MemoryScope } from '@frontier/memory-contracts';
 import type { BenchMemory as MemoryDeps } from './bench-memory';
-import { turnText, type LocomoConversation } from './locomo-data';
+import type { LocomoConversation } from './locomo-data';
 
 export interface IngestStats {
   sessions: number;
@@ -18,8 +18,9 @@ export interface IngestStats {
 
 /**
  * Both speakers are people, so both are stored as `user` turns (the rule-based extractor reads
- * user turns only); the turn content is "<speaker>: <text>" because the domain Turn carries no
- * speaker; the turn id is the dia_id (provenance) and every turn is dated at its session's start.
+ * user turns only); the turn content is the words as said, the speaker in its own field (the
+ * episodic tier indexes it); the turn id is the dia_id (provenance) and every turn is dated at its
+ * session's start.
  */
 export async function ingestConversation(deps: MemoryDeps, scope: MemoryScope, conv: LocomoConversation, tag = ''): Promise<IngestStats> {
   const s: IngestStats = { sessions: 0, skipped: 0, added: 0, superseded: 0, duplicates: 0, forgotten: 0, forgetRefused: 0, ms: 0 };
@@ -28,7 +29,7 @@ export async function ingestConversation(deps: MemoryDeps, scope: MemoryScope, c
     const stored = await deps.svc.sessions.store(scope, {
       sessionId: `${tag}session_${session.n}`,
       startedAt: session.date,
-      turns: session.turns.map((t) => ({ id: t.dia_id, role: 'user' as const, content: turnText(t), speaker: t.speaker, at: session.date })),
+      turns: session.turns.map((t) => ({ id: t.dia_id, role: 'user' as const, content: t.text, speaker: t.speaker, at: session.date })),
     });
     const out = await deps.svc.extraction.process(scope, stored.id);
     s.sessions++;

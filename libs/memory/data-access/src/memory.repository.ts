@@ -5,6 +5,7 @@ import { entityWhere, liveWhere, validRange, type EntityFilter, type ValidRange 
 import { MemoryCipher, type Opener } from './cipher';
 import { redactEvent, type HistoryEntry } from './history';
 import { toDomain } from './mappers';
+import { indexTexts } from './episode-index';
 import { UserLocks, type UserLockOptions } from './user-lock';
 import { SyncLog, type SyncChange } from './sync.repository';
 import { FilteredMemories } from './filtered-memories';
@@ -132,6 +133,16 @@ export class MemoryRepository {
     return this.storedOf(rows);
   }
 
+  /**
+   * Episodes whose turn stated a fact that was just superseded stop being live with it (issue 14):
+   * the row stays (what was said, when), search no longer serves the stale statement.
+   */
+  async invalidateEpisodes(scope: MemoryScope, ids: string[], at: Date): Promise<number> {
+    if (!ids.length) return 0;
+    const r = await this.prisma.memory.updateMany({ where: { tenantId: scope.tenantId, userId: scope.userId, id: { in: ids }, type: 'episode', invalidAt: null }, data: { invalidAt: at } });
+    return r.count;
+  }
+
   /** Every live memory of the user, newest first. */
   async allLive(scope: MemoryScope, at: Date): Promise<Memory[]> {
     const rows = await this.prisma.memory.findMany({ where: liveWhere(scope, at), orderBy: [{ validAt: 'desc' }, { id: 'asc' }] });
@@ -144,11 +155,14 @@ export class MemoryRepository {
 
   /** Live memories embedded by `embeddingModel`: what an index for this user is rebuilt from. */
   async indexItems(scope: MemoryScope, embeddingModel: string, at = new Date()): Promise<Array<{ id: string; vector: Float32Array; text: string }>> {
-    const rows = await this.prisma.memory.findMany({ where: { ...liveWhere(scope, at), embeddingModel }, select: { id: true, text: true, embedding: true } });
+    const rows = await this.prisma.memory.findMany({ where: { ...liveWhere(scope, at), embeddingModel }, select: { id: true, text: true, embedding: true, type: true, sessionId: true, turnIds: true } });
     const o = await this.cipher.opener(scope, rows.flatMap((r) => [r.text, r.embedding]));
-    return rows.flatMap((r) => {
+    const opened = rows.map((r) => ({ ...r, text: o.text('memories.text', r.text) }));
+    // episodes are indexed with their neighbouring turns (issue 14, episode-index.ts)
+    const lexical = await indexTexts(this.prisma, opened);
+    return opened.flatMap((r) => {
       const vector = o.vector(r.embedding);
-      return vector ? [{ id: r.id, vector, text: o.text('memories.text', r.text) }] : [];
+      return vector ? [{ id: r.id, vector, text: lexical.get(r.id) ?? r.text }] : [];
     });
   }
 
@@ -304,7 +318,8 @@ export class MemoryRepository {
       ...base,
       ...(q.sessionRowId ? { sessionId: q.sessionRowId } : {}),
       ...entityWhere(q),
-      ...(q.type ? { type: q.type } : {}),
+      // the episodic tier (issue 14) is searched and exported, not listed: only when asked for by type
+      ...(q.type ? { type: q.type } : { type: { not: 'episode' } }),
       ...validRange(q),
     };
     const [rows, total] = await Promise.all([

@@ -1,6 +1,6 @@
 import type { TextEmbedder } from '@frontier/ml-ports';
 import type { MemoryScope } from '@frontier/memory-contracts';
-import type { DedupThresholds, Extractor, ForgetMatchOptions, RelevanceWeights, UsageDiscount } from '@frontier/memory-domain';
+import type { DedupThresholds, Extractor, ForgetMatchOptions, NeighbourMode, RecencyPolicy, RelevanceWeights, UsageDiscount } from '@frontier/memory-domain';
 import type { VectorIndex } from '@frontier/memory-vector-index';
 import type { TenantSettingsRepository, BiographyRepository, ErasureRepository, MemoryCipher, MemoryRepository, SessionRepository, UserLockOptions } from '@frontier/memory-data-access';
 
@@ -12,7 +12,7 @@ export interface MemoryOptions {
   minSessionTokens?: number;
   /** Per-user cap; beyond it the eviction order drops memories. Default 10,000. */
   maxMemoriesPerUser?: number;
-  /** Candidates fetched from the index before re-scoring. Default 40. */
+  /** Candidates fetched from the index before re-scoring. Default `DEFAULT_CANDIDATE_POOL` (100). */
   candidatePool?: number;
   /** How clearly a "forget …" command must name a fact to delete it. Default `DEFAULT_FORGET_MATCH`. */
   forgetMatch?: ForgetMatchOptions;
@@ -31,6 +31,12 @@ export interface MemoryOptions {
    * erasure record, erased facts' tombstones (`MEMORY_ERASURE_KEY`). Default: a fixed development key.
    */
   erasureKey?: string;
+  /** The episodic tier (issue 14): every significant user turn kept as an `episode` memory beside the facts. Default true. */
+  episodes?: boolean;
+  /** How the recency decay enters the ranking. Default `DEFAULT_RECENCY` (chosen by cross-validation on LoCoMo dev). */
+  recency?: RecencyPolicy;
+  /** Neighbour turns attached to a retrieved episode. Default `DEFAULT_NEIGHBOURS`. */
+  neighbours?: NeighbourMode;
 }
 
 /**

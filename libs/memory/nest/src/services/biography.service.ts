@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { ChatModel } from '@frontier/ml-ports';
 import type { MemoryScope } from '@frontier/memory-contracts';
-import { deterministicBiography, whatDoYouKnow } from '@frontier/memory-domain';
+import { deterministicBiography, isEpisode, whatDoYouKnow } from '@frontier/memory-domain';
 import { MEMORY_BIOGRAPHY_LLM, MEMORY_CONTEXT, type MemoryContext } from '../ports';
 
 export interface BiographyOutcome {
@@ -29,7 +29,7 @@ export class BiographyService {
     // Fingerprinted in Postgres (over the stored, sealed texts) BEFORE the facts are read: a fact
     // changed in between makes the saved fingerprint differ from the live one, never match it.
     const fingerprint = await ctx.biographies.liveFingerprint(scope, at);
-    const facts = await ctx.memories.allLive(scope, at);
+    const facts = (await ctx.memories.allLive(scope, at)).filter((m) => !isEpisode(m)); // the episodic tier is searched, not summarised
     const current = await ctx.biographies.get(scope);
     if (!force && current && !current.stale && current.fingerprint === fingerprint) {
       return { rebuilt: false, factCount: current.factCount, generator: current.generator, text: current.text };

@@ -19,7 +19,8 @@ describe('one user, many concurrent sessions: the outcome of some sequential ord
   let tenantId: string;
   const scope = (userId: string): MemoryScope => ({ tenantId, userId });
   const stack = (i: number) => stacks[i % stacks.length] as MemoryServices;
-  const live = async (userId: string) => (stacks[0] as MemoryServices).ctx.memories.allLive(scope(userId), new Date());
+  // facts (each session's turn is also kept as an episode: issue 14's episodic tier)
+  const live = async (userId: string) => (await (stacks[0] as MemoryServices).ctx.memories.allLive(scope(userId), new Date())).filter((m) => m.type !== 'episode');
   /** Both "processes" have served the user before: each holds an index copy made before the burst. */
   const warm = async (userId: string) => {
     for (const s of stacks) await s.memories.search(scope(userId), { query: 'what do you know about me?' });

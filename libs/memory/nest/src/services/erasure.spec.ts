@@ -124,18 +124,20 @@ describe('erasure: records, reports, tombstones, eviction (real Postgres)', () =
     const s = await svc.erasure.eraseSession(scope('flo'), 'f1');
     await expect(svc.sessions.status(scope('flo'), 'f1')).rejects.toBeInstanceOf(NotFoundError);
     const r = await svc.erasure.process(s.id);
-    expect(r.steps.find((x) => x.store === 'postgres')?.removed).toMatchObject({ memories: 1, sessions: 1, turns: 1 });
+    // memories: the fact and the episode of its turn (issue 14's episodic tier)
+    expect(r.steps.find((x) => x.store === 'postgres')?.removed).toMatchObject({ memories: 2, sessions: 1, turns: 1 });
     expect(await prisma.memorySession.count({ where: { tenantId, userId: 'flo' } })).toBe(1);
 
     const u = await svc.erasure.eraseUser(scope('flo'));
     const ru = await svc.erasure.process(u.id);
-    expect(ru.steps.find((x) => x.store === 'postgres')?.removed).toMatchObject({ memories: 1, sessions: 1, tombstonesDropped: 1 });
+    expect(ru.steps.find((x) => x.store === 'postgres')?.removed).toMatchObject({ memories: 2, sessions: 1, tombstonesDropped: 2 }); // the fact's and its (dated) episode's
     for (const n of await Promise.all([prisma.memory.count({ where: { userId: 'flo' } }), prisma.memorySession.count({ where: { userId: 'flo' } }), prisma.biography.count({ where: { userId: 'flo' } }), prisma.memoryEvent.count({ where: { userId: 'flo' } })])) expect(n).toBe(0);
     expect(await prisma.memoryErasure.count({ where: { userId: 'flo' } })).toBe(0);
   });
 
   it('eviction at the per-user cap goes through the same path: an erasure record, a hard delete, a report', async () => {
-    const svc = services({ maxMemoriesPerUser: 2 });
+    // facts only: an episode counts toward the cap like any memory (volatile: evicted first; episodic.spec)
+    const svc = services({ maxMemoriesPerUser: 2, episodes: false });
     await ingest(svc, 'gus', 'g1', [{ role: 'user', content: 'I work at Acme' }]);
     await ingest(svc, 'gus', 'g2', [{ role: 'user', content: 'I work at Stark' }]);
     const third = await ingest(svc, 'gus', 'g3', [{ role: 'user', content: 'I work at Wayne' }]);
@@ -158,7 +160,7 @@ describe('erasure: records, reports, tombstones, eviction (real Postgres)', () =
     expect((await svc.erasure.reconcile(0)).swept).toBe(0); // within the grace period: still restorable
     const later = services({ restoreGraceDays: 7 }, ruleBasedExtractor);
     later.ctx.clock = () => new Date(Date.now() + 8 * 86_400_000);
-    expect((await later.erasure.reconcile(0)).swept).toBe(1);
+    expect((await later.erasure.reconcile(0)).swept).toBe(2); // the fact and the episode of the turn that stated it
     const rec = await prisma.memoryErasure.findFirstOrThrow({ where: { tenantId, memoryIds: { has: id } } });
     await later.erasure.process(rec.id);
     expect(await prisma.memory.count({ where: { id } })).toBe(0);

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { MemoryScope } from '@frontier/memory-contracts';
-import { assessSignificance, confidentOnly, decideCandidate, DEFAULT_DEDUP, DEFAULT_FORGET_MATCH, evictionOrder, isLive, matchForget, lowConfidenceReason, noFactReason, notSignificantReason, resolveConflict, screenSensitive, type Candidate, type Command, type Extractor, type Neighbour } from '@frontier/memory-domain';
+import { assessSignificance, confidentOnly, decideCandidate, DEFAULT_DEDUP, DEFAULT_FORGET_MATCH, evictionOrder, isEpisode, isLive, matchForget, lowConfidenceReason, noFactReason, notSignificantReason, resolveConflict, screenSensitive, type Candidate, type Command, type Extractor, type Neighbour } from '@frontier/memory-domain';
 import { FORGET_COMMAND_ACTOR, forgetCommandReason, NotFoundError, type ExtractMode, type Supersession } from '@frontier/memory-data-access';
 import { cosine } from '@frontier/platform-util';
 import { MEMORY_CONTEXT, type MemoryContext } from '../ports';
 import { dropErasedFacts, requestErasure } from './erasure-request';
 import { verbatimExtractor } from './verbatim-extractor';
+import { sourceEpisodes, storeEpisodes } from './episodes';
 
 export type MemoryEventName = 'ADD' | 'UPDATE' | 'SUPERSEDE' | 'DELETE' | 'NONE';
 
@@ -113,6 +114,17 @@ export class ExtractionService {
     }
     // nothing found and nothing done: the NONE event says why instead of a silent [] (issue 14)
     if (!results.length) results.push({ event: 'NONE', memoryId: '', text: '', reason: noFactReason(turns) });
+    // the episodic tier (issue 14): every significant user turn, beside the facts; not for a verbatim add (the turn is the fact)
+    if (extractor !== verbatimExtractor) {
+      const exclude = new Set(sig.commands.map((c) => c.turnId));
+      const episodes = await ctx.memories.withUserLock(scope, async () => {
+        await this.catchUp(scope);
+        const out = await storeEpisodes(ctx, scope, session, turns, { exclude, policy });
+        if (out.added) this.mark(scope, await ctx.memories.newestId(scope));
+        return out;
+      });
+      changed ||= episodes.added > 0;
+    }
     const evicted = await this.enforceCap(scope);
     for (const e of evicted) results.push({ event: 'DELETE', memoryId: e.id, text: e.text, reason: 'evicted: over the per-user cap' });
     // announced before the session counts as processed: with the bus or the queue down this run
@@ -172,7 +184,12 @@ export class ExtractionService {
     );
     await ctx.index.upsert(scope, [{ id: created.id, vector, text: created.text }]);
     this.mark(scope, created.id);
-    if (supersede) await ctx.index.remove(scope, [supersede.id]);
+    if (supersede) {
+      // the superseded fact's own turn stops being served with it (the episode row stays as history)
+      const stale = decision.action === 'conflict' ? await sourceEpisodes(ctx, scope, [decision.with]) : [];
+      await ctx.memories.invalidateEpisodes(scope, stale, supersede.invalidAt);
+      await ctx.index.remove(scope, [supersede.id, ...stale]);
+    }
     return supersede ? { event: 'UPDATE', memoryId: created.id, text: created.text, reason: `supersedes ${supersede.id}` } : { event: 'ADD', memoryId: created.id, text: created.text };
   }
 
@@ -199,11 +216,11 @@ export class ExtractionService {
 
   /** Nearest live memories by the index, plus any live memory filling the same slot. */
   private async neighbours(scope: MemoryScope, candidate: Candidate, vector: Float32Array): Promise<Neighbour[]> {
-    const hits = await this.ctx.index.search(scope, { vector, k: 5 });
+    const hits = await this.ctx.index.search(scope, { vector, k: 20 }); // episodes share the index: look past them for facts
     const at = this.ctx.clock();
     const rows = await this.ctx.memories.liveByIds(scope, at, hits.map((h) => h.id), candidate.slot ? { slot: candidate.slot } : {});
     return rows
-      .filter((r) => isLive(r.memory, at))
+      .filter((r) => isLive(r.memory, at) && !isEpisode(r.memory))
       .map((r) => ({ memory: r.memory, cosine: hits.find((h) => h.id === r.memory.id)?.cosine ?? (r.vector ? cosine(r.vector, vector) : 0) }));
   }
 
@@ -220,15 +237,16 @@ export class ExtractionService {
    */
   private async forget(scope: MemoryScope, cmd: Command): Promise<ExtractionOutcome['results']> {
     const [vector] = await this.ctx.embedder.embed([cmd.subject]);
-    const hits = await this.ctx.index.search(scope, { vector: vector as Float32Array, text: cmd.subject, k: 10 });
+    const hits = await this.ctx.index.search(scope, { vector: vector as Float32Array, text: cmd.subject, k: 30 }); // past the episodes sharing the index
     const rows = await this.ctx.memories.liveByIds(scope, this.ctx.clock(), hits.map((h) => h.id));
-    const candidates = rows.map((r) => ({ id: r.memory.id, text: r.memory.text, cosine: hits.find((h) => h.id === r.memory.id)?.cosine ?? 0 }));
+    const candidates = rows.filter((r) => !isEpisode(r.memory)).map((r) => ({ id: r.memory.id, text: r.memory.text, cosine: hits.find((h) => h.id === r.memory.id)?.cosine ?? 0 }));
     const decision = matchForget(cmd.subject, candidates, this.ctx.options.forgetMatch ?? DEFAULT_FORGET_MATCH);
     if (decision.action === 'none') {
       const nearest = candidates.find((c) => c.id === decision.nearestId);
       return [{ event: 'NONE', memoryId: nearest?.id ?? '', text: nearest?.text ?? cmd.subject, reason: `forget command not applied: ${decision.reason}`, command: 'forget' }];
     }
-    await this.softDelete(scope, decision.ids, forgetCommandReason(cmd.turnId, cmd.text), FORGET_COMMAND_ACTOR);
+    const forgotten = rows.filter((r) => decision.ids.includes(r.memory.id)).map((r) => r.memory);
+    await this.softDelete(scope, [...decision.ids, ...(await sourceEpisodes(this.ctx, scope, forgotten))], forgetCommandReason(cmd.turnId, cmd.text), FORGET_COMMAND_ACTOR);
     return candidates
       .filter((c) => decision.ids.includes(c.id))
       .map((c) => ({ event: 'DELETE' as const, memoryId: c.id, text: c.text, reason: `forget command in turn ${cmd.turnId} (restorable)`, command: 'forget' as const }));

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { MemoryScope } from '@frontier/memory-contracts';
-import { DEFAULT_RELEVANCE, deterministicBiography, formatProfileBlock, isLive, isMemoryType, scoreMemory, sensitiveTopicsOf, whatDoYouKnow, type KnowledgeSection, type Memory, type MemoryType, type ScoreBreakdown } from '@frontier/memory-domain';
+import { deterministicBiography, formatProfileBlock, isEpisode, isLive, isMemoryType, sensitiveTopicsOf, whatDoYouKnow, type KnowledgeSection, type Memory, type MemoryType, type ScoreBreakdown } from '@frontier/memory-domain';
 import { BadRequestError, ConflictError, FORGET_COMMAND_ACTOR, NotFoundError, type BiographyRecord, type EntityFilter, type HistoryEntry } from '@frontier/memory-data-access';
 import { MEMORY_CONTEXT, type MemoryContext } from '../ports';
 import { ExtractionService } from './extraction.service';
+import { DEFAULT_CANDIDATE_POOL, profileItems, rankHits, type EpisodeContext } from './ranking';
 
 /** Where a memory came from, as the client knows it. */
 export interface SessionRef {
@@ -36,10 +37,14 @@ export interface SearchInput extends EntityFilter {
    * asked for every candidate it has, so no matching memory is lost below the pool.
    */
   only?: ReadonlySet<string>;
+  /** Whole results in rank order while their words fit (issue 14: a 300-word budget ≈ a profile block). */
+  budgetWords?: number;
 }
 
 export interface ScoredMemory extends MemoryView {
   breakdown: ScoreBreakdown;
+  /** Neighbour turns attached to an episode (when the neighbour mode attaches some). */
+  context?: EpisodeContext;
 }
 
 export interface SearchResult {
@@ -116,29 +121,17 @@ export class MemoryService {
     const text = [...(input.recentTurns ?? []).slice(-3), query].join('\n').slice(-MAX_QUERY_CHARS);
     const limit = Math.min(Math.max(input.limit ?? 5, 1), 100);
     const [vector] = await ctx.embedder.embed([text]);
-    const pool = await candidatePool(ctx, scope, input, Math.max(ctx.options.candidatePool ?? 40, limit * 4));
+    const pool = await candidatePool(ctx, scope, input, Math.max(ctx.options.candidatePool ?? DEFAULT_CANDIDATE_POOL, limit * 4));
     const hits = onlyAllowed(await ctx.index.search(scope, { vector: vector as Float32Array, text, k: pool }), input);
     const at = ctx.clock();
     const rows = await ctx.memories.liveByIds(scope, at, hits.map((h) => h.id), { ...(input.types ? { types: input.types } : {}), filter: input });
     const byId = new Map(rows.map((r) => [r.memory.id, r.memory]));
-    const lexicalUsed = hits.some((h) => h.lexical !== undefined);
-    const scored: Array<{ memory: Memory; breakdown: ScoreBreakdown }> = [];
-    for (const h of hits) {
-      const memory = byId.get(h.id);
-      if (!memory) continue;
-      const breakdown = scoreMemory(
-        { memory, cosine: h.cosine, ...(lexicalUsed ? { lexical: h.lexical ?? 0 } : {}) },
-        { now: at, weights: ctx.options.relevance ?? DEFAULT_RELEVANCE, ...(ctx.options.usage ? { usage: ctx.options.usage } : {}) },
-      );
-      if (input.threshold !== undefined && breakdown.score < input.threshold) continue;
-      scored.push({ memory, breakdown });
-    }
-    scored.sort((a, b) => b.breakdown.score - a.breakdown.score || a.memory.id.localeCompare(b.memory.id));
-    const top = scored.slice(0, limit);
+    // ranking (issue 14, ranking.ts): relevance, recency as a prior, one slot per source turn, the word budget
+    const top = await rankHits(ctx, scope, hits, byId, { query: text, at, limit, ...(input.threshold !== undefined ? { threshold: input.threshold } : {}), ...(input.budgetWords !== undefined ? { budgetWords: input.budgetWords } : {}) });
     if (input.record !== false) await ctx.memories.recordRetrieval(top.map((s) => s.memory.id), at);
     const bio = await this.biography(scope, at);
     const views = await this.views(top.map((s) => s.memory));
-    return { memories: top.map((s, i) => ({ ...(views[i] as MemoryView), breakdown: s.breakdown })), profile: formatProfileBlock(top.map((s) => s.memory), bio?.text, { includeTopics: sensitiveTopicsOf(text), query: text }) };
+    return { memories: top.map((s, i) => ({ ...(views[i] as MemoryView), breakdown: s.breakdown, ...(s.context ? { context: s.context } : {}) })), profile: formatProfileBlock(profileItems(top.map((s) => s.memory), text), bio?.text, { includeTopics: sensitiveTopicsOf(text), query: text }) };
   }
 
   async list(scope: MemoryScope, input: ListInput = {}): Promise<Page<MemoryView>> {
@@ -299,7 +292,7 @@ export class MemoryService {
   /** Biography + "what do you know about me?" (every live fact, grouped by type). */
   async profile(scope: MemoryScope): Promise<Profile> {
     const at = this.ctx.clock();
-    const facts = await this.ctx.memories.allLive(scope, at);
+    const facts = (await this.ctx.memories.allLive(scope, at)).filter((m) => !isEpisode(m)); // episodes: searched, not summarised
     return { biography: await this.biography(scope, at, facts), knowledge: whatDoYouKnow(facts) };
   }
 
@@ -314,7 +307,7 @@ export class MemoryService {
     if (!stored) return null;
     const fingerprint = await this.ctx.biographies.liveFingerprint(scope, at); // over the stored (sealed) texts
     if (stored.fingerprint === fingerprint) return { text: stored.text, builtAt: stored.builtAt, stale: stored.stale, generator: stored.generator };
-    const facts = live ?? (await this.ctx.memories.allLive(scope, at));
+    const facts = (live ?? (await this.ctx.memories.allLive(scope, at))).filter((m) => !isEpisode(m));
     return facts.length ? { text: deterministicBiography(facts), builtAt: at, stale: true, generator: 'deterministic-v1' } : null;
   }
 }
