@@ -75,7 +75,7 @@ describe('chat spelling and clauses', () => {
       { id: 'u', role: 'user', text: "I live in Porto, I'm 30 and I speak Dutch; I live in Porto. Well, I love jazz!" },
     ]);
     expect(out.map((c) => [c.type, c.value, c.text, c.turnIds])).toEqual([
-      ['location', 'I live in Porto', 'I live in Porto', ['u']],
+      ['location', 'Porto', 'I live in Porto', ['u']],
       ['biography', '30', "I'm 30", ['u']],
       ['biography', 'Dutch', 'I speak Dutch', ['u']],
       ['preference', 'jazz', 'I love jazz', ['u']],

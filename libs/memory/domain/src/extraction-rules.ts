@@ -33,7 +33,10 @@ const I_HAVE = "I(?:'ve| have)";
 const V = "([^.!?;]{2,80}?)";
 const END = '\\s*$';
 /** Trailing time phrases cut from a value ("… next spring", "… last year"). */
-const WHEN = "(?:\\s+(?:last|next|this|every|in|on|since|for|by|from|at|around|now|today|tomorrow|yesterday|anymore|again|these days|right now|lately|btw|by the way)\\b.*)?";
+const MONTH = '(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*';
+const SEASON = '(?:spring|summer|fall|autumn|winter)';
+/** Trailing time phrases cut from a value ("… next spring", "… last year", "… in 2019"); "in Manchester" stays. */
+const WHEN = `(?:\\s+(?:(?:last|next|this|every|since|for|now|today|tomorrow|yesterday|anymore|again|these days|right now|lately|btw|by the way)\\b|in (?:\\d|the (?:${SEASON}|morning|evening|past)|${MONTH}\\b|${SEASON}\\b|a (?:few|couple|while)|(?:two|three|four|five|six|ten) )|on (?:\\d|(?:mon|tues|wednes|thurs|fri|satur|sun)days?|the \\d|${MONTH}\\b|weekends)|by (?:\\d|the end|next|then)).*)?`;
 const NAME = "([A-Za-z][\\w'-]+)";
 
 const re = (source: string) => new RegExp(source, 'i');
@@ -103,7 +106,7 @@ export const RULES: readonly Rule[] = [
   // ---- places (where the user lives now)
   { re: re(`\\b(?:I|we) (?:just |recently )?(?:moved|relocated) to ${V}${WHEN}${END}`), type: 'location', confidence: 0.85, slot: 'location.home' },
   { re: re(`\\b(?:${I_AM}|we're|we are) (?:moving|relocating) to ${V}${WHEN}${END}`), type: 'location', confidence: 0.8, slot: 'location.home' },
-  { re: re(`\\b(?:I|we) (?:currently |still |now )?live (in|with|near|on|at) ${V}${WHEN}${END}`), type: 'location', confidence: 0.85, slot: 'location.home', value: 0 },
+  { re: re(`\\b(?:I|we) (?:currently |still |now )?live (?:in )?((?:with |near |on |at )?[^.!?;]{2,80}?)${WHEN}${END}`), type: 'location', confidence: 0.85, slot: 'location.home' },
   { re: re(`\\b(?:${I_AM}|we're|we are) (?:currently |now )?(?:living|based|located|staying|settled) (?:in|near|at) ${V}${WHEN}${END}`), type: 'location', confidence: 0.85, slot: 'location.home' },
   { re: re(`\\b${I_HAVE} (?:been )?(?:lived|living) in ${V}${WHEN}${END}`), type: 'location', confidence: 0.8, slot: 'location.home' },
   { re: re(`\\bhome (?:for me )?is ${V}${END}`), type: 'location', confidence: 0.75, slot: 'location.home' },
