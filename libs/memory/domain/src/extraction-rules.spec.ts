@@ -46,6 +46,15 @@ describe('what is not a fact', () => {
     'Call me later.',
     "I'm Sorry.",
     'my dog is old',
+    'Suppose I moved to Rome.',
+    'I might move to Rome.',
+    'Whether I stay in Rome is unclear.',
+    'Pretend I am a pilot.',
+    'Unless I move to Rome, nothing changes.',
+    'He told me I have asthma.',
+    'She said I am allergic to nuts.',
+    'would I like living in Rome',
+    'how do I become a pilot',
   ])('%s', (text) => {
     expect(facts(text)).toEqual([]);
   });
@@ -80,6 +89,15 @@ describe('chat spelling and clauses', () => {
       ['biography', 'Dutch', 'I speak Dutch', ['u']],
       ['preference', 'jazz', 'I love jazz', ['u']],
     ]);
+  });
+
+  it('splits at line breaks, semicolons, "because/though/while" and "but now" before a new subject', () => {
+    const values = (text: string) => extractByRules([{ id: 't', role: 'user', text }]).map((c) => c.value);
+    expect(values('I live in Porto\nI speak Dutch')).toEqual(['Porto', 'Dutch']);
+    expect(values('I used to be a chef but now I am a pilot')).toEqual(['pilot']);
+    expect(values('I moved to Rome because I love pasta')).toEqual(['Rome', 'pasta']);
+    expect(values('I speak Dutch though my wife is called Anna')).toEqual(['Dutch', 'Anna']);
+    expect(values('I live in Porto, my dog is called Rex')).toEqual(['Porto', 'Rex']);
   });
 
   it('"remember that …" raises confidence to 0.95; a forget turn yields nothing', () => {
