@@ -103,13 +103,13 @@ export function checkCustomCategories(v: unknown, field = 'custom_categories'): 
 @Injectable()
 export class Mem0Service {
   constructor(
-    @Inject(MEMORY_CONTEXT) private readonly ctx: MemoryContext,
     private readonly memories: MemoryService,
     private readonly sessions: SessionService,
     private readonly extraction: ExtractionService,
     private readonly exports: Mem0ExportStore,
     private readonly erasure: ErasureService,
     private readonly exporter: ExportService,
+    @Inject(MEMORY_CONTEXT) private readonly ctx: MemoryContext,
   ) {}
 
   /**

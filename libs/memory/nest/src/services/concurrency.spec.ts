@@ -59,7 +59,7 @@ describe('one user, many concurrent sessions: the outcome of some sequential ord
 
   it('60 concurrent Mem0 adds of one memory leave one live copy', async () => {
     await warm('bob');
-    const mem0 = stacks.map((s) => new Mem0Service(s.memories, s.sessions, s.extraction, undefined as never, s.erasure, s.exports));
+    const mem0 = stacks.map((s) => new Mem0Service(s.memories, s.sessions, s.extraction, undefined as never, s.erasure, s.exports, s.ctx));
     const answers = await Promise.all(
       Array.from({ length: 60 }, (_, i) => (mem0[i % 2] as Mem0Service).add(tenantId, { user_id: 'bob', infer: false, messages: [{ role: 'user', content: 'Prefers window seats on long flights' }] })),
     );

@@ -58,7 +58,7 @@ describe('zero residue: ≥ 1,000 mixed erasures over many users, the vector ind
     index = new FaultyIndex(createVectorIndex({ kind: 'embedded', residentUsers: 10_000 }, new MemoryRepository(prisma), embedder));
     ctx = createMemoryContext({ prisma, embedder, index });
     svc = createMemoryServices(ctx, null, [exportStore]);
-    mem0 = new Mem0Service(svc.memories, svc.sessions, svc.extraction, exportStore, svc.erasure, svc.exports);
+    mem0 = new Mem0Service(svc.memories, svc.sessions, svc.extraction, exportStore, svc.erasure, svc.exports, ctx);
     tenantId = (await prisma.tenant.create({ data: { name: 'erasure' } })).id;
   }, 60_000);
 

@@ -171,7 +171,7 @@ describe('the reconciler: Postgres is the truth, the queue is derived (real Post
   it('a Mem0 add interrupted by an outage after storing answers PENDING; the worker extracts it as the add would have (verbatim)', async () => {
     const down = new JobQueue({ redisUrl: 'redis://127.0.0.1:1', prefix: redis.prefix });
     const offline = services({}, down);
-    const mem0 = new Mem0Service(offline.memories, offline.sessions, offline.extraction, undefined as never, offline.erasure, offline.exports);
+    const mem0 = new Mem0Service(offline.memories, offline.sessions, offline.extraction, undefined as never, offline.erasure, offline.exports, offline.ctx);
     try {
       const r = await mem0.add(tenantId, { user_id: 'fay', infer: false, messages: [{ role: 'user', content: 'Likes green tea' }] });
       expect(r).toMatchObject([{ status: 'PENDING', message: 'Memory processing has been queued for background execution' }]);
