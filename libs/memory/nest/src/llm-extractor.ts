@@ -51,15 +51,27 @@ Type such facts health, politics, religion or sexuality. (A check after you enfo
 export class LlmExtractor implements Extractor {
   readonly id: string;
 
+  /**
+   * @param maxTranscriptChars a session longer than this goes to the model in turn-aligned parts
+   *   (an embedded model's context is small: 8,000 characters ≈ 2,000 tokens leave room for the
+   *   instructions and the reply in a 4,096-token context).
+   */
   constructor(
     private readonly model: ChatModel,
     private readonly minConfidence = 0.7,
+    private readonly maxTranscriptChars = 8_000,
   ) {
     this.id = `llm:${model.modelId}`;
   }
 
   async extract(turns: readonly Turn[]): Promise<Candidate[]> {
-    const transcript = turns.map((t) => `[${t.id}] ${t.role}: ${t.text}`).join('\n');
+    const out: Candidate[] = [];
+    for (const part of transcriptParts(turns, this.maxTranscriptChars)) out.push(...(await this.extractPart(part)));
+    return out;
+  }
+
+  private async extractPart(turns: readonly Turn[]): Promise<Candidate[]> {
+    const transcript = turns.map(line).join('\n');
     const known = new Set(turns.map((t) => t.id));
     const at = new Map(turns.map((t) => [t.id, t.at]));
     const { value } = await this.model.completeJson<{ facts: Array<{ fact: string; confidence: number; type: string; turn_ids: string[] }> }>({
@@ -81,4 +93,25 @@ export class LlmExtractor implements Extractor {
     }
     return confidentOnly(candidates, this.minConfidence);
   }
+}
+
+const line = (t: Turn) => `[${t.id}] ${t.role}: ${t.text}`;
+
+/** Consecutive turns in parts of at most `maxChars` transcript characters (a longer turn is a part alone). */
+export function transcriptParts(turns: readonly Turn[], maxChars: number): Turn[][] {
+  const parts: Turn[][] = [];
+  let current: Turn[] = [];
+  let size = 0;
+  for (const t of turns) {
+    const n = line(t).length + 1;
+    if (current.length && size + n > maxChars) {
+      parts.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(t);
+    size += n;
+  }
+  if (current.length) parts.push(current);
+  return parts;
 }

@@ -73,8 +73,10 @@ describe('llama-cpp ChatModel on a tiny GGUF the test writes (real node-llama-cp
     for await (const c of llm.stream({ messages: [{ role: 'user', content: 'Say something.' }], maxTokens: 5 })) chunks.push(c);
     expect(chunks.at(-1)).toMatchObject({ type: 'done', finishReason: 'length' });
     expect(chunks.filter((c) => c.type === 'delta').map((c) => (c as { content: string }).content).join('')).toBe(r.content);
-    expect(() => llm.complete({ messages: [{ role: 'user', content: 'x' }], tools: [{ name: 'f' }] })).toThrow(MlInputError);
-    expect(() => llm.complete({ messages: [] })).toThrow(/messages/);
+    await expect(llm.complete({ messages: [{ role: 'user', content: 'x' }], tools: [{ name: 'f' }] })).rejects.toThrow(MlInputError);
+    await expect(llm.complete({ messages: [] })).rejects.toThrow(/messages/);
+    // one token per character in the tiny vocabulary: 1,500 characters + 1,024 reply tokens > 2,048
+    await expect(llm.complete({ messages: [{ role: 'user', content: 'x'.repeat(1500) }] })).rejects.toMatchObject({ code: 'input_too_large', message: expect.stringMatching(/exceed the context of 2048 tokens/) });
     await expect(createLlamaCppChatModel({ modelPath: join(dir, 'model.bin') })).rejects.toThrow(/\.gguf/);
   });
 });

@@ -126,14 +126,27 @@ class LlamaCppChatModel implements ChatModel {
     return g;
   }
 
-  /** Serialises requests on the one sequence; each starts from an empty KV cache. */
+  /** Serialises requests on the one sequence; each starts from an empty KV cache. Bad input rejects at once. */
   private run(request: ChatRequest, grammar?: LlamaGrammar, onText?: (text: string) => void): Promise<ChatResult> {
-    validateChatRequest(request, this.options.maxPromptChars ?? 200_000);
-    if (request.tools?.length) throw new MlInputError('invalid_argument', 'tools', 'tool calls are not supported by the llama-cpp adapter');
-    if (request.messages.some((m) => m.parts?.some((p) => p.type !== 'text'))) throw new MlInputError('invalid_argument', 'messages', 'the llama-cpp adapter takes text only');
+    try {
+      this.check(request);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     const next = this.tail.then(() => this.generate(request, grammar, onText));
     this.tail = next.catch(() => undefined);
     return next;
+  }
+
+  private check(request: ChatRequest): void {
+    validateChatRequest(request, this.options.maxPromptChars ?? 200_000);
+    if (request.tools?.length) throw new MlInputError('invalid_argument', 'tools', 'tool calls are not supported by the llama-cpp adapter');
+    if (request.messages.some((m) => m.parts?.some((p) => p.type !== 'text'))) throw new MlInputError('invalid_argument', 'messages', 'the llama-cpp adapter takes text only');
+    // what does not fit the context is refused, never silently cut (a chat session would shift the context)
+    const prompt = request.messages.reduce((n, m) => n + this.model.tokenize(m.content).length, 0);
+    const reply = request.maxTokens ?? this.options.maxTokens ?? 1024;
+    const size = this.context.contextSize;
+    if (prompt + reply > size) throw new MlInputError('input_too_large', 'messages', `${prompt} prompt tokens + ${reply} reply tokens exceed the context of ${size} tokens (ML_LLM_CONTEXT)`);
   }
 
   private async generate(request: ChatRequest, grammar: LlamaGrammar | undefined, onText?: (text: string) => void): Promise<ChatResult> {
