@@ -27,8 +27,9 @@ export interface RecencyPolicy {
 }
 
 /**
- * Chosen by leave-one-conversation-out cross-validation on LoCoMo dev
- * (docs/benchmarks/memory-retrieval.md, issue 14).
+ * Chosen by leave-one-conversation-out cross-validation on LoCoMo dev (every fold; issue 14,
+ * docs/benchmarks/memory-retrieval.md): recall at 300 words 74.1, against 74.3 with no decay at all
+ * and 59.2 with the seed's product.
  */
 export const DEFAULT_RECENCY: RecencyPolicy = { mode: 'prior', weight: 0.02, undecayedPast: true };
 

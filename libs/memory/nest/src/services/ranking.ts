@@ -83,7 +83,7 @@ export async function rankHits(ctx: MemoryContext, scope: MemoryScope, hits: Rea
   return r.budgetWords === undefined ? out : fitBudget(out, wordsOf, r.budgetWords);
 }
 
-/** Candidates fetched from the hybrid index before ranking (LoCoMo dev, docs/benchmarks/memory-retrieval.md). */
+/** Candidates fetched from the hybrid index before ranking (LoCoMo dev at 300 words: pool 40 73.6, 100 74.1, 200 ≈ 100). */
 export const DEFAULT_CANDIDATE_POOL = 100;
 
 /**
