@@ -49,4 +49,16 @@ describe('memory pipeline with the embedded llama.cpp LLM (tiny GGUF written by 
     expect(bio).toMatchObject({ rebuilt: true, factCount: 1, generator: 'llm:llama-cpp:tiny' });
     expect(typeof bio.text).toBe('string');
   }, 90_000);
+
+  it('facts beyond the model\'s context: the biography falls back to the grouped summary instead of failing', async () => {
+    const small = new ModelRegistry(resolveModelsConfig({ ML_LLM: `llama-cpp:${join(dir, 'tiny.gguf')}`, ML_LLM_THREADS: '1', ML_LLM_CONTEXT: '1024' }));
+    try {
+      const bio = await createMemoryServices(svc.ctx, await small.optionalLlm()).biography.rebuild({ tenantId, userId: 'sam' }, true);
+      expect(bio).toMatchObject({ rebuilt: true, factCount: 1, generator: 'deterministic-v1 (the facts exceed the LLM context)' });
+      expect(bio.text).toBe('Preferences: you like tea.');
+    } finally {
+      await small.close();
+    }
+  }, 60_000);
 });
+

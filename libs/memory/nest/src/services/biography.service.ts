@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import type { ChatModel } from '@frontier/ml-ports';
+import { MlInputError, type ChatModel } from '@frontier/ml-ports';
 import type { MemoryScope } from '@frontier/memory-contracts';
 import { deterministicBiography, isEpisode, whatDoYouKnow } from '@frontier/memory-domain';
 import { MEMORY_BIOGRAPHY_LLM, MEMORY_CONTEXT, type MemoryContext } from '../ports';
@@ -39,16 +39,24 @@ export class BiographyService {
     if (this.llm && facts.length) {
       const sections = whatDoYouKnow(facts).filter((s) => s.sensitivity !== 'special-category');
       const listing = sections.map((s) => `${s.label}:\n${s.facts.map((f) => `- ${f.text}`).join('\n')}`).join('\n');
-      const r = await this.llm.complete({
-        messages: [
-          { role: 'system', content: 'Write a concise biography of the user (at most 1,000 tokens) in the second person ("You …"), using only these facts. Do not add anything.' },
-          { role: 'user', content: listing },
-        ],
-        temperature: 0,
-        maxTokens: 1200,
-      });
-      text = r.content.trim();
-      generator = `llm:${this.llm.modelId}`;
+      const r = await this.llm
+        .complete({
+          messages: [
+            { role: 'system', content: 'Write a concise biography of the user (at most 1,000 tokens) in the second person ("You …"), using only these facts. Do not add anything.' },
+            { role: 'user', content: listing },
+          ],
+          temperature: 0,
+          maxTokens: 1200,
+        })
+        // more facts than the model's context holds (an embedded model's is small): the grouped summary stands
+        .catch((e: unknown) => {
+          if (e instanceof MlInputError && e.code === 'input_too_large') return null;
+          throw e;
+        });
+      if (r) {
+        text = r.content.trim();
+        generator = `llm:${this.llm.modelId}`;
+      } else generator = 'deterministic-v1 (the facts exceed the LLM context)';
     }
     await ctx.biographies.save(scope, { text, factCount: facts.length, fingerprint, generator, stale: false, builtAt: ctx.clock() });
     return { rebuilt: true, factCount: facts.length, generator, text };
