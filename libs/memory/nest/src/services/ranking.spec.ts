@@ -1,0 +1,99 @@
+import type { Memory, MemoryType } from '@frontier/memory-domain';
+import type { MemoryContext } from '../ports';
+import { DEFAULT_CANDIDATE_POOL, profileItems, rankHits, wordsOf } from './ranking';
+
+const NOW = new Date('2026-04-01T00:00:00Z');
+const mem = (id: string, text: string, type: MemoryType, turn: string, session = 's1'): Memory => ({
+  id,
+  userId: 'u',
+  text,
+  type,
+  confidence: 1,
+  provenance: { sessionId: session, sourceHash: 'h', turnIds: [turn] },
+  validAt: NOW,
+  invalidAt: null,
+  createdAt: NOW,
+  expiredAt: null,
+  supersededBy: null,
+  retrievalCount: 0,
+  lastRetrievedAt: null,
+  deletedAt: null,
+});
+
+/** Only what rankHits reads: options, and the transcripts of sessions (pure: no database here). */
+const ctxWith = (options: MemoryContext['options'], turns: Record<string, Array<{ id: string; text: string; speaker?: string }>> = {}): MemoryContext =>
+  ({
+    options,
+    sessions: { withTurns: async (_scope: unknown, id: string) => (turns[id] ? { session: { id }, turns: turns[id]?.map((t) => ({ ...t, role: 'user' })) } : null) },
+  }) as unknown as MemoryContext;
+
+const scope = { tenantId: 't', userId: 'u' };
+const fact = mem('f1', 'I work as a nurse', 'work', 't1');
+const episode = mem('e1', '[8 March 2026] Ann: I work as a nurse at the county hospital', 'episode', 't1');
+const other = mem('e2', '[8 March 2026] Ann: We went kayaking', 'episode', 't2');
+const byId = new Map([fact, episode, other].map((m) => [m.id, m]));
+
+describe('rankHits (the search pipeline\'s ranking, no database)', () => {
+  it('one slot per source turn: the better-ranked of a fact and its own episode stays', async () => {
+    const out = await rankHits(ctxWith({}), scope, [
+      { id: 'e1', cosine: 0.9, lexical: 1 },
+      { id: 'f1', cosine: 0.8, lexical: 0.9 },
+      { id: 'e2', cosine: 0.1, lexical: 0.1 },
+      { id: 'gone', cosine: 1, lexical: 1 },
+    ], byId, { query: 'where does Ann work', at: NOW, limit: 10 });
+    expect(out.map((r) => r.memory.id)).toEqual(['e1', 'e2']);
+    expect(out[0]?.context).toBeUndefined();
+  });
+
+  it('limit, threshold, budget', async () => {
+    const hits = [
+      { id: 'f1', cosine: 0.9, lexical: 1 },
+      { id: 'e2', cosine: 0.5, lexical: 0.5 },
+    ];
+    expect((await rankHits(ctxWith({}), scope, hits, byId, { query: 'q', at: NOW, limit: 1 })).map((r) => r.memory.id)).toEqual(['f1']);
+    const scored = await rankHits(ctxWith({}), scope, hits, byId, { query: 'q', at: NOW, limit: 10 });
+    const cut = (scored[0]?.breakdown.score ?? 0) - 1e-9;
+    expect((await rankHits(ctxWith({}), scope, hits, byId, { query: 'q', at: NOW, limit: 10, threshold: cut })).map((r) => r.memory.id)).toEqual(['f1']);
+    // "I work as a nurse" = 5 words, the episode = 7
+    expect((await rankHits(ctxWith({}), scope, hits, byId, { query: 'q', at: NOW, limit: 10, budgetWords: 11 })).map((r) => r.memory.id)).toEqual(['f1']);
+    expect((await rankHits(ctxWith({}), scope, hits, byId, { query: 'q', at: NOW, limit: 10, budgetWords: 12 })).map((r) => r.memory.id)).toEqual(['f1', 'e2']);
+    expect((await rankHits(ctxWith({}), scope, hits, byId, { query: 'q', at: NOW, limit: 10, budgetWords: 4 }))).toEqual([]);
+  });
+
+  it('the configured weights and recency policy are used', async () => {
+    const hits = [
+      { id: 'f1', cosine: 1, lexical: 0 },
+      { id: 'e2', cosine: 0, lexical: 1 },
+    ];
+    const dense = await rankHits(ctxWith({ relevance: { dense: 1, lexical: 0 } }), scope, hits, byId, { query: 'q', at: NOW, limit: 10 });
+    const lexical = await rankHits(ctxWith({ relevance: { dense: 0, lexical: 1 } }), scope, hits, byId, { query: 'q', at: NOW, limit: 10 });
+    expect(dense.map((r) => r.memory.id)).toEqual(['f1', 'e2']);
+    expect(lexical.map((r) => r.memory.id)).toEqual(['e2', 'f1']);
+    const prior = await rankHits(ctxWith({ relevance: { dense: 1, lexical: 0 }, recency: { mode: 'prior', weight: 0.5, undecayedPast: false } }), scope, hits, byId, { query: 'q', at: NOW, limit: 10 });
+    expect(prior[0]?.breakdown.score).toBeCloseTo(1 + 0.5, 12); // validAt = now: decay 1
+    expect(DEFAULT_CANDIDATE_POOL).toBe(100);
+  });
+
+  it('neighbours: attached to episodes from the session transcript when the mode says so, counted in the words', async () => {
+    const ctx = ctxWith({ neighbours: 'window' }, { s1: [{ id: 't0', text: 'How was your weekend?', speaker: 'Bo' }, { id: 't2', text: 'We went kayaking' }, { id: 't3', text: 'On the lake' }] });
+    const out = await rankHits(ctx, scope, [{ id: 'e2', cosine: 0.9, lexical: 1 }], byId, { query: 'kayaking', at: NOW, limit: 10 });
+    expect(out[0]?.context).toEqual({ before: [{ id: 't0', text: 'Bo: How was your weekend?' }], after: [{ id: 't3', text: 'On the lake' }] });
+    expect(wordsOf(out[0] as never)).toBe(7 + 5 + 3);
+    const none = await rankHits(ctxWith({ neighbours: 'none' }), scope, [{ id: 'e2', cosine: 0.9, lexical: 1 }], byId, { query: 'kayaking', at: NOW, limit: 10 });
+    expect(none[0]?.context).toBeUndefined();
+    expect(wordsOf(none[0] as never)).toBe(7);
+  });
+});
+
+describe('profileItems', () => {
+  const sick = mem('e3', '[1 March 2026] I have asthma, so winter runs are hard', 'episode', 't3');
+  const allergy = mem('e4', "[1 March 2026] I'm allergic to shellfish", 'episode', 't4');
+  const healthFact = mem('f2', 'I have asthma', 'health', 't3');
+  it('facts pass (the profile block screens their types); episodes on a sensitive topic only for a query about it', () => {
+    expect(profileItems([fact, other, sick, healthFact], 'music tonight?').map((m) => m.id)).toEqual(['f1', 'e2', 'f2']);
+    expect(profileItems([sick], 'is running in the cold bad for my asthma?').map((m) => m.id)).toEqual(['e3']);
+    expect(profileItems([allergy], 'suggest a dinner').map((m) => m.id)).toEqual(['e4']);
+    expect(profileItems([allergy], 'music tonight?')).toEqual([]);
+    expect(profileItems([sick], 'suggest a dinner')).toEqual([]);
+  });
+});
