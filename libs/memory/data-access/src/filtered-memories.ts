@@ -45,13 +45,12 @@ export class FilteredMemories {
   /** One page (newest statement first) and the total. */
   async page(tenantId: string, at: Date, filter: FilterNode | null, q: FilteredPageQuery): Promise<{ items: Memory[]; total: number }> {
     const where = this.where(tenantId, at, filter, q);
-    const [ids, count] = await Promise.all([
-      this.prisma.$queryRaw<Array<{ id: string }>>(
-        Prisma.sql`SELECT m."id"::text AS id FROM ${FILTER_FROM} WHERE ${where} ORDER BY m."valid_at" DESC, m."id" ASC LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
-      ),
-      this.prisma.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`SELECT count(*) AS n FROM ${FILTER_FROM} WHERE ${where}`),
-    ]);
-    return { items: await this.load(ids.map((r) => r.id)), total: Number(count[0]?.n ?? 0) };
+    // one statement: the page and the total (a window count); a page past the end counts apart
+    const rows = await this.prisma.$queryRaw<Array<{ id: string; n: bigint }>>(
+      Prisma.sql`SELECT m."id"::text AS id, count(*) OVER () AS n FROM ${FILTER_FROM} WHERE ${where} ORDER BY m."valid_at" DESC, m."id" ASC LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
+    );
+    const total = rows[0] ? Number(rows[0].n) : Number((await this.prisma.$queryRaw<Array<{ n: bigint }>>(Prisma.sql`SELECT count(*) AS n FROM ${FILTER_FROM} WHERE ${where}`))[0]?.n ?? 0);
+    return { items: await this.load(rows.map((r) => r.id)), total };
   }
 
   /** Distinct owner scopes (users, or an agent's / app's / run's own) with a matching live memory; at most `limit`. */

@@ -93,6 +93,11 @@ const str = (x: FilterScalar): string => (x instanceof Date ? x.toISOString() : 
 const bool = (cond: Prisma.Sql): Prisma.Sql => Prisma.sql`COALESCE(${cond}, false)`;
 
 function textLeaf(e: Prisma.Sql, n: FilterLeaf): Prisma.Sql {
+  // `user_id = …` / `IN (…)` on the column itself (never null, and no client id starts with the
+  // entity-owner prefix): a plain conjunct the planner serves from the (tenant_id, user_id) index
+  if (n.field === 'user_id' && (n.op === 'eq' || n.op === 'in') && list(n).every((v) => !str(v).startsWith(ENTITY_OWNER_PREFIX))) {
+    return n.op === 'eq' ? Prisma.sql`(m."user_id" = ${str(one(n))})` : Prisma.sql`(m."user_id" = ANY(${list(n).map(str)}::text[]))`;
+  }
   switch (n.op) {
     case 'eq':
       return bool(Prisma.sql`${e} = ${str(one(n))}`);
@@ -126,7 +131,8 @@ function timeLeaf(n: FilterLeaf): Prisma.Sql {
   const op = CMP[n.op as keyof typeof CMP];
   if (!op || n.op === 'in' || n.op === 'nin') throw new Error(`filter: ${n.field} does not take ${n.op}`);
   const at = one(n);
-  return bool(Prisma.sql`${TIME_COLUMN[n.field as keyof typeof TIME_COLUMN]} ${op} ${str(at instanceof Date ? at : new Date(str(at)))}::timestamptz`);
+  // the time columns are never null: a plain comparison (sargable)
+  return Prisma.sql`(${TIME_COLUMN[n.field as keyof typeof TIME_COLUMN]} ${op} ${str(at instanceof Date ? at : new Date(str(at)))}::timestamptz)`;
 }
 
 function categoriesLeaf(n: FilterLeaf): Prisma.Sql {
