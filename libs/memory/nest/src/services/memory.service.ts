@@ -121,8 +121,8 @@ export class MemoryService {
     const text = [...(input.recentTurns ?? []).slice(-3), query].join('\n').slice(-MAX_QUERY_CHARS);
     const limit = Math.min(Math.max(input.limit ?? 5, 1), 100);
     const [vector] = await ctx.embedder.embed([text]);
-    const pool = await candidatePool(ctx, scope, input, Math.max(ctx.options.candidatePool ?? DEFAULT_CANDIDATE_POOL, limit * 4));
-    const hits = onlyAllowed(await ctx.index.search(scope, { vector: vector as Float32Array, text, k: pool }), input);
+    const pool = Math.max(ctx.options.candidatePool ?? DEFAULT_CANDIDATE_POOL, limit * 4);
+    const hits = onlyAllowed(await ctx.index.search(scope, { vector: vector as Float32Array, text, k: await candidatePool(ctx, scope, input, pool) }), input, pool);
     const at = ctx.clock();
     const rows = await ctx.memories.liveByIds(scope, at, hits.map((h) => h.id), { ...(input.types ? { types: input.types } : {}), filter: input });
     const byId = new Map(rows.map((r) => [r.memory.id, r.memory]));
@@ -317,9 +317,9 @@ async function candidatePool(ctx: MemoryContext, scope: MemoryScope, input: Sear
   return input.only ? Math.max(pool, await ctx.index.count(scope)) : pool;
 }
 
-/** Hits a filter allows ({@link SearchInput.only}). */
-function onlyAllowed<H extends { id: string }>(hits: H[], input: SearchInput): H[] {
-  return input.only ? hits.filter((h) => input.only?.has(h.id)) : hits;
+/** The best `pool` hits a filter allows ({@link SearchInput.only}): the same candidate count as an unfiltered search. */
+function onlyAllowed<H extends { id: string }>(hits: H[], input: SearchInput, pool: number): H[] {
+  return input.only ? hits.filter((h) => input.only?.has(h.id)).slice(0, pool) : hits;
 }
 
 function groupByUser<T extends { scope: MemoryScope }>(items: T[]): Map<string, T[]> {
