@@ -1,59 +1,21 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { INestApplication } from '@nestjs/common';
-import { loadEnv } from '@frontier/platform-config';
-import { createHttpApp, TenancyService } from '@frontier/platform-nest';
-import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@frontier/platform-testing';
-import { AppModule } from '../app.module';
-import { MemoryApiEnv } from '../env';
-
-// The client reads these when its module loads: no telemetry (PostHog), no ~/.mem0 writes.
-process.env['MEM0_TELEMETRY'] = 'false';
-process.env['MEM0_DIR'] = mkdtempSync(join(tmpdir(), 'mem0-'));
-
-type Mem0 = typeof import('mem0ai');
-type Client = InstanceType<Mem0['MemoryClient']>;
+import { startMem0Client, type Client, type Mem0, type Mem0ClientHarness } from './mem0-client.spec-helper';
 
 describe('the official mem0ai MemoryClient against memory-api on loopback (real Postgres and Redis)', () => {
-  let db: TestDatabase;
-  let redis: TestRedis;
-  let api: INestApplication;
+  let h: Mem0ClientHarness;
   let mem0: Mem0;
   let host: string;
   let client: Client;
   let otherTenant: Client;
-  const outbound: string[] = [];
-  const realFetch = globalThis.fetch;
+  let outbound: string[];
 
   beforeAll(async () => {
-    db = await createTestDatabase('memory_mem0');
-    redis = await createTestRedis('mem0compat');
-    const base = { DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix };
-    api = await createHttpApp(AppModule.register(loadEnv(MemoryApiEnv, base), {}), { service: 'memory-api', logger: false });
-    await api.listen(0, '127.0.0.1');
-    host = `http://127.0.0.1:${(api.getHttpServer().address() as AddressInfo).port}/mem0`;
-    const tenancy = api.get(TenancyService);
-    const t = await tenancy.createTenant('acme');
-    const other = await tenancy.createTenant('globex');
-    // every request the client makes must stay on loopback
-    globalThis.fetch = ((input: Parameters<typeof fetch>[0], init?: RequestInit) => {
-      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-      if (!url.startsWith('http://127.0.0.1:')) outbound.push(url);
-      return realFetch(input, init);
-    }) as typeof fetch;
-    mem0 = await import('mem0ai');
-    client = new mem0.MemoryClient({ apiKey: (await tenancy.issueKey(t.id, 'mem0', ['memory:*'])).key, host });
-    otherTenant = new mem0.MemoryClient({ apiKey: (await tenancy.issueKey(other.id, 'mem0', ['memory:*'])).key, host });
+    h = await startMem0Client('memory_mem0');
+    ({ mem0, host, outbound } = h);
+    client = (await h.tenant('acme')).client;
+    otherTenant = (await h.tenant('globex')).client;
   }, 90_000);
 
-  afterAll(async () => {
-    globalThis.fetch = realFetch;
-    await api.close();
-    await redis.cleanup();
-    await db.drop();
-  });
+  afterAll(() => h.close());
 
   it('authenticates with "Authorization: Token <key>": ping answers ok; a bad key is an AuthenticationError', async () => {
     await expect(client.ping()).resolves.toBeUndefined();

@@ -1,39 +1,19 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { INestApplication } from '@nestjs/common';
-import { loadEnv } from '@frontier/platform-config';
-import { createHttpApp, TenancyService } from '@frontier/platform-nest';
-import { createTestRedis, type TestRedis } from '@frontier/platform-testing';
-import { createTestDatabase, type TestDatabase } from '@frontier/platform-prisma';
 import { ExtractionService } from '@frontier/memory-nest';
 import { entityOwner } from '@frontier/memory-data-access';
-import { AppModule } from '../app.module';
-import { MemoryApiEnv } from '../env';
+import { startMem0Client, type Client, type Mem0ClientHarness } from './mem0-client.spec-helper';
 
-// The client reads these when its module loads: no telemetry (PostHog), no ~/.mem0 writes.
-process.env['MEM0_TELEMETRY'] = 'false';
-process.env['MEM0_DIR'] = mkdtempSync(join(tmpdir(), 'mem0-'));
-
-type Mem0 = typeof import('mem0ai');
-type Client = InstanceType<Mem0['MemoryClient']>;
 type Row = { id: string; memory: string; metadata?: Record<string, unknown> | null; categories?: string[]; userId?: string | null; agentId?: string | null; appId?: string | null; createdAt?: string; updatedAt?: string };
 
 /** Distinct texts of a result list (the episodic tier may keep a turn beside the fact stored verbatim: same text). */
 const texts = (rows: Row[]) => [...new Set(rows.map((r) => r.memory))].sort();
 
 describe('the official mem0ai client, unchanged: metadata round-trips and every filter operator runs against memory-api (loopback, real Postgres and Redis)', () => {
-  let db: TestDatabase;
-  let redis: TestRedis;
-  let api: INestApplication;
-  let mem0: Mem0;
+  let h: Mem0ClientHarness;
   let host: string;
   let key: string;
   let tenantId: string;
   let client: Client;
-  const outbound: string[] = [];
-  const realFetch = globalThis.fetch;
+  let outbound: string[];
 
   const getAll = async (filters: Record<string, unknown>, extra: Record<string, unknown> = {}) => texts((await client.getAll({ filters, pageSize: 500, ...extra })).results as Row[]);
   /** A route the client has no method for, called the way it calls the others. */
@@ -43,22 +23,9 @@ describe('the official mem0ai client, unchanged: metadata round-trips and every 
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase('memory_mem0_filters');
-    redis = await createTestRedis('mem0filters');
-    api = await createHttpApp(AppModule.register(loadEnv(MemoryApiEnv, { DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix }), {}), { service: 'memory-api', logger: false });
-    await api.listen(0, '127.0.0.1');
-    host = `http://127.0.0.1:${(api.getHttpServer().address() as AddressInfo).port}/mem0`;
-    const tenancy = api.get(TenancyService);
-    const t = await tenancy.createTenant('acme');
-    tenantId = t.id;
-    key = (await tenancy.issueKey(t.id, 'mem0', ['memory:*'])).key;
-    globalThis.fetch = ((input: Parameters<typeof fetch>[0], init?: RequestInit) => {
-      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-      if (!url.startsWith('http://127.0.0.1:')) outbound.push(url);
-      return realFetch(input, init);
-    }) as typeof fetch;
-    mem0 = await import('mem0ai');
-    client = new mem0.MemoryClient({ apiKey: key, host });
+    h = await startMem0Client('memory_mem0_filters');
+    ({ host, outbound } = h);
+    ({ tenantId, key, client } = await h.tenant('acme'));
 
     // five memories of dana, stored verbatim (infer: false) so each message is one memory
     const said: Array<[string, Record<string, unknown>, string]> = [
@@ -74,12 +41,7 @@ describe('the official mem0ai client, unchanged: metadata round-trips and every 
     }
   }, 120_000);
 
-  afterAll(async () => {
-    globalThis.fetch = realFetch;
-    await api.close();
-    await redis.cleanup();
-    await db.drop();
-  });
+  afterAll(() => h.close());
 
   it('metadata round-trips verbatim (keys and values untouched by the client) through add, get, getAll, search and update; created_at is the stored time, updated_at moves on change only', async () => {
     const all = (await client.getAll({ filters: { user_id: 'dana' }, pageSize: 500 })).results as Row[];
@@ -222,7 +184,7 @@ describe('the official mem0ai client, unchanged: metadata round-trips and every 
     expect(pending).toEqual([expect.objectContaining({ status: 'PENDING', eventId: expect.any(String) })]);
     const id = (pending[0] as { eventId: string }).eventId;
     expect((await raw('GET', `/v1/event/${id}/`)).body).toMatchObject({ id, event_type: 'ADD', status: 'PENDING', results: [] });
-    await api.get(ExtractionService).process({ tenantId, userId: 'fay' }, id);
+    await h.api.get(ExtractionService).process({ tenantId, userId: 'fay' }, id);
     const done = (await raw('GET', `/v1/event/${id}/`)).body;
     expect(done).toMatchObject({ status: 'SUCCEEDED', results: expect.arrayContaining([expect.objectContaining({ event: 'ADD', memory: 'Remind me that my passport expires in June.', user_id: 'fay' })]) });
     expect(await getAll({ AND: [{ user_id: 'fay' }, { metadata: { via: 'async' } }] })).toEqual(['Remind me that my passport expires in June.']);
