@@ -159,6 +159,9 @@ describe('the official mem0ai client, unchanged: metadata round-trips and every 
     expect((await client.users()).results).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'style-bot', type: 'agent' })]));
     await client.add([{ role: 'user', content: 'Release notes go out on Mondays.' }], { appId: 'newsroom', infer: false });
     expect(await getAll({ app_id: 'newsroom' })).toEqual(['Release notes go out on Mondays.']);
+    expect((await client.users()).results).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'newsroom', type: 'app' })]));
+    expect(await client.deleteUsers({ appId: 'newsroom' })).toEqual({ message: 'Entity deleted successfully.' });
+    expect(await getAll({ app_id: 'newsroom' })).toEqual([]);
     expect(await client.deleteAll({ agentId: 'style-bot' })).toMatchObject({ deleted: expect.any(Number) });
     expect(await getAll({ agent_id: 'style-bot' })).toEqual([]);
     expect(entityOwner('agent', 'x').startsWith('\u0001')).toBe(true);

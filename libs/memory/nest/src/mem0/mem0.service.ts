@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, NotImplementedException } from '@nestjs/common';
 import type { MemoryScope } from '@frontier/memory-contracts';
-import { BadRequestError, clientUserId, entityOwner, isCustomCategories, NotFoundError, ownerEntity, RUN_SEPARATOR, runOf, type CustomCategories } from '@frontier/memory-data-access';
+import { BadRequestError, clientUserId, entityOwner, isCustomCategories, NotFoundError, ownerEntity, RUN_SEPARATOR, runOf, type CustomCategories, type OwnerKind } from '@frontier/memory-data-access';
 import { isUnavailable } from '@frontier/platform-util';
 import { ErasureService } from '../services/erasure.service';
 import { ExportService } from '../services/export.service';
@@ -242,10 +242,11 @@ export class Mem0Service {
     };
   }
 
-  /** `deleteUsers({ userId })`: the whole user is erased (memories, sessions, transcripts, biography, exports). */
+  /** `deleteUsers({ userId })`: the whole user is erased (memories, sessions, transcripts, biography, exports); `agentId` / `appId` / `runId`: that entity's own memories. */
   async removeUser(tenantId: string, type: string, name: string) {
-    if (type !== 'user') throw new NotImplementedException(`DELETE /v2/entities/${type}/{name}/: only users are entities here (delete an agent's or a run's memories with DELETE /v1/memories/?user_id=…&agent_id=…)`);
-    const t = await this.erasure.eraseUser({ tenantId, userId: name });
+    // an agent / app / run entity is the owner of the memories added under it with no user (a user's memories from an agent stay the user's)
+    const owner = type === 'user' ? name : entityOwner(type as OwnerKind, name);
+    const t = await this.erasure.eraseUser({ tenantId, userId: owner });
     return { message: 'Entity deleted successfully.', erasure_id: t.id };
   }
 
