@@ -100,10 +100,14 @@ export class Mem0AddDto extends Mem0Envelope {
   @IsArray()
   custom_categories?: Array<Record<string, string>>;
 
+  @ApiPropertyOptional({ description: 'Not served after this day (UTC): our invalid_at on every memory the add stores', example: '2026-12-31' })
+  @IsOptional()
+  @SafeTime({ kind: 'bound', output: 'input' })
+  expiration_date?: string;
+
   // Mem0 options with no counterpart here: accepted by validation, answered 501 naming the option
   @Allow() custom_instructions?: unknown;
   @Allow() agent_custom_instructions?: unknown;
-  @Allow() expiration_date?: unknown;
   @Allow() structured_data_schema?: unknown;
   @Allow() includes?: unknown;
   @Allow() excludes?: unknown;
@@ -111,7 +115,7 @@ export class Mem0AddDto extends Mem0Envelope {
   @Allow() enable_graph?: unknown;
 }
 
-export const ADD_UNSUPPORTED = ['custom_instructions', 'agent_custom_instructions', 'expiration_date', 'structured_data_schema', 'includes', 'excludes', 'immutable', 'enable_graph'] as const;
+export const ADD_UNSUPPORTED = ['custom_instructions', 'agent_custom_instructions', 'structured_data_schema', 'includes', 'excludes', 'immutable', 'enable_graph'] as const;
 
 class Mem0FilteredDto extends Mem0Envelope {
   @ApiProperty({
@@ -209,8 +213,17 @@ export class Mem0UpdateDto {
   @IsObject()
   metadata?: Record<string, unknown> | null;
 
-  @Allow() timestamp?: unknown;
-  @Allow() expiration_date?: unknown;
+  @ApiPropertyOptional({ description: 'Unix seconds: when it was said (our valid_at)' })
+  @IsOptional()
+  @SafeTime({ kind: 'event', seconds: true, integer: true, output: 'input' })
+  @IsNumber({}, { message: 'timestamp must be Unix seconds (a number), not a date string' })
+  timestamp?: number;
+
+  @ApiPropertyOptional({ description: 'Not served after this day (UTC): our invalid_at; null clears it', example: '2026-12-31' })
+  @IsOptional()
+  @ValidateIf((o: Mem0UpdateDto) => o.expiration_date !== null)
+  @SafeTime({ kind: 'bound', output: 'input' })
+  expiration_date?: string | null;
 }
 
 export class Mem0DeleteDto {

@@ -142,7 +142,8 @@ describe('the official mem0ai MemoryClient against memory-api on loopback (real 
     await expect(client.add([{ role: 'user', content: 'I love tea.' }], {})).rejects.toThrow(/user_id/);
     await expect(client.add([{ role: 'user', content: '   ' }], { userId: 'bob' })).rejects.toThrow(/messages\.0\.content/);
     await expect(client.add([{ role: 'user', content: 'I love tea.' }], { userId: 'bob', metadata: { k: 'x'.repeat(20_000) } })).rejects.toThrow(/metadata must be at most 16384 characters/);
-    await expect(client.add([{ role: 'user', content: 'I love tea.' }], { userId: 'bob', expirationDate: '2030-01-01' })).rejects.toThrow(/POST \/v3\/memories\/add\/: expiration_date is not supported/);
+    await expect(client.add([{ role: 'user', content: 'I love tea.' }], { userId: 'bob', customInstructions: 'be brief' })).rejects.toThrow(/POST \/v3\/memories\/add\/: custom_instructions is not supported/);
+    await expect(client.add([{ role: 'user', content: 'I love tea.' }], { userId: 'bob', expirationDate: '2020-01-01' })).rejects.toThrow(/expiration_date must not be in the past/);
     await expect(client.search('tea', { filters: { user_id: 'bob' }, rerank: true })).rejects.toThrow(/rerank is not supported/);
     await expect(client.getWebhooks({ projectId: 'p1' })).rejects.toThrow(/GET \/api\/v1\/webhooks\/projects\/p1\/ is not supported/);
     await expect(client.batchDelete(['00000000-0000-4000-8000-000000000000'])).rejects.toThrow(/memories\.0\.memory_id/);

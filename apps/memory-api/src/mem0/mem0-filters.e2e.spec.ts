@@ -1,4 +1,4 @@
-import { ExtractionService } from '@frontier/memory-nest';
+import { ExtractionService, MEMORY_CONTEXT, type MemoryContext } from '@frontier/memory-nest';
 import { entityOwner } from '@frontier/memory-data-access';
 import { startMem0Client, type Client, type Mem0ClientHarness } from './mem0-client.spec-helper';
 
@@ -200,6 +200,24 @@ describe('the official mem0ai client, unchanged: metadata round-trips and every 
     const v1sync = await raw('POST', '/v1/memories/', { messages: [{ role: 'user', content: 'I keep goats.' }], user_id: 'fay', infer: false, async_mode: false });
     expect(v1sync.status).toBe(200);
     expect(v1sync.body).toEqual([expect.objectContaining({ event: 'ADD', memory: 'I keep goats.' })]);
+  });
+
+  it('expiration_date (add and update) is the last day a memory is served; update timestamp moves when it was said', async () => {
+    const day = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    const [added] = (await client.add([{ role: 'user', content: 'Parking permit valid this week.' }], { userId: 'gus', infer: false, expirationDate: day })) as Array<{ id: string }>;
+    const id = (added as { id: string }).id;
+    expect(await client.get(id)).toMatchObject({ expirationDate: day });
+    const later = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    expect(await client.update(id, { expirationDate: later })).toMatchObject({ expirationDate: later });
+    expect(await client.update(id, { expirationDate: null as unknown as string })).toMatchObject({ expirationDate: null });
+    expect(await client.update(id, { timestamp: 1767225600 })).toMatchObject({ validAt: '2026-01-01T00:00:00.000Z' });
+    await expect(client.update(id, { expirationDate: '2020-01-01' })).rejects.toThrow(/expiration_date must not be in the past/);
+    await expect(client.update(id, { timestamp: 1767225600000 })).rejects.toThrow(/timestamp/);
+    // once the day has passed it is no longer served (the clock moved here by setting it in the past)
+    await (h.api.get(MEMORY_CONTEXT) as MemoryContext).memories.filtered.setTimes({ tenantId, userId: 'gus' }, id, { invalidAt: new Date(Date.now() - 1_000) });
+    expect(await getAll({ user_id: 'gus' })).toEqual([]);
+    expect((await client.search('parking', { filters: { user_id: 'gus' } })).results).toEqual([]);
+    expect(await getAll({ user_id: 'gus' }, { showExpired: true })).toEqual(['Parking permit valid this week.']);
   });
 
   it('bad filters are a 400 naming the path; nothing reached beyond loopback', async () => {

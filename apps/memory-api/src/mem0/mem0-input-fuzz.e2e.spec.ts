@@ -34,7 +34,7 @@ const metadata = fc.dictionary(fc.string({ maxLength: 8 }), fc.oneof(fc.string({
 const categories = fc.array(fc.dictionary(fc.constantFrom('food', 'travel', 'pets'), fc.string({ maxLength: 20 }), { minKeys: 1, maxKeys: 1 }), { maxLength: 2 });
 const message = fc.record({ role: fc.constantFrom('user', 'assistant'), content: fc.constantFrom('I keep bees.', 'Booked flights to Lisbon.', 'My dog is called Rex.') });
 const add = fc.record(
-  { user_id: optional(id), agent_id: optional(id), app_id: optional(id), run_id: optional(id), infer: optional(fc.constant(false)), async_mode: optional(fc.boolean()), metadata: optional(metadata), custom_categories: optional(categories), messages: field(fc.array(message, { minLength: 1, maxLength: 2 })) },
+  { user_id: optional(id), agent_id: optional(id), app_id: optional(id), run_id: optional(id), infer: optional(fc.constant(false)), async_mode: optional(fc.boolean()), metadata: optional(metadata), custom_categories: optional(categories), expiration_date: optional(fc.constantFrom('2030-01-01', '2020-01-01', '2026-02-30', '2030-01-01T10:00:00Z')), messages: field(fc.array(message, { minLength: 1, maxLength: 2 })) },
   { requiredKeys: ['messages'] },
 );
 const search = fc.record({ query: field(fc.constantFrom('bees', 'flights')), filters: field(tree), threshold: optional(fc.double({ min: 0, max: 1, noNaN: true })), fields: optional(fc.array(fc.constantFrom('id', 'memory', 'metadata', 'score', 'secret'), { maxLength: 3 })), keyword_search: optional(fc.boolean()), categories: optional(fc.array(fc.constantFrom('food', 'context'), { maxLength: 2 })), metadata: optional(metadata) }, { requiredKeys: ['query', 'filters'] });
@@ -48,7 +48,7 @@ const calls: fc.Arbitrary<Call> = fc.oneof(
   { weight: 3, arbitrary: fc.tuple(fc.constantFrom('/mem0/v3/memories', '/mem0/v2/memories'), getAll).map(([path, body]) => ({ method: 'post' as const, path, body })) },
   fc.constantFrom('00000000-0000-4000-8000-000000000000', 'nope', '%00').map((e) => ({ method: 'get' as const, path: `/mem0/v1/event/${e}`, label: '/mem0/v1/event/:id' })),
   fc.record({ custom_categories: field(fc.option(categories, { nil: null })), custom_instructions: optional(fc.constant('x')) }).map((body) => ({ method: 'patch' as const, path: '/mem0/api/v1/orgs/organizations/o/projects/p', body, label: 'PATCH project' })),
-  fc.record({ metadata: field(fc.option(metadata, { nil: null })), text: optional(fc.constant('I keep wasps.')) }).map((body) => ({ method: 'put' as const, path: '/mem0/v1/memories/00000000-0000-4000-8000-000000000000', body, label: '/mem0/v1/memories/:id' })),
+  fc.record({ metadata: field(fc.option(metadata, { nil: null })), text: optional(fc.constant('I keep wasps.')), timestamp: optional(fc.constantFrom(1767225600, 1767225600000)), expiration_date: optional(fc.constantFrom('2030-01-01', null)) }).map((body) => ({ method: 'put' as const, path: '/mem0/v1/memories/00000000-0000-4000-8000-000000000000', body, label: '/mem0/v1/memories/:id' })),
 );
 
 describe('Mem0 routes of issue 14 under input fuzz (fast-check; real Postgres and Redis)', () => {

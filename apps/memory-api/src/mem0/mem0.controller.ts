@@ -103,7 +103,6 @@ export class Mem0Controller {
   @RequireScopes('memory:write')
   @Put('v1/memories/:id')
   update(@CurrentPrincipal() p: Principal, @Param('id', uuid) id: string, @Body() dto: Mem0UpdateDto) {
-    refuse(dto, ['timestamp', 'expiration_date'], 'PUT /v1/memories/{id}/');
     return this.mem0.update(p.tenantId, id, dto);
   }
 

@@ -99,6 +99,18 @@ export class FilteredMemories {
     return n.count === 1;
   }
 
+  /**
+   * Mem0's update `timestamp` (when it was said: `validAt`) and `expiration_date` (`invalidAt`;
+   * null: no expiry) of a live, unsuperseded memory; false when there is none.
+   */
+  async setTimes(scope: MemoryScope, id: string, t: { validAt?: Date; invalidAt?: Date | null }): Promise<boolean> {
+    const n = await this.prisma.memory.updateMany({
+      where: { id, tenantId: scope.tenantId, userId: scope.userId, deletedAt: null, supersededById: null },
+      data: { ...(t.validAt ? { validAt: t.validAt } : {}), ...(t.invalidAt !== undefined ? { invalidAt: t.invalidAt } : {}) },
+    });
+    return n.count === 1;
+  }
+
   /** Sets the custom categories of memories. */
   async setCategories(scope: MemoryScope, byId: Map<string, string[]>): Promise<void> {
     for (const [id, categories] of byId) await this.prisma.memory.updateMany({ where: { id, tenantId: scope.tenantId, userId: scope.userId }, data: { categories } });

@@ -89,10 +89,10 @@ export class MemoryRepository {
   }
 
   /** What a memory inherits from its session (a Mem0 add's metadata, and its custom categories matched on the text). */
-  private async inherited(sessionRowId: string, text: string): Promise<{ userMetadata?: object; categories?: string[] }> {
-    const s = await this.prisma.memorySession.findUnique({ where: { id: sessionRowId }, select: { metadata: true, customCategories: true } });
+  private async inherited(sessionRowId: string, text: string): Promise<{ userMetadata?: object; categories?: string[]; invalidAt?: Date }> {
+    const s = await this.prisma.memorySession.findUnique({ where: { id: sessionRowId }, select: { metadata: true, customCategories: true, expiresAt: true } });
     const categories = isCustomCategories(s?.customCategories) ? matchCategories(text, s.customCategories) : [];
-    return { ...(s?.metadata && typeof s.metadata === 'object' ? { userMetadata: s.metadata } : {}), ...(categories.length ? { categories } : {}) };
+    return { ...(s?.metadata && typeof s.metadata === 'object' ? { userMetadata: s.metadata } : {}), ...(categories.length ? { categories } : {}), ...(s?.expiresAt ? { invalidAt: s.expiresAt } : {}) };
   }
 
   private async storedOf(rows: MemoryRow[]): Promise<StoredMemory[]> {

@@ -44,6 +44,8 @@ export interface NewSession {
   appId?: string | null;
   metadata?: Record<string, unknown> | null;
   customCategories?: Array<Record<string, string>> | null;
+  /** Mem0's `expiration_date`: the invalid_at of every memory it produces. */
+  expiresAt?: Date | null;
   sourceHash: string;
   startedAt: Date;
   /** Default `auto`. */
@@ -98,6 +100,7 @@ export class SessionRepository {
           ...(s.appId ? { appId: s.appId } : {}),
           ...(s.metadata ? { metadata: s.metadata as object } : {}),
           ...(s.customCategories ? { customCategories: s.customCategories } : {}),
+          ...(s.expiresAt ? { expiresAt: s.expiresAt } : {}),
           externalId: s.externalId,
           sourceHash: s.sourceHash,
           startedAt: s.startedAt,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, NotImplementedException } from '@nestjs/common';
 import type { MemoryScope } from '@frontier/memory-contracts';
-import { BadRequestError, clientUserId, entityOwner, isCustomCategories, NotFoundError, ownerEntity, RUN_SEPARATOR, runOf, type CustomCategories, type OwnerKind } from '@frontier/memory-data-access';
+import { BadRequestError, ConflictError, clientUserId, entityOwner, isCustomCategories, NotFoundError, ownerEntity, RUN_SEPARATOR, runOf, type CustomCategories, type OwnerKind } from '@frontier/memory-data-access';
 import { isUnavailable } from '@frontier/platform-util';
 import { ErasureService } from '../services/erasure.service';
 import { ExportService } from '../services/export.service';
@@ -58,6 +58,8 @@ export interface Mem0AddInput {
   async_mode?: boolean;
   metadata?: Record<string, unknown>;
   custom_categories?: unknown;
+  /** Not served after this day: our invalid_at on every memory the add stores. */
+  expiration_date?: string;
   messages: Array<{ role: 'user' | 'assistant' | 'system'; content: unknown; name?: string }>;
 }
 
@@ -65,6 +67,18 @@ export interface Mem0AddInput {
 export const MAX_METADATA_CHARS = 16_384;
 /** Most custom categories, and the longest name and description. */
 export const MAX_CUSTOM_CATEGORIES = 50;
+
+/**
+ * Mem0's `expiration_date` (`2026-12-31`, or an ISO time): the memory is served through that day
+ * (UTC) and not after — our `invalid_at`. null clears it (update).
+ */
+export function expirationOf(v: unknown, now: Date, field = 'expiration_date'): Date | null | undefined {
+  if (v === undefined || v === null) return v;
+  const at = typeof v === 'string' ? new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T23:59:59.999Z` : v) : new Date(Number.NaN);
+  if (Number.isNaN(at.getTime())) throw new BadRequestError(field, `${field} must be a date like 2026-12-31`);
+  if (at <= now) throw new BadRequestError(field, `${field} must not be in the past`);
+  return at;
+}
 
 /** The owner scope of an add: its user, else the agent's, the app's or the run's own (Mem0 allows memories without a user). */
 export function ownerOf(ids: { user_id?: string | undefined; agent_id?: string | undefined; app_id?: string | undefined; run_id?: string | undefined }): string {
@@ -126,6 +140,7 @@ export class Mem0Service {
     });
     const scope = { tenantId, userId: ownerOf(dto) };
     const metadata = checkMetadata(dto.metadata);
+    const expiresAt = expirationOf(dto.expiration_date, this.ctx.clock());
     const customCategories = checkCustomCategories(dto.custom_categories) ?? (await this.ctx.settings?.customCategories(tenantId)) ?? undefined;
     const sessionId = `${dto.run_id ?? ''}${RUN_SEPARATOR}${randomUUID()}`;
     const input = {
@@ -134,6 +149,7 @@ export class Mem0Service {
       ...(dto.app_id ? { appId: dto.app_id } : {}),
       ...(metadata ? { metadata } : {}),
       ...(customCategories?.length ? { customCategories } : {}),
+      ...(expiresAt ? { expiresAt } : {}),
       ...(dto.timestamp !== undefined ? { startedAt: new Date(dto.timestamp * 1000) } : {}),
       turns: dto.messages.map((m, i) => ({ id: `m${i}`, role: m.role, content: m.content as string, ...(m.name ? { speaker: m.name } : {}) })),
       extractMode: dto.infer === false ? ('verbatim' as const) : ('explicit' as const),
@@ -163,15 +179,22 @@ export class Mem0Service {
    * A correction (`text`: re-embedded, recorded as UPDATE) and/or new `metadata` (replaces the
    * memory's; null clears it); answers the updated memory.
    */
-  async update(tenantId: string, id: string, dto: { text?: string; metadata?: unknown }) {
-    if (dto.text === undefined && dto.metadata === undefined) throw new BadRequestError('text', 'text or metadata is required');
+  async update(tenantId: string, id: string, dto: { text?: string; metadata?: unknown; timestamp?: number; expiration_date?: string | null }) {
+    if (dto.text === undefined && dto.metadata === undefined && dto.timestamp === undefined && dto.expiration_date === undefined) {
+      throw new BadRequestError('text', 'text, metadata, timestamp or expiration_date is required');
+    }
     const metadata = dto.metadata === null ? null : checkMetadata(dto.metadata);
+    const invalidAt = expirationOf(dto.expiration_date, this.ctx.clock());
     const scope = await this.memories.scopeOf(tenantId, id);
     let view = dto.text !== undefined ? await this.memories.update(scope, id, { text: dto.text }) : await this.memories.get(scope, id);
-    if (metadata !== undefined) {
-      await this.ctx.memories.filtered.setMetadata(scope, id, metadata);
-      view = await this.memories.get(scope, id);
+    if (metadata !== undefined) await this.ctx.memories.filtered.setMetadata(scope, id, metadata);
+    if (dto.timestamp !== undefined || invalidAt !== undefined) {
+      const times = { ...(dto.timestamp !== undefined ? { validAt: new Date(dto.timestamp * 1000) } : {}), ...(invalidAt !== undefined ? { invalidAt } : {}) };
+      if (!(await this.ctx.memories.filtered.setTimes(scope, id, times))) throw new ConflictError('id', `memory ${id} was superseded by a newer fact: its times are history`, 'memory.superseded');
+      await this.ctx.biographies.markStale(scope);
+      await this.ctx.notifier.changed(scope);
     }
+    if (metadata !== undefined || dto.timestamp !== undefined || invalidAt !== undefined) view = await this.memories.get(scope, id);
     return (await this.present([view]))[0];
   }
 

@@ -25,6 +25,8 @@ export interface SessionInput {
   appId?: string;
   metadata?: Record<string, unknown>;
   customCategories?: Array<Record<string, string>>;
+  /** Mem0 add's `expiration_date`: the invalid_at of every memory it produces. */
+  expiresAt?: Date;
 }
 
 export interface StoredSession {
@@ -100,7 +102,7 @@ export class SessionService {
         return { id: existing.id, externalId: existing.externalId, status: existing.status, created: false, sourceHash };
       }
       const startedAt = input.startedAt ?? turns.find((t) => t.at)?.at ?? this.ctx.clock();
-      const row = await this.ctx.sessions.create(scope, { externalId: input.sessionId, agentId: input.agentId ?? null, sourceHash, startedAt, turns, ...(input.extractMode ? { extractMode: input.extractMode } : {}), appId: input.appId ?? null, metadata: input.metadata ?? null, customCategories: input.customCategories ?? null });
+      const row = await this.ctx.sessions.create(scope, { externalId: input.sessionId, agentId: input.agentId ?? null, sourceHash, startedAt, turns, ...(input.extractMode ? { extractMode: input.extractMode } : {}), appId: input.appId ?? null, metadata: input.metadata ?? null, customCategories: input.customCategories ?? null, expiresAt: input.expiresAt ?? null });
       // null: a concurrent identical post won the race; read what it stored
       if (row) return { id: row.id, externalId: row.externalId, status: row.status, created: true, sourceHash };
     }
