@@ -1,6 +1,8 @@
 import { BadRequestError, FIELD_OPS, FILTER_OPS, type FilterField, type FilterLeaf, type FilterNode, type FilterOp, type FilterScalar } from '@frontier/memory-data-access';
 import { idProblem, parseTime } from '@frontier/platform-util';
-import { MAX_FILTER_DEPTH } from './filters';
+
+/** Most levels of AND / OR / NOT nesting a filter may have (each list of conditions is one). */
+export const MAX_FILTER_DEPTH = 8;
 
 /** Most conditions (leaves) one filter may hold, and most values in one `in` / `nin` list. */
 export const MAX_FILTER_CONDITIONS = 100;

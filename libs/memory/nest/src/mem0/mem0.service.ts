@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, NotImplementedException } from '@nestjs/common';
 import type { MemoryScope } from '@frontier/memory-contracts';
-import { BadRequestError, ConflictError, clientUserId, entityOwner, isCustomCategories, NotFoundError, ownerEntity, RUN_SEPARATOR, runOf, type CustomCategories, type OwnerKind } from '@frontier/memory-data-access';
+import { BadRequestError, ConflictError, clientUserId, entityOwner, isCustomCategories, NotFoundError, ownerEntity, RUN_SEPARATOR, runOf, type CustomCategories, type FilterNode, type OwnerKind } from '@frontier/memory-data-access';
 import { isUnavailable } from '@frontier/platform-util';
 import { ErasureService } from '../services/erasure.service';
 import { ExportService } from '../services/export.service';
@@ -12,7 +12,7 @@ import { mem0AddResults, mem0History, mem0Memory, type Mem0Memory } from '../pre
 import { MEMORY_CONTEXT, type MemoryContext } from '../ports';
 import { shapeExport } from './export-shape';
 import { Mem0ExportStore } from './export-store';
-import { parseFilters, type Mem0Filters } from './filters';
+import { parseFilter } from './filter-language';
 
 /** Mem0's answer to an add whose extraction is left to the worker (its async mode's event). */
 export type Mem0PendingAdd = Array<{ message: string; status: 'PENDING'; event_id: string; session_id: string }>;
@@ -45,7 +45,23 @@ interface StoredExport {
   [REBUILD]: { request: ExportRequest; seen: string | null };
 }
 
-const narrow = (f: Mem0Filters) => ({ ...(f.agentId ? { agentId: f.agentId } : {}), ...(f.runId ? { runId: f.runId } : {}), ...(f.since ? { since: f.since } : {}), ...(f.until ? { until: f.until } : {}) });
+/** The user an export is of: a `user_id` the filter requires (at its top, or in a top-level AND). */
+function exportUser(filter: FilterNode): string | null {
+  if ('field' in filter) return filter.field === 'user_id' && filter.op === 'eq' ? String(filter.value) : null;
+  if ('and' in filter) for (const c of filter.and) if (exportUser(c)) return exportUser(c);
+  return null;
+}
+
+/** An export's filter (Mem0's language, as search and getAll read it) and the user it is of. */
+function exportFilter(filters: unknown): { filter: FilterNode; userId: string } {
+  const filter = parseFilter(filters);
+  const userId = exportUser(filter);
+  if (!userId) throw new BadRequestError('filters.user_id', "filters.user_id is required (an export is one user's memories)");
+  return { filter, userId };
+}
+
+/** Memories per page read while building an export. */
+const EXPORT_PAGE = 500;
 
 export interface Mem0AddInput {
   user_id?: string;
@@ -322,14 +338,19 @@ export class Mem0Service {
    * stopped being served (read before the memories, so a deletion in between is noticed).
    */
   private async buildExport(tenantId: string, request: ExportRequest, id: string, createdAt: string): Promise<StoredExport> {
-    const f = parseFilters(request.filters);
-    const scope = { tenantId, userId: f.userId };
+    const { filter, userId } = exportFilter(request.filters);
+    const scope = { tenantId, userId };
     const seen = (await this.memories.lastRemovalAt(scope))?.toISOString() ?? null;
-    const items: Array<ReturnType<typeof mem0Memory>> = [];
-    for await (const view of this.exporter.liveViews(scope, narrow(f))) items.push(mem0Memory(view));
+    const items: Mem0Memory[] = [];
+    const at = this.ctx.clock();
+    for (let n = 1; ; n++) {
+      const page = await this.ctx.memories.filtered.page(tenantId, at, filter, { page: n, pageSize: EXPORT_PAGE });
+      items.push(...(await this.present(await this.memories.views(page.items))));
+      if (n * EXPORT_PAGE >= page.total) break;
+    }
     const exportedAt = new Date().toISOString();
-    const data = shapeExport(request.schema, items as unknown as Array<Record<string, unknown>>, { userId: f.userId, exportedAt });
-    return { id, status: 'completed', user_id: f.userId, created_at: createdAt, count: items.length, data, [REBUILD]: { request, seen } };
+    const data = shapeExport(request.schema, items as unknown as Array<Record<string, unknown>>, { userId, exportedAt });
+    return { id, status: 'completed', user_id: userId, created_at: createdAt, count: items.length, data, [REBUILD]: { request, seen } };
   }
 
   /** Builds the export now and keeps it 7 days. */
@@ -349,7 +370,7 @@ export class Mem0Service {
     let id = dto.memory_export_id;
     if (!id) {
       if (!dto.filters) throw new BadRequestError('memory_export_id', 'memory_export_id or filters is required');
-      id = (await this.exports.latestId(tenantId, parseFilters(dto.filters).userId)) ?? undefined;
+      id = (await this.exports.latestId(tenantId, exportFilter(dto.filters).userId)) ?? undefined;
     }
     let doc = (id ? await this.exports.get(tenantId, id) : null) as StoredExport | null;
     if (!id || !doc) throw new NotFoundError('memory_export_id', 'memory export not found (exports are kept 7 days)');
