@@ -58,6 +58,8 @@ async function main() {
       'or-user-agent': (u) => ({ or: [{ field: 'user_id', op: 'eq', value: u }, { field: 'agent_id', op: 'eq', value: 'bot-2' }] }),
       'not-categories': (u) => ({ and: [{ field: 'user_id', op: 'eq', value: u }, { not: [{ field: 'categories', op: 'in', value: ['health'] }] }] }),
       'icontains': (u) => ({ and: [{ field: 'user_id', op: 'eq', value: u }, { field: 'metadata', key: 'source', op: 'icontains', value: 'AL' }] }),
+      // no user: across the tenant, served by the metadata GIN index (eq compiles to containment)
+      'tenant-metadata-eq': () => ({ and: [{ field: 'metadata', key: 'source', op: 'eq', value: 'intake form' }, { field: 'metadata', key: 'priority', op: 'eq', value: 5 }] }),
     };
     const time = async (fn: (i: number) => Promise<unknown>) => {
       for (let i = 0; i < 10; i++) await fn(i);

@@ -164,7 +164,8 @@ function metadataLeaf(n: FilterLeaf): Prisma.Sql {
   const v = one(n);
   switch (n.op) {
     case 'eq':
-      return bool(Prisma.sql`${x} = ${json(v)}`);
+      // containment: the same as `-> key = value` for a scalar value, and served by the GIN index
+      return Prisma.sql`(m."user_metadata" IS NOT NULL AND m."user_metadata" @> jsonb_build_object(${n.key ?? ''}::text, ${json(v)}))`;
     case 'ne':
       return bool(Prisma.sql`${x} <> ${json(v)}`);
     case 'in':
