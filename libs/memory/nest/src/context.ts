@@ -32,6 +32,8 @@ export function createVectorIndex(config: VectorIndexConfig, memories: MemoryRep
 export interface MemoryContextConfig {
   prisma: PrismaClient;
   embedder: TextEmbedder;
+  /** Embeds search queries into `embedder`'s space; default `embedder` (see `memoryQueryEmbedder` for the service's default). */
+  queryEmbedder?: TextEmbedder;
   /** Default: the rule-based offline extractor. */
   extractor?: Extractor;
   /** Default: an embedded index of at most 10,000 resident users. */
@@ -57,6 +59,7 @@ export function createMemoryContext(c: MemoryContextConfig): MemoryContext {
     erasures: Object.assign(new ErasureRepository(c.prisma, keys), { sync: memories.sync }),
     settings: new TenantSettingsRepository(c.prisma),
     embedder: c.embedder,
+    ...(c.queryEmbedder ? { queryEmbedder: c.queryEmbedder } : {}),
     index,
     extractor: c.extractor ?? ruleBasedExtractor,
     notifier: c.notifier ?? new SilentNotifier(),

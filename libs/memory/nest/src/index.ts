@@ -14,7 +14,7 @@ export { LlmExtractor } from './llm-extractor';
 export { MemoryChangeBus } from './change-bus';
 export { QueueingNotifier } from './notifier';
 export { presentMemory, presentBreakdown, presentKnowledge } from './present/memory.presenter';
-export { memoryIndexConfig, type MemoryIndexEnv } from './config';
+export { memoryIndexConfig, memoryQueryEmbedder, memoryQueryEmbeddingConfig, type MemoryIndexEnv, type MemoryQueryEmbeddingConfig } from './config';
 export { ErasureService, type ErasureReport, type ErasureStep } from './services/erasure.service';
 export { requestErasure, dropErasedFacts, type ErasureTicket } from './services/erasure-request';
 export { ErasureKeys, normaliseFact, DEV_ERASURE_KEY } from './services/erasure-keys';

@@ -7,6 +7,7 @@ import { MemoryCipher } from '@frontier/memory-data-access';
 import { REDIS, PlatformSettings } from '@frontier/platform-nest';
 import { PrismaService } from '@frontier/platform-prisma';
 import { MemoryChangeBus } from './change-bus';
+import { memoryQueryEmbedder } from './config';
 import { createMemoryContext, type VectorIndexConfig } from './context';
 import { LlmExtractor } from './llm-extractor';
 import { QueueingNotifier } from './notifier';
@@ -80,16 +81,20 @@ export class MemoryModule {
         {
           provide: MEMORY_CONTEXT,
           inject: [PrismaService, MODEL_REGISTRY, MemoryNotifier, MEMORY_BIOGRAPHY_LLM],
-          useFactory: async (prisma: PrismaService, registry: ModelRegistry, notifier: MemoryNotifier, llm: ChatModel | null): Promise<MemoryContext> =>
-            createMemoryContext({
+          useFactory: async (prisma: PrismaService, registry: ModelRegistry, notifier: MemoryNotifier, llm: ChatModel | null): Promise<MemoryContext> => {
+            const embedder = await registry.get('embedding');
+            return createMemoryContext({
               prisma,
-              embedder: await registry.get('embedding'),
+              embedder,
+              // search queries: MEMORY_QUERY_EMBEDDING (default: the static table distilled from USE-lite)
+              queryEmbedder: await memoryQueryEmbedder(embedder, s.modelEnv ?? process.env),
               extractor: llm ? new LlmExtractor(llm) : ruleBasedExtractor,
               index: s.index,
               notifier,
               keys: MemoryCipher.fromEnv(prisma, process.env, (m) => new Logger('MemoryEncryption').warn(m)),
               ...(s.options ? { options: s.options } : {}),
-            }),
+            });
+          },
         },
         IndexSync,
         Mem0ExportStore,

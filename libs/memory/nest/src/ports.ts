@@ -97,6 +97,12 @@ export interface MemoryContext {
   /** Memory's per-tenant settings (the sensitive-attribute policy; absent: the defaults). */
   settings?: TenantSettingsRepository;
   embedder: TextEmbedder;
+  /**
+   * Embeds search queries into `embedder`'s space (default: `embedder` itself). Memory's module wires
+   * `createQueryEmbedder` from `MEMORY_QUERY_EMBEDDING`: the static table distilled from USE-lite by
+   * default, or the model micro-batched and cached (issue 14).
+   */
+  queryEmbedder?: TextEmbedder;
   index: VectorIndex;
   extractor: Extractor;
   notifier: MemoryNotifier;

@@ -120,7 +120,8 @@ export class MemoryService {
     if (!query) throw new BadRequestError('query', 'query must not be empty');
     const text = [...(input.recentTurns ?? []).slice(-3), query].join('\n').slice(-MAX_QUERY_CHARS);
     const limit = Math.min(Math.max(input.limit ?? 5, 1), 100);
-    const [vector] = await ctx.embedder.embed([text]);
+    // queries: the static table distilled from the document model by default (issue 14), see ctx.queryEmbedder
+    const [vector] = await (ctx.queryEmbedder ?? ctx.embedder).embed([text]);
     const pool = Math.max(ctx.options.candidatePool ?? DEFAULT_CANDIDATE_POOL, limit * 4);
     const hits = onlyAllowed(await ctx.index.search(scope, { vector: vector as Float32Array, text, k: await candidatePool(ctx, scope, input, pool) }), input, pool);
     const at = ctx.clock();
