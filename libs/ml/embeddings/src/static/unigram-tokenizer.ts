@@ -58,33 +58,30 @@ export class UnigramTokenizer {
     if (normalized.length === 0) return [];
     const symbols = Array.from(SEPARATOR + normalized.replace(/ /g, SEPARATOR));
     const n = symbols.length;
-    // best[e]: the best score of a segmentation of symbols[0, e); words[e]: the id of its last piece
+    // best[e]: the best score of a segmentation of symbols[0, e); words[e]: the id of its last piece.
+    // One forward pass: every candidate ending at e starts before e, and starts are visited in
+    // ascending order — the order in which the reference visits them (its `>=` keeps the last tie).
     const best = new Float64Array(n + 1);
     const words = new Int32Array(n + 1);
-    // candidates ending at e, visited by ascending start like the reference's object keys
-    const ending: Array<Array<[start: number, index: number, score: number, length: number]>> = Array.from({ length: n + 1 }, () => []);
+    const relax = (start: number, end: number, index: number, score: number) => {
+      const s = score + (best[start] as number);
+      if (best[end] === 0 || s >= (best[end] as number)) {
+        best[end] = s;
+        words[end] = index;
+      }
+    };
     for (let i = 0; i < n; i++) {
       let cur = this.root.children.get(symbols[i] as string);
       let found = false;
       for (let j = i; cur && j < n; j++) {
         if (cur.index >= 0) {
-          (ending[i + cur.length] as Array<[number, number, number, number]>).push([i, cur.index, cur.score, cur.length]);
+          relax(i, i + cur.length, cur.index, cur.score);
           found = true;
         }
         cur = cur.children.get(symbols[j + 1] as string);
       }
       // an unknown symbol: id 0, score 0, one symbol long
-      if (!found) (ending[i + 1] as Array<[number, number, number, number]>).push([i, 0, 0, 1]);
-    }
-    for (let e = 0; e <= n; e++) {
-      const cands = (ending[e] as Array<[number, number, number, number]>).sort((a, b) => a[0] - b[0]);
-      for (const [, index, score, length] of cands) {
-        const s = score + (best[e - length] as number);
-        if (best[e] === 0 || s >= (best[e] as number)) {
-          best[e] = s;
-          words[e] = index;
-        }
-      }
+      if (!found) relax(i, i + 1, 0, 0);
     }
     const out: number[] = [];
     // walks back by the piece's UTF-16 length, as the reference does
