@@ -6,7 +6,8 @@
  * - `bm25`: BM25 over single turns ("speaker: words"); `dense`: cosine over single turns (USE-lite);
  * - variants: the two tiers built in process with the domain's own functions and searched in the
  *   same embedded hybrid index (bench/memory/lib/locomo-variants.ts), swept over the tuned knobs
- *   (what the lexical side indexes, neighbours attached, relevance weights, recency policy);
+ *   (what the lexical side indexes, neighbours attached, relevance weights, recency policy, the
+ *   share of the lexical score from a candidate's own text);
  * - `cv`: leave-one-conversation-out — every tuned knob chosen on 5 conversations, scored on the 6th.
  * The primary figure is recall at `--budget-words` (default 300): items in rank order, whole items
  * only, until their words would pass the budget; an evidence turn counts when an item inside the
@@ -15,7 +16,7 @@
  *   node -r @swc-node/register bench/memory/locomo.ts [--locomo <locomo-dev.json>] [--budget-words 300]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { Bm25Index, countWords, DEFAULT_NEIGHBOURS, DEFAULT_RECENCY, DEFAULT_RELEVANCE, EPISODE_INDEX_WIDTH, type RecencyPolicy } from '@frontier/memory-domain';
+import { Bm25Index, countWords, DEFAULT_NEIGHBOURS, DEFAULT_OWN_TEXT_SHARE, DEFAULT_RECENCY, DEFAULT_RELEVANCE, EPISODE_INDEX_WIDTH, type RecencyPolicy } from '@frontier/memory-domain';
 import { benchArgs, datasetPath, noPositionalArgs, printHeadline, round, usageError } from '../lib/harness';
 import { createBenchMemory } from './lib/bench-memory';
 import { benchEmbedder, openBenchDb } from './lib/bench-db';
@@ -33,11 +34,13 @@ if (!Number.isInteger(budgetWords) || budgetWords < 1) usageError(`--budget-word
 
 const P = (mode: RecencyPolicy['mode'], weight: number, undecayedPast: boolean): RecencyPolicy => ({ mode, weight, undecayedPast });
 /** The knobs cross-validation chooses among (recency stays in every candidate: off is a reference row only). */
-const RECENCIES = [P('product', 0, true), P('blend', 0.3, true), P('prior', 0.02, true), P('prior', 0.05, true)];
+const RECENCIES = [P('product', 0, true), P('blend', 0.3, true), P('prior', 0.02, true)];
 const GRID: VariantConfig[] = (['dated', 'window', 'window2'] as IndexText[]).flatMap((index) =>
-  (['none', 'answer'] as const).flatMap((neighbours) => [0.4, 0.5, 0.6, 0.7].flatMap((dense) => RECENCIES.map((recency) => ({ index, neighbours, pool: 100, dense, recency, facts: true })))),
+  (['none', 'answer'] as const).flatMap((neighbours) =>
+    [0.5, 0.6, 0.7].flatMap((dense) => RECENCIES.flatMap((recency) => [0, 0.2, 0.3].map((ownText) => ({ index, neighbours, pool: 100, dense, recency, facts: true, ownText })))),
+  ),
 );
-const DEFAULT: VariantConfig = { index: (['dated', 'window', 'window2', 'window3'] as IndexText[])[Math.min(3, Number(EPISODE_INDEX_WIDTH))] as IndexText, neighbours: DEFAULT_NEIGHBOURS, pool: 100, dense: DEFAULT_RELEVANCE.dense, recency: DEFAULT_RECENCY, facts: true };
+const DEFAULT: VariantConfig = { ownText: DEFAULT_OWN_TEXT_SHARE, index: (['dated', 'window', 'window2', 'window3'] as IndexText[])[Math.min(3, Number(EPISODE_INDEX_WIDTH))] as IndexText, neighbours: DEFAULT_NEIGHBOURS, pool: 100, dense: DEFAULT_RELEVANCE.dense, recency: DEFAULT_RECENCY, facts: true };
 /** Reference rows: one knob of the default moved (not chosen among). */
 const REFERENCES: Array<{ name: string; c: VariantConfig }> = [
   { name: 'default setting, in process', c: DEFAULT },
@@ -52,7 +55,8 @@ const REFERENCES: Array<{ name: string; c: VariantConfig }> = [
   { name: 'attach answer neighbours', c: { ...DEFAULT, neighbours: 'answer' } },
   { name: 'attach query-sharing neighbours', c: { ...DEFAULT, neighbours: 'query' } },
   { name: 'attach both neighbours always', c: { ...DEFAULT, neighbours: 'window' } },
-  { name: 'seed-like: dated turn, pool 40, dense 0.5, recency product', c: { index: 'dated', neighbours: 'none', pool: 40, dense: 0.5, recency: P('product', 0, false), facts: true } },
+  { name: 'seed-like: dated turn, pool 40, dense 0.5, recency product', c: { index: 'dated', neighbours: 'none', pool: 40, dense: 0.5, recency: P('product', 0, false), facts: true, ownText: 0 } },
+  { name: 'no own-text lexical share', c: { ...DEFAULT, ownText: 0 } },
 ];
 
 const nowOf = (conv: LocomoConversation) => new Date((conv.sessions[conv.sessions.length - 1]?.date.getTime() ?? Date.now()) + DAY);

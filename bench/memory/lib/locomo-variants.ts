@@ -5,7 +5,7 @@
  * attachNeighbours under many settings — fast enough to sweep and cross-validate. The `shipped`
  * row (the real pipeline) checks that the default setting here is what the service does.
  */
-import { confidentOnly, episodeEmbeddingText, episodeIndexTexts, episodesFromTurns, extractByRules, attachNeighbours, collapseByProvenance, countWords, rankMemories, type ContextTurn, type Memory, type NeighbourMode, type RankableMemory, type RecencyPolicy, type Turn } from '@frontier/memory-domain';
+import { blendOwnText, confidentOnly, episodeEmbeddingText, episodeIndexTexts, episodesFromTurns, extractByRules, attachNeighbours, collapseByProvenance, countWords, rankMemories, type ContextTurn, type Memory, type NeighbourMode, type RankableMemory, type RecencyPolicy, type Turn } from '@frontier/memory-domain';
 import { EmbeddedVectorIndex, type SearchHit } from '@frontier/memory-vector-index';
 import type { TextEmbedder } from '@frontier/ml-ports';
 import type { LocomoConversation, LocomoQuestion } from './locomo-data';
@@ -22,10 +22,12 @@ export interface VariantConfig {
   dense: number;
   recency: RecencyPolicy;
   facts: boolean;
+  /** Share of the lexical score from the candidate's own text ({@link blendOwnText}). */
+  ownText: number;
 }
 
 export const variantName = (c: VariantConfig): string =>
-  `${c.facts ? 'episodes+facts' : 'episodes'} index=${c.index} nb=${c.neighbours} pool=${c.pool} dense=${c.dense.toFixed(2)} rec=${c.recency.mode}${c.recency.mode === 'blend' || c.recency.mode === 'prior' ? `:${c.recency.weight}` : ''}${c.recency.undecayedPast ? '+past' : ''}`;
+  `${c.facts ? 'episodes+facts' : 'episodes'} index=${c.index} nb=${c.neighbours} pool=${c.pool} dense=${c.dense.toFixed(2)} rec=${c.recency.mode}${c.recency.mode === 'blend' || c.recency.mode === 'prior' ? `:${c.recency.weight}` : ''}${c.recency.undecayedPast ? '+past' : ''} own=${c.ownText}`;
 
 interface Doc {
   memory: RankableMemory & Pick<Memory, 'text'>;
@@ -95,11 +97,12 @@ export async function prepare(conv: LocomoConversation, embedder: TextEmbedder, 
 export function retrieve(p: PreparedConversation, qi: number, c: VariantConfig, now: Date): RetrievedItem[] {
   const q = p.conv.questions[qi] as LocomoQuestion;
   const hits = (p.hits.get(hitsKey(c.index, c.pool, c.facts)) ?? [])[qi] ?? [];
+  const candidates = hits.flatMap((h) => {
+    const d = p.docs.get(h.id);
+    return d ? [{ memory: d.memory, cosine: h.cosine, ...(h.lexical !== undefined ? { lexical: h.lexical } : {}) }] : [];
+  });
   const ranked = rankMemories(
-    hits.flatMap((h) => {
-      const d = p.docs.get(h.id);
-      return d ? [{ memory: d.memory, cosine: h.cosine, ...(h.lexical !== undefined ? { lexical: h.lexical } : {}) }] : [];
-    }),
+    blendOwnText(candidates, q.question, (x) => x.memory.text, c.ownText),
     { now, weights: { dense: c.dense, lexical: 1 - c.dense }, recency: c.recency, query: q.question },
   );
   const collapsed = collapseByProvenance(ranked);

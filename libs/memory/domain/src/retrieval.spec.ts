@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { asksAboutThePast, collapseByProvenance, combineRecency, countWords, DEFAULT_RECENCY, fitBudget, rankMemories, type RankableMemory, type RecencyPolicy } from './retrieval';
+import { asksAboutThePast, blendOwnText, collapseByProvenance, combineRecency, countWords, DEFAULT_OWN_TEXT_SHARE, DEFAULT_RECENCY, fitBudget, rankMemories, type RankableMemory, type RecencyPolicy } from './retrieval';
 import type { MemoryType } from './taxonomy';
 
 const NOW = new Date('2026-11-24T00:00:00Z');
@@ -162,5 +162,30 @@ describe('budget', () => {
         return sum <= budget && out.every((x, i) => x === xs[i]) && (next === undefined || sum + next > budget);
       }),
     );
+  });
+});
+
+describe('blendOwnText', () => {
+  const c = (text: string, lexical?: number) => ({ text, ...(lexical !== undefined ? { lexical } : {}) });
+  it('share 0 (or nothing to rank) leaves the candidates as they are', () => {
+    const xs = [c('kayak lake', 0.5)];
+    expect(blendOwnText(xs, 'kayak', (x) => x.text, 0)).toEqual(xs);
+    expect(blendOwnText([], 'kayak', (x: { text: string }) => x.text, 0.5)).toEqual([]);
+    expect(blendOwnText(xs, 'kayak', (x) => x.text, Number.NaN)).toEqual(xs);
+  });
+  it('(1 − share) × the index score + share × own-text BM25 normalised by the pool\'s best', () => {
+    // "kayak" occurs in one of three texts: only that one gets the own-text part
+    const out = blendOwnText([c('we went kayaking on the lake', 1), c('the lake was cold', 1), c('nice weather today')], 'kayak', (x) => x.text, 0.2);
+    expect(out.map((x) => x.lexical)).toEqual([0.8 + 0.2, 0.8, 0]);
+    // two matching texts: the better one is 1, the other its BM25 ratio (between 0 and 1)
+    const two = blendOwnText([c('lake lake lake', 0), c('lake and a very long text about many other things', 0), c('none')], 'lake', (x) => x.text, 0.5);
+    expect(two[0]?.lexical).toBeCloseTo(0.5, 12);
+    expect(two[1]?.lexical).toBeGreaterThan(0);
+    expect(two[1]?.lexical).toBeLessThan(0.5);
+    expect(two[2]?.lexical).toBe(0);
+    expect(DEFAULT_OWN_TEXT_SHARE).toBe(0.3);
+  });
+  it('no word of the query in any text: only the index part remains', () => {
+    expect(blendOwnText([c('alpha', 0.6)], 'omega', (x) => x.text, 0.25)[0]?.lexical).toBeCloseTo(0.45, 12);
   });
 });

@@ -37,6 +37,8 @@ export interface MemoryOptions {
   recency?: RecencyPolicy;
   /** Neighbour turns attached to a retrieved episode. Default `DEFAULT_NEIGHBOURS`. */
   neighbours?: NeighbourMode;
+  /** Share of the lexical score from each candidate's own text (0–1). Default `DEFAULT_OWN_TEXT_SHARE`. */
+  ownTextShare?: number;
 }
 
 /**

@@ -72,6 +72,12 @@ describe('rankHits (the search pipeline\'s ranking, no database)', () => {
     const prior = await rankHits(ctxWith({ relevance: { dense: 1, lexical: 0 }, recency: { mode: 'prior', weight: 0.5, undecayedPast: false } }), scope, hits, byId, { query: 'q', at: NOW, limit: 10 });
     expect(prior[0]?.breakdown.score).toBeCloseTo(1 + 0.5, 12); // validAt = now: decay 1
     expect(DEFAULT_CANDIDATE_POOL).toBe(100);
+    // the own-text share: 0 keeps the index's lexical score, 1 replaces it with the candidates' own BM25
+    const index = await rankHits(ctxWith({ ownTextShare: 0 }), scope, [{ id: 'e2', cosine: 0, lexical: 0.3 }], byId, { query: 'kayaking', at: NOW, limit: 10 });
+    const own = await rankHits(ctxWith({ ownTextShare: 1 }), scope, [{ id: 'e2', cosine: 0, lexical: 0.3 }], byId, { query: 'kayaking', at: NOW, limit: 10 });
+    const dflt = await rankHits(ctxWith({}), scope, [{ id: 'e2', cosine: 0, lexical: 0.3 }], byId, { query: 'kayaking', at: NOW, limit: 10 });
+    expect([index[0]?.breakdown.lexical, own[0]?.breakdown.lexical]).toEqual([0.3, 1]);
+    expect(dflt[0]?.breakdown.lexical).toBeCloseTo(0.7 * 0.3 + 0.3, 12);
   });
 
   it('neighbours: attached to episodes from the session transcript when the mode says so, counted in the words', async () => {

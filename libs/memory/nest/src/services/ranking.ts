@@ -1,9 +1,11 @@
 import type { MemoryScope } from '@frontier/memory-contracts';
 import {
   attachNeighbours,
+  blendOwnText,
   collapseByProvenance,
   countWords,
   DEFAULT_NEIGHBOURS,
+  DEFAULT_OWN_TEXT_SHARE,
   dietaryFactForQuery,
   DEFAULT_RECENCY,
   DEFAULT_RELEVANCE,
@@ -56,7 +58,8 @@ export async function rankHits(ctx: MemoryContext, scope: MemoryScope, hits: Rea
     const memory = byId.get(h.id);
     return memory ? [{ memory, cosine: h.cosine, ...(h.lexical !== undefined ? { lexical: h.lexical } : {}) }] : [];
   });
-  const ranked = rankMemories(candidates, {
+  const blended = blendOwnText(candidates, r.query, (c) => c.memory.text, ctx.options.ownTextShare ?? DEFAULT_OWN_TEXT_SHARE);
+  const ranked = rankMemories(blended, {
     now: r.at,
     weights: ctx.options.relevance ?? DEFAULT_RELEVANCE,
     recency: ctx.options.recency ?? DEFAULT_RECENCY,
