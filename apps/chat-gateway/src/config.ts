@@ -1,5 +1,5 @@
 import { resolveModelsConfig } from '@frontier/ml-registry';
-import { encodersGatewayConfig, type EncodersEnv } from '@frontier/multimodal-encoders';
+import { encodersGatewayConfig, speechModelsEnv, type EncodersEnv } from '@frontier/multimodal-encoders';
 import type { GatewayConfig } from '@frontier/multimodal-nest';
 import type { PriceTable } from '@frontier/multimodal-domain';
 import type { ChatGatewayEnv } from './env';
@@ -45,7 +45,12 @@ export function gatewayConfig(env: ChatGatewayEnv, encoders: EncodersEnv): Gatew
     quota: { rpm: env.MULTIMODAL_RPM, tpm: env.MULTIMODAL_TPM, dailyBudgetUsd: env.MULTIMODAL_DAILY_BUDGET_USD, monthlyBudgetUsd: env.MULTIMODAL_MONTHLY_BUDGET_USD },
     priceTable: priceTable(env.PRICE_TABLE),
     memory,
-    audio: { transcribe: env.GATEWAY_ASR, models: resolveModelsConfig({ ML_ASR: env.ML_ASR, ML_ASR_API_KEY: env.ML_ASR_API_KEY, ML_VAD: env.ML_VAD, MODELS_DIR: env.MODELS_DIR }) },
+    audio: { transcribe: env.GATEWAY_ASR, models: resolveModelsConfig(speechModelsEnv(encoders)) },
+    jobs: {
+      thresholdS: env.GATEWAY_VIDEO_JOB_SECONDS,
+      ...(env.JOB_WEBHOOK_SECRET ? { webhookSecret: env.JOB_WEBHOOK_SECRET } : {}),
+      webhookAllowHosts: (env.JOB_WEBHOOK_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
+    },
     imageTool,
   };
 }

@@ -1,5 +1,5 @@
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
 import { HttpEnv } from '@frontier/platform-config';
 
 /** Reads the raw string (implicit conversion would already have made Boolean('false') true). */
@@ -94,22 +94,23 @@ export class ChatGatewayEnv extends HttpEnv {
   @IsBoolean({ message: 'GATEWAY_VIDEO_FRAMES must be true or false' })
   GATEWAY_VIDEO_FRAMES: boolean = true;
 
-  /** The ML registry's speech models (see libs/ml/registry): ML_ASR=pocketsphinx | whisper-onnx:<dir> | openai:<url>#<model>. */
-  @IsOptional()
-  @IsString()
-  ML_ASR?: string;
+  /** Videos longer than this (seconds) become async jobs (202 + GET /v1/jobs/:id). */
+  @Type(() => Number)
+  @IsNumber()
+  @Min(1)
+  @Max(3600)
+  GATEWAY_VIDEO_JOB_SECONDS: number = 15;
 
+  /** HMAC-SHA256 key signing job webhooks (x-frontier-signature); unset: webhooks refused. */
   @IsOptional()
   @IsString()
-  ML_ASR_API_KEY?: string;
+  @MinLength(16)
+  JOB_WEBHOOK_SECRET?: string;
 
+  /** Hosts a job webhook may call, comma-separated (exact names). */
   @IsOptional()
   @IsString()
-  ML_VAD?: string;
-
-  @IsOptional()
-  @IsString()
-  MODELS_DIR?: string;
+  JOB_WEBHOOK_HOSTS?: string;
 
   @Type(() => Number)
   @IsInt()

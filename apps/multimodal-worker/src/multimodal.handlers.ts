@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { MultimodalJobs } from '@frontier/multimodal-contracts';
 import type { ExpandOutcome } from '@frontier/multimodal-data-access';
-import { BillingService, type BillingReconcileReport } from '@frontier/multimodal-nest';
+import { BillingService, VideoJobsService, type BillingReconcileReport } from '@frontier/multimodal-nest';
 import type { JobOf } from '@frontier/platform-jobs';
 import { OnJob } from '@frontier/platform-queue';
 
@@ -10,7 +10,10 @@ import { OnJob } from '@frontier/platform-queue';
 export class MultimodalHandlers implements OnApplicationBootstrap {
   private readonly log = new Logger(MultimodalHandlers.name);
 
-  constructor(private readonly billing: BillingService) {}
+  constructor(
+    private readonly billing: BillingService,
+    private readonly videoJobs: VideoJobsService,
+  ) {}
 
   /**
    * The start check: billing events a dead worker, an emptied Redis or an outage left unexpanded are
@@ -35,6 +38,20 @@ export class MultimodalHandlers implements OnApplicationBootstrap {
   @OnJob(MultimodalJobs.reconcileBilling)
   async reconcileBilling(): Promise<BillingReconcileReport> {
     return this.report('reconcile', await this.billing.reconcile());
+  }
+
+  /** An async video job: its frames and soundtrack made into context, billed, its webhook called. */
+  @OnJob(MultimodalJobs.videoContext)
+  async videoContext(data: JobOf<typeof MultimodalJobs.videoContext>): Promise<{ status: string }> {
+    return this.videoJobs.run(data.jobId);
+  }
+
+  /** Every minute: async jobs a lost job or a dead worker left queued/running are queued again; undelivered webhooks retried. */
+  @OnJob(MultimodalJobs.reconcileJobs)
+  async reconcileJobs(): Promise<{ requeued: number; webhooks: number }> {
+    const r = await this.videoJobs.reconcile();
+    if (r.requeued || r.webhooks) this.log.log(`jobs reconcile: ${r.requeued} job(s) queued again, ${r.webhooks} webhook(s) delivered`);
+    return r;
   }
 
   private report(what: string, r: BillingReconcileReport): BillingReconcileReport {

@@ -54,7 +54,10 @@ describe('multimodal-worker (real Postgres + Redis)', () => {
     const events = new QueueEvents(MULTIMODAL_JOBS.queue, { connection: bullConnection(redis.url), prefix: redis.prefix });
     await events.waitUntilReady();
     const jobs = app.get(JobQueue);
-    expect((await jobs.queue(MULTIMODAL_JOBS.queue).getJobSchedulers()).map((s) => [s.key, s.pattern])).toEqual([['multimodal-reconcile-billing', '* * * * *']]);
+    expect((await jobs.queue(MULTIMODAL_JOBS.queue).getJobSchedulers()).map((s) => [s.key, s.pattern]).sort()).toEqual([
+      ['multimodal-reconcile-billing', '* * * * *'],
+      ['multimodal-reconcile-jobs', '* * * * *'],
+    ]);
 
     const { eventId, queued } = await app.get(BillingService).record(event('chatcmpl-w1'));
     expect(queued).toBe(true);

@@ -40,3 +40,19 @@ export async function spawnApp(entry: string, env: Record<string, string>, timeo
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+/**
+ * A worker app (no HTTP port) as a real OS process: started, not waited for — the caller polls for
+ * the effect it expects. `child.kill()` in afterAll.
+ */
+export function spawnWorker(entry: string, env: Record<string, string>): SpawnedApp {
+  let log = '';
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', entry], {
+    cwd: ROOT,
+    env: { ...process.env, TZ: 'UTC', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (b: Buffer) => (log += b.toString()));
+  child.stderr?.on('data', (b: Buffer) => (log += b.toString()));
+  return { url: '', child, log: () => log };
+}

@@ -2,10 +2,17 @@ import { jobNames, jobOptionsFor } from '@frontier/platform-jobs';
 import { MULTIMODAL_JOBS, MultimodalJobs } from './jobs';
 
 describe('multimodal job contracts', () => {
-  it('the multimodal queue carries billing: usage recording and its reconciler', () => {
+  it('the multimodal queue carries billing and async video jobs, each with its reconciler', () => {
     expect(MULTIMODAL_JOBS.queue).toBe('multimodal');
-    expect(jobNames(MULTIMODAL_JOBS).sort()).toEqual(['multimodal.reconcile-billing', 'multimodal.record-usage']);
-    expect(MULTIMODAL_JOBS.schedules.map((s) => [s.id, s.pattern])).toEqual([['multimodal-reconcile-billing', '* * * * *']]);
+    expect(jobNames(MULTIMODAL_JOBS).sort()).toEqual(['multimodal.reconcile-billing', 'multimodal.reconcile-jobs', 'multimodal.record-usage', 'multimodal.video-context']);
+    expect(MULTIMODAL_JOBS.schedules.map((s) => [s.id, s.pattern])).toEqual([
+      ['multimodal-reconcile-billing', '* * * * *'],
+      ['multimodal-reconcile-jobs', '* * * * *'],
+    ]);
+  });
+
+  it('one video-context run per async job', () => {
+    expect(jobOptionsFor(MultimodalJobs.videoContext, { jobId: 'j-1' })).toMatchObject({ jobId: 'multimodal-video.j-1', attempts: 3 });
   });
 
   it('one usage recording per billing event, with the default retries', () => {

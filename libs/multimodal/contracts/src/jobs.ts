@@ -11,6 +11,14 @@ export interface MultimodalRecordUsagePayload {
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a scheduled job with no payload
 export type MultimodalReconcileBillingPayload = {};
 
+export interface MultimodalVideoContextPayload {
+  /** Row id of the async job (multimodal_jobs.id): the clip and the plan are in the row. */
+  jobId: string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a scheduled job with no payload
+export type MultimodalReconcileJobsPayload = {};
+
 const q = queueOf(MULTIMODAL_QUEUE);
 
 export const MultimodalJobs = {
@@ -22,10 +30,20 @@ export const MultimodalJobs = {
   reconcileBilling: q.job<MultimodalReconcileBillingPayload>('multimodal.reconcile-billing', {
     options: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
   }),
+  /** A long clip accepted as an async job (202): its frames and soundtrack made into context, once per job. */
+  videoContext: q.job<MultimodalVideoContextPayload>('multimodal.video-context', {
+    jobId: (d) => `multimodal-video.${d.jobId}`,
+    options: { attempts: 3, backoff: { type: 'exponential', delay: 2_000 }, removeOnComplete: { count: 1_000 }, removeOnFail: { count: 1_000 } },
+  }),
+  /** Every minute: async jobs left queued or running past the bound (a lost job, a dead worker) are queued again. */
+  reconcileJobs: q.job<MultimodalReconcileJobsPayload>('multimodal.reconcile-jobs', {
+    options: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+  }),
 };
 
 export const MULTIMODAL_JOBS = defineJobCatalog(MULTIMODAL_QUEUE, MultimodalJobs, [
   schedule('multimodal-reconcile-billing', '* * * * *', MultimodalJobs.reconcileBilling, {}),
+  schedule('multimodal-reconcile-jobs', '* * * * *', MultimodalJobs.reconcileJobs, {}),
 ]);
 
 

@@ -3,3 +3,4 @@ export { UsageRepository, USAGE_GROUP_BY, type UsageGroupBy, type UsageSummaryQu
 export { KeyLimitsRepository, type KeyLimits, type KeyLimitsRecord } from './key-limits.repository';
 export { mergeUsageLines, toNanoUsd, fromNanoUsd, USAGE_UNITS, DIRECTIONS } from './usage-lines';
 export { createMediaFetcher, MediaFetchError, nonPublicAddress, type MediaFetcher, type MediaFetcherOptions, type FetchedMedia, type MediaFetchErrorCode } from './media-fetcher';
+export { JobsRepository, type JobRecord, type JobStatus, type NewJob } from './jobs.repository';

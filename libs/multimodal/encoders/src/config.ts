@@ -108,6 +108,25 @@ const REDIS_URL = /^rediss?:\/\/[^\s]+$/;
  * env extends it; the gateway loads it next to its own env for `ENCODERS=inline|redis|nats`.
  */
 export class EncodersEnv extends PlatformEnv {
+  /** The audio path's speech models, as the ML registry reads them: ML_ASR=pocketsphinx (default) | whisper-onnx:<dir> | openai:<url>#<model>. */
+  @IsOptional()
+  @IsString()
+  ML_ASR?: string;
+
+  @IsOptional()
+  @IsString()
+  ML_ASR_API_KEY?: string;
+
+  /** ML_VAD=silero (default) or silero:<file.onnx>. */
+  @IsOptional()
+  @IsString()
+  ML_VAD?: string;
+
+  /** Where relative model paths are resolved (default ./models). */
+  @IsOptional()
+  @IsString()
+  MODELS_DIR?: string;
+
   /** Where the gateway's image encoders run: in-process, or an encoder-worker over Redis or NATS. */
   @IsIn(['inline', 'redis', 'nats'])
   ENCODERS: EncoderMode = 'nats';
@@ -252,4 +271,9 @@ export function encodersGatewayConfig(env: EncodersEnv): EncodersGatewayConfig {
     inlineMaxBytes: INLINE_MAX_BYTES,
     ...(env.ENCODERS === 'inline' ? { service: encoderServiceConfig(env) } : {}),
   };
+}
+
+/** The ML registry's variables of the audio path (ML_ASR, ML_ASR_API_KEY, ML_VAD, MODELS_DIR), for `resolveModelsConfig`. */
+export function speechModelsEnv(env: EncodersEnv): Record<string, string | undefined> {
+  return { ML_ASR: env.ML_ASR, ML_ASR_API_KEY: env.ML_ASR_API_KEY, ML_VAD: env.ML_VAD, MODELS_DIR: env.MODELS_DIR };
 }

@@ -18,6 +18,7 @@ export {
   EncodersEnv,
   encoderServiceConfig,
   encodersGatewayConfig,
+  speechModelsEnv,
   DEFAULT_SERVICE_CONFIG,
   INLINE_MAX_BYTES,
   type EncoderMode,

@@ -15,3 +15,7 @@ export { IMAGE_TOOL_NAME, IMAGE_TOOL_SPEC, type ImageGenerator, type GeneratedIm
 export { parseChatRequest, REQUEST_LIMITS, type ChatCompletionRequest } from './chat/request';
 export type { GatewayModel } from './chat/ports';
 export type { GatewayLimits } from './chat/prepare';
+export { MediaPipelineModule, type MediaPipelineConfig } from './chat/media-pipeline.module';
+export { VideoJobsService, JobAccepted, VIDEO_JOBS_CONFIG, publicJobId, type VideoJobsConfig, type VideoJobParams, type VideoJobResult } from './jobs/video-jobs.service';
+export { videoJobsProviders } from './jobs/video-jobs.providers';
+export { signWebhook, verifyWebhook } from './jobs/webhook';

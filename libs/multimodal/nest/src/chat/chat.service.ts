@@ -3,6 +3,7 @@ import type { ChatModel } from '@frontier/ml-ports';
 import type { Principal } from '@frontier/platform-nest';
 import type { Response } from 'express';
 import { AUDIO_PORT, type AudioPort } from './audio';
+import { JobAccepted, VideoJobsService } from '../jobs/video-jobs.service';
 import type { ImageGenerator } from './image-tool';
 import type { MemoryClient } from './memory-client';
 import {
@@ -44,19 +45,36 @@ export class ChatService {
     @Optional() @Inject(MEMORY_CLIENT) private readonly memory: MemoryClient | null = null,
     @Optional() @Inject(IMAGE_GENERATOR) private readonly images: ImageGenerator | null = null,
     @Optional() @Inject(AUDIO_PORT) private readonly audio: AudioPort | null = null,
+    @Optional() @Inject(VideoJobsService) private readonly jobs: VideoJobsService | null = null,
   ) {}
 
   /**
    * `POST /v1/chat/completions`. Refusals (bad input, over budget, rate limited, encoders busy) throw
    * before anything is written; a stream's later failures are reported inside the stream.
    */
-  async complete(principal: Principal, body: unknown, res: Response, namedEvents: boolean): Promise<void> {
+  async complete(principal: Principal, body: unknown, res: Response, namedEvents: boolean, webhook?: string): Promise<void> {
     const abort = new AbortController();
     const onClose = () => {
       if (!res.writableFinished) abort.abort(new Error('client disconnected'));
     };
     res.on('close', onClose);
-    const p = await prepare({ models: this.models, limits: this.limits, media: this.media, planner: this.planner, encoder: this.encoder, quota: this.quota, memory: this.memory, audio: this.audio }, principal, body, abort.signal);
+    let p;
+    try {
+      p = await prepare(
+        { models: this.models, limits: this.limits, media: this.media, planner: this.planner, encoder: this.encoder, quota: this.quota, memory: this.memory, audio: this.audio, jobs: this.jobs },
+        principal,
+        body,
+        abort.signal,
+        { webhook },
+      );
+    } catch (e) {
+      if (!(e instanceof JobAccepted)) throw e;
+      // a clip over the threshold: accepted as an async job, to poll (GET /v1/jobs/:id) or be called back
+      res.off('close', onClose);
+      res.status(202).setHeader('location', `/v1/jobs/${String(e.body['id'])}`);
+      res.json(e.body);
+      return;
+    }
     const deps = { upstream: this.upstream, planner: this.planner, billing: this.billing, quota: this.quota, images: this.images, memory: this.memory, log: (m: string) => this.log.warn(m) };
     if (p.request.stream) return respondStream(deps, principal, p, res, namedEvents, abort);
     try {

@@ -1,11 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { IMAGE_ENCODER, EncodersModule, ImageInputs, type EncodersGatewayConfig, type ImageEncoderClient } from '@frontier/multimodal-encoders';
 import { createMediaFetcher } from '@frontier/multimodal-data-access';
 import { DEFAULT_PRICE_TABLE, meter, MEDIA_LIMITS, type PriceTable, type TextCounter } from '@frontier/multimodal-domain';
 import { createOpenAiChatModel } from '@frontier/ml-llm';
-import { ModelRegistry, type ModelsConfig } from '@frontier/ml-registry';
-import { AudioTranscriber } from '@frontier/multimodal-encoders';
-import { AUDIO_PORT, createAudioPort } from './audio';
 import { BillingService } from '../billing/billing.service';
 import type { MultimodalConfig } from '../config';
 import { rateLimitHeaders } from '../limits/headers';
@@ -13,12 +9,14 @@ import { LimitsService, type Admission } from '../limits/limits.service';
 import { MultimodalModule } from '../multimodal.module';
 import { SpooledBilling } from './billing-spool';
 import { ChatService, GATEWAY_LIMITS } from './chat.service';
-import { createEncoderPort } from './encoder';
 import { createOpenAiImageGenerator, type ImageGenerator } from './image-tool';
 import { createMediaPort } from './media';
 import { createMemoryClient, type MemoryClientConfig } from './memory-client';
 import { createPlannerPort } from './planner';
-import { BILLING_PORT, ENCODER_PORT, GATEWAY_MODELS, IMAGE_GENERATOR, LIMITS_PORT, MEDIA_PORT, MEMORY_CLIENT, PLANNER_PORT, UPSTREAM_MODEL, type BillingPort, type GatewayModel, type LimitsPort } from './ports';
+import { MediaPipelineModule, type MediaPipelineConfig } from './media-pipeline.module';
+import { videoJobsProviders } from '../jobs/video-jobs.providers';
+import { VideoJobsService, type VideoJobsConfig } from '../jobs/video-jobs.service';
+import { BILLING_PORT, GATEWAY_MODELS, IMAGE_GENERATOR, LIMITS_PORT, MEDIA_PORT, MEMORY_CLIENT, PLANNER_PORT, UPSTREAM_MODEL, type BillingPort, type GatewayModel, type LimitsPort } from './ports';
 import type { GatewayLimits } from './prepare';
 import { createRenderImageGenerator } from './render-image-generator';
 import { loadTokenizerCounter } from './tokenizer-counter';
@@ -30,16 +28,14 @@ export interface GatewayConfig {
   limits: GatewayLimits;
   /** Remote media: hosts allowed (empty: data: URLs only), per-fetch timeout, and private addresses allowed (tests). */
   media: { allowHosts: string[]; timeoutMs: number; allowPrivateAddresses?: string[] };
-  encoders: EncodersGatewayConfig;
+  encoders: MediaPipelineConfig['encoders'];
   /** Per-key limits and budgets (shared through Redis). */
   quota: MultimodalConfig;
   priceTable?: PriceTable;
   memory?: MemoryClientConfig;
-  /**
-   * Audio for profiles without native audio: transcribed (ffmpeg → VAD → ASR, models from the ML
-   * registry's ML_VAD / ML_ASR) and sent as timestamped text. Off: clips pass through as they are.
-   */
-  audio?: { transcribe: boolean; models: ModelsConfig };
+  audio?: MediaPipelineConfig['audio'];
+  /** Long clips as async jobs (threshold, webhooks). */
+  jobs?: VideoJobsConfig;
   imageTool: { kind: 'off' } | { kind: 'render' } | { kind: 'openai'; baseUrl: string; model: string; apiKey?: string } | { kind: 'custom'; generator: ImageGenerator };
 }
 
@@ -65,7 +61,7 @@ export class GatewayModule {
             : createOpenAiImageGenerator(config.imageTool);
     return {
       module: GatewayModule,
-      imports: [MultimodalModule.register(config.quota), EncodersModule.forGateway(config.encoders)],
+      imports: [MultimodalModule.register(config.quota), MediaPipelineModule.register({ encoders: config.encoders, audio: config.audio })],
       providers: [
         { provide: GATEWAY_MODELS, useValue: config.models },
         { provide: GATEWAY_LIMITS, useValue: config.limits },
@@ -77,11 +73,6 @@ export class GatewayModule {
             for (const m of config.models) if (m.tokenizerDir) own.set(m.id, await loadTokenizerCounter(m.tokenizerDir));
             return createPlannerPort((model, usage) => meter(usage, prices, model.id), own);
           },
-        },
-        {
-          provide: ENCODER_PORT,
-          inject: [IMAGE_ENCODER, ImageInputs],
-          useFactory: (client: ImageEncoderClient, inputs: ImageInputs) => createEncoderPort(client, inputs, config.encoders.timeoutMs),
         },
         {
           provide: LIMITS_PORT,
@@ -97,18 +88,10 @@ export class GatewayModule {
         { provide: UPSTREAM_MODEL, useValue: createOpenAiChatModel({ baseUrl: config.upstream.baseUrl, apiKey: config.upstream.apiKey, model: config.models[0]?.upstreamModel ?? 'model', timeoutMs: config.upstream.timeoutMs ?? 60_000 }) },
         { provide: MEMORY_CLIENT, useValue: config.memory ? createMemoryClient(config.memory) : null },
         { provide: IMAGE_GENERATOR, useValue: images },
-        {
-          provide: AUDIO_PORT,
-          useValue: config.audio?.transcribe
-            ? (() => {
-                const registry = new ModelRegistry(config.audio.models);
-                return createAudioPort(async () => new AudioTranscriber(await registry.get('vad'), await registry.get('asr')));
-              })()
-            : null,
-        },
+        ...videoJobsProviders({ thresholdS: 15, ...config.jobs, priceTable: prices }),
         ChatService,
       ],
-      exports: [ChatService, MultimodalModule],
+      exports: [ChatService, MultimodalModule, VideoJobsService],
     };
   }
 }

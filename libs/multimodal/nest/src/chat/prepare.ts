@@ -11,6 +11,7 @@ import { getProfile, transcriptPromptText } from '@frontier/multimodal-domain';
 import type { AudioTranscript } from '@frontier/multimodal-encoders';
 import type { AudioPort } from './audio';
 import { sendSide } from './planner';
+import { JobAccepted, type VideoJobsService } from '../jobs/video-jobs.service';
 import { processVideo, videoPromptParts, type VideoContext } from './video';
 import type { Principal } from '@frontier/platform-nest';
 import { FrontierError, InvalidInputError, NotFoundError } from '@frontier/platform-util';
@@ -68,9 +69,16 @@ export interface PrepareDeps {
   memory: MemoryClient | null;
   /** Transcribes audio for profiles without native audio; null: clips go to the upstream as they are. */
   audio?: AudioPort | null;
+  /** Long clips become async jobs; a job's context comes back as a file part. */
+  jobs?: Pick<VideoJobsService, 'thresholdS' | 'submit' | 'context' | 'checkWebhook'> | null;
 }
 
-export async function prepare(deps: PrepareDeps, principal: Principal, body: unknown, signal: AbortSignal): Promise<Prepared> {
+export interface PrepareOptions {
+  /** Where a job's completion is POSTed (signed), from the `X-Frontier-Webhook` header. */
+  webhook?: string;
+}
+
+export async function prepare(deps: PrepareDeps, principal: Principal, body: unknown, signal: AbortSignal, opts: PrepareOptions = {}): Promise<Prepared> {
   const maxOut = Math.max(...deps.models.map((m) => m.maxOutputTokens));
   const request = parseChatRequest(body, maxOut);
   const model = deps.models.find((m) => m.id === request.model);
@@ -82,8 +90,11 @@ export async function prepare(deps: PrepareDeps, principal: Principal, body: unk
 
   // bytes and metadata of every media part, in parallel; the first bad part is named
   const mediaParts = request.messages.flatMap((m) => m.parts.filter((p) => p.type !== 'text'));
-  const media = await Promise.all(mediaParts.map((p) => deps.media.resolve(p as Exclude<typeof p, { type: 'text' }>)));
+  const media = await Promise.all(
+    mediaParts.map((p) => (p.type === 'file' && p.jobId ? jobContext(deps, principal, p.path, p.jobId) : deps.media.resolve(p as Exclude<typeof p, { type: 'text' }>))),
+  );
   const byPath = new Map(media.map((m) => [m.path, m]));
+  await submitLongVideos(deps, principal, model, media, opts);
 
   const turns: PlanTurn[] = request.messages.map((m) => toPlanTurn(m, byPath));
   let memoryProfile = false;
@@ -148,6 +159,51 @@ export async function prepare(deps: PrepareDeps, principal: Principal, body: unk
   const kept = new Set(plan.keptTurns);
   const messages = turns.flatMap((t, i) => (kept.has(i) ? [toUpstream(t, memoryProfile ? request.messages[i - 1] : request.messages[i], encoded, planned, model, replaced)] : []));
   return { requestId, created: Math.floor(Date.now() / 1000), model, request, plan, admission, messages, media, encoded, transcripts, videos, transcriptTokens, memoryProfile };
+}
+
+/** A finished job's context as a text file part (400 naming the field when it is missing, failed or not done). */
+async function jobContext(deps: PrepareDeps, principal: Principal, path: string, jobId: string): Promise<ResolvedMedia> {
+  const field = `${path}.file.file_id`;
+  if (!deps.jobs) throw new InvalidInputError(field, `${field}: this gateway runs no async jobs`, 'job_not_found');
+  const text = await deps.jobs.context(principal, jobId, field);
+  return { path, kind: 'file', mime: 'text/plain', bytes: new Uint8Array(0), sha256: '', text };
+}
+
+/** Most frames a job samples: a long clip's rate is lowered to fit. */
+export const JOB_MAX_FRAMES = 120;
+
+/**
+ * A video longer than the jobs' threshold is not encoded on the request path: it is stored as an
+ * async job and the request is answered 202 with its id (thrown as {@link JobAccepted}). Its
+ * sampling is the profile's default rate, lowered so at most {@link JOB_MAX_FRAMES} frames are read.
+ */
+async function submitLongVideos(deps: PrepareDeps, principal: Principal, model: GatewayModel, media: ResolvedMedia[], opts: PrepareOptions): Promise<void> {
+  const profile = getProfile(model.profile);
+  if (!deps.jobs || !(deps.limits.videoFrames ?? true) || profile.nativeVideo) return;
+  const threshold = deps.jobs.thresholdS;
+  const long = media.filter((m) => m.kind === 'video' && (m.durationS ?? 0) > threshold);
+  if (long.length === 0) {
+    deps.jobs.checkWebhook(opts.webhook);
+    return;
+  }
+  if (long.length > 1) throw new InvalidInputError(long[1].path, `${long[1].path}: one clip longer than ${threshold} s per request (each becomes an async job)`, 'too_many_long_videos');
+  const m = long[0];
+  const durationS = m.durationS ?? 0;
+  const fps = Math.min(profile.videoFpsLadder[0] ?? 1, JOB_MAX_FRAMES / Math.max(durationS, 1e-3));
+  const part = { kind: 'video' as const, durationS, fps: m.fps ?? 1, keyframes: m.keyframes ?? 0, width: m.width ?? 1, height: m.height ?? 1 };
+  const sampling = { mode: 'fps' as const, fps };
+  const params = {
+    mode: 'fps' as const,
+    fps,
+    frames: Math.min(JOB_MAX_FRAMES, profile.videoFrames(part, sampling)),
+    maxSide: sendSide(profile),
+    ocr: !model.vision,
+    safety: deps.limits.imageSafety ?? true,
+    videoTokens: profile.videoTokens(part, sampling),
+    durationS,
+    upstreamModel: model.upstreamModel,
+  };
+  throw new JobAccepted(await deps.jobs.submit(principal, model.id, m.path, m.bytes, params, opts.webhook));
 }
 
 function countMedia(request: ChatCompletionRequest, limits: GatewayLimits): void {

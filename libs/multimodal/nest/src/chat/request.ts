@@ -14,7 +14,7 @@ export type RequestPart =
   | { type: 'image_url'; path: string; url: string; detail: 'low' | 'high' | 'auto' }
   | { type: 'input_audio'; path: string; data: string; format: string }
   | { type: 'video_url'; path: string; url: string }
-  | { type: 'file'; path: string; fileData: string; filename: string | null };
+  | { type: 'file'; path: string; fileData: string; filename: string | null; jobId?: string };
 
 export interface RequestToolCall {
   id: string;
@@ -127,7 +127,13 @@ function parsePart(raw: unknown, path: string): RequestPart {
       unknownKeys(o, ['type', 'file'], path);
       const f = object(o['file'], `${path}.file`);
       unknownKeys(f, ['file_data', 'filename', 'file_id'], `${path}.file`);
-      if (f['file_id'] !== undefined) bad(`${path}.file.file_id`, 'is not supported by this gateway: send file_data (a data: URL or base64)', 'unsupported_parameter');
+      if (f['file_id'] !== undefined) {
+        // a finished async job's context (job_<uuid>, from GET /v1/jobs/:id); other file ids are not stored here
+        const id = text(f['file_id'], `${path}.file.file_id`, 64, 1);
+        if (!/^job_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) bad(`${path}.file.file_id`, 'must be the id of an async job (job_…); other files are sent as file_data (a data: URL or base64)', 'unsupported_parameter');
+        if (f['file_data'] !== undefined) bad(`${path}.file`, 'must have file_data or file_id, not both');
+        return { type: 'file', path, fileData: '', filename: null, jobId: id };
+      }
       const filename = f['filename'] === undefined ? null : text(f['filename'], `${path}.file.filename`, 255, 1);
       return { type: 'file', path, fileData: text(f['file_data'], `${path}.file.file_data`, REQUEST_LIMITS.urlChars, 1), filename };
     }

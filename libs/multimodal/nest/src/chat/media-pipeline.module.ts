@@ -1,0 +1,46 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ModelRegistry, type ModelsConfig } from '@frontier/ml-registry';
+import { AudioTranscriber, EncodersModule, IMAGE_ENCODER, ImageInputs, type EncodersGatewayConfig, type ImageEncoderClient } from '@frontier/multimodal-encoders';
+import { AUDIO_PORT, createAudioPort } from './audio';
+import { createEncoderPort } from './encoder';
+import { ENCODER_PORT } from './ports';
+
+export interface MediaPipelineConfig {
+  encoders: EncodersGatewayConfig;
+  /**
+   * Audio for profiles without native audio: transcribed (ffmpeg → VAD → ASR, models from the ML
+   * registry's ML_VAD / ML_ASR) and sent as timestamped text. Off: clips pass through as they are.
+   */
+  audio?: { transcribe: boolean; models: ModelsConfig };
+}
+
+/**
+ * The media paths the gateway and multimodal-worker share: the image path (ENCODER_PORT: resize,
+ * OCR, NSFW — inline or on encoder-worker) and the audio path (AUDIO_PORT: ffmpeg → Silero VAD → ASR,
+ * loaded on first use; null when transcription is off).
+ */
+@Module({})
+export class MediaPipelineModule {
+  static register(config: MediaPipelineConfig): DynamicModule {
+    return {
+      module: MediaPipelineModule,
+      imports: [EncodersModule.forGateway(config.encoders)],
+      providers: [
+        {
+          provide: ENCODER_PORT,
+          inject: [IMAGE_ENCODER, ImageInputs],
+          useFactory: (client: ImageEncoderClient, inputs: ImageInputs) => createEncoderPort(client, inputs, config.encoders.timeoutMs),
+        },
+        {
+          provide: AUDIO_PORT,
+          useFactory: () => {
+            if (!config.audio?.transcribe) return null;
+            const registry = new ModelRegistry(config.audio.models);
+            return createAudioPort(async () => new AudioTranscriber(await registry.get('vad'), await registry.get('asr')));
+          },
+        },
+      ],
+      exports: [ENCODER_PORT, AUDIO_PORT],
+    };
+  }
+}
