@@ -93,6 +93,19 @@ describe('the episodic tier on real Postgres (hashing embedder: no model needed)
     expect(await prisma.memory.count({ where: { tenantId, userId: 'bo', type: 'episode' } })).toBe(1);
   });
 
+  it('erasing a fact erases the episode of the turn that stated it (its words would survive there)', async () => {
+    await ingest(scope('cy'), 'c1', [{ id: 'w1', role: 'user', content: 'I work at Initech as a tester.', at: AT }, { id: 'w2', role: 'user', content: 'We adopted a beagle puppy last week.', at: AT }, ...filler(10)]);
+    const fact = (await svc.memories.list(scope('cy'))).items.find((v) => v.memory.provenance.turnIds.includes('w1'));
+    expect(fact?.memory.type).toBe('work');
+    const ticket = await svc.erasure.eraseMemory(scope('cy'), fact?.memory.id as string);
+    expect(ticket.memories).toBe(2);
+    const found = await svc.memories.search(scope('cy'), { query: 'Initech tester', limit: 10, record: false });
+    expect(found.memories.some((m) => m.memory.text.includes('Initech'))).toBe(false);
+    await svc.erasure.process(ticket.id);
+    expect(await prisma.memory.count({ where: { tenantId, userId: 'cy', turnIds: { has: 'w1' } } })).toBe(0);
+    expect(await prisma.memory.count({ where: { tenantId, userId: 'cy', type: 'episode' } })).toBe(1); // the beagle turn stays
+  });
+
   it('episodes are exported with the facts', async () => {
     let json = '';
     for await (const chunk of svc.exports.stream(scope('ann'), 'json')) json += chunk;

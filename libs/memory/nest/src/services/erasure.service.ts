@@ -1,11 +1,13 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { MemoryScope } from '@frontier/memory-contracts';
+import { isEpisode } from '@frontier/memory-domain';
 import { NotFoundError, type EntityFilter, type ErasureKind, type ErasureRecord, type ErasureSelection, type PostgresErasureCounts } from '@frontier/memory-data-access';
 import { MEMORY_CONTEXT, type MemoryContext } from '../ports';
 import { BiographyService } from './biography.service';
 import { ERASABLE_CACHES, type ErasableCache } from './erasure-caches';
 import { ErasureKeys } from './erasure-keys';
 import { errorText, requestErasure, type ErasureTicket } from './erasure-request';
+import { sourceEpisodes } from './episodes';
 
 /** One store's part of a completion report. */
 export interface ErasureStep {
@@ -55,12 +57,18 @@ export class ErasureService {
   /** One memory (live, superseded or already soft-deleted). */
   async eraseMemory(scope: MemoryScope, id: string, actor = 'user'): Promise<ErasureTicket> {
     if (!(await this.ctx.memories.exists(scope, id))) throw new NotFoundError('id', `memory ${id} not found`);
-    return this.request(scope, { kind: 'memory', memoryIds: [id] }, actor);
+    return this.request(scope, { kind: 'memory', memoryIds: await this.withSourceEpisodes(scope, [id]) }, actor);
   }
 
   /** Several memories of the user at once (Mem0's deleteAll and batch delete); none: nothing to erase (null). */
   async eraseMemories(scope: MemoryScope, ids: string[], actor = 'user'): Promise<ErasureTicket | null> {
-    return ids.length ? this.request(scope, { kind: 'memory', memoryIds: ids }, actor) : null;
+    return ids.length ? this.request(scope, { kind: 'memory', memoryIds: await this.withSourceEpisodes(scope, ids) }, actor) : null;
+  }
+
+  /** Erasing a fact erases the episode of the turn that stated it (issue 14): its words would survive there. */
+  private async withSourceEpisodes(scope: MemoryScope, ids: string[]): Promise<string[]> {
+    const facts = (await this.ctx.memories.liveByIds(scope, this.ctx.clock(), ids)).map((r) => r.memory).filter((m) => !isEpisode(m));
+    return [...new Set([...ids, ...(await sourceEpisodes(this.ctx, scope, facts))])];
   }
 
   /** The user's undeleted memories, or only an agent's / a run's (Mem0's deleteAll). */

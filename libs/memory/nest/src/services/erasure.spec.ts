@@ -57,7 +57,7 @@ describe('erasure: records, reports, tombstones, eviction (real Postgres)', () =
     const out = await ingest(svc, 'ann', 's1', [{ role: 'user', content: 'I work at Initech' }]);
     const id = out.results[0]?.memoryId as string;
     const ticket = await svc.erasure.eraseMemory(scope('ann'), id);
-    expect(ticket).toMatchObject({ kind: 'memory', status: 'pending', memories: 1 });
+    expect(ticket).toMatchObject({ kind: 'memory', status: 'pending', memories: 2 }); // the fact and the episode of its turn (issue 14)
     await expect(svc.memories.get(scope('ann'), id)).rejects.toBeInstanceOf(NotFoundError);
     expect((await svc.memories.list(scope('ann'))).total).toBe(0);
     // the transcript turn it came from is redacted at once too (exports serve transcripts)
@@ -67,7 +67,8 @@ describe('erasure: records, reports, tombstones, eviction (real Postgres)', () =
 
     const report: ErasureReport = await svc.erasure.process(ticket.id);
     expect(report).toMatchObject({ kind: 'memory', residue: 'none', attempts: 1 });
-    expect(report.steps.find((s) => s.store === 'postgres')?.removed).toMatchObject({ memories: 1, events: 2, tombstonesWritten: 1 });
+    // the fact and its turn's episode, each with its ADD and DELETE events and a tombstone (issue 14)
+    expect(report.steps.find((s) => s.store === 'postgres')?.removed).toMatchObject({ memories: 2, events: 4, tombstonesWritten: 2 });
     const record = await svc.erasure.get(scope('ann'), ticket.id);
     expect(record).toMatchObject({ status: 'completed', userId: null, memoryIds: [], sessionIds: [] });
     expect(JSON.stringify(record)).not.toMatch(/Initech|ann/);
@@ -85,7 +86,7 @@ describe('erasure: records, reports, tombstones, eviction (real Postgres)', () =
     const t = await svc.erasure.eraseMemory(scope('cy'), first.results[0]?.memoryId as string);
     await svc.erasure.process(t.id);
     const stones = (await prisma.memoryTombstone.findMany({ where: { tenantId } })).filter((s) => !before.has(s.factKey));
-    expect(stones).toHaveLength(1);
+    expect(stones).toHaveLength(2); // the fact's and its turn's episode's (keyed hashes, no text)
     expect(JSON.stringify(stones)).not.toMatch(/globex|cy/i);
 
     // the assistant echoes it in a later session: dropped
