@@ -245,8 +245,7 @@ export class ExtractionService {
       const nearest = candidates.find((c) => c.id === decision.nearestId);
       return [{ event: 'NONE', memoryId: nearest?.id ?? '', text: nearest?.text ?? cmd.subject, reason: `forget command not applied: ${decision.reason}`, command: 'forget' }];
     }
-    const forgotten = rows.filter((r) => decision.ids.includes(r.memory.id)).map((r) => r.memory);
-    await this.softDelete(scope, [...decision.ids, ...(await sourceEpisodes(this.ctx, scope, forgotten))], forgetCommandReason(cmd.turnId, cmd.text), FORGET_COMMAND_ACTOR);
+    await this.softDelete(scope, decision.ids, forgetCommandReason(cmd.turnId, cmd.text), FORGET_COMMAND_ACTOR);
     return candidates
       .filter((c) => decision.ids.includes(c.id))
       .map((c) => ({ event: 'DELETE' as const, memoryId: c.id, text: c.text, reason: `forget command in turn ${cmd.turnId} (restorable)`, command: 'forget' as const }));
@@ -268,10 +267,13 @@ export class ExtractionService {
 
   /** Soft delete at once (retrieval filters it) with a DELETE event; the index entry goes too; the biography goes stale. */
   async softDelete(scope: MemoryScope, ids: string[], reason: string, actor: string): Promise<number> {
-    const deleted = await this.ctx.memories.softDelete(scope, ids, this.ctx.clock(), reason, actor);
+    // a deleted fact takes the episode of the turn that stated it (issue 14): its words would still be found there
+    const facts = (await this.ctx.memories.liveByIds(scope, this.ctx.clock(), ids)).map((r) => r.memory).filter((m) => !isEpisode(m));
+    const all = [...new Set([...ids, ...(await sourceEpisodes(this.ctx, scope, facts))])];
+    const deleted = await this.ctx.memories.softDelete(scope, all, this.ctx.clock(), reason, actor);
     if (!deleted.length) return 0;
     await this.ctx.index.remove(scope, deleted);
     await this.ctx.biographies.markStale(scope);
-    return deleted.length;
+    return deleted.filter((id) => ids.includes(id)).length;
   }
 }
