@@ -28,7 +28,7 @@ describe('chat-gateway audio parts: ffmpeg → Silero VAD → pocketsphinx, the 
     prisma = gw.app.get(PrismaService);
     clip = speechClip(['Please call Stella.', 'Remember to buy milk tomorrow morning.'], [900, 1400], 1000);
   }, 90_000);
-  afterAll(() => world.close());
+  afterAll(() => world.close(), 30_000);
 
   it.each(['wav', 'mp3', 'ogg', 'webm'] as const)('%s: the transcript with timestamps reaches the upstream in place of the clip, and the bill counts its seconds', async (format) => {
     const bytes = format === 'wav' ? clip.wav : transcode(clip.wav, format);

@@ -26,6 +26,11 @@ export function gatewayConfig(env: ChatGatewayEnv, encoders: EncodersEnv): Gatew
     if (!env.IMAGE_GEN_BASE_URL || !env.IMAGE_GEN_MODEL) throw new Error('IMAGE_GEN_BASE_URL and IMAGE_GEN_MODEL are required when IMAGE_TOOL=openai');
     imageTool = { kind: 'openai', baseUrl: env.IMAGE_GEN_BASE_URL, model: env.IMAGE_GEN_MODEL, ...(env.IMAGE_GEN_API_KEY ? { apiKey: env.IMAGE_GEN_API_KEY } : {}) };
   }
+  let textSafety: NonNullable<GatewayConfig['safety']>['text'] = { kind: 'rules' };
+  if (env.GATEWAY_TEXT_SAFETY === 'llama-guard') {
+    if (!env.SAFETY_LLAMA_GUARD_URL || !env.SAFETY_LLAMA_GUARD_MODEL) throw new Error('SAFETY_LLAMA_GUARD_URL and SAFETY_LLAMA_GUARD_MODEL are required when GATEWAY_TEXT_SAFETY=llama-guard');
+    textSafety = { kind: 'llama-guard', baseUrl: env.SAFETY_LLAMA_GUARD_URL, model: env.SAFETY_LLAMA_GUARD_MODEL, ...(env.SAFETY_LLAMA_GUARD_API_KEY ? { apiKey: env.SAFETY_LLAMA_GUARD_API_KEY } : {}) };
+  }
   return {
     models: [
       {
@@ -39,13 +44,14 @@ export function gatewayConfig(env: ChatGatewayEnv, encoders: EncodersEnv): Gatew
       },
     ],
     upstream: { baseUrl: env.UPSTREAM_BASE_URL, ...(env.UPSTREAM_API_KEY ? { apiKey: env.UPSTREAM_API_KEY } : {}) },
-    limits: { maxImages: env.GATEWAY_MAX_IMAGES, maxAudio: env.GATEWAY_MAX_AUDIO, maxVideos: env.GATEWAY_MAX_VIDEOS, defaultMaxTokens: env.GATEWAY_DEFAULT_MAX_TOKENS, imageSafety: env.GATEWAY_IMAGE_SAFETY, videoFrames: env.GATEWAY_VIDEO_FRAMES },
+    limits: { maxImages: env.GATEWAY_MAX_IMAGES, maxAudio: env.GATEWAY_MAX_AUDIO, maxVideos: env.GATEWAY_MAX_VIDEOS, defaultMaxTokens: env.GATEWAY_DEFAULT_MAX_TOKENS, imageSafety: env.GATEWAY_IMAGE_SAFETY, videoFrames: env.GATEWAY_VIDEO_FRAMES, safetyParallel: env.GATEWAY_SAFETY_PARALLEL },
     media: { allowHosts: (env.MEDIA_ALLOW_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean), timeoutMs: env.MEDIA_FETCH_TIMEOUT_MS },
     encoders: encodersGatewayConfig(encoders),
     quota: { rpm: env.MULTIMODAL_RPM, tpm: env.MULTIMODAL_TPM, dailyBudgetUsd: env.MULTIMODAL_DAILY_BUDGET_USD, monthlyBudgetUsd: env.MULTIMODAL_MONTHLY_BUDGET_USD },
     priceTable: priceTable(env.PRICE_TABLE),
     memory,
     audio: { transcribe: env.GATEWAY_ASR, models: resolveModelsConfig(speechModelsEnv(encoders)) },
+    safety: { enabled: env.GATEWAY_SAFETY, text: textSafety, nsfw: { explicit: encoders.ENCODER_NSFW_EXPLICIT, suggestive: encoders.ENCODER_NSFW_SUGGESTIVE } },
     jobs: {
       thresholdS: env.GATEWAY_VIDEO_JOB_SECONDS,
       ...(env.JOB_WEBHOOK_SECRET ? { webhookSecret: env.JOB_WEBHOOK_SECRET } : {}),

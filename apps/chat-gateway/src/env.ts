@@ -94,6 +94,32 @@ export class ChatGatewayEnv extends HttpEnv {
   @IsBoolean({ message: 'GATEWAY_VIDEO_FRAMES must be true or false' })
   GATEWAY_VIDEO_FRAMES: boolean = true;
 
+  /** Safety on raw input (text + transcripts, images + frames with per-key NSFW thresholds) and on the streamed output. */
+  @Transform(bool)
+  @IsBoolean({ message: 'GATEWAY_SAFETY must be true or false' })
+  GATEWAY_SAFETY: boolean = true;
+
+  /** Safety checks beside the encoders (true) or before them (false: the serial baseline, for measurement). */
+  @Transform(bool)
+  @IsBoolean({ message: 'GATEWAY_SAFETY_PARALLEL must be true or false' })
+  GATEWAY_SAFETY_PARALLEL: boolean = true;
+
+  /** The text classifier: offline phrase rules, or Llama Guard 3 on an OpenAI-compatible server (SAFETY_LLAMA_GUARD_URL + _MODEL). */
+  @IsIn(['rules', 'llama-guard'])
+  GATEWAY_TEXT_SAFETY: 'rules' | 'llama-guard' = 'rules';
+
+  @IsOptional()
+  @IsUrl(url)
+  SAFETY_LLAMA_GUARD_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  SAFETY_LLAMA_GUARD_MODEL?: string;
+
+  @IsOptional()
+  @IsString()
+  SAFETY_LLAMA_GUARD_API_KEY?: string;
+
   /** Videos longer than this (seconds) become async jobs (202 + GET /v1/jobs/:id). */
   @Type(() => Number)
   @IsNumber()

@@ -19,7 +19,7 @@ describe('chat-gateway driven by the official openai SDK (loopback upstream stan
     gw = await world.start({ IMAGE_TOOL: 'render' });
     client = new OpenAI({ apiKey: world.key, baseURL: `${gw.url}/v1`, maxRetries: 0 });
   }, 60_000);
-  afterAll(() => world.close());
+  afterAll(() => world.close(), 30_000);
   beforeEach(() => world.llm.reset());
 
   it('answers a text request, non-streaming, with usage', async () => {

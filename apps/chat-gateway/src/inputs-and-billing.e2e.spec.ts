@@ -28,7 +28,7 @@ describe('chat-gateway: bad inputs refused naming the part, nothing billed; stre
     prisma = gw.app.get(PrismaService);
     png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3a7' } }).png().toBuffer();
   }, 60_000);
-  afterAll(() => world.close());
+  afterAll(() => world.close(), 30_000);
 
   const cases: Array<[string, () => unknown, RegExp, string]> = [
     ['an unknown part type', () => user([{ type: 'hologram', hologram: {} }]), /messages\[0\]\.content\[0\]\.type/, 'unknown_part_type'],

@@ -54,7 +54,7 @@ describe('chat-gateway async video jobs: a 60-s clip → 202 + job id → multim
     worker?.child.kill();
     await world.close();
     await new Promise((r) => hooks.close(r));
-  });
+  }, 30_000);
 
   it('a 60-s clip is accepted as a job that completes: its frame text at 0:30 is in the result, the webhook is signed, a follow-up uses it, frames are billed', async () => {
     const clip = makeVideo({ durationS: 60, fps: 5, text: { value: 'INVOICE 42', fromS: 29.9, toS: 31.5 }, tone: 440, width: 480, height: 270 });

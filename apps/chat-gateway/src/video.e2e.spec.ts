@@ -27,7 +27,7 @@ describe('chat-gateway video parts: ffprobe → the plan’s frames → OCR thro
     gw = await world.start({ ENCODER_OCR: 'true', GATEWAY_VISION: 'false', GATEWAY_CONTEXT_TOKENS: '1500' });
     prisma = gw.app.get(PrismaService);
   }, 120_000);
-  afterAll(() => world.close());
+  afterAll(() => world.close(), 30_000);
 
   it('a 2-s clip at the plan’s 1 fps: frames at 0:00 and 0:01, the text frame’s OCR reaches the prompt at its time, frames billed', async () => {
     const clip = makeVideo({ durationS: 2, text: { value: 'INVOICE 42', fromS: 0.95, toS: 1.8 }, tone: 440 });

@@ -4,3 +4,4 @@ export { KeyLimitsRepository, type KeyLimits, type KeyLimitsRecord } from './key
 export { mergeUsageLines, toNanoUsd, fromNanoUsd, USAGE_UNITS, DIRECTIONS } from './usage-lines';
 export { createMediaFetcher, MediaFetchError, nonPublicAddress, type MediaFetcher, type MediaFetcherOptions, type FetchedMedia, type MediaFetchErrorCode } from './media-fetcher';
 export { JobsRepository, type JobRecord, type JobStatus, type NewJob } from './jobs.repository';
+export { KeySafetyRepository, type KeySafety } from './key-safety.repository';

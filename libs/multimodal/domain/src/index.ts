@@ -5,3 +5,4 @@ export * from './planner';
 export * from './media';
 export * from './billing';
 export * from './sse';
+export * from './safety';

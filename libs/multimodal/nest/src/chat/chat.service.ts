@@ -4,6 +4,7 @@ import type { Principal } from '@frontier/platform-nest';
 import type { Response } from 'express';
 import { AUDIO_PORT, type AudioPort } from './audio';
 import { JobAccepted, VideoJobsService } from '../jobs/video-jobs.service';
+import { SAFETY_PORT, type SafetyPort } from '../safety/safety';
 import type { ImageGenerator } from './image-tool';
 import type { MemoryClient } from './memory-client';
 import {
@@ -46,6 +47,7 @@ export class ChatService {
     @Optional() @Inject(IMAGE_GENERATOR) private readonly images: ImageGenerator | null = null,
     @Optional() @Inject(AUDIO_PORT) private readonly audio: AudioPort | null = null,
     @Optional() @Inject(VideoJobsService) private readonly jobs: VideoJobsService | null = null,
+    @Optional() @Inject(SAFETY_PORT) private readonly safety: SafetyPort | null = null,
   ) {}
 
   /**
@@ -61,7 +63,7 @@ export class ChatService {
     let p;
     try {
       p = await prepare(
-        { models: this.models, limits: this.limits, media: this.media, planner: this.planner, encoder: this.encoder, quota: this.quota, memory: this.memory, audio: this.audio, jobs: this.jobs },
+        { models: this.models, limits: this.limits, media: this.media, planner: this.planner, encoder: this.encoder, quota: this.quota, memory: this.memory, audio: this.audio, jobs: this.jobs, safety: this.safety },
         principal,
         body,
         abort.signal,
@@ -75,7 +77,18 @@ export class ChatService {
       res.json(e.body);
       return;
     }
-    const deps = { upstream: this.upstream, planner: this.planner, billing: this.billing, quota: this.quota, images: this.images, memory: this.memory, log: (m: string) => this.log.warn(m) };
+    const safety = this.safety;
+    const deps = {
+      upstream: this.upstream,
+      planner: this.planner,
+      billing: this.billing,
+      quota: this.quota,
+      images: this.images,
+      memory: this.memory,
+      log: (m: string) => this.log.warn(m),
+      // the tail is enough: a phrase the rules match is short, and the cost stays flat on long answers
+      scanOutput: safety ? (text: string) => safety.scanOutput(text.slice(-2000)) : null,
+    };
     if (p.request.stream) return respondStream(deps, principal, p, res, namedEvents, abort);
     try {
       const body = await respondJson(deps, principal, p, abort.signal);

@@ -16,6 +16,11 @@ import { createPlannerPort } from './planner';
 import { MediaPipelineModule, type MediaPipelineConfig } from './media-pipeline.module';
 import { videoJobsProviders } from '../jobs/video-jobs.providers';
 import { VideoJobsService, type VideoJobsConfig } from '../jobs/video-jobs.service';
+import { createSafetyPort, SAFETY_PORT, type NsfwThresholds } from '../safety/safety';
+import { createLlamaGuardClassifier, createRulesClassifier, type LlamaGuardOptions } from '../safety/text-classifier';
+import { KeySafetyRepository } from '@frontier/multimodal-data-access';
+import { classifyTextByRules } from '@frontier/multimodal-domain';
+import { PrismaService } from '@frontier/platform-prisma';
 import { BILLING_PORT, GATEWAY_MODELS, IMAGE_GENERATOR, LIMITS_PORT, MEDIA_PORT, MEMORY_CLIENT, PLANNER_PORT, UPSTREAM_MODEL, type BillingPort, type GatewayModel, type LimitsPort } from './ports';
 import type { GatewayLimits } from './prepare';
 import { createRenderImageGenerator } from './render-image-generator';
@@ -34,6 +39,12 @@ export interface GatewayConfig {
   priceTable?: PriceTable;
   memory?: MemoryClientConfig;
   audio?: MediaPipelineConfig['audio'];
+  /**
+   * Safety on raw input and on the streamed output: text through Llama Guard 3 (an OpenAI-compatible
+   * endpoint) or the offline rules; images/frames through NSFW with per-key thresholds. Off: only the
+   * encoder's own verdict (part 1's behaviour).
+   */
+  safety?: { enabled: boolean; text: { kind: 'rules' } | ({ kind: 'llama-guard' } & LlamaGuardOptions); nsfw?: NsfwThresholds };
   /** Long clips as async jobs (threshold, webhooks). */
   jobs?: VideoJobsConfig;
   imageTool: { kind: 'off' } | { kind: 'render' } | { kind: 'openai'; baseUrl: string; model: string; apiKey?: string } | { kind: 'custom'; generator: ImageGenerator };
@@ -88,6 +99,25 @@ export class GatewayModule {
         { provide: UPSTREAM_MODEL, useValue: createOpenAiChatModel({ baseUrl: config.upstream.baseUrl, apiKey: config.upstream.apiKey, model: config.models[0]?.upstreamModel ?? 'model', timeoutMs: config.upstream.timeoutMs ?? 60_000 }) },
         { provide: MEMORY_CLIENT, useValue: config.memory ? createMemoryClient(config.memory) : null },
         { provide: IMAGE_GENERATOR, useValue: images },
+        {
+          provide: SAFETY_PORT,
+          inject: [PrismaService],
+          useFactory: (prisma: PrismaService) => {
+            const s = config.safety;
+            if (!s?.enabled) return null;
+            const keys = new KeySafetyRepository(prisma);
+            return createSafetyPort({
+              text: s.text.kind === 'llama-guard' ? createLlamaGuardClassifier(s.text) : createRulesClassifier(),
+              output: (text) => classifyTextByRules(text).categories,
+              ...(s.nsfw ? { nsfw: s.nsfw } : {}),
+              keyThresholds: async (keyId) => {
+                const k = await keys.get(keyId);
+                return k ? { ...(k.nsfwExplicit !== null ? { explicit: k.nsfwExplicit } : {}), ...(k.nsfwSuggestive !== null ? { suggestive: k.nsfwSuggestive } : {}) } : null;
+              },
+              imageSafety: config.limits.imageSafety ?? true,
+            });
+          },
+        },
         ...videoJobsProviders({ thresholdS: 15, ...config.jobs, priceTable: prices }),
         ChatService,
       ],

@@ -14,7 +14,10 @@ import { sendSide } from './planner';
 import { JobAccepted, type VideoJobsService } from '../jobs/video-jobs.service';
 import { processVideo, videoPromptParts, type VideoContext } from './video';
 import type { Principal } from '@frontier/platform-nest';
-import { FrontierError, InvalidInputError, NotFoundError } from '@frontier/platform-util';
+import { InvalidInputError, NotFoundError } from '@frontier/platform-util';
+import { ContentPolicyError, DEFAULT_NSFW, type SafetyPort, type SafetyReport } from '../safety/safety';
+
+export { ContentPolicyError };
 import type { MemoryClient } from './memory-client';
 import type { EncoderPort, GatewayModel, MediaPort, PlannerPort, PlanResult, PlanTurn, ResolvedMedia, LimitsPort } from './ports';
 import { parseChatRequest, type ChatCompletionRequest, type RequestMessage } from './request';
@@ -28,6 +31,8 @@ export interface GatewayLimits {
   defaultMaxTokens: number;
   /** Run the NSFW check on every image (explicit → 400 content_policy_violation). Default true. */
   imageSafety?: boolean;
+  /** Safety checks run at the same time as encoding (true, default) or before it (false: the serial baseline). */
+  safetyParallel?: boolean;
   /** Videos for profiles without native video go as frames (+ soundtrack transcript); false passes them through. Default true. */
   videoFrames?: boolean;
 }
@@ -50,13 +55,8 @@ export interface Prepared {
   transcriptTokens: number | null;
   /** The memory profile was put ahead of the history. */
   memoryProfile: boolean;
-}
-
-/** A refusal of the content itself (an explicit image): 400 content_policy_violation, naming the part. */
-export class ContentPolicyError extends FrontierError {
-  constructor(field: string, message: string) {
-    super('invalid', 'content_policy_violation', message, { field });
-  }
+  /** What the safety checks covered (null: safety is off). */
+  safety: SafetyReport | null;
 }
 
 export interface PrepareDeps {
@@ -71,6 +71,8 @@ export interface PrepareDeps {
   audio?: AudioPort | null;
   /** Long clips become async jobs; a job's context comes back as a file part. */
   jobs?: Pick<VideoJobsService, 'thresholdS' | 'submit' | 'context' | 'checkWebhook'> | null;
+  /** Text, image and output checks; null: only the encoder's own NSFW verdict. */
+  safety?: SafetyPort | null;
 }
 
 export interface PrepareOptions {
@@ -116,31 +118,55 @@ export async function prepare(deps: PrepareDeps, principal: Principal, body: unk
   const images = media.filter((m) => m.kind === 'image');
   const planned = new Map(plan.images.map((i) => [i.path, i]));
   const clips = deps.audio && !getProfile(model.profile).nativeAudio ? media.filter((m) => m.kind === 'audio') : [];
-  // images are encoded and clips transcribed at the same time
-  const [encoded, transcripts, videoList] = await Promise.all([
+  // safety on the raw text runs beside the encoders (or before them, in the serial baseline); the first failure stops the rest
+  const work = new AbortController();
+  const stop = () => work.abort(signal.reason);
+  signal.addEventListener('abort', stop, { once: true });
+  const safety = deps.safety ?? null;
+  // the key's NSFW thresholds (its row unreadable: the gateway's defaults)
+  const thresholds = safety?.thresholds(principal.keyId).catch(() => DEFAULT_NSFW);
+  const userTexts = request.messages.flatMap((m) => (m.role === 'user' ? m.parts.flatMap((p) => (p.type === 'text' ? [{ path: p.path, text: p.text }] : [])) : []));
+  const textCheck = safety ? safety.checkTexts(userTexts, work.signal) : Promise.resolve();
+  if (safety && deps.limits.safetyParallel === false) await textCheck;
+  const all = <T extends readonly unknown[]>(ps: [...{ [K in keyof T]: Promise<T[K]> }]): Promise<T> =>
+    Promise.all(ps).catch((e: unknown) => {
+      work.abort(e);
+      throw e;
+    }) as Promise<T>;
+  // images are encoded, clips transcribed and videos sampled at the same time
+  const [encoded, transcripts, videoList] = await all<[Map<string, EncodedImage>, Map<string, AudioTranscript>, VideoContext[], void]>([
     images.length
       ? deps.encoder.encode(
           requestId,
           images.map((m) => ({ path: m.path, sha256: m.sha256, bytes: m.bytes, maxSide: planned.get(m.path)?.maxSide ?? null, ocr: !model.vision, safety: deps.limits.imageSafety ?? true })),
-          signal,
+          work.signal,
         )
       : Promise.resolve(new Map<string, EncodedImage>()),
-    clips.length && deps.audio ? deps.audio.transcribe(clips.map((m) => ({ path: m.path, bytes: m.bytes })), signal) : Promise.resolve(new Map<string, AudioTranscript>()),
+    clips.length && deps.audio ? deps.audio.transcribe(clips.map((m) => ({ path: m.path, bytes: m.bytes })), work.signal) : Promise.resolve(new Map<string, AudioTranscript>()),
     Promise.all(
       media
         .filter((m) => m.kind === 'video' && (deps.limits.videoFrames ?? true) && !getProfile(model.profile).nativeVideo)
         .flatMap((m) => {
           const v = plan.videos.find((x) => x.path === m.path);
           if (!v) return [];
-          const work = { path: m.path, bytes: m.bytes, mode: v.mode, fps: v.mode === 'fps' ? v.fps : null, frames: v.frames, maxSide: sendSide(getProfile(model.profile)), ocr: !model.vision, safety: deps.limits.imageSafety ?? true };
-          return [processVideo({ encoder: deps.encoder, audio: deps.audio ?? null }, requestId, work, signal)];
+          const job = { path: m.path, bytes: m.bytes, mode: v.mode, fps: v.mode === 'fps' ? v.fps : null, frames: v.frames, maxSide: sendSide(getProfile(model.profile)), ocr: !model.vision, safety: deps.limits.imageSafety ?? true };
+          return [processVideo({ encoder: deps.encoder, audio: deps.audio ?? null }, requestId, job, work.signal)];
         }),
     ),
-  ]);
+    textCheck,
+  ]).finally(() => signal.removeEventListener('abort', stop));
   const videos = new Map(videoList.map((v) => [v.path, v]));
   const frames = [...videos.values()].flatMap((v) => v.frames.map((f) => f.image));
-  for (const img of [...encoded.values(), ...frames]) {
-    if (img.nsfw?.verdict === 'explicit') throw new ContentPolicyError(img.part, `${img.part} was refused by the image safety check (explicit content)`);
+  if (safety && thresholds) {
+    safety.checkImages([...encoded.values(), ...frames], await thresholds);
+    // what was heard goes through the text check too (clips, and the videos' soundtracks)
+    const heard = [...transcripts].map(([path, t]) => ({ path, text: t.text }));
+    for (const v of videos.values()) if (v.transcript) heard.push({ path: v.path, text: v.transcript.text });
+    if (heard.length) await safety.checkTexts(heard, signal);
+  } else {
+    for (const img of [...encoded.values(), ...frames]) {
+      if (img.nsfw?.verdict === 'explicit') throw new ContentPolicyError(img.part, `${img.part} was refused by the image safety check (explicit content)`);
+    }
   }
   const replaced = new Map<string, ChatContentPart[]>();
   let audioNo = 0;
@@ -158,7 +184,7 @@ export async function prepare(deps: PrepareDeps, principal: Principal, body: unk
 
   const kept = new Set(plan.keptTurns);
   const messages = turns.flatMap((t, i) => (kept.has(i) ? [toUpstream(t, memoryProfile ? request.messages[i - 1] : request.messages[i], encoded, planned, model, replaced)] : []));
-  return { requestId, created: Math.floor(Date.now() / 1000), model, request, plan, admission, messages, media, encoded, transcripts, videos, transcriptTokens, memoryProfile };
+  return { requestId, created: Math.floor(Date.now() / 1000), model, request, plan, admission, messages, media, encoded, transcripts, videos, transcriptTokens, memoryProfile, safety: safety ? safety.report(images.length + frames.length > 0) : null };
 }
 
 /** A finished job's context as a text file part (400 naming the field when it is missing, failed or not done). */

@@ -13,9 +13,12 @@ import type { BillingPort, LimitsPort, PlannerPort } from './ports';
 import type { Prepared } from './prepare';
 import { gatewayUsage, openAiError, sumUsage, type CompletionUsage, type FinishReason, type OpenAiErrorResponse } from '@frontier/multimodal-domain';
 import { SseWriter } from './sse-writer';
+import { describeCategory, type SafetyCategory } from '@frontier/multimodal-domain';
 
 export interface RespondDeps {
   upstream: ChatModel;
+  /** The streamed output is scanned as it grows; a hit stops the stream with an `error` event. */
+  scanOutput?: ((text: string) => SafetyCategory[] | null) | null;
   planner: PlannerPort;
   billing: BillingPort;
   quota: LimitsPort;
@@ -133,6 +136,7 @@ export async function respondJson(deps: RespondDeps, principal: Principal, p: Pr
     system_fingerprint: null,
     choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason(o) }],
     usage: { ...reportedUsage(p, o.usage, completion), by_modality: gatewayUsage(lines).by_modality },
+    ...(p.safety ? { safety: p.safety } : {}),
   };
 }
 
@@ -151,7 +155,7 @@ export async function respondStream(deps: RespondDeps, principal: Principal, p: 
     started = true;
     w.open(deps.quota.headers(p.admission));
     res.cork();
-    void w.event({ type: 'response.created', data: { id: p.requestId, model: p.model.id, created: p.created, budget: p.plan.summary } });
+    void w.event({ type: 'response.created', data: { id: p.requestId, model: p.model.id, created: p.created, budget: p.plan.summary, ...(p.safety ? { safety: p.safety } : {}) } });
     void w.chunk({ role: 'assistant', content: '' });
   };
   const flush = (): void => {
@@ -171,6 +175,8 @@ export async function respondStream(deps: RespondDeps, principal: Principal, p: 
         if (c.type === 'delta') {
           roundText += c.content;
           producedText += c.content;
+          const tripped = deps.scanOutput?.(producedText);
+          if (tripped) throw new OutputRefused(tripped);
           const a = w.chunk({ content: c.content });
           const b = w.event({ type: 'response.output_text.delta', data: { delta: c.content } });
           flush();
@@ -227,7 +233,12 @@ export async function respondStream(deps: RespondDeps, principal: Principal, p: 
     }
     begin();
     flush();
-    if (abort.signal.aborted || w.clientGone) o.status = 'cancelled';
+    if (e instanceof OutputRefused) {
+      // the output check tripped: the upstream is stopped, the client told why (the category), billed for what was produced
+      abort.abort(e);
+      o.status = 'cancelled';
+      await w.error(openAiError('invalid_request_error', 'content_policy_violation', `The answer was stopped by the output safety check: ${e.categories.map(describeCategory).join(', ')}`));
+    } else if (abort.signal.aborted || w.clientGone) o.status = 'cancelled';
     else {
       o.status = 'failed';
       const err = streamError(e);
@@ -246,6 +257,13 @@ export async function respondStream(deps: RespondDeps, principal: Principal, p: 
   await w.event({ type: 'billing', data: { lines, total_usd: sumUsage(lines).costUsd } });
   await w.event({ type: 'response.completed', data: { usage: gatewayUsage(lines) } });
   await w.done();
+}
+
+/** The output scan tripped on the text streamed so far. */
+class OutputRefused extends Error {
+  constructor(readonly categories: SafetyCategory[]) {
+    super('output refused');
+  }
 }
 
 /** An error met after the stream started, in OpenAI's in-stream shape (vLLM's own in-stream errors translated). */

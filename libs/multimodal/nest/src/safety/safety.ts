@@ -1,0 +1,93 @@
+/**
+ * Safety on raw input, as the gateway runs it: text parts and transcripts through the text
+ * classifier, images and video frames through the NSFW scores with the key's thresholds, an audio
+ * deepfake port with no default model (reported as not run). A refusal names the part and the
+ * category — never scores or the classifier's wording.
+ */
+import type { EncodedImage } from '@frontier/multimodal-contracts';
+import { describeCategory, type SafetyCategory } from '@frontier/multimodal-domain';
+import { nsfwVerdict } from '@frontier/multimodal-encoders';
+import { FrontierError } from '@frontier/platform-util';
+import type { TextSafetyClassifier } from './text-classifier';
+
+/** A refusal of the content itself: 400 content_policy_violation, naming the part. */
+export class ContentPolicyError extends FrontierError {
+  constructor(field: string, message: string) {
+    super('invalid', 'content_policy_violation', message, { field });
+  }
+}
+
+export interface NsfwThresholds {
+  explicit: number;
+  suggestive: number;
+}
+
+/** What the response's `safety` metadata says was checked. */
+export interface SafetyReport {
+  text: string;
+  images: string;
+  /** No deepfake detector ships: `not_run` unless one is configured. */
+  audio_deepfake: 'not_run' | 'passed';
+  output: string;
+}
+
+export interface SafetyPort {
+  report(hasImages: boolean): SafetyReport;
+  /** Throws {@link ContentPolicyError} naming the first flagged item. */
+  checkTexts(items: ReadonlyArray<{ path: string; text: string }>, signal: AbortSignal): Promise<void>;
+  /** The key's NSFW thresholds (its override, else the gateway's default). */
+  thresholds(keyId: string): Promise<NsfwThresholds>;
+  /** Throws when an image (or frame) is explicit under `t`. */
+  checkImages(images: Iterable<EncodedImage>, t: NsfwThresholds): void;
+  /** The categories the streamed output trips so far, or null. */
+  scanOutput(text: string): SafetyCategory[] | null;
+}
+
+export const SAFETY_PORT = Symbol('SAFETY_PORT');
+
+export const DEFAULT_NSFW: NsfwThresholds = { explicit: 0.7, suggestive: 0.6 };
+
+export interface SafetyOptions {
+  text: TextSafetyClassifier;
+  /** The output scan (synchronous, on every few deltas): the offline rules by default. */
+  output: (text: string) => SafetyCategory[];
+  nsfw?: NsfwThresholds;
+  /** The key's overrides (null: none); cached briefly by the caller. */
+  keyThresholds?: (keyId: string) => Promise<Partial<NsfwThresholds> | null>;
+  imageSafety: boolean;
+}
+
+export function refusal(path: string, categories: readonly SafetyCategory[]): ContentPolicyError {
+  return new ContentPolicyError(path, `${path} was refused by the content safety check: ${categories.map(describeCategory).join(', ')}`);
+}
+
+export function createSafetyPort(o: SafetyOptions): SafetyPort {
+  const base = o.nsfw ?? DEFAULT_NSFW;
+  const cache = new Map<string, { at: number; t: NsfwThresholds }>();
+  return {
+    report: (hasImages) => ({ text: o.text.id, images: hasImages ? (o.imageSafety ? 'nsfwjs' : 'off') : 'none', audio_deepfake: 'not_run', output: 'rules' }),
+    async checkTexts(items, signal) {
+      const verdicts = await Promise.all(items.filter((i) => i.text.trim()).map(async (i) => ({ i, v: await o.text.classify(i.text, signal) })));
+      const hit = verdicts.find((x) => x.v.flagged);
+      if (hit) throw refusal(hit.i.path, hit.v.categories);
+    },
+    async thresholds(keyId) {
+      if (!o.keyThresholds) return base;
+      const c = cache.get(keyId);
+      if (c && Date.now() - c.at < 5_000) return c.t;
+      const k = await o.keyThresholds(keyId);
+      const t = { explicit: k?.explicit ?? base.explicit, suggestive: k?.suggestive ?? base.suggestive };
+      cache.set(keyId, { at: Date.now(), t });
+      return t;
+    },
+    checkImages(images, t) {
+      for (const img of images) {
+        if (img.nsfw && nsfwVerdict(img.nsfw.scores, t) === 'explicit') throw new ContentPolicyError(img.part, `${img.part} was refused by the image safety check: explicit sexual content (S12 (Sexual Content))`);
+      }
+    },
+    scanOutput(text) {
+      const c = o.output(text);
+      return c.length ? c : null;
+    },
+  };
+}
