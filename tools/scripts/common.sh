@@ -25,7 +25,7 @@ ensure_install() {
 # Debian tools the ML tests use to make real media: espeak-ng (speech), sox (audio), pocketsphinx
 # (the weak offline ASR), ffmpeg (test video and container probing). Installed with apt when missing and root; tests that need one say so
 # and fail clearly when it is absent.
-SYSTEM_PACKAGES=(espeak-ng:espeak-ng sox:sox ffmpeg:ffprobe pocketsphinx:pocketsphinx_continuous pocketsphinx-en-us:/usr/share/pocketsphinx/model/en-us)
+SYSTEM_PACKAGES=(espeak-ng:espeak-ng sox:sox ffmpeg:ffprobe pocketsphinx:pocketsphinx_continuous pocketsphinx-en-us:/usr/share/pocketsphinx/model/en-us chromium:/usr/bin/chromium)
 ensure_system_packages() {
   local missing=() pkg probe
   for entry in "${SYSTEM_PACKAGES[@]}"; do

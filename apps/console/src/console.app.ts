@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Controller, Get, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
+import type { ConsoleEnv } from './env';
+import { proxyTo } from './proxy';
+
+@Controller()
+class HealthController {
+  @Get('health')
+  health() {
+    return { status: 'ok', service: 'console' };
+  }
+}
+
+@Module({ controllers: [HealthController] })
+class ConsoleModule {}
+
+/** Where `nx build console` writes the SPA. */
+export const DEFAULT_STATIC_DIR = resolve(__dirname, '../../../dist/apps/console');
+
+/** The page may load only its own scripts and styles and talk only to its own origin (the proxy). */
+const CSP = "default-src 'self'; connect-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+/**
+ * The console: the SPA's static files and a thin same-origin proxy to memory-api, chat-gateway and
+ * recsys-api under `/api/{memory,gateway,recsys}`. Body parsing is off so requests stream through.
+ */
+export async function createConsoleApp(env: ConsoleEnv, opts: { logger?: false } = {}): Promise<NestExpressApplication> {
+  const dir = env.CONSOLE_STATIC_DIR ?? DEFAULT_STATIC_DIR;
+  if (!existsSync(join(dir, 'index.html'))) throw new Error(`console: no build at ${dir} (run: npx nx build console)`);
+  const app = await NestFactory.create<NestExpressApplication>(ConsoleModule, { bodyParser: false, ...(opts.logger === false ? { logger: false } : {}) });
+  app.disable('x-powered-by');
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('referrer-policy', 'no-referrer');
+    next();
+  });
+  app.use('/api/memory', proxyTo(env.MEMORY_API_URL));
+  app.use('/api/gateway', proxyTo(env.GATEWAY_URL));
+  app.use('/api/recsys', proxyTo(env.RECSYS_API_URL));
+  app.useStaticAssets(dir, { index: false, maxAge: '1h', setHeaders: (res) => res.setHeader('content-security-policy', CSP) });
+  // the SPA's routes (#/…) all load index.html
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'GET' || req.path === '/health') return next();
+    res.setHeader('content-security-policy', CSP);
+    res.setHeader('cache-control', 'no-cache');
+    res.sendFile(join(dir, 'index.html'));
+  });
+  return app;
+}

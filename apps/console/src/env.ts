@@ -1,0 +1,28 @@
+import { IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
+
+const url = { require_tld: false, protocols: ['http', 'https'], require_protocol: true };
+
+/** The console's variables: where it listens, where its static build is, and the three public APIs it fronts. */
+export class ConsoleEnv {
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  CONSOLE_PORT: number = 3300;
+
+  @IsString()
+  CONSOLE_HOST: string = '127.0.0.1';
+
+  /** The Vite build (`npx nx build console`); default: the workspace's dist/apps/console. */
+  @IsOptional()
+  @IsString()
+  CONSOLE_STATIC_DIR?: string;
+
+  @IsUrl(url, { message: 'MEMORY_API_URL must be an http(s) URL' })
+  MEMORY_API_URL: string = 'http://127.0.0.1:3001';
+
+  @IsUrl(url, { message: 'GATEWAY_URL must be an http(s) URL' })
+  GATEWAY_URL: string = 'http://127.0.0.1:3003';
+
+  @IsUrl(url, { message: 'RECSYS_API_URL must be an http(s) URL' })
+  RECSYS_API_URL: string = 'http://127.0.0.1:3002';
+}

@@ -1,0 +1,64 @@
+import { useEffect, useState } from 'react';
+import { loadCredentials, saveCredentials, type Credentials } from './api';
+import { Connect } from './components/Connect';
+import { MemoriesPage } from './pages/Memories';
+import { SpendPage } from './pages/Spend';
+
+const PAGES = [
+  { hash: '#/memories', label: 'My memories' },
+  { hash: '#/spend', label: 'Spend' },
+] as const;
+type PageHash = (typeof PAGES)[number]['hash'];
+
+const current = (): PageHash => (PAGES.find((p) => p.hash === window.location.hash)?.hash ?? '#/memories');
+
+export function App() {
+  const [creds, setCreds] = useState<Credentials | null>(loadCredentials);
+  const [page, setPage] = useState<PageHash>(current);
+
+  useEffect(() => {
+    const onHash = () => setPage(current());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+
+  useEffect(() => {
+    const label = PAGES.find((p) => p.hash === page)?.label ?? '';
+    document.title = `${label} · Frontier console`;
+  }, [page]);
+
+  const connect = (c: Credentials | null) => {
+    saveCredentials(c);
+    setCreds(c);
+  };
+
+  return (
+    <>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header className="top">
+        <span className="brand">Frontier console</span>
+        <nav aria-label="Pages">
+          <ul>
+            {PAGES.map((p) => (
+              <li key={p.hash}>
+                <a href={p.hash} aria-current={p.hash === page ? 'page' : undefined}>
+                  {p.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        {creds && (
+          <button type="button" className="secondary" onClick={() => connect(null)}>
+            Sign out
+          </button>
+        )}
+      </header>
+      <main id="main" tabIndex={-1}>
+        {!creds ? <Connect onConnect={connect} /> : page === '#/spend' ? <SpendPage creds={creds} /> : <MemoriesPage creds={creds} onUserChange={(userId) => connect({ ...creds, userId })} />}
+      </main>
+    </>
+  );
+}
