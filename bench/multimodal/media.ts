@@ -90,7 +90,7 @@ function makeClip(label: string): Buffer {
     const out = join(dir, 'v.mp4');
     const r = spawnSync('ffmpeg', [
       '-y', '-v', 'error', '-f', 'lavfi', '-i', `testsrc2=s=640x360:d=${VIDEO_S}:r=25`,
-      '-vf', "drawtext=fontfile=/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf:text='${label} %{pts\\:hms}':fontsize=36:fontcolor=white:box=1:boxcolor=black:x=20:y=20",
+      '-vf', `drawtext=fontfile=/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf:text='${label} %{pts\\:hms}':fontsize=36:fontcolor=white:box=1:boxcolor=black:x=20:y=20`,
       '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', out,
     ]);
     if (r.status !== 0) throw new Error(`ffmpeg: ${r.stderr.toString()}`);
