@@ -3,7 +3,8 @@
  * - `shipped`: exactly what the service runs by default offline — storeSession + processSession
  *   (default extractor: the rules; default options: the episodic tier on) into Postgres and the
  *   embedded index, then searchMemories with default options (record: false) per question;
- * - `bm25`: BM25 over single turns ("speaker: words"); `dense`: cosine over single turns (USE-lite);
+ * - `bm25`: BM25 over single turns ("speaker: words"); `dense`: cosine over single turns (USE-lite
+ *   vectors; queries by the service's query embedder, and by USE-lite itself);
  * - variants: the two tiers built in process with the domain's own functions and searched in the
  *   same embedded hybrid index (bench/memory/lib/locomo-variants.ts), swept over the tuned knobs
  *   (what the lexical side indexes, neighbours attached, relevance weights, recency policy, the
@@ -17,6 +18,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Bm25Index, countWords, DEFAULT_NEIGHBOURS, DEFAULT_OWN_TEXT_SHARE, DEFAULT_RECENCY, DEFAULT_RELEVANCE, EPISODE_INDEX_WIDTH, type RecencyPolicy } from '@frontier/memory-domain';
+import { memoryQueryEmbedder } from '@frontier/memory-nest';
 import { benchArgs, datasetPath, noPositionalArgs, printHeadline, round, usageError } from '../lib/harness';
 import { createBenchMemory } from './lib/bench-memory';
 import { benchEmbedder, openBenchDb } from './lib/bench-db';
@@ -62,7 +64,7 @@ const REFERENCES: Array<{ name: string; c: VariantConfig }> = [
 const nowOf = (conv: LocomoConversation) => new Date((conv.sessions[conv.sessions.length - 1]?.date.getTime() ?? Date.now()) + DAY);
 
 /** BM25 and dense cosine over single turns ("speaker: words"), under the same budget. */
-async function baselines(conv: LocomoConversation, p: PreparedConversation, embed: (t: string[]) => Promise<Float32Array[]>): Promise<{ bm25: QuestionScore[]; dense: QuestionScore[] }> {
+async function baselines(conv: LocomoConversation, p: PreparedConversation, embed: (t: string[]) => Promise<Float32Array[]>): Promise<{ bm25: QuestionScore[]; dense: QuestionScore[]; denseModel: QuestionScore[] }> {
   const turns = conv.sessions.flatMap((s) => s.turns);
   const words = new Map(turns.map((t) => [t.dia_id, countWords(turnText(t))]));
   const bm = new Bm25Index();
@@ -72,20 +74,27 @@ async function baselines(conv: LocomoConversation, p: PreparedConversation, embe
   const item = (id: string): RetrievedItem => ({ turnIds: [id], words: words.get(id) ?? 0 });
   const bm25: QuestionScore[] = [];
   const dense: QuestionScore[] = [];
+  const denseModel: QuestionScore[] = [];
+  const modelQueries = await embed(conv.questions.map((q) => q.question));
+  const rank = (qv: Float32Array) => {
+    const qn = norm(qv);
+    return turns
+      .map((t, i) => {
+        const v = vectors[i] as Float32Array;
+        let dot = 0;
+        for (let k = 0; k < v.length; k++) dot += (v[k] as number) * (qv[k] as number);
+        return { id: t.dia_id, s: dot / (norm(v) * qn) };
+      })
+      .sort((a, b) => b.s - a.s)
+      .slice(0, 100)
+      .map((r) => item(r.id));
+  };
   conv.questions.forEach((q, qi) => {
     bm25.push(scoreQuestion(q, bm.search(q.question, 100).map((h) => item(h.id)), budgetWords));
-    const qv = p.queries[qi] as Float32Array;
-    const qn = norm(qv);
-    const ranked = turns.map((t, i) => {
-      const v = vectors[i] as Float32Array;
-      let dot = 0;
-      for (let k = 0; k < v.length; k++) dot += (v[k] as number) * (qv[k] as number);
-      return { id: t.dia_id, s: dot / (norm(v) * qn) };
-    });
-    ranked.sort((a, b) => b.s - a.s);
-    dense.push(scoreQuestion(q, ranked.slice(0, 100).map((r) => item(r.id)), budgetWords));
+    denseModel.push(scoreQuestion(q, rank(modelQueries[qi] as Float32Array), budgetWords));
+    dense.push(scoreQuestion(q, rank(p.queries[qi] as Float32Array), budgetWords));
   });
-  return { bm25, dense };
+  return { bm25, dense, denseModel };
 }
 
 async function main(): Promise<void> {
@@ -94,6 +103,8 @@ async function main(): Promise<void> {
   const questions = convs.reduce((n, c) => n + c.questions.length, 0);
   const dropped = convs.reduce((n, c) => n + c.droppedQuestions, 0);
   const embedder = benchEmbedder();
+  // the service's default query embedder (memory module: the static table distilled from USE-lite)
+  const queryEmbedder = await memoryQueryEmbedder(embedder, {});
   const db = await openBenchDb('locomo');
   const shipped: QuestionScore[] = [];
   const ingest: IngestStats & { memories: number; episodes: number } = { sessions: 0, skipped: 0, added: 0, superseded: 0, duplicates: 0, forgotten: 0, forgetRefused: 0, ms: 0, memories: 0, episodes: 0 };
@@ -102,7 +113,7 @@ async function main(): Promise<void> {
     for (const conv of convs) {
       const now = nowOf(conv);
       // the service's defaults: no extractor, no options given
-      const deps = createBenchMemory({ prisma: db.prisma, embedder, clock: () => now });
+      const deps = createBenchMemory({ prisma: db.prisma, embedder, queryEmbedder, clock: () => now });
       const scope = { tenantId: db.tenantId, userId: `shipped:${conv.sampleId}` };
       const s = await ingestConversation(deps, scope, conv);
       for (const k of ['sessions', 'skipped', 'added', 'superseded', 'duplicates', 'forgotten', 'forgetRefused', 'ms'] as const) ingest[k] += s[k];
@@ -129,15 +140,17 @@ async function main(): Promise<void> {
   // in process: baselines, the grid, the reference rows
   const bm25: QuestionScore[] = [];
   const dense: QuestionScore[] = [];
+  const denseModel: QuestionScore[] = [];
   const grid: QuestionScore[][][] = GRID.map(() => []);
   const refs: QuestionScore[][] = REFERENCES.map(() => []);
   for (const conv of convs) {
     const now = nowOf(conv);
-    const p = await prepare(conv, embedder, [40, 100], now);
+    const p = await prepare(conv, embedder, [40, 100], now, undefined, queryEmbedder);
     embedder.save();
     const b = await baselines(conv, p, (t) => embedder.embed(t));
     bm25.push(...b.bm25);
     dense.push(...b.dense);
+    denseModel.push(...b.denseModel);
     GRID.forEach((c, i) => (grid[i] as QuestionScore[][]).push(scoreVariant(p, c, now, budgetWords)));
     REFERENCES.forEach((r, i) => (refs[i] as QuestionScore[]).push(...scoreVariant(p, r.c, now, budgetWords)));
     process.stderr.write(`variants ${conv.sampleId} done\n`);
@@ -151,7 +164,8 @@ async function main(): Promise<void> {
   const rows = [
     { name: '**shipped** (the service, default options)', r: all(shipped) },
     { name: 'bm25 over single turns', r: all(bm25) },
-    { name: 'dense cosine over single turns (USE-lite)', r: all(dense) },
+    { name: 'dense cosine over single turns (USE-lite turns, the service query embedder)', r: all(dense) },
+    { name: 'dense cosine over single turns (USE-lite turns and queries)', r: all(denseModel) },
     { name: '**cv**: leave-one-conversation-out (held-out folds)', r: all(cv.scores) },
     ...(best ? [{ name: `in-sample best of the grid: ${variantName(best.c)}`, r: best.r }] : []),
     ...REFERENCES.map((x, i) => ({ name: `${x.name} — ${variantName(x.c)}`, r: all(refs[i] as QuestionScore[]) })),
@@ -167,7 +181,7 @@ async function main(): Promise<void> {
   writeFileSync('tmp/memory-bench/locomo-results.json', JSON.stringify({ rows, grid: inSample.map((x) => ({ name: variantName(x.c), r: x.r })), cvChosen: cv.chosen.map((i) => variantName(GRID[i] as VariantConfig)), ingest }, null, 1));
 
   const fig = (r: ReturnType<typeof summarise>, k: 'budget' | 'budgetAny' | 'r5' | 'r10') => round(r['all']?.[k] ?? 0, 3);
-  const named = { shipped: all(shipped), bm25: all(bm25), dense: all(dense), cv: all(cv.scores), inSampleBest: best?.r ?? all([]), defaultInProcess: all(refs[0] as QuestionScore[]) };
+  const named = { shipped: all(shipped), bm25: all(bm25), dense: all(dense), denseModelQueries: all(denseModel), cv: all(cv.scores), inSampleBest: best?.r ?? all([]), defaultInProcess: all(refs[0] as QuestionScore[]) };
   const per = (k: 'budget' | 'budgetAny' | 'r5' | 'r10') => Object.fromEntries(Object.entries(named).map(([m, r]) => [m, fig(r, k)]));
   printHeadline('memory-locomo', {
     questions,

@@ -55,7 +55,8 @@ export function domainTurns(conv: LocomoConversation): Array<{ session: string; 
 const hitsKey = (index: IndexText, pool: number, facts: boolean) => `${index}/${pool}/${facts}`;
 
 /** Builds both tiers, embeds them (disk-cached), indexes each variant and runs every question's search once per pool. */
-export async function prepare(conv: LocomoConversation, embedder: TextEmbedder, pools: readonly number[], now: Date, indexes: readonly IndexText[] = INDEX_TEXTS): Promise<PreparedConversation> {
+/** `queries`: what embeds the questions (the service's default query embedder; default `embedder`). */
+export async function prepare(conv: LocomoConversation, embedder: TextEmbedder, pools: readonly number[], now: Date, indexes: readonly IndexText[] = INDEX_TEXTS, queries: TextEmbedder = embedder): Promise<PreparedConversation> {
   const docs = new Map<string, Doc>();
   const transcripts = new Map<string, ContextTurn[]>();
   const pending: Array<{ id: string; embed: string; memory: Doc['memory']; lexical: Doc['lexical'] }> = [];
@@ -80,17 +81,17 @@ export async function prepare(conv: LocomoConversation, embedder: TextEmbedder, 
   }
   const vectors = await embedder.embed(pending.map((p) => p.embed));
   pending.forEach((p, i) => docs.set(p.id, { memory: p.memory, lexical: p.lexical, vector: vectors[i] as Float32Array }));
-  const queries = await embedder.embed(conv.questions.map((q) => q.question));
+  const questionVectors = await queries.embed(conv.questions.map((q) => q.question));
   const hits = new Map<string, SearchHit[][]>();
   const scope = { tenantId: 't', userId: conv.sampleId };
   for (const index of indexes)
     for (const facts of [false, true]) {
       const idx = new EmbeddedVectorIndex({ dimension: embedder.dimension });
       await idx.upsert(scope, [...docs.entries()].filter(([id]) => facts || id.startsWith('e:')).map(([id, d]) => ({ id, vector: d.vector, text: d.lexical[index] })));
-      for (const pool of pools) hits.set(hitsKey(index, pool, facts), await Promise.all(queries.map((v, qi) => idx.search(scope, { vector: v, text: (conv.questions[qi] as LocomoQuestion).question, k: pool }))));
+      for (const pool of pools) hits.set(hitsKey(index, pool, facts), await Promise.all(questionVectors.map((v, qi) => idx.search(scope, { vector: v, text: (conv.questions[qi] as LocomoQuestion).question, k: pool }))));
       await idx.close();
     }
-  return { conv, docs, transcripts, queries, hits };
+  return { conv, docs, transcripts, queries: questionVectors, hits };
 }
 
 /** The items a setting hands to the model for question `qi`, in rank order (each with its words and turns). */

@@ -91,7 +91,7 @@ describe('retrieval score', () => {
 
   it('multiplies relevance, recency, confidence and the usage discount, and explains itself', () => {
     const b = scoreMemory({ memory: { type: 'preference', confidence: 0.8, retrievalCount: 10, validAt: new Date(NOW.getTime() - 180 * DAY) }, cosine: 0.6, lexical: 1 }, { now: NOW });
-    expect(b.relevance).toBeCloseTo(0.6 * 0.6 + 0.4 * 1, 10); // DEFAULT_RELEVANCE 0.6 / 0.4 (issue 14)
+    expect(b.relevance).toBeCloseTo(0.5 * 0.6 + 0.5 * 1, 10);
     expect(b.recency).toBeCloseTo(0.5, 3);
     expect(b.usage).toBeCloseTo(usageDiscount(10), 12);
     expect(b.score).toBeCloseTo(b.relevance * b.recency * b.confidence * b.usage, 12);

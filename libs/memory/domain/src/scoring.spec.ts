@@ -79,15 +79,15 @@ describe('scoreMemory', () => {
   });
 
   it('with a lexical score, relevance is the weighted mean of cosine and lexical (lexical clipped to [0, 1])', () => {
-    expect(DEFAULT_RELEVANCE).toEqual({ dense: 0.6, lexical: 0.4 });
-    expect(scoreMemory({ memory: memory(), cosine: 0.6, lexical: 0.4 }, { now: NOW }).relevance).toBeCloseTo(0.52, 15);
-    expect(scoreMemory({ memory: memory(), cosine: 0, lexical: 1 }, { now: NOW }).relevance).toBeCloseTo(0.4, 15);
+    expect(DEFAULT_RELEVANCE).toEqual({ dense: 0.5, lexical: 0.5 });
+    expect(scoreMemory({ memory: memory(), cosine: 0.6, lexical: 0.4 }, { now: NOW }).relevance).toBeCloseTo(0.5, 15);
+    expect(scoreMemory({ memory: memory(), cosine: 0, lexical: 1 }, { now: NOW }).relevance).toBeCloseTo(0.5, 15);
     const weights = { dense: 3, lexical: 1 };
     expect(scoreMemory({ memory: memory(), cosine: 0.6, lexical: 0.2 }, { now: NOW, weights }).relevance).toBeCloseTo((3 * 0.6 + 0.2) / 4, 15);
     expect(scoreMemory({ memory: memory(), cosine: 0.6, lexical: 1.7 }, { now: NOW, weights }).lexical).toBe(1);
     expect(scoreMemory({ memory: memory(), cosine: 0.6, lexical: -0.2 }, { now: NOW, weights }).relevance).toBeCloseTo(0.45, 15);
     // lexical 0 given explicitly is not "no lexical score": it scales the default relevance by the dense weight
-    expect(scoreMemory({ memory: memory(), cosine: 0.8, lexical: 0 }, { now: NOW }).relevance).toBeCloseTo(0.48, 15);
+    expect(scoreMemory({ memory: memory(), cosine: 0.8, lexical: 0 }, { now: NOW }).relevance).toBeCloseTo(0.4, 15);
   });
 
   it('age is measured in days from validAt, clipped at 0, and uses the type’s curve', () => {

@@ -51,11 +51,12 @@ export interface RelevanceWeights {
 
 /**
  * Dense cosine alone is weak with the offline encoder (memory.md): relevance fuses both. Issue 14
- * (docs/benchmarks/memory-retrieval.md): with the episodic tier indexed with its neighbouring turns
- * and recency as a prior, leave-one-conversation-out cross-validation on LoCoMo dev chose 0.6 dense
- * in three folds, 0.5 in two, 0.7 in one (recall at 300 words in-sample: 0.4 → 73.3, 0.5 → 74.0, 0.6 → 74.1, 0.7 → 73.9).
+ * (docs/benchmarks/memory-retrieval.md): with the episodic tier indexed with its neighbouring turns,
+ * the own-text share and recency as a prior, leave-one-conversation-out cross-validation on LoCoMo
+ * dev chose 0.5 dense in four folds and 0.6 in two with the service's query embedder (the static
+ * table; in-sample 0.5 → 74.8, 0.6 → 74.6); with USE-lite queries 0.6 led by 0.1–0.3.
  */
-export const DEFAULT_RELEVANCE: RelevanceWeights = { dense: 0.6, lexical: 0.4 };
+export const DEFAULT_RELEVANCE: RelevanceWeights = { dense: 0.5, lexical: 0.5 };
 
 export interface ScoreInput {
   memory: Pick<Memory, 'type' | 'confidence' | 'retrievalCount' | 'validAt'>;
