@@ -6,6 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import type { ConsoleEnv } from './env';
 import { proxyTo } from './proxy';
+import { attachWsProxy } from './ws-proxy';
 
 @Controller()
 class HealthController {
@@ -39,6 +40,7 @@ export async function createConsoleApp(env: ConsoleEnv, opts: { logger?: false }
     next();
   });
   app.use('/api/memory', proxyTo(env.MEMORY_API_URL));
+  attachWsProxy(app.getHttpServer(), { '/api/memory': env.MEMORY_API_URL }); // the sync WebSocket
   app.use('/api/gateway', proxyTo(env.GATEWAY_URL));
   app.use('/api/recsys', proxyTo(env.RECSYS_API_URL));
   app.useStaticAssets(dir, { index: false, maxAge: '1h', setHeaders: (res) => res.setHeader('content-security-policy', CSP) });

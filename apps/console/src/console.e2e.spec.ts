@@ -137,6 +137,14 @@ describe('console in Debian Chromium (playwright-core) against memory-api + memo
     await until(async () => (await page.locator('.memories .text').count()) === 4, 10_000, 'cleared');
   }, 60_000);
 
+  it('updates live when another device changes a memory (the sync WebSocket through the console)', async () => {
+    await page.locator('[data-live="live"]').waitFor({ timeout: 15_000 });
+    const work = (await memories()).results.find((m) => m.memory === 'I work at Acme Corp as a nurse');
+    const r = await fetch(`${memUrl}/v1/memories/${work?.id}`, { method: 'PATCH', headers: { ...auth(), 'content-type': 'application/json' }, body: JSON.stringify({ user_id: USER, text: 'I work at Acme Corp as a head nurse' }) });
+    expect(r.status).toBe(200);
+    await page.locator('.memories .text', { hasText: 'I work at Acme Corp as a head nurse' }).waitFor({ timeout: 10_000 });
+  }, 30_000);
+
   it('deletes one memory after confirmation (keyboard only), and the API no longer has it; the erasure completes', async () => {
     const target = (await memories()).results.find((m) => m.memory === "I'm vegetarian");
     expect(target).toBeDefined();

@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { json, qs, raw, type Credentials } from '../api';
 import { ConfirmDialog, type Confirmation } from '../components/ConfirmDialog';
 import { ErasureList, useErasures } from '../components/Erasures';
+import { useLiveSync } from '../components/LiveSync';
 import { MEMORY_TYPES, type Memory, type MemoryPage } from '../types';
 
 interface Filters {
@@ -61,6 +62,13 @@ export function MemoriesPage({ creds, onUserChange }: { creds: Credentials; onUs
   useEffect(() => {
     void load();
   }, [load]);
+
+  // another device (or the assistant) changed this user's memories: reload, at most every 300 ms
+  const reloadTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const live = useLiveSync(creds, () => {
+    clearTimeout(reloadTimer.current);
+    reloadTimer.current = setTimeout(() => void load(), 300);
+  });
 
   const erase = async (what: string, path: string) => {
     try {
@@ -185,6 +193,9 @@ export function MemoriesPage({ creds, onUserChange }: { creds: Credentials; onUs
             </button>
           </div>
 
+          <p className="live" data-live={live}>
+            <span className={`dot ${live}`} aria-hidden="true" /> Live updates: {live === 'live' ? 'on' : live === 'connecting' ? 'connecting…' : 'offline, retrying'}
+          </p>
           <div role="status" aria-live="polite" className="status">
             {loading ? 'Loading…' : `${total} memor${total === 1 ? 'y' : 'ies'}${filters.query ? ` matching “${filters.query}”` : ''}, newest first.`} {notice}
           </div>
