@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { makeVideo } from '@frontier/multimodal-encoders/testing';
 import { KeySafetyRepository } from '@frontier/multimodal-data-access';
 import { PrismaService } from '@frontier/platform-prisma';
 import { TenancyService } from '@frontier/platform-nest';
@@ -46,6 +47,15 @@ describe('chat-gateway safety: text rules on the raw prompt, nsfwjs on images wi
     expect(refused.status).toBe(400);
     expect(json.error).toMatchObject({ code: 'content_policy_violation', param: 'messages[0].content[1]' });
     expect(json.error.message).not.toMatch(/Porn|Hentai|score|0\.\d/);
+    expect(world.llm.stats.chatRequests).toBe(0);
+
+    // video frames go through the same check: the first flagged frame is named with its time
+    const clip = makeVideo({ durationS: 3, tone: 440, width: 160, height: 90 });
+    const video = await post(user([{ type: 'text', text: 'what happens?' }, { type: 'video_url', video_url: { url: `data:video/mp4;base64,${clip.toString('base64')}` } }]), strict.key);
+    const vjson = (await video.json()) as { error: { code: string; param: string } };
+    expect(video.status).toBe(400);
+    expect(vjson.error.code).toBe('content_policy_violation');
+    expect(vjson.error.param).toMatch(/^messages\[0\]\.content\[1\]@0:0\d/);
     expect(world.llm.stats.chatRequests).toBe(0);
 
     const ok = await post(user([{ type: 'text', text: 'what is this?' }, { type: 'image_url', image_url: { url: png } }]), lenient.key);

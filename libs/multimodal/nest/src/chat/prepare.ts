@@ -156,7 +156,7 @@ export async function prepare(deps: PrepareDeps, principal: Principal, body: unk
     textCheck,
   ]).finally(() => signal.removeEventListener('abort', stop));
   const videos = new Map(videoList.map((v) => [v.path, v]));
-  const frames = [...videos.values()].flatMap((v) => v.frames.map((f) => f.image));
+  const frames = [...videos.values()].flatMap((v) => [...v.frames.map((f) => f.image), ...v.safetyFrames]);
   if (safety && thresholds) {
     safety.checkImages([...encoded.values(), ...frames], await thresholds);
     // what was heard goes through the text check too (clips, and the videos' soundtracks)

@@ -1,4 +1,4 @@
-import { framePath, frameTimes } from './video';
+import { framePath, frameTimes, safetyTimes } from './video';
 
 describe('frameTimes: the plan’s sampling as frame times inside the clip', () => {
   const probe = { durationS: 6.2, keyframesS: [0, 2, 3, 5] };
@@ -17,5 +17,13 @@ describe('frameTimes: the plan’s sampling as frame times inside the clip', () 
 
   it('names a frame by its part and time', () => {
     expect(framePath('messages[0].content[1]', 83.25)).toBe('messages[0].content[1]@1:23.2');
+  });
+});
+
+describe('safetyTimes: at least one frame per 5 s reaches the image safety check', () => {
+  it('adds the middle of every 5-s window no planned frame falls in', () => {
+    expect(safetyTimes(20, [0, 5, 10, 15])).toEqual([]);
+    expect(safetyTimes(20, [0, 12])).toEqual([7.5, 17.5]);
+    expect(safetyTimes(12, [])).toEqual([2.5, 7.5, 11]);
   });
 });

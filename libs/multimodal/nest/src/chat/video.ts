@@ -26,6 +26,21 @@ export interface VideoContext {
   frames: VideoFrame[];
   transcript: AudioTranscript | null;
   probe: AvProbe;
+  /** Frames checked by the image safety check only (one per {@link SAFETY_EVERY_S} where the plan's frames leave a gap); never sent. */
+  safetyFrames: EncodedImage[];
+}
+
+/** The image safety check sees at least one frame per this many seconds of a clip, whatever the plan sampled. */
+export const SAFETY_EVERY_S = 5;
+
+/** Times (one per `everyS` window) that no planned frame covers: the extra frames the safety check looks at. */
+export function safetyTimes(durationS: number, planned: readonly number[], everyS = SAFETY_EVERY_S): number[] {
+  const out: number[] = [];
+  for (let t = 0; t < durationS; t += everyS) {
+    const end = Math.min(durationS, t + everyS);
+    if (!planned.some((p) => p >= t && p < end)) out.push(Math.round(((t + end) / 2) * 1000) / 1000);
+  }
+  return out;
 }
 
 export interface VideoWork {
@@ -65,14 +80,20 @@ export async function processVideo(deps: { encoder: EncoderPort; audio: AudioPor
     return avRefusal(e, v.path, 'video');
   }
   const times = frameTimes(probe, v.mode, v.fps, v.frames);
+  const extra = v.safety ? safetyTimes(probe.durationS, times) : [];
   let extracted;
+  let checked;
   try {
     // frames come out at up to 1024 px (OCR reads them there); the encoder resizes them for the upstream
-    extracted = await extractFrames(v.bytes, times, { maxSide: 1024, signal });
+    [extracted, checked] = await Promise.all([extractFrames(v.bytes, times, { maxSide: 1024, signal }), extra.length ? extractFrames(v.bytes, extra, { maxSide: 512, signal }) : Promise.resolve([])]);
   } catch (e) {
     return avRefusal(e, v.path, 'video');
   }
-  const jobs = extracted.map((f) => ({ path: framePath(v.path, f.atS), sha256: createHash('sha256').update(f.png).digest('hex'), bytes: f.png, maxSide: v.maxSide, ocr: v.ocr, safety: v.safety }));
+  const hash = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+  const jobs = [
+    ...extracted.map((f) => ({ path: framePath(v.path, f.atS), sha256: hash(f.png), bytes: f.png, maxSide: v.maxSide, ocr: v.ocr, safety: v.safety })),
+    ...checked.map((f) => ({ path: `${framePath(v.path, f.atS)} (safety)`, sha256: hash(f.png), bytes: f.png, maxSide: 64, ocr: false, safety: true })),
+  ];
   const [encoded, transcripts] = await Promise.all([
     jobs.length ? deps.encoder.encode(requestId, jobs, signal) : Promise.resolve(new Map<string, EncodedImage>()),
     probe.audio && deps.audio ? deps.audio.transcribe([{ path: v.path, bytes: v.bytes }], signal) : Promise.resolve(new Map<string, AudioTranscript>()),
@@ -81,7 +102,8 @@ export async function processVideo(deps: { encoder: EncoderPort; audio: AudioPor
     const image = encoded.get(jobs[i].path);
     return image ? [{ atS: f.atS, image }] : [];
   });
-  return { path: v.path, durationS: probe.durationS, mode: v.mode, fps: v.mode === 'fps' ? v.fps : null, frames, transcript: transcripts.get(v.path) ?? null, probe };
+  const safetyFrames = checked.flatMap((f) => encoded.get(`${framePath(v.path, f.atS)} (safety)`) ?? []);
+  return { path: v.path, durationS: probe.durationS, mode: v.mode, fps: v.mode === 'fps' ? v.fps : null, frames, transcript: transcripts.get(v.path) ?? null, probe, safetyFrames };
 }
 
 /** The video as prompt parts: a header, each frame (the image for a vision upstream) with its time and OCR text, the soundtrack's transcript. */

@@ -129,8 +129,8 @@ export class VideoJobsService {
         { path: job.part, bytes: job.input, mode: p.mode, fps: p.fps, frames: p.frames, maxSide: p.maxSide, ocr: p.ocr, safety: p.safety },
         new AbortController().signal,
       );
-      const explicit = ctx.frames.find((f) => f.image.nsfw?.verdict === 'explicit');
-      if (explicit) throw new InvalidInputError(job.part, `${job.part} was refused by the image safety check (explicit content) at ${formatClock(explicit.atS)}`, 'content_policy_violation');
+      const explicit = [...ctx.frames.map((f) => f.image), ...ctx.safetyFrames].find((i) => i.nsfw?.verdict === 'explicit');
+      if (explicit) throw new InvalidInputError(job.part, `${explicit.part} was refused by the image safety check (explicit content)`, 'content_policy_violation');
       const promptText = videoPromptParts(`Video ${publicJobId(job.id)}`, ctx, false)
         .flatMap((x) => (x.type === 'text' ? [x.text] : []))
         .join('\n');
