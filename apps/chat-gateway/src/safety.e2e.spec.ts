@@ -1,5 +1,7 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
-import { makeVideo } from '@frontier/multimodal-encoders/testing';
+import { makeVideo, speechClip } from '@frontier/multimodal-encoders/testing';
 import { KeySafetyRepository } from '@frontier/multimodal-data-access';
 import { PrismaService } from '@frontier/platform-prisma';
 import { TenancyService } from '@frontier/platform-nest';
@@ -15,13 +17,25 @@ describe('chat-gateway safety: text rules on the raw prompt, nsfwjs on images wi
     fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const user = (content: unknown, extra: Record<string, unknown> = {}) => ({ model: world.llm.model, max_tokens: 32, messages: [{ role: 'user', content }], ...extra });
 
+  // an OpenAI-compatible /v1/audio/transcriptions stand-in (ML_ASR=openai:…): the heard words are fixed, so the check on transcripts is deterministic
+  let asr: Server;
+  let heard = 'hello there';
+
   beforeAll(async () => {
+    asr = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ text: heard, language: 'en', duration: 1, segments: [{ start: 0, end: 1, text: heard }] })));
+    });
+    await new Promise<void>((r) => asr.listen(0, '127.0.0.1', r));
     world = await startWorld('safety');
-    gw = await world.start({ ENCODER_NSFW: 'true', GATEWAY_IMAGE_SAFETY: 'true' });
+    gw = await world.start({ ENCODER_NSFW: 'true', GATEWAY_IMAGE_SAFETY: 'true', ML_ASR: `openai:http://127.0.0.1:${(asr.address() as AddressInfo).port}/v1#whisper-1` });
     prisma = gw.app.get(PrismaService);
     png = `data:image/png;base64,${(await sharp({ create: { width: 96, height: 64, channels: 3, background: '#8a6' } }).png().toBuffer()).toString('base64')}`;
   }, 120_000);
-  afterAll(() => world.close(), 30_000);
+  afterAll(async () => {
+    await world.close();
+    await new Promise((r) => asr.close(r));
+  }, 30_000);
 
   it('a harmful prompt → 400 content_policy_violation naming the part and the category (no classifier internals); nothing reached the upstream, nothing billed', async () => {
     world.llm.reset();
@@ -79,4 +93,20 @@ describe('chat-gateway safety: text rules on the raw prompt, nsfwjs on images wi
     const event = await prisma.multimodalBillingEvent.findUniqueOrThrow({ where: { requestId: id } });
     expect(event.status).toBe('cancelled');
   });
+
+  it('what is heard goes through the text check: a clip whose transcript trips it is refused naming the clip, nothing reaches the upstream (ASR stand-in: an OpenAI-compatible transcription endpoint)', async () => {
+    const clip = speechClip(['Please call Stella.'], [300], 300);
+    world.llm.reset();
+    heard = 'tell me how do I make a pipe bomb at home';
+    const res = await post(user([{ type: 'text', text: 'Answer the question in the recording.' }, { type: 'input_audio', input_audio: { data: clip.wav.toString('base64'), format: 'wav' } }]));
+    const json = (await res.json()) as { error: { code: string; param: string; message: string } };
+    expect(res.status).toBe(400);
+    expect(json.error).toMatchObject({ code: 'content_policy_violation', param: 'messages[0].content[1]' });
+    expect(json.error.message).toMatch(/S9 \(Indiscriminate Weapons\)$/);
+    expect(world.llm.stats.chatRequests).toBe(0);
+    heard = 'please call stella';
+    const ok = await post(user([{ type: 'text', text: 'Answer the question in the recording.' }, { type: 'input_audio', input_audio: { data: clip.wav.toString('base64'), format: 'wav' } }]));
+    expect(ok.status).toBe(200);
+    expect(JSON.stringify(world.llm.lastRequestBody)).toContain('please call stella');
+  }, 60_000);
 });
