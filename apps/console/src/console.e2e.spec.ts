@@ -145,6 +145,16 @@ describe('console in Debian Chromium (playwright-core) against memory-api + memo
     await page.locator('.memories .text', { hasText: 'I work at Acme Corp as a head nurse' }).waitFor({ timeout: 10_000 });
   }, 30_000);
 
+  it('What the assistant knows: the "what do you know about me" view grouped by kind', async () => {
+    await page.getByRole('link', { name: 'What the assistant knows' }).click();
+    const view = page.getByRole('region', { name: '“What do you know about me?”' });
+    await view.getByRole('heading', { name: 'People in your life' }).waitFor();
+    await expect(view.textContent()).resolves.toMatch(/People in your life.*your daughter is 7 \(95%\).*Work.*you work at Acme Corp as a head nurse/);
+    expect(await auditPage(page, 'knows')).toEqual({ violations: [], overflowing: [] });
+    await page.getByRole('link', { name: 'My memories' }).click();
+    await page.locator('.memories .text').first().waitFor();
+  }, 30_000);
+
   it('deletes one memory after confirmation (keyboard only), and the API no longer has it; the erasure completes', async () => {
     const target = (await memories()).results.find((m) => m.memory === "I'm vegetarian");
     expect(target).toBeDefined();

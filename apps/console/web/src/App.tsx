@@ -1,11 +1,13 @@
 import { useEffect, useState } from 'react';
 import { loadCredentials, saveCredentials, type Credentials } from './api';
 import { Connect } from './components/Connect';
+import { KnowsPage } from './pages/Knows';
 import { MemoriesPage } from './pages/Memories';
 import { SpendPage } from './pages/Spend';
 
 const PAGES = [
   { hash: '#/memories', label: 'My memories' },
+  { hash: '#/knows', label: 'What the assistant knows' },
   { hash: '#/spend', label: 'Spend' },
 ] as const;
 type PageHash = (typeof PAGES)[number]['hash'];
@@ -57,7 +59,15 @@ export function App() {
         )}
       </header>
       <main id="main" tabIndex={-1}>
-        {!creds ? <Connect onConnect={connect} /> : page === '#/spend' ? <SpendPage creds={creds} /> : <MemoriesPage creds={creds} onUserChange={(userId) => connect({ ...creds, userId })} />}
+        {!creds ? (
+          <Connect onConnect={connect} />
+        ) : page === '#/spend' ? (
+          <SpendPage creds={creds} />
+        ) : page === '#/knows' ? (
+          <KnowsPage creds={creds} onUserChange={(userId) => connect({ ...creds, userId })} />
+        ) : (
+          <MemoriesPage creds={creds} onUserChange={(userId) => connect({ ...creds, userId })} />
+        )}
       </main>
     </>
   );

@@ -3,6 +3,7 @@ import { json, qs, raw, type Credentials } from '../api';
 import { ConfirmDialog, type Confirmation } from '../components/ConfirmDialog';
 import { ErasureList, useErasures } from '../components/Erasures';
 import { useLiveSync } from '../components/LiveSync';
+import { UserPicker } from '../components/UserPicker';
 import { MEMORY_TYPES, type Memory, type MemoryPage } from '../types';
 
 interface Filters {
@@ -20,8 +21,7 @@ const dayEnd = (d: string) => (d ? `${d}T23:59:59.999Z` : undefined);
 
 /** Every memory of one user, newest first: filter, search, delete (one, a session's, all), export. */
 export function MemoriesPage({ creds, onUserChange }: { creds: Credentials; onUserChange: (userId: string) => void }) {
-  const ids = { user: useId(), type: useId(), session: useId(), since: useId(), until: useId(), query: useId(), format: useId() };
-  const [userDraft, setUserDraft] = useState(creds.userId);
+  const ids = { type: useId(), session: useId(), since: useId(), until: useId(), query: useId(), format: useId() };
   const [draft, setDraft] = useState<Filters>(NONE);
   const [filters, setFilters] = useState<Filters>(NONE);
   const [items, setItems] = useState<Memory[]>([]);
@@ -112,19 +112,7 @@ export function MemoriesPage({ creds, onUserChange }: { creds: Credentials; onUs
   return (
     <section aria-labelledby="mem-h">
       <h1 id="mem-h">My memories</h1>
-      <form
-        className="row wrap card"
-        onSubmit={(e) => {
-          e.preventDefault();
-          onUserChange(userDraft.trim());
-        }}
-      >
-        <div className="field">
-          <label htmlFor={ids.user}>User id</label>
-          <input id={ids.user} value={userDraft} onChange={(e) => setUserDraft(e.target.value)} required />
-        </div>
-        <button type="submit">Show</button>
-      </form>
+      <UserPicker userId={user} onChange={onUserChange} />
       {!user ? (
         <p>Enter a user id to see what is remembered about them.</p>
       ) : (
