@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { ModelRegistry, type ModelsConfig } from '@frontier/ml-registry';
 import { AudioTranscriber, EncodersModule, IMAGE_ENCODER, ImageInputs, type EncodersGatewayConfig, type ImageEncoderClient } from '@frontier/multimodal-encoders';
 import { AUDIO_PORT, createAudioPort } from './audio';
@@ -19,6 +19,18 @@ export interface MediaPipelineConfig {
  * OCR, NSFW — inline or on encoder-worker) and the audio path (AUDIO_PORT: ffmpeg → Silero VAD → ASR,
  * loaded on first use; null when transcription is off).
  */
+const SPEECH_MODELS = Symbol('SPEECH_MODELS');
+
+/** Releases the speech models (the Silero session, a Whisper pipeline) when the app closes. */
+@Injectable()
+class SpeechModelsCloser implements OnApplicationShutdown {
+  constructor(@Inject(SPEECH_MODELS) private readonly registry: ModelRegistry | null) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.registry?.close().catch(() => undefined);
+  }
+}
+
 @Module({})
 export class MediaPipelineModule {
   static register(config: MediaPipelineConfig): DynamicModule {
@@ -31,14 +43,13 @@ export class MediaPipelineModule {
           inject: [IMAGE_ENCODER, ImageInputs],
           useFactory: (client: ImageEncoderClient, inputs: ImageInputs) => createEncoderPort(client, inputs, config.encoders.timeoutMs),
         },
+        { provide: SPEECH_MODELS, useFactory: () => (config.audio?.transcribe ? new ModelRegistry(config.audio.models) : null) },
         {
           provide: AUDIO_PORT,
-          useFactory: () => {
-            if (!config.audio?.transcribe) return null;
-            const registry = new ModelRegistry(config.audio.models);
-            return createAudioPort(async () => new AudioTranscriber(await registry.get('vad'), await registry.get('asr')));
-          },
+          inject: [SPEECH_MODELS],
+          useFactory: (registry: ModelRegistry | null) => (registry ? createAudioPort(async () => new AudioTranscriber(await registry.get('vad'), await registry.get('asr'))) : null),
         },
+        SpeechModelsCloser,
       ],
       exports: [ENCODER_PORT, AUDIO_PORT],
     };
