@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Controller, Get, Module } from '@nestjs/common';
+import { Controller, Get, Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import type { ConsoleEnv } from './env';
 import { proxyTo } from './proxy';
+import { adminOnly, QUEUES_PATH, QueuesBoard } from './queues';
 import { attachWsProxy } from './ws-proxy';
 
 @Controller()
@@ -16,8 +17,24 @@ class HealthController {
   }
 }
 
-@Module({ controllers: [HealthController] })
-class ConsoleModule {}
+const BOARD = Symbol('QueuesBoard');
+
+/** Closes the Queues page's Redis connection and queues with the app. */
+@Injectable()
+class BoardLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(BOARD) private readonly board: QueuesBoard | null) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.board?.close();
+  }
+}
+
+@Module({})
+class ConsoleModule {
+  static register(board: QueuesBoard | undefined): DynamicModule {
+    return { module: ConsoleModule, controllers: [HealthController], providers: [{ provide: BOARD, useValue: board ?? null }, BoardLifecycle] };
+  }
+}
 
 /** Where `nx build console` writes the SPA. */
 export const DEFAULT_STATIC_DIR = resolve(__dirname, '../../../dist/apps/console');
@@ -32,7 +49,9 @@ const CSP = "default-src 'self'; connect-src 'self'; img-src 'self' data: blob:;
 export async function createConsoleApp(env: ConsoleEnv, opts: { logger?: false } = {}): Promise<NestExpressApplication> {
   const dir = env.CONSOLE_STATIC_DIR ?? DEFAULT_STATIC_DIR;
   if (!existsSync(join(dir, 'index.html'))) throw new Error(`console: no build at ${dir} (run: npx nx build console)`);
-  const app = await NestFactory.create<NestExpressApplication>(ConsoleModule, { bodyParser: false, ...(opts.logger === false ? { logger: false } : {}) });
+  const board = env.ADMIN_TOKEN ? new QueuesBoard(env.REDIS_URL, env.REDIS_PREFIX) : undefined;
+  await board?.start();
+  const app = await NestFactory.create<NestExpressApplication>(ConsoleModule.register(board), { bodyParser: false, ...(opts.logger === false ? { logger: false } : {}) });
   app.disable('x-powered-by');
   app.use((_req: Request, res: Response, next: NextFunction) => {
     res.setHeader('x-content-type-options', 'nosniff');
@@ -43,6 +62,9 @@ export async function createConsoleApp(env: ConsoleEnv, opts: { logger?: false }
   attachWsProxy(app.getHttpServer(), { '/api/memory': env.MEMORY_API_URL }); // the sync WebSocket
   app.use('/api/gateway', proxyTo(env.GATEWAY_URL));
   app.use('/api/recsys', proxyTo(env.RECSYS_API_URL));
+  // Bull Board (its own UI and CSP), behind the admin token
+  if (board && env.ADMIN_TOKEN) app.use(QUEUES_PATH, adminOnly(env.ADMIN_TOKEN), board.router);
+  else app.use(QUEUES_PATH, (_req: Request, res: Response) => void res.status(404).json({ statusCode: 404, message: 'the Queues page is off: set ADMIN_TOKEN' }));
   app.useStaticAssets(dir, { index: false, maxAge: '1h', setHeaders: (res) => res.setHeader('content-security-policy', CSP) });
   // the SPA's routes (#/…) all load index.html
   app.use((req: Request, res: Response, next: NextFunction) => {

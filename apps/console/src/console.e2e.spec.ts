@@ -24,6 +24,7 @@ import { auditPage, axeViolations, collectErrors, launchChromium, screenshots } 
 
 const url = (app: INestApplication) => `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
 const USER = 'alice';
+const ADMIN_TOKEN = 'console-admin-token-0123456789';
 
 describe('console in Debian Chromium (playwright-core) against memory-api + memory-worker + chat-gateway on loopback (real Postgres, Redis, USE-lite; the loopback LLM stands in for a hosted one)', () => {
   let db: TestDatabase;
@@ -85,7 +86,7 @@ describe('console in Debian Chromium (playwright-core) against memory-api + memo
     }, 20_000, 'billing events');
     for (const e of events) await gateway.get(BillingService).expand(e.id); // what multimodal-worker does on its queue
 
-    console_ = await createConsoleApp(loadEnv(ConsoleEnv, { MEMORY_API_URL: memUrl, GATEWAY_URL: url(gateway), RECSYS_API_URL: 'http://127.0.0.1:9' }), { logger: false });
+    console_ = await createConsoleApp(loadEnv(ConsoleEnv, { MEMORY_API_URL: memUrl, GATEWAY_URL: url(gateway), RECSYS_API_URL: 'http://127.0.0.1:9', ADMIN_TOKEN, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix }), { logger: false });
     await console_.listen(0, '127.0.0.1');
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     errors = collectErrors(page);
@@ -195,6 +196,20 @@ describe('console in Debian Chromium (playwright-core) against memory-api + memo
     const byMod = page.getByRole('table', { name: 'Usage by modality' });
     await expect(byMod.textContent()).resolves.toMatch(/image/);
     expect(await auditPage(page, 'spend')).toEqual({ violations: [], overflowing: [] });
+  }, 60_000);
+
+  it('Queues: Bull Board lists every BullMQ queue in use, behind the admin token', async () => {
+    await page.getByRole('link', { name: 'Queues' }).click();
+    await page.getByRole('link', { name: 'Open Bull Board' }).waitFor();
+    expect(await auditPage(page, 'queues')).toEqual({ violations: [], overflowing: [] });
+    expect((await fetch(`${url(console_)}/queues/`)).status).toBe(401);
+    expect((await fetch(`${url(console_)}/queues/`, { headers: { authorization: 'Bearer not-the-admin-token-at-all' } })).status).toBe(401);
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, httpCredentials: { username: 'admin', password: ADMIN_TOKEN } });
+    const board = await ctx.newPage();
+    await board.goto(`${url(console_)}/queues/`);
+    for (const q of ['memory', 'multimodal']) await board.getByText(q, { exact: true }).first().waitFor({ timeout: 15_000 });
+    await screenshots(board, 'queues-bull-board');
+    await ctx.close();
   }, 60_000);
 
   it('deletes a whole session and then everything, with confirmation, through the UI', async () => {

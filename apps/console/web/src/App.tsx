@@ -3,12 +3,14 @@ import { loadCredentials, saveCredentials, type Credentials } from './api';
 import { Connect } from './components/Connect';
 import { KnowsPage } from './pages/Knows';
 import { MemoriesPage } from './pages/Memories';
+import { QueuesPage } from './pages/Queues';
 import { SpendPage } from './pages/Spend';
 
 const PAGES = [
   { hash: '#/memories', label: 'My memories' },
   { hash: '#/knows', label: 'What the assistant knows' },
   { hash: '#/spend', label: 'Spend' },
+  { hash: '#/queues', label: 'Queues' },
 ] as const;
 type PageHash = (typeof PAGES)[number]['hash'];
 
@@ -59,7 +61,9 @@ export function App() {
         )}
       </header>
       <main id="main" tabIndex={-1}>
-        {!creds ? (
+        {page === '#/queues' ? (
+          <QueuesPage />
+        ) : !creds ? (
           <Connect onConnect={connect} />
         ) : page === '#/spend' ? (
           <SpendPage creds={creds} />
