@@ -105,6 +105,13 @@ describe('console in Debian Chromium (playwright-core) against memory-api + memo
 
   it('connects with the key (kept in sessionStorage) and lists the memories newest first, with provenance and confidence', async () => {
     await page.goto(url(console_));
+    // a wrong key: the API's refusal is shown, nothing else
+    await page.getByLabel('API key').fill('fk_not_a_real_key');
+    await page.getByLabel('User id').fill(USER);
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await expect(page.getByRole('alert').first().textContent()).resolves.toMatch(/key/i);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    errors.length = 0; // the 401s above are the browser's own console lines for refused requests
     await page.getByLabel('API key').fill(key);
     await page.getByLabel('User id').fill(USER);
     await page.getByRole('button', { name: 'Connect' }).click();
