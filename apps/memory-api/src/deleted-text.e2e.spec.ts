@@ -78,7 +78,7 @@ describe('memory-api: deleted and superseded facts are never served (real Postgr
 
     // an erasure (issue 13): 202 with the erasure's id; the hard delete is the worker's (none runs here)
     const erasure = (await http.delete(`/v1/memories/${acme}`).query({ user_id: 'alice' }).set(bearer()).expect(202)).body;
-    expect(erasure).toMatchObject({ erasure_id: expect.any(String), kind: 'memory', status: 'pending', deleted: 1 });
+    expect(erasure).toMatchObject({ erasure_id: expect.any(String), kind: 'memory', status: 'pending', deleted: 2 }); // the fact and the episode of the turn that stated it (issue 14)
     expect((await http.get(`/v1/erasures/${erasure.erasure_id}`).query({ user_id: 'alice' }).set(bearer()).expect(200)).body).toMatchObject({ status: 'pending', report: null });
     await http.get(`/v1/erasures/${erasure.erasure_id}`).query({ user_id: 'bob' }).set(bearer()).expect(404);
     const served = await everything([acme]);
@@ -91,7 +91,7 @@ describe('memory-api: deleted and superseded facts are never served (real Postgr
     expect(served).not.toContain('nurse');
     const history = (await http.get(`/v1/memories/${acme}/history`).query({ user_id: 'alice' }).set(bearer()).expect(200)).body;
     expect(history.map((e: Record<string, unknown>) => [e['event'], e['old_memory'], e['new_memory'], e['actor'], e['reason'], e['redacted']])).toEqual([
-      ['ADD', null, null, 'rules-v1', null, true],
+      ['ADD', null, null, 'rules-v2', null, true],
       ['DELETE', null, null, 'user', 'erased (memory)', true],
     ]);
     const mem0History = (await http.get(`/mem0/v1/memories/${acme}/history/`).set(token()).expect(200)).body;

@@ -50,7 +50,10 @@ describe('memory-api: export and erasure routes (real Postgres and Redis)', () =
     const json = await http.get('/v1/export').query({ user_id: 'ann' }).set(bearer()).expect(200).expect('content-type', /application\/json/);
     const doc = JSON.parse(json.text);
     expect(doc).toMatchObject({ format: 'frontier-memory-export/1', user_id: 'ann' });
-    expect(doc.memories.map((m: { memory: string }) => m.memory).sort()).toEqual(['I live in Paris', 'I work at Acme Corp']);
+    // the two facts and the episodic tier's copy of the turn that stated them (issue 14)
+    const exported = doc.memories.map((m: { memory: string; type: string }) => [m.type === 'episode', m.memory]);
+    expect(exported).toHaveLength(3);
+    expect(exported).toEqual(expect.arrayContaining([[true, 'I work at Acme Corp. I live in Paris.'], [false, 'I live in Paris'], [false, 'I work at Acme Corp']]));
     expect(doc.memories[0]).toMatchObject({ status: 'live', type: expect.any(String), confidence: expect.any(Number), provenance: { session_id: expect.any(String) }, history: [expect.objectContaining({ event: 'ADD' })] });
     expect(doc.sessions).toHaveLength(2);
     expect(doc.sessions.flatMap((s: { turns: Array<{ content: string }> }) => s.turns.map((t) => t.content))).toContain('Remember this: I am vegetarian.');
@@ -72,7 +75,7 @@ describe('memory-api: export and erasure routes (real Postgres and Redis)', () =
     expect(done).toMatchObject({ status: 'completed', kind: 'session', report: { residue: 'none', steps: expect.arrayContaining([expect.objectContaining({ store: 'postgres', removed: expect.objectContaining({ sessions: 1 }) })]) } });
 
     const u = (await http.delete('/v1/users').query({ user_id: 'ann' }).set(bearer()).expect(202)).body;
-    expect(u).toMatchObject({ kind: 'user', status: 'pending', deleted: 2 });
+    expect(u).toMatchObject({ kind: 'user', status: 'pending', deleted: 3 }); // two facts and one episode
     const empty = JSON.parse((await http.get('/v1/export').query({ user_id: 'ann' }).set(bearer()).expect(200)).text);
     expect([empty.memories, empty.sessions, empty.biography]).toEqual([[], [], null]);
     await api.get(ErasureService).process(u.erasure_id);

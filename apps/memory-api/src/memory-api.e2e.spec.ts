@@ -89,7 +89,7 @@ describe('memory-api + memory-worker end to end (real Postgres, Redis and USE-li
       const r = await http.get('/v1/sessions/chat-1').query({ user_id: 'alice' }).set(auth());
       return r.body.status === 'processed' ? r.body : undefined;
     });
-    expect(status).toMatchObject({ session_id: 'chat-1', turns: 3, memories: 4, reason: 'explicit-command' });
+    expect(status).toMatchObject({ session_id: 'chat-1', turns: 3, memories: 5, reason: 'explicit-command' }); // 4 facts + D1:3's episode (D1:1 is a memory command, D1:2 the assistant's)
     await http.get('/v1/sessions/nope').query({ user_id: 'alice' }).set(auth()).expect(404);
     const listed = await until(async () => {
       const r = await http.get('/v1/memories').query({ user_id: 'alice' }).set(auth());
