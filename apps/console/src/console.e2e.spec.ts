@@ -193,7 +193,7 @@ describe('console in Debian Chromium (playwright-core) against memory-api + memo
     expect(() => JSON.parse(body)).not.toThrow();
   }, 30_000);
 
-  it('Spend: the stacked chart renders the seeded usage by modality, and the tables by modality and key', async () => {
+  it('Spend: the stacked chart renders the seeded usage by modality, the tables by modality and key; the skip link works by keyboard', async () => {
     await page.getByRole('link', { name: 'Spend' }).click();
     await page.locator('svg[data-chart="stacked"] rect[data-series]').first().waitFor();
     const series = await page.locator('svg[data-chart="stacked"] rect[data-series]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-series')));
@@ -203,6 +203,16 @@ describe('console in Debian Chromium (playwright-core) against memory-api + memo
     const byMod = page.getByRole('table', { name: 'Usage by modality' });
     await expect(byMod.textContent()).resolves.toMatch(/image/);
     expect(await auditPage(page, 'spend')).toEqual({ violations: [], overflowing: [] });
+    // keyboard: the first Tab reaches the skip link, which moves focus to the page's content (not to another page)
+    await page.reload();
+    await page.locator('svg[data-chart="stacked"]').waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate('document.activeElement.id')).toBe('main');
+    expect(new URL(page.url()).hash).toBe('#/spend');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.id')).toBe(await page.getByLabel('Period').getAttribute('id'));
   }, 60_000);
 
   it('Queues: Bull Board lists every BullMQ queue in use, behind the admin token', async () => {
