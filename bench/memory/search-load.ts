@@ -16,7 +16,7 @@
  * over the server's CPU per request), and the 1-minute load average before and after.
  *
  *   node -r @swc-node/register bench/memory/search-load.ts [--locomo ../shared/data/locomo-dev.json]
- *     [--n 2000] [--c 50] [--users 6] [--repeat 0.1] [--rows shipped,baseline] [--warmup 300]
+ *     [--n 2000] [--c 50] [--users 6] [--repeat 0.1] [--recent 1] [--rows shipped,baseline] [--warmup 300]
  *     [--profile <dir>] [--keep 1] [--db <url> --key <api key>]
  *
  * Seeding goes through the whole ingest pipeline (minutes on a busy machine): `--keep 1` leaves the
@@ -52,6 +52,8 @@ const C = num('c', 50, 1, 1000);
 const USERS = num('users', 6, 1, 1000);
 const REPEAT = num('repeat', 0.1, 0, 1);
 const WARMUP = num('warmup', 300, 0, 100_000);
+/** Share of the turn queries sent with the 3 turns before them as `recent_turns` (0: every query a single short text). */
+const RECENT = num('recent', 1, 0, 1);
 const ROWS = (flags.get('rows') ?? 'shipped,baseline').split(',');
 /** `--profile <dir>`: memory-api runs with --cpu-prof; self time per package/library is printed per row. */
 const PROFILE = flags.get('profile');
@@ -71,7 +73,7 @@ function requestList(convs: LocomoConversation[], next: () => number): { list: R
   const pools = Array.from({ length: USERS }, (_, u) => {
     const conv = convs[u % convs.length] as LocomoConversation;
     const turns = conv.sessions.flatMap((s) => s.turns.map(turnText));
-    const items: Req[] = [...conv.questions.map((q) => ({ user: `load-${u}`, query: q.question })), ...turns.map((t, i) => ({ user: `load-${u}`, query: t, ...(i >= 3 ? { recent: turns.slice(i - 3, i) } : {}) }))];
+    const items: Req[] = [...conv.questions.map((q) => ({ user: `load-${u}`, query: q.question })), ...turns.map((t, i) => ({ user: `load-${u}`, query: t, ...(i >= 3 && next() < RECENT ? { recent: turns.slice(i - 3, i) } : {}) }))];
     for (let i = items.length - 1; i > 0; i--) {
       const j = Math.floor(next() * (i + 1));
       [items[i], items[j]] = [items[j] as Req, items[i] as Req];
@@ -280,6 +282,7 @@ async function main(): Promise<void> {
       users: USERS,
       memories,
       repeatRate: round(repeats / list.length, 3),
+      recentShare: RECENT,
       meanQueryWords: round(meanWords, 1),
       cores: os.cpus().length,
       ...rows,
