@@ -14,6 +14,7 @@ interface Filters {
   query: string;
 }
 const NONE: Filters = { type: '', session: '', since: '', until: '', query: '' };
+const PAGE_SIZE = 50;
 
 const when = (iso: string | null) => (iso ? new Date(iso).toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : '—');
 const dayStart = (d: string) => (d ? `${d}T00:00:00.000Z` : undefined);
@@ -31,6 +32,7 @@ export function MemoriesPage({ creds, onUserChange }: { creds: Credentials; onUs
   const [notice, setNotice] = useState('');
   const [confirm, setConfirm] = useState<Confirmation | null>(null);
   const [format, setFormat] = useState<'json' | 'text'>('json');
+  const [page, setPage] = useState(1);
   const user = creds.userId;
   const erasures = useErasures(creds);
 
@@ -44,12 +46,12 @@ export function MemoriesPage({ creds, onUserChange }: { creds: Credentials; onUs
           method: 'POST',
           body: JSON.stringify({ user_id: user, query: filters.query.trim(), limit: 50, ...(filters.type ? { types: [filters.type] } : {}) }),
         });
-        const inRange = r.results.filter((m) => (!filters.session || m.provenance.session_id === filters.session) && (!filters.since || m.created_at >= (dayStart(filters.since) ?? '')) && (!filters.until || m.created_at <= (dayEnd(filters.until) ?? '')));
+        const inRange = r.results.filter((m) => (!filters.session || m.provenance.session_id === filters.session) && (!filters.since || (m.valid_at ?? m.created_at) >= (dayStart(filters.since) ?? '')) && (!filters.until || (m.valid_at ?? m.created_at) <= (dayEnd(filters.until) ?? '')));
         setItems(inRange);
         setTotal(inRange.length);
       } else {
-        const r = await json<MemoryPage>(creds, 'memory', `/v1/memories${qs({ user_id: user, page_size: 500, type: filters.type, session_id: filters.session, since: dayStart(filters.since), until: dayEnd(filters.until) })}`);
-        setItems([...r.results].sort((a, b) => b.created_at.localeCompare(a.created_at)));
+        const r = await json<MemoryPage>(creds, 'memory', `/v1/memories${qs({ user_id: user, page, page_size: PAGE_SIZE, type: filters.type, session_id: filters.session, since: dayStart(filters.since), until: dayEnd(filters.until) })}`);
+        setItems(r.results); // newest first: the API orders by valid_at, descending
         setTotal(r.total);
       }
     } catch (e) {
@@ -57,7 +59,7 @@ export function MemoriesPage({ creds, onUserChange }: { creds: Credentials; onUs
     } finally {
       setLoading(false);
     }
-  }, [creds, user, filters]);
+  }, [creds, user, filters, page]);
 
   useEffect(() => {
     void load();
@@ -106,8 +108,13 @@ export function MemoriesPage({ creds, onUserChange }: { creds: Credentials; onUs
 
   const applyFilters = (e: FormEvent) => {
     e.preventDefault();
+    setPage(1);
     setFilters(draft);
   };
+  const pages = filters.query.trim() ? 1 : Math.max(1, Math.ceil(total / PAGE_SIZE));
+  useEffect(() => {
+    if (page > pages) setPage(pages); // the last page emptied by deletions
+  }, [page, pages]);
 
   return (
     <section aria-labelledby="mem-h">
@@ -152,6 +159,7 @@ export function MemoriesPage({ creds, onUserChange }: { creds: Credentials; onUs
                 className="secondary"
                 onClick={() => {
                   setDraft(NONE);
+                  setPage(1);
                   setFilters(NONE);
                 }}
               >
@@ -211,9 +219,11 @@ export function MemoriesPage({ creds, onUserChange }: { creds: Credentials; onUs
                     </dd>
                   </div>
                   <div>
-                    <dt>Remembered</dt>
+                    <dt>When</dt>
                     <dd>
-                      <time dateTime={m.created_at}>{when(m.created_at)}</time>
+                      <time dateTime={m.valid_at ?? m.created_at} title={`stored ${when(m.created_at)}`}>
+                        {when(m.valid_at ?? m.created_at)}
+                      </time>
                     </dd>
                   </div>
                   <div>
@@ -243,6 +253,19 @@ export function MemoriesPage({ creds, onUserChange }: { creds: Credentials; onUs
               </li>
             ))}
           </ol>
+          {pages > 1 && (
+            <nav className="row pager" aria-label="Pages of memories">
+              <button type="button" className="secondary" disabled={page <= 1} onClick={() => setPage(page - 1)}>
+                Previous
+              </button>
+              <span>
+                Page {page} of {pages}
+              </span>
+              <button type="button" className="secondary" disabled={page >= pages} onClick={() => setPage(page + 1)}>
+                Next
+              </button>
+            </nav>
+          )}
           <ErasureList erasures={erasures.list} />
         </>
       )}
