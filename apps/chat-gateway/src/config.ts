@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { resolveModelsConfig } from '@frontier/ml-registry';
 import { encodersGatewayConfig, speechModelsEnv, type EncodersEnv } from '@frontier/multimodal-encoders';
 import type { GatewayConfig } from '@frontier/multimodal-nest';
@@ -52,6 +53,10 @@ export function gatewayConfig(env: ChatGatewayEnv, encoders: EncodersEnv): Gatew
     memory,
     audio: { transcribe: env.GATEWAY_ASR, models: resolveModelsConfig(speechModelsEnv(encoders)) },
     safety: { enabled: env.GATEWAY_SAFETY, text: textSafety, nsfw: { explicit: encoders.ENCODER_NSFW_EXPLICIT, suggestive: encoders.ENCODER_NSFW_SUGGESTIVE } },
+    realtime:
+      env.REALTIME_TLS_CERT_FILE && env.REALTIME_TLS_KEY_FILE
+        ? { tls: { cert: readFileSync(env.REALTIME_TLS_CERT_FILE, 'utf8'), key: readFileSync(env.REALTIME_TLS_KEY_FILE, 'utf8'), port: env.REALTIME_TLS_PORT, host: env.HOST } }
+        : {},
     jobs: {
       thresholdS: env.GATEWAY_VIDEO_JOB_SECONDS,
       ...(env.JOB_WEBHOOK_SECRET ? { webhookSecret: env.JOB_WEBHOOK_SECRET } : {}),

@@ -120,6 +120,21 @@ export class ChatGatewayEnv extends HttpEnv {
   @IsString()
   SAFETY_LLAMA_GUARD_API_KEY?: string;
 
+  /** PEM certificate and key files: /v1/realtime is also served over wss:// on REALTIME_TLS_PORT (the openai SDK's realtime client dials wss:// only). */
+  @IsOptional()
+  @IsString()
+  REALTIME_TLS_CERT_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  REALTIME_TLS_KEY_FILE?: string;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  REALTIME_TLS_PORT: number = 3443;
+
   /** Videos longer than this (seconds) become async jobs (202 + GET /v1/jobs/:id). */
   @Type(() => Number)
   @IsNumber()

@@ -21,3 +21,5 @@ export { videoJobsProviders } from './jobs/video-jobs.providers';
 export { signWebhook, verifyWebhook } from './jobs/webhook';
 export { ContentPolicyError, createSafetyPort, DEFAULT_NSFW, SAFETY_PORT, type SafetyPort, type SafetyReport, type NsfwThresholds } from './safety/safety';
 export { createLlamaGuardClassifier, createRulesClassifier, type TextSafetyClassifier, type LlamaGuardOptions } from './safety/text-classifier';
+export { RealtimeServer, REALTIME_PATH, type RealtimeConfig } from './realtime/realtime.server';
+export { RealtimeSession, REALTIME_RATE } from './realtime/realtime.session';

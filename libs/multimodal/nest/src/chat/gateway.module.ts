@@ -16,6 +16,7 @@ import { createPlannerPort } from './planner';
 import { MediaPipelineModule, type MediaPipelineConfig } from './media-pipeline.module';
 import { videoJobsProviders } from '../jobs/video-jobs.providers';
 import { VideoJobsService, type VideoJobsConfig } from '../jobs/video-jobs.service';
+import { REALTIME_CONFIG, RealtimeServer, type RealtimeConfig } from '../realtime/realtime.server';
 import { createSafetyPort, SAFETY_PORT, type NsfwThresholds } from '../safety/safety';
 import { createLlamaGuardClassifier, createRulesClassifier, type LlamaGuardOptions } from '../safety/text-classifier';
 import { KeySafetyRepository } from '@frontier/multimodal-data-access';
@@ -45,6 +46,8 @@ export interface GatewayConfig {
    * encoder's own verdict (part 1's behaviour).
    */
   safety?: { enabled: boolean; text: { kind: 'rules' } | ({ kind: 'llama-guard' } & LlamaGuardOptions); nsfw?: NsfwThresholds };
+  /** The Realtime WebSocket (`/v1/realtime`): on the HTTP server, plus a wss:// listener when a certificate is given. */
+  realtime?: RealtimeConfig;
   /** Long clips as async jobs (threshold, webhooks). */
   jobs?: VideoJobsConfig;
   imageTool: { kind: 'off' } | { kind: 'render' } | { kind: 'openai'; baseUrl: string; model: string; apiKey?: string } | { kind: 'custom'; generator: ImageGenerator };
@@ -120,8 +123,10 @@ export class GatewayModule {
         },
         ...videoJobsProviders({ thresholdS: 15, ...config.jobs, priceTable: prices }),
         ChatService,
+        { provide: REALTIME_CONFIG, useValue: config.realtime ?? {} },
+        RealtimeServer,
       ],
-      exports: [ChatService, MultimodalModule, VideoJobsService],
+      exports: [ChatService, MultimodalModule, VideoJobsService, RealtimeServer],
     };
   }
 }

@@ -19,7 +19,8 @@ export interface MediaPipelineConfig {
  * OCR, NSFW — inline or on encoder-worker) and the audio path (AUDIO_PORT: ffmpeg → Silero VAD → ASR,
  * loaded on first use; null when transcription is off).
  */
-const SPEECH_MODELS = Symbol('SPEECH_MODELS');
+/** The ML registry holding the audio path's VAD and ASR (null when transcription is off). */
+export const SPEECH_MODELS = Symbol('SPEECH_MODELS');
 
 /** Releases the speech models (the Silero session, a Whisper pipeline) when the app closes. */
 @Injectable()
@@ -51,7 +52,7 @@ export class MediaPipelineModule {
         },
         SpeechModelsCloser,
       ],
-      exports: [ENCODER_PORT, AUDIO_PORT],
+      exports: [ENCODER_PORT, AUDIO_PORT, SPEECH_MODELS],
     };
   }
 }
