@@ -52,9 +52,10 @@ export function useLiveSync(creds: Credentials, onChange: () => void): LiveState
         }
         if (msg.event === 'change') changed.current();
       };
-      ws.onclose = () => {
+      ws.onclose = (e) => {
         if (stopped) return;
         setState('offline');
+        if (e.code === 4400 || e.code === 4401 || e.code === 4403) return; // refused (bad user id, key or scope): retrying will not help
         timer = setTimeout(open, retry);
         retry = Math.min(retry * 2, 15_000);
       };
