@@ -1,7 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { RankingModule, RecsysModule } from '@frontier/recsys-nest';
+import { RankingModule, RecsysDashboardModule, RecsysModule } from '@frontier/recsys-nest';
 import { PlatformModule, platformSettings } from '@frontier/platform-nest';
 import type { RecsysApiEnv } from './env';
+import { DashboardController, ModelAdminController } from './dashboard.controller';
 import { EventsController } from './events.controller';
 import { ItemsController } from './items.controller';
 import { rankingSettingsFromEnv } from './ranking.env';
@@ -12,8 +13,8 @@ export class AppModule {
   static register(env: RecsysApiEnv, modelEnv: Record<string, string | undefined> = process.env): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forHttp(platformSettings('recsys-api', env)), RecsysModule.register({ modelEnv }), RankingModule.forApi(rankingSettingsFromEnv(env))],
-      controllers: [ItemsController, EventsController, RecommendationsController],
+      imports: [PlatformModule.forHttp(platformSettings('recsys-api', env)), RecsysModule.register({ modelEnv }), RankingModule.forApi(rankingSettingsFromEnv(env)), RecsysDashboardModule.register()],
+      controllers: [ItemsController, EventsController, RecommendationsController, DashboardController, ModelAdminController],
     };
   }
 }

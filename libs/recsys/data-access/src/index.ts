@@ -35,3 +35,4 @@ export {
   type ItemMetaRow,
 } from './training-log.repository';
 export { RankingCatalogRepository, type CatalogRow, type CatalogCursor } from './ranking-catalog.repository';
+export { DashboardRepository, type DashboardBucket, type CtrPoint, type FlaggedRow } from './dashboard.repository';

@@ -7,3 +7,4 @@ export { FeaturesService, type BatchOutcome, type ItemRunOutcome, type Aggregate
 export { MaintenanceService, PARTITION_DAYS_AHEAD } from './features/maintenance.service';
 export * from './ranking/index';
 export * from './training/index';
+export { RecsysDashboardService, RecsysDashboardModule, MAX_WINDOW_MS, type CtrWindow, type CtrReport, type FlaggedReport, type ModelsReport } from './dashboard/dashboard.service';
