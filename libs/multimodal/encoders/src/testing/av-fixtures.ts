@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 function tool(bin: string, args: string[]): void {
-  const r = spawnSync(bin, args, { encoding: 'utf8' });
+  // sox -R: repeatable mode (fixed seed for its white noise and dither), so a clip is the same bytes in every run
+  // and the weak recogniser's transcript does not change with the noise drawn
+  const r = spawnSync(bin, bin === 'sox' ? ['-R', ...args] : args, { encoding: 'utf8' });
   if (r.error) throw new Error(`${bin} is not installed (Debian package ${bin === 'espeak-ng' ? 'espeak-ng' : bin === 'sox' ? 'sox' : 'ffmpeg'}): ${r.error.message}`);
   if (r.status !== 0) throw new Error(`${bin} ${args.join(' ')} failed: ${r.stderr}`);
 }
