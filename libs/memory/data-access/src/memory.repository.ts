@@ -67,6 +67,23 @@ const stored = (o: Opener, row: MemoryRow): StoredMemory => {
 };
 const plain = (o: Opener, row: MemoryRow): Memory => toDomain({ ...row, text: o.text('memories.text', row.text) });
 
+/** What {@link MemoryRepository.liveByIds} narrows by beside the ids. */
+export interface LiveByIdsExtra {
+  slot?: string;
+  types?: string[];
+  filter?: EntityFilter & ValidRange;
+}
+
+function liveByIdsWhere(scope: MemoryScope, at: Date, ids: string[], extra: LiveByIdsExtra) {
+  return {
+    ...liveWhere(scope, at),
+    OR: [{ id: { in: ids } }, ...(extra.slot ? [{ slot: extra.slot }] : [])],
+    ...(extra.types?.length ? { type: { in: extra.types } } : {}),
+    ...entityWhere(extra.filter),
+    ...validRange(extra.filter ?? {}),
+  };
+}
+
 /** The `memories` and `memory_events` tables: Prisma in, domain records out. */
 export class MemoryRepository {
   private readonly locks: UserLocks;
@@ -119,18 +136,19 @@ export class MemoryRepository {
   }
 
   /** Live memories of the user among `ids` (and filling `slot`, when given), with vectors. */
-  async liveByIds(scope: MemoryScope, at: Date, ids: string[], extra: { slot?: string; types?: string[]; filter?: EntityFilter & ValidRange } = {}): Promise<StoredMemory[]> {
+  async liveByIds(scope: MemoryScope, at: Date, ids: string[], extra: LiveByIdsExtra = {}): Promise<StoredMemory[]> {
     if (!ids.length && !extra.slot) return [];
-    const rows = await this.prisma.memory.findMany({
-      where: {
-        ...liveWhere(scope, at),
-        OR: [{ id: { in: ids } }, ...(extra.slot ? [{ slot: extra.slot }] : [])],
-        ...(extra.types?.length ? { type: { in: extra.types } } : {}),
-        ...entityWhere(extra.filter),
-        ...validRange(extra.filter ?? {}),
-      },
-    });
-    return this.storedOf(rows);
+    return this.storedOf(await this.prisma.memory.findMany({ where: liveByIdsWhere(scope, at, ids, extra) }));
+  }
+
+  /**
+   * {@link liveByIds} without the vectors (search: the index holds them). Issue 14: the encrypted
+   * vector is most of a row's bytes (2 KB as hex through pg); search fetches ~100 rows per request.
+   */
+  async liveMemoriesByIds(scope: MemoryScope, at: Date, ids: string[], extra: LiveByIdsExtra = {}): Promise<Memory[]> {
+    if (!ids.length && !extra.slot) return [];
+    const rows = await this.prisma.memory.findMany({ where: liveByIdsWhere(scope, at, ids, extra), omit: { embedding: true } });
+    return this.memoriesOf(rows.map((r) => ({ ...r, embedding: null })));
   }
 
   /**
@@ -306,9 +324,9 @@ export class MemoryRepository {
     return deleted;
   }
 
-  /** Counts a retrieval (usage discount, eviction recency). */
-  async recordRetrieval(ids: string[], at: Date): Promise<void> {
-    if (ids.length) await this.prisma.memory.updateMany({ where: { id: { in: ids } }, data: { retrievalCount: { increment: 1 }, lastRetrievedAt: at } });
+  /** Counts `by` retrievals of each (usage discount, eviction recency); the service buffers them (`RetrievalRecorder`). */
+  async recordRetrieval(ids: string[], at: Date, by = 1): Promise<void> {
+    if (ids.length) await this.prisma.memory.updateMany({ where: { id: { in: ids } }, data: { retrievalCount: { increment: by }, lastRetrievedAt: at } });
   }
 
   /** One page of the user's memories (live ones, or every undeleted one), newest first. */

@@ -39,6 +39,8 @@ export interface MemoryOptions {
   neighbours?: NeighbourMode;
   /** Share of the lexical score from each candidate's own text (0–1). Default `DEFAULT_OWN_TEXT_SHARE`. */
   ownTextShare?: number;
+  /** Searches' retrieval counts are buffered and written this often (ms); 0 writes each search's at once. Default 1,000. */
+  retrievalFlushMs?: number;
 }
 
 /**

@@ -115,7 +115,7 @@ export class Mem0SearchService {
     }
     // retrievals are counted for what is served only (usage discount, eviction recency)
     const top = rank(found, dto).slice(0, dto.top_k ?? dto.limit ?? 10);
-    if (top.length) await this.ctx.memories.recordRetrieval(top.map((s) => s.memory.id), at);
+    await this.memories.recordRetrievals(top.map((s) => s.memory.id), at);
     const attrs = await this.ctx.memories.filtered.attributes(top.map((s) => s.memory.id));
     return { results: top.map((s) => project(mem0Scored(s, s.breakdown, attrs.get(s.memory.id)), dto.fields)), profile };
   }

@@ -114,6 +114,8 @@ describe('memory services on real Postgres with the real USE-lite embedder', () 
     expect(found.memories.some((m) => m.memory.text.includes('Acme'))).toBe(false);
     expect(found.memories[0]?.breakdown).toMatchObject({ confidence: 0.95, usage: 1 });
     expect(found.profile).toContain('- I believe you mentioned that you work at Globex now.');
+    expect((await get(alice(), found.memories[0]?.memory.id ?? '')).retrievalCount).toBe(0); // buffered off the search path
+    await svc.memories.flushRetrievals();
     expect((await get(alice(), found.memories[0]?.memory.id ?? '')).retrievalCount).toBe(1);
   }, 60_000);
 

@@ -1,10 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { MemoryScope } from '@frontier/memory-contracts';
 import { deterministicBiography, formatProfileBlock, isEpisode, isLive, isMemoryType, sensitiveTopicsOf, whatDoYouKnow, type KnowledgeSection, type Memory, type MemoryType, type ScoreBreakdown } from '@frontier/memory-domain';
 import { BadRequestError, ConflictError, FORGET_COMMAND_ACTOR, NotFoundError, type BiographyRecord, type EntityFilter, type HistoryEntry } from '@frontier/memory-data-access';
 import { MEMORY_CONTEXT, type MemoryContext } from '../ports';
 import { ExtractionService } from './extraction.service';
 import { DEFAULT_CANDIDATE_POOL, profileItems, rankHits, type EpisodeContext } from './ranking';
+import { DEFAULT_RETRIEVAL_FLUSH_MS, RetrievalRecorder } from './retrieval-recorder';
 
 /** Where a memory came from, as the client knows it. */
 export interface SessionRef {
@@ -97,11 +98,30 @@ const DAY_MS = 86_400_000;
 
 /** Memory's use cases on stored facts: search, list, get, correct, delete, history, profile. */
 @Injectable()
-export class MemoryService {
+export class MemoryService implements BeforeApplicationShutdown {
+  /** Retrieval counts, buffered off the search path (`options.retrievalFlushMs`). */
+  private readonly retrievals: RetrievalRecorder;
+
   constructor(
     @Inject(MEMORY_CONTEXT) private readonly ctx: MemoryContext,
     private readonly extraction: ExtractionService,
-  ) {}
+  ) {
+    this.retrievals = new RetrievalRecorder(ctx.memories, ctx.options.retrievalFlushMs ?? DEFAULT_RETRIEVAL_FLUSH_MS);
+  }
+
+  /** Counts a retrieval of each memory served (buffered: written within `options.retrievalFlushMs`). */
+  async recordRetrievals(ids: readonly string[], at: Date): Promise<void> {
+    await this.retrievals.record(ids, at);
+  }
+
+  /** Writes the buffered retrieval counts now (tests; shutdown does it itself). */
+  async flushRetrievals(): Promise<void> {
+    await this.retrievals.flush();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.retrievals.close();
+  }
 
   /** Attaches the client's session ids to memories. */
   async views(memories: Memory[]): Promise<MemoryView[]> {
@@ -125,13 +145,12 @@ export class MemoryService {
     const pool = Math.max(ctx.options.candidatePool ?? DEFAULT_CANDIDATE_POOL, limit * 4);
     const hits = onlyAllowed(await ctx.index.search(scope, { vector: vector as Float32Array, text, k: await candidatePool(ctx, scope, input, pool) }), input, pool);
     const at = ctx.clock();
-    const rows = await ctx.memories.liveByIds(scope, at, hits.map((h) => h.id), { ...(input.types ? { types: input.types } : {}), filter: input });
-    const byId = new Map(rows.map((r) => [r.memory.id, r.memory]));
+    const rows = await ctx.memories.liveMemoriesByIds(scope, at, hits.map((h) => h.id), { ...(input.types ? { types: input.types } : {}), filter: input });
+    const byId = new Map(rows.map((m) => [m.id, m]));
     // ranking (issue 14, ranking.ts): relevance, recency as a prior, one slot per source turn, the word budget
     const top = await rankHits(ctx, scope, hits, byId, { query: text, at, limit, ...(input.threshold !== undefined ? { threshold: input.threshold } : {}), ...(input.budgetWords !== undefined ? { budgetWords: input.budgetWords } : {}) });
-    if (input.record !== false) await ctx.memories.recordRetrieval(top.map((s) => s.memory.id), at);
-    const bio = await this.biography(scope, at);
-    const views = await this.views(top.map((s) => s.memory));
+    if (input.record !== false) await this.retrievals.record(top.map((s) => s.memory.id), at);
+    const [bio, views] = await Promise.all([this.biography(scope, at), this.views(top.map((s) => s.memory))]);
     return { memories: top.map((s, i) => ({ ...(views[i] as MemoryView), breakdown: s.breakdown, ...(s.context ? { context: s.context } : {}) })), profile: formatProfileBlock(profileItems(top.map((s) => s.memory), text), bio?.text, { includeTopics: sensitiveTopicsOf(text), query: text }) };
   }
 
