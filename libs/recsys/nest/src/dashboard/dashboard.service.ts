@@ -74,7 +74,9 @@ export class RecsysDashboardService {
     const since = o.since ?? new Date(now.getTime() - 30 * 24 * HOUR_MS);
     const limit = o.limit ?? 50;
     const [items, users] = await Promise.all([this.repo.flagged(tenantId, 'item', since, limit), this.repo.flagged(tenantId, 'user', since, limit)]);
-    return { since, items, users: users.filter((u) => u.reason.startsWith('bot')) };
+    // a bot's events are about the user: the items it clicked are not anomalies of their own
+    const bot = (r: FlaggedRow) => r.reason.startsWith('bot');
+    return { since, items: items.filter((i) => !bot(i)), users: users.filter(bot) };
   }
 
   async models(tenantId: string, o: { kind?: string; limit?: number }): Promise<ModelsReport> {
