@@ -4,11 +4,13 @@ import { Connect } from './components/Connect';
 import { KnowsPage } from './pages/Knows';
 import { MemoriesPage } from './pages/Memories';
 import { QueuesPage } from './pages/Queues';
+import { RecommenderPage } from './pages/Recommender';
 import { SpendPage } from './pages/Spend';
 
 const PAGES = [
   { hash: '#/memories', label: 'My memories' },
   { hash: '#/knows', label: 'What the assistant knows' },
+  { hash: '#/recommender', label: 'Recommender' },
   { hash: '#/spend', label: 'Spend' },
   { hash: '#/queues', label: 'Queues' },
 ] as const;
@@ -72,6 +74,8 @@ export function App() {
           <QueuesPage />
         ) : !creds ? (
           <Connect onConnect={connect} />
+        ) : page === '#/recommender' ? (
+          <RecommenderPage creds={creds} />
         ) : page === '#/spend' ? (
           <SpendPage creds={creds} />
         ) : page === '#/knows' ? (

@@ -58,3 +58,62 @@ export interface UsageSummary {
   data: UsageRow[];
   total: { tokens: number; cost_usd: number };
 }
+
+export interface CtrPoint {
+  at: string;
+  impressions: number;
+  explored: number;
+  clicks: number;
+  ctr: number | null;
+  explorationShare: number | null;
+}
+
+export interface CtrReport {
+  bucket: 'hour' | 'day';
+  from: string;
+  to: string;
+  points: CtrPoint[];
+  totals: { impressions: number; explored: number; clicks: number; ctr: number | null; explorationShare: number | null };
+}
+
+export interface FlaggedRow {
+  id: string;
+  reason: string;
+  events: number;
+  lastAt: string;
+}
+
+export interface Interval {
+  estimate: number;
+  lower: number;
+  upper: number;
+}
+
+/** A policy's OPE as the training loop stores it in a version's metrics. */
+export interface OpeSummary {
+  rows: number;
+  dr: Interval;
+  snips: Interval;
+  ips?: Interval;
+  diagnostics: { ess: number; essFraction?: number; maxWeight?: number; maxWeightShare?: number };
+  warnings: string[];
+  reliable: boolean;
+}
+
+export interface ModelVersion {
+  id: string;
+  tenantId: string;
+  kind: string;
+  version: number;
+  state: 'candidate' | 'live' | 'retired' | 'rejected';
+  metrics: { ope?: { logged?: number; candidate?: OpeSummary | null }; gate?: { decision?: string; reasons?: string[] } };
+  createdAt: string;
+  promotedAt: string | null;
+}
+
+export interface ModelsReport {
+  kind: string;
+  live: ModelVersion | null;
+  versions: ModelVersion[];
+  promotions: Array<{ id: number; action: string; fromVersionId: string | null; toVersionId: string; reason: string; at: string }>;
+}

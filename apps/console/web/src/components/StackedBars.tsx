@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 
 /** The element's width in CSS pixels, followed as it resizes (so the chart's text stays 12 px at any width). */
-function useWidth<T extends Element>(fallback: number) {
+export function useWidth<T extends Element>(fallback: number) {
   const ref = useRef<T>(null);
   const [width, setWidth] = useState(fallback);
   useEffect(() => {
@@ -20,17 +20,19 @@ export interface StackedBarsProps {
   categories: string[];
   series: Array<{ name: string; color: string; values: number[] }>;
   format: (v: number) => string;
+  /** A category's axis label (default: without its first 5 characters, the year of a day). */
+  tick?: (category: string) => string;
 }
 
 const PAD = { top: 12, right: 12, bottom: 36, left: 76 };
 
-function niceMax(v: number): number {
+export function niceMax(v: number): number {
   if (v <= 0) return 1;
   const p = 10 ** Math.floor(Math.log10(v));
   return ([1, 2, 2.5, 5, 10].map((m) => m * p).find((m) => m >= v) ?? 10 * p);
 }
 
-export function StackedBars({ title, categories, series, format }: StackedBarsProps) {
+export function StackedBars({ title, categories, series, format, tick = (c) => c.slice(5) }: StackedBarsProps) {
   const [ref, W] = useWidth<HTMLElement>(720);
   const H = W < 500 ? 220 : 260;
   const totals = categories.map((_, i) => series.reduce((s, x) => s + (x.values[i] ?? 0), 0));
@@ -74,7 +76,7 @@ export function StackedBars({ title, categories, series, format }: StackedBarsPr
               })}
               {labelled(i) && (
                 <text x={x + bw / 2} y={H - PAD.bottom + 16} textAnchor="middle" className="axis">
-                  {c.slice(5)}
+                  {tick(c)}
                 </text>
               )}
             </g>
