@@ -6,5 +6,6 @@ export { createSileroVad, type SileroVad, type SileroVadOptions } from './vad/si
 export { defaultSileroModelPath } from './vad/silero-model';
 export { wordErrorRate, normalizeWords, type WerResult } from './asr/wer';
 export { createPocketsphinxAsr, POCKETSPHINX_MODEL_DIR, type PocketsphinxAsrOptions } from './asr/pocketsphinx';
+export { PocketsphinxStream, POCKETSPHINX_STREAM_ARGS, type PocketsphinxStreamOptions } from './asr/pocketsphinx-stream';
 export { createWhisperOnnxAsr, WHISPER_CONFIG_FILES, type WhisperOnnxAsrOptions, type WhisperDtype } from './asr/whisper-onnx';
 export { createOpenAiAsr, type OpenAiAsrOptions } from './asr/openai-asr';

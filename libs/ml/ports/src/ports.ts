@@ -75,8 +75,28 @@ export interface Transcript {
   durationMs: number;
 }
 
+/**
+ * An utterance-by-utterance recogniser kept resident (one per realtime session): audio is pushed as
+ * it arrives and decoded while the user speaks, so the end of a turn only waits for its tail.
+ */
+export interface SpeechStream {
+  /** Audio of the current utterance, at the sample rate the stream was opened with. */
+  push(samples: Float32Array): void;
+  /**
+   * Ends the current utterance and resolves its transcript; the stream stays open for the next.
+   * `silenceMs`: how much of the pushed audio's end is known silence (the VAD's end-of-turn wait).
+   */
+  end(options?: { silenceMs?: number }): Promise<Transcript>;
+  /** Drops what was pushed since the last end() (the next utterance starts fresh). */
+  discard(): void;
+  /** Stops the recogniser (idempotent); a pending end() resolves with what it has. */
+  close(): void;
+}
+
 export interface SpeechRecognizer extends ModelInfo {
   transcribe(audio: PcmAudio, options?: { language?: string; prompt?: string }): Promise<Transcript>;
+  /** Optional streaming capability; callers fall back to transcribe() on the turn's audio without it. */
+  openStream?(sampleRate: number): SpeechStream;
 }
 
 // ---------------------------------------------------------------------------- images

@@ -12,6 +12,7 @@ import { MlInputError, ModelUnavailableError, type PcmAudio, type SpeechRecogniz
 import { checkPcm, durationMs, MODEL_SAMPLE_RATE } from '../pcm';
 import { resample } from '../resample';
 import { encodeWav } from '../wav';
+import { PocketsphinxStream } from './pocketsphinx-stream';
 
 export interface PocketsphinxAsrOptions {
   /** CLI to run; a name looked up on PATH or a path. Default `pocketsphinx_continuous`. */
@@ -20,6 +21,8 @@ export interface PocketsphinxAsrOptions {
   modelDir?: string;
   /** Kill the decoder after this long (default 120 000 ms). */
   timeoutMs?: number;
+  /** Decoder flags of the resident streaming recogniser (openStream); default POCKETSPHINX_STREAM_ARGS. */
+  streamArgs?: string[];
 }
 
 export const POCKETSPHINX_MODEL_DIR = '/usr/share/pocketsphinx/model/en-us';
@@ -112,6 +115,10 @@ export async function createPocketsphinxAsr(options: PocketsphinxAsrOptions = {}
   return {
     modelId: MODEL_ID,
     adapter: 'pocketsphinx-cli',
+    /** A resident decoder process fed as the user speaks (one per realtime session; close() kills it). */
+    openStream(sampleRate: number): PocketsphinxStream {
+      return new PocketsphinxStream(sampleRate, { binary, paths, args: options.streamArgs });
+    },
     async transcribe(audio: PcmAudio, opts?: { language?: string; prompt?: string }): Promise<Transcript> {
       checkPcm(audio);
       if (opts?.language && !/^en(-us)?$/i.test(opts.language)) {

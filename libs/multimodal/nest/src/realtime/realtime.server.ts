@@ -31,6 +31,8 @@ export class RealtimeServer implements OnApplicationBootstrap, OnApplicationShut
   private readonly log = new Logger('Realtime');
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
   private tls: HttpsServer | null = null;
+  /** Open sessions: each may hold a resident recogniser process, closed with the socket or at shutdown. */
+  private readonly sessions = new Set<RealtimeSession>();
 
   constructor(
     private readonly http: HttpAdapterHost,
@@ -40,6 +42,11 @@ export class RealtimeServer implements OnApplicationBootstrap, OnApplicationShut
     @Inject(GATEWAY_MODELS) private readonly models: GatewayModel[],
     @Inject(REALTIME_CONFIG) private readonly config: RealtimeConfig,
   ) {}
+
+  /** How many sessions are open (tests: none left after the sockets close). */
+  get openSessions(): number {
+    return this.sessions.size;
+  }
 
   /** The wss:// listener's port (null when none is configured). */
   get tlsPort(): number | null {
@@ -58,6 +65,8 @@ export class RealtimeServer implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async onApplicationShutdown(): Promise<void> {
+    for (const s of this.sessions) s.close(); // no recogniser process outlives the app
+    this.sessions.clear();
     for (const c of this.wss.clients) c.terminate();
     this.wss.close();
     const tls = this.tls;
@@ -94,7 +103,11 @@ export class RealtimeServer implements OnApplicationBootstrap, OnApplicationShut
           log: (m) => this.log.warn(m),
         });
         ws.on('message', (data, isBinary) => (isBinary ? undefined : session.receive(data.toString())));
-        ws.on('close', () => session.close());
+        this.sessions.add(session);
+        ws.on('close', () => {
+          this.sessions.delete(session);
+          session.close();
+        });
       });
     })().catch((e: unknown) => {
       this.log.warn(`realtime upgrade failed: ${String(e)}`);

@@ -2,12 +2,13 @@
  * One Realtime WebSocket session, speaking the subset of OpenAI's Realtime protocol the gateway
  * serves: `session.update` (server VAD threshold, prefix padding, silence duration),
  * `input_audio_buffer.append|commit|clear`, `response.cancel`. Audio (PCM16, 24 kHz, mono, base64)
- * goes through Silero VAD as it arrives; at the end of a turn the segment is transcribed and the
- * LLM call starts at once, its text streamed back as `response.output_text.delta`. Speech while an
- * answer streams (barge-in) cancels it. Any other client event is answered with an `error` naming it.
+ * goes through Silero VAD as it arrives; with a streaming recogniser (`openStream`, one resident per
+ * session) the speech is fed to it while the user talks, so the end of a turn only waits for the
+ * tail — otherwise the turn's segment is transcribed at its end. The LLM call starts at once, its
+ * text streamed back as `response.output_text.delta`. Speech while an answer streams (barge-in) cancels it. Any other client event is answered with an `error` naming it.
  */
 import { randomBytes } from 'node:crypto';
-import type { ChatMessage, ChatModel, SpeechRecognizer, VadEvent, VadOptions, VadStream, VoiceActivityDetector } from '@frontier/ml-ports';
+import type { ChatMessage, ChatModel, SpeechRecognizer, SpeechStream, VadEvent, VadOptions, VadStream, VoiceActivityDetector } from '@frontier/ml-ports';
 
 export const REALTIME_RATE = 24_000;
 
@@ -42,8 +43,13 @@ export class RealtimeSession {
   private response: { id: string; abort: AbortController } | null = null;
   private readonly history: ChatMessage[] = [];
   private chain: Promise<unknown> = Promise.resolve();
+  /** The session's resident recogniser (null: the provider does not stream; transcribe() per turn). */
+  private readonly asrStream: SpeechStream | null;
+  /** Inside a VAD speech segment: audio goes to the recogniser as it arrives. */
+  private inSpeech = false;
 
   constructor(private readonly d: RealtimeDeps) {
+    this.asrStream = d.asr.openStream?.(REALTIME_RATE) ?? null;
     this.stream = this.newStream();
     d.send({ type: 'session.created', event_id: id('event'), session: this.session() });
   }
@@ -65,6 +71,7 @@ export class RealtimeSession {
 
   close(): void {
     this.response?.abort.abort();
+    this.asrStream?.close();
   }
 
   private async handle(type: string, e: Record<string, unknown>, eventId: string | null): Promise<void> {
@@ -80,7 +87,9 @@ export class RealtimeSession {
         if (this.turn.type !== 'server_vad') return;
         const f = new Float32Array(pcm.length);
         for (let i = 0; i < pcm.length; i++) f[i] = pcm[i] / 32768;
-        for (const ev of await this.stream.push(f)) this.onVad(ev);
+        const events = await this.stream.push(f);
+        if (this.inSpeech) this.asrStream?.push(f);
+        for (const ev of events) this.onVad(ev);
         return;
       }
       case 'input_audio_buffer.commit':
@@ -125,19 +134,30 @@ export class RealtimeSession {
       // barge-in: the user talks over the answer
       if (this.response) this.cancel('turn_detected');
       this.d.send({ type: 'input_audio_buffer.speech_started', event_id: id('event'), audio_start_ms: Math.round(ev.atMs), item_id: this.itemId });
+      if (this.asrStream && !this.inSpeech) {
+        // the speech so far (atMs carries the prefix padding) at once, then each chunk as it arrives
+        this.inSpeech = true;
+        this.asrStream.push(this.slice(ev.atMs, (this.samples * 1000) / REALTIME_RATE));
+      }
       return;
     }
     this.d.send({ type: 'input_audio_buffer.speech_stopped', event_id: id('event'), audio_end_ms: Math.round(ev.atMs), item_id: this.itemId });
     this.d.send({ type: 'input_audio_buffer.committed', event_id: id('event'), item_id: this.itemId, previous_item_id: null });
-    void this.endTurn(ev.segment.startMs, ev.segment.endMs);
+    if (this.asrStream && this.inSpeech) {
+      this.inSpeech = false;
+      // everything pushed after the segment's end is the VAD's silence wait
+      void this.endTurn(ev.segment.startMs, ev.segment.endMs, Math.max(0, (this.samples * 1000) / REALTIME_RATE - ev.segment.endMs));
+    } else void this.endTurn(ev.segment.startMs, ev.segment.endMs);
   }
 
-  /** Transcribes [fromMs, toMs) of the buffer and starts the answer at once. */
-  private async endTurn(fromMs: number, toMs: number): Promise<void> {
+  /** Transcribes [fromMs, toMs) of the buffer (streamed: the recogniser's utterance, `silenceMs` its known tail) and starts the answer at once. */
+  private async endTurn(fromMs: number, toMs: number, silenceMs?: number): Promise<void> {
     const itemId = this.itemId;
     this.itemId = id('item');
-    const pcm = this.slice(fromMs, toMs);
-    const t = await this.d.asr.transcribe({ samples: pcm, sampleRate: REALTIME_RATE });
+    const t =
+      this.asrStream && silenceMs !== undefined
+        ? await this.asrStream.end({ silenceMs })
+        : await this.d.asr.transcribe({ samples: this.slice(fromMs, toMs), sampleRate: REALTIME_RATE });
     const transcript = t.text.trim();
     this.d.send({ type: 'conversation.item.input_audio_transcription.completed', event_id: id('event'), item_id: itemId, content_index: 0, transcript });
     if (!transcript) return;
@@ -201,6 +221,8 @@ export class RealtimeSession {
   }
 
   private newStream(): VadStream {
+    this.inSpeech = false;
+    this.asrStream?.discard();
     const o: VadOptions = { threshold: this.turn.threshold, prefixPaddingMs: this.turn.prefix_padding_ms, minSilenceMs: this.turn.silence_duration_ms };
     this.audio = [];
     this.samples = 0;
