@@ -15,8 +15,10 @@ import { MODEL_SAMPLE_RATE } from '../pcm';
 import { StreamingResampler } from '../resample';
 
 const BLOCK = 2048; // samples per fread() of pocketsphinx_continuous
-const WORD_LINE = /^(\S+) (-?\d+\.\d+) (-?\d+\.\d+) (-?\d+(?:\.\d+)?(?:e-?\d+)?)$/;
-const FILLER = /^(<.*>|\[.*\]|\+\+.*\+\+)$/;
+/** A `-time yes` word line: `word start end prob`. */
+export const WORD_LINE = /^(\S+) (-?\d+\.\d+) (-?\d+\.\d+) (-?\d+(?:\.\d+)?(?:e-?\d+)?)$/;
+/** Silence, noise and filler tokens. */
+export const FILLER = /^(<.*>|\[.*\]|\+\+.*\+\+)$/;
 
 export interface PocketsphinxStreamOptions {
   binary: string;

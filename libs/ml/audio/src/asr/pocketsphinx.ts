@@ -12,7 +12,7 @@ import { MlInputError, ModelUnavailableError, type PcmAudio, type SpeechRecogniz
 import { checkPcm, durationMs, MODEL_SAMPLE_RATE } from '../pcm';
 import { resample } from '../resample';
 import { encodeWav } from '../wav';
-import { PocketsphinxStream } from './pocketsphinx-stream';
+import { FILLER, PocketsphinxStream, WORD_LINE } from './pocketsphinx-stream';
 
 export interface PocketsphinxAsrOptions {
   /** CLI to run; a name looked up on PATH or a path. Default `pocketsphinx_continuous`. */
@@ -28,8 +28,6 @@ export interface PocketsphinxAsrOptions {
 export const POCKETSPHINX_MODEL_DIR = '/usr/share/pocketsphinx/model/en-us';
 const MODEL_ID = 'pocketsphinx:en-us';
 const MODEL_FILES = { hmm: 'en-us', lm: 'en-us.lm.bin', dict: 'cmudict-en-us.dict' } as const;
-const WORD_LINE = /^(\S+) (-?\d+\.\d+) (-?\d+\.\d+) (-?\d+(?:\.\d+)?(?:e-?\d+)?)$/;
-const FILLER = /^(<.*>|\[.*\]|\+\+.*\+\+)$/;
 
 function findBinary(binary: string): string | undefined {
   const executable = (p: string) => {
