@@ -44,4 +44,25 @@ describe('PocketSphinx streaming (one resident pocketsphinx_continuous fed on st
     for (let i = 0; i < 50 && alive(pid).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(alive(pid)).toEqual([]);
   }, 60_000);
+
+  it('a decoder that dies on its own is replaced at the next turn (and the dead one leaves no process)', async () => {
+    const asr = await createPocketsphinxAsr();
+    const stream = asr.openStream?.(24_000) as PocketsphinxStream;
+    const first = stream.pid as number;
+    try {
+      process.kill(-first, 'SIGKILL');
+      for (let i = 0; i < 100 && (alive(first).length > 0 || stream.pid !== null); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(stream.pid).toBeNull();
+      const clip = resample(padWithNoise(espeak('Turn on the kitchen lights.', ['-v', 'en-us', '-s', '140']), 300, 300), 24_000);
+      for (let i = 0; i < clip.samples.length; i += 2400) stream.push(clip.samples.subarray(i, i + 2400));
+      expect(stream.pid).not.toBe(first);
+      const t = await stream.end({ silenceMs: 300 });
+      expect(t.text.trim().length).toBeGreaterThan(0);
+    } finally {
+      const second = stream.pid;
+      stream.close();
+      for (let i = 0; i < 50 && second && alive(second).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      if (second) expect(alive(second)).toEqual([]);
+    }
+  }, 60_000);
 });

@@ -52,7 +52,7 @@ interface Utterance {
 const closes = (u: Utterance, minEnd: number) => u.endSec >= minEnd && u.words.some((x) => !FILLER.test(x.w));
 
 export class PocketsphinxStream implements SpeechStream {
-  private child: ChildProcessWithoutNullStreams | null;
+  private child: ChildProcessWithoutNullStreams | null = null;
   private readonly resampler: StreamingResampler;
   private written = 0; // 16-kHz samples written since the process started
   private turnStart = 0;
@@ -67,6 +67,16 @@ export class PocketsphinxStream implements SpeechStream {
     private readonly o: PocketsphinxStreamOptions,
   ) {
     this.resampler = new StreamingResampler(sampleRate, MODEL_SAMPLE_RATE);
+    this.start();
+  }
+
+  /** (Re)starts the decoder: at open, and at the next turn after it died on its own. */
+  private start(): void {
+    const o = this.o;
+    this.written = this.turnStart = 0;
+    this.done = [];
+    this.out = '';
+    this.current = [];
     const { hmm, lm, dict } = o.paths;
     const args = ['-infile', '/dev/stdin', '-hmm', hmm, '-lm', lm, '-dict', dict, '-samprate', String(MODEL_SAMPLE_RATE), '-time', 'yes', ...(o.args ?? POCKETSPHINX_STREAM_ARGS)];
     // node's stdin "pipe" is a socketpair, which /dev/stdin cannot open: `cat |` makes a real pipe.
@@ -76,8 +86,8 @@ export class PocketsphinxStream implements SpeechStream {
     child.stdin.on('error', () => undefined); // EPIPE after an exit: close() handles it
     child.stderr.resume(); // the CLI logs its whole config; nobody reads it
     child.stdout.setEncoding('utf8').on('data', (d: string) => this.read(d));
-    child.on('error', () => this.exited());
-    child.on('exit', () => this.exited());
+    child.on('error', () => this.exited(child));
+    child.on('exit', () => this.exited(child));
   }
 
   /** The recogniser's process group id (null once closed). */
@@ -95,7 +105,10 @@ export class PocketsphinxStream implements SpeechStream {
   async end(options?: { silenceMs?: number }): Promise<Transcript> {
     const durationMs = (this.turnSamples * 1000) / this.sampleRate;
     const start = this.turnStart;
-    if (this.turnSamples === 0 || this.closed) return this.collect(start, this.written, durationMs);
+    if (this.turnSamples === 0 || !this.child) {
+      this.turnSamples = 0;
+      return this.collect(start, this.written, durationMs);
+    }
     const spoken = this.written;
     this.turnSamples = 0;
     const pad = new Float32Array(Math.round(((this.o.padMs ?? 1000) * this.sampleRate) / 1000));
@@ -145,6 +158,7 @@ export class PocketsphinxStream implements SpeechStream {
   }
 
   private beginTurn(): void {
+    if (!this.child) this.start(); // it died (killed, crashed): a fresh one for this turn
     this.turnStart = this.written;
   }
 
@@ -197,9 +211,9 @@ export class PocketsphinxStream implements SpeechStream {
     return { text: segments.map((s) => s.text).join(' '), language: 'en', segments, durationMs };
   }
 
-  private exited(): void {
-    this.child = null;
-    this.closed = true;
+  private exited(child: ChildProcessWithoutNullStreams): void {
+    if (child !== this.child) return; // an earlier process
+    this.child = null; // not closed: the next turn starts a new one
     for (const w of [...this.waiters]) w.resolve();
   }
 }
