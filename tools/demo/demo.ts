@@ -1,10 +1,12 @@
 /**
- * npm run demo [-- <conversation.json>]: shows a person that Frontier runs here. Prints the
+ * npm run demo [-- [--keep] <conversation.json>]: shows a person that Frontier runs here. Prints the
  * services and migrated tables, checks every model role, starts the apps as real processes and
  * drives them over HTTP (platform, then long-term memory on a conversation: by default the small
  * one in tools/demo/data, or a file in the same shape or in LoCoMo's; the multimodal gateway; the
  * recommender with a simulated population, its training gate and OPE), then shuts them down
- * gracefully and removes what it created. Needs nothing outside the repository.
+ * gracefully and removes what it created. Needs nothing outside the repository. Last it starts
+ * the web console on the demo's data and prints its URL; with `--keep` (or DEMO_KEEP=1) everything
+ * stays up until Ctrl-C, so the console can be opened, and is removed then.
  */
 import { Client } from 'pg';
 import { Redis } from 'ioredis';
@@ -16,6 +18,7 @@ import { models } from './steps/models';
 import { platform } from './steps/platform';
 import { recsys } from './steps/recsys';
 import { services } from './steps/services';
+import { consoleStep, printConsoleAccess } from './steps/console';
 
 async function cleanup(ctx: DemoContext): Promise<void> {
   await stopAll();
@@ -32,7 +35,9 @@ async function cleanup(ctx: DemoContext): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const source = process.argv[2] ?? DEFAULT_CONVERSATION;
+  const args = process.argv.slice(2);
+  const keep = args.includes('--keep') || ['1', 'true', 'yes'].includes(process.env['DEMO_KEEP'] ?? '');
+  const source = args.find((a) => a !== '--keep') ?? DEFAULT_CONVERSATION;
   const conversation = loadConversation(source); // before anything starts: a bad path fails at once
   const ctx: DemoContext = {};
   line('Frontier demo');
@@ -43,6 +48,20 @@ async function main(): Promise<void> {
     await memory(ctx, conversation, source);
     await gateway(ctx);
     await recsys(ctx);
+    const consoleUrl = await consoleStep(ctx);
+    if (keep) {
+      head('Kept running (--keep)');
+      printConsoleAccess(consoleUrl, ctx);
+      line('\n  Press Ctrl-C to stop the apps and remove the demo tenant.');
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      line('');
+    } else {
+      printConsoleAccess(consoleUrl, ctx);
+      line('    It stops with the demo now; to browse it, run: npm run demo -- --keep   (or DEMO_KEEP=1 npm run demo), Ctrl-C ends it.');
+    }
   } finally {
     await cleanup(ctx);
   }

@@ -97,4 +97,10 @@ export async function startHttpApp(name: string, entry: string, env: Record<stri
 export interface DemoContext {
   tenantId?: string;
   apiKey?: string;
+  /** The operator token the apps were started with (tenant administration, promote / roll back). */
+  adminToken?: string;
+  /** The user whose memories the demo wrote. */
+  userId?: string;
+  /** Where each public API listens, for the console. */
+  urls?: { memory?: string; gateway?: string; recsys?: string };
 }

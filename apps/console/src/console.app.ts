@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Controller, Get, Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Controller, Get, Inject, Injectable, Module, type DynamicModule, type LogLevel, type OnApplicationShutdown } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
@@ -46,12 +46,12 @@ const CSP = "default-src 'self'; connect-src 'self'; img-src 'self' data: blob:;
  * The console: the SPA's static files and a thin same-origin proxy to memory-api, chat-gateway and
  * recsys-api under `/api/{memory,gateway,recsys}`. Body parsing is off so requests stream through.
  */
-export async function createConsoleApp(env: ConsoleEnv, opts: { logger?: false } = {}): Promise<NestExpressApplication> {
+export async function createConsoleApp(env: ConsoleEnv, opts: { logger?: false | LogLevel[] } = {}): Promise<NestExpressApplication> {
   const dir = env.CONSOLE_STATIC_DIR ?? DEFAULT_STATIC_DIR;
   if (!existsSync(join(dir, 'index.html'))) throw new Error(`console: no build at ${dir} (run: npx nx build console)`);
   const board = env.ADMIN_TOKEN ? new QueuesBoard(env.REDIS_URL, env.REDIS_PREFIX) : undefined;
   await board?.start();
-  const app = await NestFactory.create<NestExpressApplication>(ConsoleModule.register(board), { bodyParser: false, ...(opts.logger === false ? { logger: false } : {}) });
+  const app = await NestFactory.create<NestExpressApplication>(ConsoleModule.register(board), { bodyParser: false, ...(opts.logger !== undefined ? { logger: opts.logger } : {}) });
   app.disable('x-powered-by');
   app.use((_req: Request, res: Response, next: NextFunction) => {
     res.setHeader('x-content-type-options', 'nosniff');

@@ -38,6 +38,7 @@ export async function gateway(ctx: DemoContext): Promise<void> {
       GATEWAY_VISION: 'false',
       IMAGE_TOOL: 'render',
     });
+    ctx.urls = { ...ctx.urls, gateway: base };
     // the encoder worker loads its models (OCR, NSFW) while the gateway starts: a 1-token request with a tiny image until it answers
     const tiny = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#888' } }).png().toBuffer();
     const probe = { model: llm.model, max_tokens: 1, messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: dataUrl(tiny) } }] }] };

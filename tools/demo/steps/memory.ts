@@ -32,6 +32,8 @@ export async function memory(ctx: DemoContext, written: DemoConversation, source
   if (days) line(`  Dates moved ${days} days forward so the last chat was yesterday (as written: ${span(written)}); recency is scored against today.`);
   if (!ctx.apiKey) throw new Error('the platform step must run first (it issues the API key)');
   const base = await startHttpApp('memory-api', 'apps/memory-api/src/main.ts');
+  ctx.urls = { ...ctx.urls, memory: base };
+  ctx.userId = user;
   const worker = exitOf(start('memory-worker', 'apps/memory-worker/src/main.ts', {}), 'memory-worker');
   ok('memory-api and memory-worker started (offline models: USE-lite embeddings, rule-based extractor)');
   const key = ctx.apiKey;

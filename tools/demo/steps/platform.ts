@@ -27,5 +27,6 @@ export async function platform(ctx: DemoContext): Promise<void> {
   ok(`GET /metrics → ${metrics.split('\n').filter((l) => l.startsWith('http_request_duration_seconds_count')).length} route series timed`);
   ok(`GET /docs → ${(await fetch(`${base}/docs`)).status} (OpenAPI UI; JSON at /docs-json)`);
   ctx.tenantId = tenant.body['id'] as string;
+  ctx.adminToken = ADMIN_TOKEN;
   ctx.apiKey = apiKey;
 }

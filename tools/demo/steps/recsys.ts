@@ -74,7 +74,10 @@ export async function recsys(ctx: DemoContext): Promise<void> {
       // the whole simulated population calls with one key from one address: above the 600/min default
       RATE_LIMIT_PER_KEY: '20000',
       RATE_LIMIT_PER_IP: '20000',
+      // the console's promote / roll back
+      ...(ctx.adminToken ? { ADMIN_TOKEN: ctx.adminToken } : {}),
     });
+    ctx.urls = { ...ctx.urls, recsys: base };
     ok(`recsys-api ${base} (ε-greedy, ε = ${EPSILON}; at most 3 items of a category per slate) and recsys-worker started`);
 
     // 1. the catalogue: 60 items in 6 categories, embeddings given (each category's direction plus noise)
