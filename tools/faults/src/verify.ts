@@ -48,7 +48,7 @@ export async function settle(url: string, tenantId: string, accepted: ReadonlyAr
 }
 
 export interface Duplicates {
-  /** Live facts of the tenant (a scenario that stored none proves nothing). */
+  /** Live facts of the tenant (a scenario that stored none proves nothing); the episodic tier's turns (type 'episode', issue 14) are not facts. */
   facts: number;
   /** Live facts of the user with most (each stream user has 8 distinct facts to tell). */
   mostOfOneUser: number;
@@ -65,7 +65,7 @@ export async function duplicates(url: string, tenantId: string): Promise<Duplica
   const live = await query<{ user_id: string; t: string; n: number }>(
     url,
     `SELECT user_id, lower(text) AS t, count(*)::int AS n FROM memories
-      WHERE tenant_id = $1 AND deleted_at IS NULL AND superseded_by_id IS NULL
+      WHERE tenant_id = $1 AND deleted_at IS NULL AND superseded_by_id IS NULL AND type <> 'episode'
         AND (invalid_at IS NULL OR invalid_at > now()) AND (expired_at IS NULL OR expired_at > now())
       GROUP BY 1, 2 HAVING count(*) > 1`,
     [tenantId],
@@ -85,7 +85,7 @@ export async function duplicates(url: string, tenantId: string): Promise<Duplica
   const facts = await query<{ n: number; most: number }>(
     url,
     `SELECT coalesce(sum(n), 0)::int AS n, coalesce(max(n), 0)::int AS most FROM (SELECT user_id, count(*) AS n FROM memories
-      WHERE tenant_id = $1 AND deleted_at IS NULL AND superseded_by_id IS NULL GROUP BY 1) per_user`,
+      WHERE tenant_id = $1 AND deleted_at IS NULL AND superseded_by_id IS NULL AND type <> 'episode' GROUP BY 1) per_user`,
     [tenantId],
   );
   const extra = (rows: Array<{ n: number }>) => rows.reduce((s, r) => s + r.n - 1, 0);
