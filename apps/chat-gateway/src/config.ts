@@ -52,7 +52,7 @@ export function gatewayConfig(env: ChatGatewayEnv, encoders: EncodersEnv): Gatew
     priceTable: priceTable(env.PRICE_TABLE),
     memory,
     audio: { transcribe: env.GATEWAY_ASR, models: resolveModelsConfig(speechModelsEnv(encoders)) },
-    safety: { enabled: env.GATEWAY_SAFETY, text: textSafety, nsfw: { explicit: encoders.ENCODER_NSFW_EXPLICIT, suggestive: encoders.ENCODER_NSFW_SUGGESTIVE } },
+    safety: { enabled: env.GATEWAY_SAFETY, text: textSafety, nsfw: { explicit: encoders.ENCODER_NSFW_EXPLICIT, suggestive: encoders.ENCODER_NSFW_SUGGESTIVE }, ...(env.GATEWAY_AUDIO_DEEPFAKE ? { audioDeepfakeUrl: env.GATEWAY_AUDIO_DEEPFAKE } : {}) },
     realtime:
       env.REALTIME_TLS_CERT_FILE && env.REALTIME_TLS_KEY_FILE
         ? { tls: { cert: readFileSync(env.REALTIME_TLS_CERT_FILE, 'utf8'), key: readFileSync(env.REALTIME_TLS_KEY_FILE, 'utf8'), port: env.REALTIME_TLS_PORT, host: env.HOST } }

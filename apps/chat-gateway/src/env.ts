@@ -120,6 +120,11 @@ export class ChatGatewayEnv extends HttpEnv {
   @IsString()
   SAFETY_LLAMA_GUARD_API_KEY?: string;
 
+  /** An audio deepfake detector over HTTP (POST the clip's bytes → `{ "fake": boolean }`); unset: no detector, the metadata says `audio_deepfake: 'not_run'`. */
+  @IsOptional()
+  @IsUrl(url)
+  GATEWAY_AUDIO_DEEPFAKE?: string;
+
   /** PEM certificate and key files: /v1/realtime is also served over wss:// on REALTIME_TLS_PORT (the openai SDK's realtime client dials wss:// only). */
   @IsOptional()
   @IsString()

@@ -19,6 +19,7 @@ export { MediaPipelineModule, type MediaPipelineConfig } from './chat/media-pipe
 export { VideoJobsService, JobAccepted, VIDEO_JOBS_CONFIG, publicJobId, type VideoJobsConfig, type VideoJobParams, type VideoJobResult } from './jobs/video-jobs.service';
 export { videoJobsProviders } from './jobs/video-jobs.providers';
 export { signWebhook, verifyWebhook } from './jobs/webhook';
+export { createHttpDeepfakeDetector, type AudioDeepfakeDetector } from './safety/audio-deepfake';
 export { ContentPolicyError, createSafetyPort, DEFAULT_NSFW, SAFETY_PORT, type SafetyPort, type SafetyReport, type NsfwThresholds } from './safety/safety';
 export { createLlamaGuardClassifier, createRulesClassifier, type TextSafetyClassifier, type LlamaGuardOptions } from './safety/text-classifier';
 export { RealtimeServer, REALTIME_PATH, type RealtimeConfig } from './realtime/realtime.server';

@@ -17,6 +17,7 @@ import { MediaPipelineModule, type MediaPipelineConfig } from './media-pipeline.
 import { videoJobsProviders } from '../jobs/video-jobs.providers';
 import { VideoJobsService, type VideoJobsConfig } from '../jobs/video-jobs.service';
 import { REALTIME_CONFIG, RealtimeServer, type RealtimeConfig } from '../realtime/realtime.server';
+import { createHttpDeepfakeDetector } from '../safety/audio-deepfake';
 import { createSafetyPort, SAFETY_PORT, type NsfwThresholds } from '../safety/safety';
 import { createLlamaGuardClassifier, createRulesClassifier, type LlamaGuardOptions } from '../safety/text-classifier';
 import { KeySafetyRepository } from '@frontier/multimodal-data-access';
@@ -45,7 +46,7 @@ export interface GatewayConfig {
    * endpoint) or the offline rules; images/frames through NSFW with per-key thresholds. Off: only the
    * encoder's own verdict (part 1's behaviour).
    */
-  safety?: { enabled: boolean; text: { kind: 'rules' } | ({ kind: 'llama-guard' } & LlamaGuardOptions); nsfw?: NsfwThresholds };
+  safety?: { enabled: boolean; text: { kind: 'rules' } | ({ kind: 'llama-guard' } & LlamaGuardOptions); nsfw?: NsfwThresholds; /** A deepfake detector's URL; absent: the check does not run. */ audioDeepfakeUrl?: string };
   /** The Realtime WebSocket (`/v1/realtime`): on the HTTP server, plus a wss:// listener when a certificate is given. */
   realtime?: RealtimeConfig;
   /** Long clips as async jobs (threshold, webhooks). */
@@ -118,6 +119,7 @@ export class GatewayModule {
                 return k ? { ...(k.nsfwExplicit !== null ? { explicit: k.nsfwExplicit } : {}), ...(k.nsfwSuggestive !== null ? { suggestive: k.nsfwSuggestive } : {}) } : null;
               },
               imageSafety: config.limits.imageSafety ?? true,
+              audioDeepfake: s.audioDeepfakeUrl ? createHttpDeepfakeDetector(s.audioDeepfakeUrl) : null,
             });
           },
         },

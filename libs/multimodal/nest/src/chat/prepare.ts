@@ -126,7 +126,8 @@ export async function prepare(deps: PrepareDeps, principal: Principal, body: unk
   // the key's NSFW thresholds (its row unreadable: the gateway's defaults)
   const thresholds = safety?.thresholds(principal.keyId).catch(() => DEFAULT_NSFW);
   const userTexts = request.messages.flatMap((m) => (m.role === 'user' ? m.parts.flatMap((p) => (p.type === 'text' ? [{ path: p.path, text: p.text }] : [])) : []));
-  const textCheck = safety ? safety.checkTexts(userTexts, work.signal) : Promise.resolve();
+  const audioClips = media.filter((m) => m.kind === 'audio').map((m) => ({ path: m.path, bytes: m.bytes }));
+  const textCheck = safety ? Promise.all([safety.checkTexts(userTexts, work.signal), safety.checkAudio(audioClips, work.signal)]).then(([, a]) => a) : Promise.resolve(false);
   if (safety && deps.limits.safetyParallel === false) await textCheck;
   const all = <T extends readonly unknown[]>(ps: [...{ [K in keyof T]: Promise<T[K]> }]): Promise<T> =>
     Promise.all(ps).catch((e: unknown) => {
@@ -134,7 +135,7 @@ export async function prepare(deps: PrepareDeps, principal: Principal, body: unk
       throw e;
     }) as Promise<T>;
   // images are encoded, clips transcribed and videos sampled at the same time
-  const [encoded, transcripts, videoList] = await all<[Map<string, EncodedImage>, Map<string, AudioTranscript>, VideoContext[], void]>([
+  const [encoded, transcripts, videoList, audioChecked] = await all<[Map<string, EncodedImage>, Map<string, AudioTranscript>, VideoContext[], boolean]>([
     images.length
       ? deps.encoder.encode(
           requestId,
@@ -184,7 +185,7 @@ export async function prepare(deps: PrepareDeps, principal: Principal, body: unk
 
   const kept = new Set(plan.keptTurns);
   const messages = turns.flatMap((t, i) => (kept.has(i) ? [toUpstream(t, memoryProfile ? request.messages[i - 1] : request.messages[i], encoded, planned, model, replaced)] : []));
-  return { requestId, created: Math.floor(Date.now() / 1000), model, request, plan, admission, messages, media, encoded, transcripts, videos, transcriptTokens, memoryProfile, safety: safety ? safety.report(images.length + frames.length > 0) : null };
+  return { requestId, created: Math.floor(Date.now() / 1000), model, request, plan, admission, messages, media, encoded, transcripts, videos, transcriptTokens, memoryProfile, safety: safety ? safety.report(images.length + frames.length > 0, audioChecked) : null };
 }
 
 /** A finished job's context as a text file part (400 naming the field when it is missing, failed or not done). */

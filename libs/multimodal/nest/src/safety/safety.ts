@@ -8,6 +8,7 @@ import type { EncodedImage } from '@frontier/multimodal-contracts';
 import { describeCategory, type SafetyCategory } from '@frontier/multimodal-domain';
 import { nsfwVerdict } from '@frontier/multimodal-encoders';
 import { FrontierError } from '@frontier/platform-util';
+import type { AudioDeepfakeDetector } from './audio-deepfake';
 import type { TextSafetyClassifier } from './text-classifier';
 
 /** A refusal of the content itself: 400 content_policy_violation, naming the part. */
@@ -32,7 +33,10 @@ export interface SafetyReport {
 }
 
 export interface SafetyPort {
-  report(hasImages: boolean): SafetyReport;
+  /** `audioChecked`: the deepfake detector ran on at least one clip and passed it. */
+  report(hasImages: boolean, audioChecked?: boolean): SafetyReport;
+  /** Throws {@link ContentPolicyError} naming the first clip the deepfake detector flags; false when no detector is configured (or no clips). */
+  checkAudio(clips: ReadonlyArray<{ path: string; bytes: Uint8Array }>, signal: AbortSignal): Promise<boolean>;
   /** Throws {@link ContentPolicyError} naming the first flagged item. */
   checkTexts(items: ReadonlyArray<{ path: string; text: string }>, signal: AbortSignal): Promise<void>;
   /** The key's NSFW thresholds (its override, else the gateway's default). */
@@ -55,6 +59,8 @@ export interface SafetyOptions {
   /** The key's overrides (null: none); cached briefly by the caller. */
   keyThresholds?: (keyId: string) => Promise<Partial<NsfwThresholds> | null>;
   imageSafety: boolean;
+  /** No default model: absent/null → the check does not run (`audio_deepfake: 'not_run'`). */
+  audioDeepfake?: AudioDeepfakeDetector | null;
 }
 
 export function refusal(path: string, categories: readonly SafetyCategory[]): ContentPolicyError {
@@ -65,7 +71,15 @@ export function createSafetyPort(o: SafetyOptions): SafetyPort {
   const base = o.nsfw ?? DEFAULT_NSFW;
   const cache = new Map<string, { at: number; t: NsfwThresholds }>();
   return {
-    report: (hasImages) => ({ text: o.text.id, images: hasImages ? (o.imageSafety ? 'nsfwjs' : 'off') : 'none', audio_deepfake: 'not_run', output: 'rules' }),
+    report: (hasImages, audioChecked = false) => ({ text: o.text.id, images: hasImages ? (o.imageSafety ? 'nsfwjs' : 'off') : 'none', audio_deepfake: audioChecked ? 'passed' : 'not_run', output: 'rules' }),
+    async checkAudio(clips, signal) {
+      const detector = o.audioDeepfake;
+      if (!detector || !clips.length) return false;
+      const verdicts = await Promise.all(clips.map(async (c) => ({ c, fake: await detector.detect(c.bytes, signal) })));
+      const hit = verdicts.find((v) => v.fake);
+      if (hit) throw new ContentPolicyError(hit.c.path, `${hit.c.path} was refused by the audio safety check: synthetic or cloned voice`);
+      return true;
+    },
     async checkTexts(items, signal) {
       const verdicts = await Promise.all(items.filter((i) => i.text.trim()).map(async (i) => ({ i, v: await o.text.classify(i.text, signal) })));
       const hit = verdicts.find((x) => x.v.flagged);
