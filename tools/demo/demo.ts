@@ -54,8 +54,10 @@ async function main(): Promise<void> {
       printConsoleAccess(consoleUrl, ctx);
       line('\n  Press Ctrl-C to stop the apps and remove the demo tenant.');
       await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
+        // kept for the whole cleanup: a second Ctrl-C (or a signal sent to the whole group) must not cut it short
+        const stop = () => resolve();
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
       });
       line('');
     } else {

@@ -55,7 +55,16 @@ export async function consoleStep(ctx: DemoContext): Promise<string> {
   const totals = ctr.body['totals'] as { impressions: number; clicks: number } | undefined;
   const models = await call(base, 'GET', '/api/recsys/v1/dashboard/models', undefined, ctx.apiKey);
   const versions = (models.body['versions'] as unknown[] | undefined)?.length ?? 0;
-  const mems = await call(base, 'GET', `/api/memory/v1/memories?user_id=${encodeURIComponent(ctx.userId ?? '')}`, undefined, ctx.apiKey);
+  // the recommender step spent this key's per-minute budget (the rate limit is counted in Redis across the apps): wait it out
+  const memoriesPath = `/api/memory/v1/memories?user_id=${encodeURIComponent(ctx.userId ?? '')}`;
+  let mems = await call(base, 'GET', memoriesPath, undefined, ctx.apiKey);
+  if (mems.status === 429) {
+    line("    the key is over its per-minute rate limit after the recommender's simulated traffic; waiting for the window to pass…");
+    mems = await until('the rate-limit window', async () => {
+      const r = await call(base, 'GET', memoriesPath, undefined, ctx.apiKey);
+      return r.status === 429 ? undefined : r;
+    }, 90_000);
+  }
   for (const [what, r] of [['recsys-api', ctr], ['recsys-api', models], ['memory-api', mems]] as const) if (r.status !== 200) throw new Error(`the console's proxy to ${what} answered ${r.status}: ${JSON.stringify(r.body)}`);
   ok(`console ${base}/ proxies the APIs: ${totals?.impressions ?? 0} impressions and ${totals?.clicks ?? 0} clicks, ${versions} model version(s), ${String(mems.body['total'] ?? 0)} live memories of ${ctx.userId} through /api/*`);
   return base;
