@@ -10,7 +10,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { MultimodalJobs } from '@frontier/multimodal-contracts';
 import { JobsRepository, type JobRecord } from '@frontier/multimodal-data-access';
-import { counterForModel, DEFAULT_PRICE_TABLE, formatClock, meter, type PriceTable } from '@frontier/multimodal-domain';
+import { counterForModel, DEFAULT_PRICE_TABLE, describeCategory, formatClock, meter, type PriceTable } from '@frontier/multimodal-domain';
 import type { Principal } from '@frontier/platform-nest';
 import { JobQueue } from '@frontier/platform-queue';
 import { FrontierError, InvalidInputError, NotFoundError } from '@frontier/platform-util';
@@ -18,6 +18,7 @@ import { BillingService } from '../billing/billing.service';
 import { AUDIO_PORT, type AudioPort } from '../chat/audio';
 import { ENCODER_PORT, type EncoderPort } from '../chat/ports';
 import { processVideo, videoPromptParts } from '../chat/video';
+import { createRulesClassifier, type TextSafetyClassifier } from '../safety/text-classifier';
 import { signWebhook, webhookProblem } from './webhook';
 
 export interface VideoJobsConfig {
@@ -31,6 +32,8 @@ export interface VideoJobsConfig {
   webhookAllowHosts?: string[];
   webhookTimeoutMs?: number;
   priceTable?: PriceTable;
+  /** The text check on the soundtrack's transcript (the gateway's classifier); default: the offline rules; null: off. */
+  textSafety?: TextSafetyClassifier | null;
 }
 
 export const VIDEO_JOBS_CONFIG = Symbol('VIDEO_JOBS_CONFIG');
@@ -71,6 +74,7 @@ export const publicJobId = (id: string) => `${JOB_ID_PREFIX}${id}`;
 @Injectable()
 export class VideoJobsService {
   private readonly log = new Logger(VideoJobsService.name);
+  private rules: TextSafetyClassifier | undefined;
 
   constructor(
     private readonly repo: JobsRepository,
@@ -131,6 +135,7 @@ export class VideoJobsService {
       );
       const explicit = [...ctx.frames.map((f) => f.image), ...ctx.safetyFrames].find((i) => i.nsfw?.verdict === 'explicit');
       if (explicit) throw new InvalidInputError(job.part, `${explicit.part} was refused by the image safety check (explicit content)`, 'content_policy_violation');
+      await this.checkTranscript(job.part, ctx.transcript?.text ?? '');
       const promptText = videoPromptParts(`Video ${publicJobId(job.id)}`, ctx, false)
         .flatMap((x) => (x.type === 'text' ? [x.text] : []))
         .join('\n');
@@ -157,6 +162,14 @@ export class VideoJobsService {
     } finally {
       clearInterval(beat);
     }
+  }
+
+  /** What the soundtrack says goes through the text check: a flagged transcript fails the job naming the category (never the classifier's wording). */
+  private async checkTranscript(part: string, text: string): Promise<void> {
+    const classifier = this.config.textSafety === undefined ? (this.rules ??= createRulesClassifier()) : this.config.textSafety;
+    if (!classifier || !text.trim()) return;
+    const v = await classifier.classify(text, AbortSignal.timeout(30_000));
+    if (v.flagged) throw new InvalidInputError(part, `${part} was refused by the content safety check (soundtrack): ${v.categories.map(describeCategory).join(', ')}`, 'content_policy_violation');
   }
 
   /** The `multimodal.reconcile-jobs` job: stale queued/running jobs queued again, webhooks not yet delivered sent. */
