@@ -53,10 +53,12 @@ export function gatewayConfig(env: ChatGatewayEnv, encoders: EncodersEnv): Gatew
     memory,
     audio: { transcribe: env.GATEWAY_ASR, models: resolveModelsConfig(speechModelsEnv(encoders)) },
     safety: { enabled: env.GATEWAY_SAFETY, text: textSafety, nsfw: { explicit: encoders.ENCODER_NSFW_EXPLICIT, suggestive: encoders.ENCODER_NSFW_SUGGESTIVE }, ...(env.GATEWAY_AUDIO_DEEPFAKE ? { audioDeepfakeUrl: env.GATEWAY_AUDIO_DEEPFAKE } : {}) },
-    realtime:
-      env.REALTIME_TLS_CERT_FILE && env.REALTIME_TLS_KEY_FILE
+    realtime: {
+      streamingAsr: env.REALTIME_STREAMING_ASR,
+      ...(env.REALTIME_TLS_CERT_FILE && env.REALTIME_TLS_KEY_FILE
         ? { tls: { cert: readFileSync(env.REALTIME_TLS_CERT_FILE, 'utf8'), key: readFileSync(env.REALTIME_TLS_KEY_FILE, 'utf8'), port: env.REALTIME_TLS_PORT, host: env.HOST } }
-        : {},
+        : {}),
+    },
     jobs: {
       thresholdS: env.GATEWAY_VIDEO_JOB_SECONDS,
       ...(env.JOB_WEBHOOK_SECRET ? { webhookSecret: env.JOB_WEBHOOK_SECRET } : {}),

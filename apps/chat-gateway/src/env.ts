@@ -140,6 +140,11 @@ export class ChatGatewayEnv extends HttpEnv {
   @Max(65535)
   REALTIME_TLS_PORT: number = 3443;
 
+  /** Realtime turns fed to a streaming recogniser while the user talks (default); false: each turn transcribed at its end (the per-turn baseline the realtime bench compares). */
+  @Transform(bool)
+  @IsBoolean({ message: 'REALTIME_STREAMING_ASR must be true or false' })
+  REALTIME_STREAMING_ASR: boolean = true;
+
   /** Videos longer than this (seconds) become async jobs (202 + GET /v1/jobs/:id). */
   @Type(() => Number)
   @IsNumber()

@@ -104,27 +104,23 @@ describe('chat-gateway realtime: the official openai SDK realtime client (openai
     expect((err['error'] as { message: string }).message).toContain('"conversation.item.create"');
   });
 
-  it('end of speech → first answer token over 20 turns (reported; target p95 ≤ 600 ms)', async () => {
-    const lat: number[] = [];
-    const parts = { vad: [] as number[], asr: [] as number[], llm: [] as number[] };
-    for (let i = 0; i < 20; i++) {
+  it('turn after turn on one session: each utterance gets its transcript, a response and the answer, in protocol order (the latency is measured by bench/multimodal/realtime.ts, not here)', async () => {
+    for (let i = 0; i < 3; i++) {
       const from = events.length;
       const u = utterance(i % 2 ? 'What is the weather like today?' : 'Set a timer for ten minutes.', 700);
-      const t0 = await stream(u.pcm);
-      const first = await waitFor((e) => e.type === 'response.output_text.delta', 20_000, from);
+      await stream(u.pcm);
       await waitFor((e) => e.type === 'response.done', 20_000, from);
-      lat.push((first['at'] as number) - (t0 + u.speechEndMs));
-      const at = (type: string) => (events.slice(from).find((e) => e.type === type)?.['at'] as number) ?? NaN;
-      parts.vad.push(at('input_audio_buffer.speech_stopped') - (t0 + u.speechEndMs));
-      parts.asr.push(at('conversation.item.input_audio_transcription.completed') - at('input_audio_buffer.speech_stopped'));
-      parts.llm.push((first['at'] as number) - at('conversation.item.input_audio_transcription.completed'));
+      const order = (type: string) => events.slice(from).findIndex((e) => e.type === type);
+      const stopped = order('input_audio_buffer.speech_stopped');
+      const heard = order('conversation.item.input_audio_transcription.completed');
+      const created = order('response.created');
+      const delta = order('response.output_text.delta');
+      expect(stopped).toBeGreaterThanOrEqual(0);
+      expect(heard).toBeGreaterThan(stopped);
+      expect(created).toBeGreaterThan(stopped);
+      expect(delta).toBeGreaterThan(created);
+      expect(order('response.done')).toBeGreaterThan(delta);
+      expect(events.slice(from).some((e) => e.type === 'error')).toBe(false);
     }
-    const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)].toFixed(0);
-    console.log(`REALTIME stages, medians: end of speech → speech_stopped ${med(parts.vad)} ms, → transcript ${med(parts.asr)} ms, → first token ${med(parts.llm)} ms`);
-    const s = [...lat].sort((a, b) => a - b);
-    const p = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
-    // the number goes to docs/benchmarks/multimodal-part2.md; the assertion only keeps it sane
-    console.log(`REALTIME end-of-speech → first token over 20 turns: p50 ${p(0.5).toFixed(0)} ms, p95 ${p(0.95).toFixed(0)} ms (silence_duration_ms 200)`);
-    expect(s).toHaveLength(20);
-  }, 240_000);
+  }, 120_000);
 });

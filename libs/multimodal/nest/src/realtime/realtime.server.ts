@@ -11,7 +11,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { ChatModel } from '@frontier/ml-ports';
+import type { ChatModel, SpeechRecognizer } from '@frontier/ml-ports';
 import type { ModelRegistry } from '@frontier/ml-registry';
 import { TenancyService } from '@frontier/platform-nest';
 import { SPEECH_MODELS } from '../chat/media-pipeline.module';
@@ -21,6 +21,8 @@ import { RealtimeSession } from './realtime.session';
 export interface RealtimeConfig {
   /** A TLS listener for wss:// (PEM certificate and key); port 0 picks a free one. */
   tls?: { cert: string; key: string; port: number; host?: string };
+  /** false: each turn's segment is transcribed at its end (the per-turn baseline) even when the recogniser can stream. Default true. */
+  streamingAsr?: boolean;
 }
 
 export const REALTIME_CONFIG = Symbol('REALTIME_CONFIG');
@@ -93,7 +95,7 @@ export class RealtimeServer implements OnApplicationBootstrap, OnApplicationShut
       this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
         const session = new RealtimeSession({
           vad,
-          asr,
+          asr: this.config.streamingAsr === false ? perTurn(asr) : asr,
           upstream: this.upstream,
           upstreamModel: model.upstreamModel,
           model: model.id,
@@ -114,4 +116,9 @@ export class RealtimeServer implements OnApplicationBootstrap, OnApplicationShut
       socket.destroy();
     });
   }
+}
+
+/** The recogniser without its streaming capability: the session falls back to transcribe() per turn. */
+function perTurn(asr: SpeechRecognizer): SpeechRecognizer {
+  return { modelId: asr.modelId, adapter: asr.adapter, transcribe: (audio, options) => asr.transcribe(audio, options) };
 }
