@@ -5,3 +5,4 @@ export { mergeUsageLines, toNanoUsd, fromNanoUsd, USAGE_UNITS, DIRECTIONS } from
 export { createMediaFetcher, MediaFetchError, nonPublicAddress, type MediaFetcher, type MediaFetcherOptions, type FetchedMedia, type MediaFetchErrorCode } from './media-fetcher';
 export { JobsRepository, type JobRecord, type JobStatus, type NewJob } from './jobs.repository';
 export { KeySafetyRepository, type KeySafety } from './key-safety.repository';
+export { SpendRepository, REJECTION_REASONS, type RejectionReason, type RejectionCount, type SpendKey } from './spend.repository';
