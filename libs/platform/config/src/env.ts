@@ -87,6 +87,14 @@ export class PlatformEnv {
   @Matches(REDIS_URL, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL: string = 'redis://127.0.0.1:6379';
 
+  /**
+   * Redis Cluster seed nodes `host:port,host:port`: set, every Redis client is an ioredis Cluster
+   * (REDIS_URL then supplies only credentials/TLS and must name database 0); unset, a single Redis.
+   */
+  @IsOptional()
+  @Matches(/^\s*(\[[0-9a-f:.]+\]|[^\s,:]+):\d{1,5}\s*(,\s*(\[[0-9a-f:.]+\]|[^\s,:]+):\d{1,5}\s*)*$/i, { message: 'REDIS_CLUSTER_NODES must be host:port[,host:port…]' })
+  REDIS_CLUSTER_NODES?: string;
+
   /** Prefix of every Redis key and BullMQ queue of this deployment (tests use their own). */
   @IsString()
   @Matches(/^[a-z0-9:_-]+$/i, { message: 'REDIS_PREFIX may hold only letters, digits, ":", "_" and "-"' })

@@ -14,11 +14,11 @@ import { HttpMetricsMiddleware, Metrics, MetricsController } from './metrics/met
 import { REDIS, redisProvider } from './redis.provider';
 import { PlatformSettings } from './settings';
 import { createValidationPipe } from './validation';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@frontier/platform-redis';
 
 @Injectable()
 class RedisCloser implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS) private readonly redis: RedisClient) {}
   async onApplicationShutdown(): Promise<void> {
     if (this.redis.status === 'end') return;
     await this.redis.quit().catch(() => this.redis.disconnect());
@@ -27,7 +27,7 @@ class RedisCloser implements OnApplicationShutdown {
 
 const infrastructure = (s: PlatformSettings) => [
   PrismaModule.forRoot({ databaseUrl: s.databaseUrl, poolSize: s.databasePoolSize, connectTimeoutMs: s.databaseConnectTimeoutMs }),
-  QueueModule.forRoot({ redisUrl: s.redisUrl, prefix: s.redisPrefix, commandTimeoutMs: s.redisCommandTimeoutMs }),
+  QueueModule.forRoot({ redisUrl: s.redisUrl, redisClusterNodes: s.redisClusterNodes, prefix: s.redisPrefix, commandTimeoutMs: s.redisCommandTimeoutMs }),
 ];
 
 /**

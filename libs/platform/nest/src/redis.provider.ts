@@ -1,15 +1,16 @@
 import { Logger, type FactoryProvider } from '@nestjs/common';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
+import { createRedis, type RedisClient } from '@frontier/platform-redis';
 import { PlatformSettings } from './settings';
 
-/** Injection token of the app's shared ioredis client (commands only; BullMQ has its own). */
+/** Injection token of the app's shared ioredis client, `Redis` or `Cluster` (commands only; BullMQ has its own). */
 export const REDIS = Symbol.for('frontier:redis');
 
 /**
  * Options for a client on the request path: a command while Redis is unreachable fails at once
  * (no offline queue) or after `commandTimeoutMs`, never waits for Redis to come back; reconnects
  * run in the background at most a second apart. A subscriber (which must queue its SUBSCRIBE until
- * connected) duplicates it with `{ enableOfflineQueue: true, commandTimeout: undefined }`.
+ * connected) duplicates it with `duplicateClient(redis, { enableOfflineQueue: true, commandTimeout: undefined })`.
  */
 export function requestPathRedisOptions(commandTimeoutMs = 1_000): RedisOptions {
   return {
@@ -22,7 +23,7 @@ export function requestPathRedisOptions(commandTimeoutMs = 1_000): RedisOptions 
 }
 
 /** Resolves once `redis` is ready, or after `ms` (the app still starts; readiness says Redis is down). */
-function readyWithin(redis: Redis, ms: number): Promise<boolean> {
+function readyWithin(redis: RedisClient, ms: number): Promise<boolean> {
   if (redis.status === 'ready') return Promise.resolve(true);
   return new Promise((resolve) => {
     const done = (ok: boolean) => {
@@ -36,13 +37,14 @@ function readyWithin(redis: Redis, ms: number): Promise<boolean> {
   });
 }
 
-export const redisProvider: FactoryProvider<Redis> = {
+export const redisProvider: FactoryProvider<RedisClient> = {
   provide: REDIS,
   inject: [PlatformSettings],
   useFactory: async (s: PlatformSettings) => {
     const log = new Logger('Redis');
     const options = requestPathRedisOptions(s.redisCommandTimeoutMs);
-    const redis = new Redis(s.redisUrl, options);
+    // a Cluster when REDIS_CLUSTER_NODES is set (bad value: the app does not start, naming it)
+    const redis = createRedis({ url: s.redisUrl, clusterNodes: s.redisClusterNodes }, options);
     let lastLog = 0;
     redis.on('error', (e: Error) => {
       if (Date.now() - lastLog < 10_000) return;

@@ -4,6 +4,8 @@ export abstract class PlatformSettings {
   abstract readonly databaseUrl: string;
   abstract readonly redisUrl: string;
   abstract readonly redisPrefix: string;
+  /** REDIS_CLUSTER_NODES (`host:port,…`): set, the Redis clients are Cluster clients. */
+  readonly redisClusterNodes?: string;
   /** Token for tenant administration (`Authorization: Bearer <token>`); unset disables admin routes. */
   readonly adminToken?: string;
   /** Postgres pool size (default 10). */
@@ -27,6 +29,7 @@ export interface PlatformEnvLike {
   DATABASE_URL: string;
   REDIS_URL: string;
   REDIS_PREFIX: string;
+  REDIS_CLUSTER_NODES?: string;
   DATABASE_POOL_SIZE?: number;
   DATABASE_CONNECT_TIMEOUT_MS?: number;
   REDIS_COMMAND_TIMEOUT_MS?: number;
@@ -47,6 +50,7 @@ export function platformSettings(service: string, env: PlatformEnvLike): Platfor
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
     redisPrefix: env.REDIS_PREFIX,
+    ...(env.REDIS_CLUSTER_NODES ? { redisClusterNodes: env.REDIS_CLUSTER_NODES } : {}),
     ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}),
     ...(env.DATABASE_POOL_SIZE !== undefined ? { databasePoolSize: env.DATABASE_POOL_SIZE } : {}),
     ...(env.DATABASE_CONNECT_TIMEOUT_MS !== undefined ? { databaseConnectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS } : {}),
@@ -79,5 +83,5 @@ export function describeConnections(s: PlatformSettings): string {
   } catch {
     // keep the placeholder
   }
-  return `postgres ${pg} (pool ${s.databasePoolSize ?? 10}), redis ${maskUrl(s.redisUrl)}, prefix ${s.redisPrefix}`;
+  return `postgres ${pg} (pool ${s.databasePoolSize ?? 10}), redis ${s.redisClusterNodes ? `cluster ${s.redisClusterNodes}` : maskUrl(s.redisUrl)}, prefix ${s.redisPrefix}`;
 }

@@ -2,4 +2,4 @@ export { OnJob, planHandlers, JobHandlerConfigError, type FoundHandler } from '.
 export { JobQueue } from './job-queue.service';
 export { JobWorkers } from './job-workers.service';
 export { QueueModule } from './queue.module';
-export { QueueOptions, WorkerOptions, bullConnection } from './queue.options';
+export { QueueOptions, WorkerOptions, bullConnection, bullPrefix } from './queue.options';

@@ -1,9 +1,9 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Queue, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import { createRedis, type RedisClient } from '@frontier/platform-redis';
 import { jobOptionsFor, type JobDefinition, type JobOptions } from '@frontier/platform-jobs';
 import { asUnavailable, FrontierError, OUTAGE_RETRY_AFTER_S } from '@frontier/platform-util';
-import { DEFAULT_PRODUCER_TIMEOUT_MS, producerConnection, QueueOptions } from './queue.options';
+import { bullPrefix, DEFAULT_PRODUCER_TIMEOUT_MS, producerConnection, QueueOptions } from './queue.options';
 
 /** Typed producer: `enqueue(MemoryJobs.extractSession, payload)` picks the queue, options and idempotency key. */
 @Injectable()
@@ -11,7 +11,7 @@ export class JobQueue implements OnApplicationShutdown {
   private readonly log = new Logger(JobQueue.name);
   private readonly queues = new Map<string, Queue>();
   /** One producer connection for every queue, ours to close (BullMQ leaves a failed QUIT reconnecting forever). */
-  private client: Redis | undefined;
+  private client: RedisClient | undefined;
   private lastErrorLog = 0;
 
   constructor(private readonly options: QueueOptions) {}
@@ -19,16 +19,16 @@ export class JobQueue implements OnApplicationShutdown {
   queue(name: string): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: this.connection(), prefix: this.options.prefix });
+      q = new Queue(name, { connection: this.connection(), prefix: bullPrefix(this.options.prefix) });
       q.on('error', (e: Error) => this.warn(`queue ${name}: ${e.message}`));
       this.queues.set(name, q);
     }
     return q;
   }
 
-  private connection(): Redis {
+  private connection(): RedisClient {
     if (!this.client) {
-      this.client = new Redis(producerConnection(this.options.redisUrl, this.timeoutMs));
+      this.client = createRedis({ url: this.options.redisUrl, clusterNodes: this.options.redisClusterNodes }, producerConnection(this.options.redisUrl, this.timeoutMs));
       this.client.on('error', (e: Error) => this.warn(`redis: ${e.message}`));
     }
     return this.client;

@@ -1,10 +1,11 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { Worker, type Job } from 'bullmq';
+import { createRedis, type RedisClient } from '@frontier/platform-redis';
 import { backoffDelay, jobOptionsFor, type JobOptions } from '@frontier/platform-jobs';
 import { JobQueue } from './job-queue.service';
 import { jobHandledBy, planHandlers, type FoundHandler } from './handlers';
-import { bullConnection, QueueOptions, WorkerOptions } from './queue.options';
+import { bullConnection, bullPrefix, QueueOptions, WorkerOptions } from './queue.options';
 
 const failUnknown = (type: string | undefined): never => {
   throw new Error(`unknown backoff strategy ${type}`);
@@ -19,6 +20,8 @@ const failUnknown = (type: string | undefined): never => {
 export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger(JobWorkers.name);
   private readonly workers: Worker[] = [];
+  /** Cluster mode: the never-connected template each worker duplicates (BullMQ owns the copies). */
+  private readonly templates: RedisClient[] = [];
   private routes = new Map<string, FoundHandler>();
   private inFlight = 0;
   private scheduleTimer: NodeJS.Timeout | undefined;
@@ -52,8 +55,8 @@ export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShut
     this.routes = planHandlers(catalogs, this.discover());
     for (const queue of new Set(catalogs.map((c) => c.queue))) {
       const worker = new Worker(queue, (job: Job) => this.dispatch(job), {
-        connection: bullConnection(this.queueOptions.redisUrl),
-        prefix: this.queueOptions.prefix,
+        connection: this.workerConnection(),
+        prefix: bullPrefix(this.queueOptions.prefix),
         concurrency: this.workerOptions.concurrency ?? 8,
         // the catalogs' capped exponential backoff (BullMQ asks for any type it does not know)
         settings: { backoffStrategy: (attemptsMade: number, type?: string, _err?: Error, j?: { opts: { backoff?: unknown } }) => backoffDelay(attemptsMade, j?.opts.backoff as JobOptions['backoff']) ?? failUnknown(type) },
@@ -68,6 +71,18 @@ export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShut
     this.scheduleTimer = setInterval(() => void this.ensureSchedules(false), this.workerOptions.scheduleCheckMs ?? 30_000);
     this.scheduleTimer.unref();
     this.log.log(`consuming ${catalogs.map((c) => c.queue).join(', ')} with ${this.routes.size} job handler(s)`);
+  }
+
+  /**
+   * Single Redis: connection options (BullMQ makes its connections). Cluster: a lazy Cluster
+   * client that BullMQ duplicates for the worker's two connections and closes with the worker.
+   */
+  private workerConnection(): ReturnType<typeof bullConnection> | RedisClient {
+    const { redisUrl, redisClusterNodes } = this.queueOptions;
+    if (!redisClusterNodes) return bullConnection(redisUrl);
+    const template = createRedis({ url: redisUrl, clusterNodes: redisClusterNodes }, { ...bullConnection(redisUrl), lazyConnect: true });
+    this.templates.push(template);
+    return template;
   }
 
   /**
@@ -112,6 +127,7 @@ export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShut
   async drain(timeoutMs = 30_000): Promise<{ active: number; forced: boolean }> {
     clearInterval(this.scheduleTimer);
     const workers = this.workers.splice(0);
+    for (const t of this.templates.splice(0)) t.disconnect();
     if (!workers.length) return { active: 0, forced: false };
     const active = this.inFlight;
     let timer: NodeJS.Timeout | undefined;

@@ -8,7 +8,7 @@ import { QueueOptions, WorkerOptions } from './queue.options';
 @Module({})
 export class QueueModule {
   /** Producer side: provides {@link JobQueue}. */
-  static forRoot(options: { redisUrl: string; prefix: string; commandTimeoutMs?: number }): DynamicModule {
+  static forRoot(options: { redisUrl: string; redisClusterNodes?: string | undefined; prefix: string; commandTimeoutMs?: number | undefined }): DynamicModule {
     return {
       module: QueueModule,
       global: true,

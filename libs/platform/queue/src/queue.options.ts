@@ -1,10 +1,13 @@
 import type { JobCatalog } from '@frontier/platform-jobs';
+import { hashTag } from '@frontier/platform-redis';
 
 /** Redis connection and key prefix shared by producers and workers. */
 export abstract class QueueOptions {
   abstract readonly redisUrl: string;
   /** BullMQ key prefix: one per deployment; tests use a random one. */
   abstract readonly prefix: string;
+  /** REDIS_CLUSTER_NODES (`host:port,…`): set, producers and workers use Redis Cluster clients. */
+  readonly redisClusterNodes?: string;
   /**
    * How long a producer call (enqueue) may wait for Redis before it fails with a typed
    * `unavailable` error (default {@link DEFAULT_PRODUCER_TIMEOUT_MS}); also the connect timeout.
@@ -39,6 +42,16 @@ export function producerConnection(redisUrl: string, timeoutMs = DEFAULT_PRODUCE
     commandTimeout: timeoutMs,
     retryStrategy: (times: number) => Math.min(times * 200, 1_000),
   };
+}
+
+/**
+ * The key prefix BullMQ is given: the deployment's prefix as a hash tag (`frontier` → `{frontier}`),
+ * single Redis or Cluster alike. BullMQ's Lua scripts touch several keys of a queue at once
+ * (wait, active, meta, events…), which Redis Cluster allows only within one slot; the tag puts
+ * every queue of the deployment in one slot, so keys are the same in both modes.
+ */
+export function bullPrefix(prefix: string): string {
+  return hashTag(prefix);
 }
 
 /** ioredis options BullMQ needs for blocking connections (workers). */

@@ -1,11 +1,12 @@
 import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { defineJobCatalog, queueOf, schedule, type JobOf } from '@frontier/platform-jobs';
-import { createTestRedis, type TestRedis } from '@frontier/platform-testing';
+import { createTestRedisOn, REDIS_MODES, startRedisMode, type RedisModeServer, type TestRedisOn } from '@frontier/platform-testing';
+import { createRedis } from '@frontier/platform-redis';
 import { JobHandlerConfigError, OnJob, planHandlers, type FoundHandler } from './handlers';
 import { JobQueue } from './job-queue.service';
 import { QueueModule } from './queue.module';
-import { bullConnection } from './queue.options';
+import { bullConnection, bullPrefix } from './queue.options';
 import { Queue, QueueEvents } from 'bullmq';
 import { JobWorkers } from './job-workers.service';
 
@@ -66,25 +67,35 @@ class SecondPingHandler {
   }
 }
 
-function workerModule(redis: TestRedis, handlers: Array<new (...args: never[]) => unknown>) {
+function workerModule(redis: TestRedisOn, handlers: Array<new (...args: never[]) => unknown>) {
   @Module({
-    imports: [QueueModule.forRoot({ redisUrl: redis.url, prefix: redis.prefix }), QueueModule.forWorker({ catalogs: [CATALOG] })],
+    imports: [QueueModule.forRoot({ redisUrl: redis.url, redisClusterNodes: redis.clusterNodes, prefix: redis.prefix }), QueueModule.forWorker({ catalogs: [CATALOG] })],
     providers: handlers,
   })
   class WorkerModule {}
   return WorkerModule;
 }
 
-describe('JobQueue + JobWorkers on a real Redis', () => {
-  let redis: TestRedis;
-  beforeEach(async () => (redis = await createTestRedis('queue')));
+/** BullMQ's own classes on the suite's target: options for a single Redis, a Cluster client (closed by the caller) for a cluster. */
+const bullOn = (redis: TestRedisOn) => ({
+  connection: redis.clusterNodes ? createRedis(redis.target, bullConnection(redis.url)) : bullConnection(redis.url),
+  prefix: bullPrefix(redis.prefix),
+});
+
+describe.each(REDIS_MODES)('JobQueue + JobWorkers on a real Redis (%s)', (mode) => {
+  let server: RedisModeServer;
+  let redis: TestRedisOn;
+  beforeAll(async () => (server = await startRedisMode(mode)), 60_000);
+  afterAll(() => server.dispose());
+  beforeEach(async () => (redis = await createTestRedisOn(server.target, 'queue')));
   afterEach(async () => redis.cleanup());
 
   it('routes jobs to their handler and deduplicates by jobId', async () => {
     const app = await NestFactory.createApplicationContext(workerModule(redis, [PingHandler, UsageHandler]), { logger: false });
     const queue = app.get(JobQueue);
     const job = await queue.enqueue(TestJobs.ping, { message: 'hello', sentAt: new Date().toISOString() });
-    const events = new QueueEvents(CATALOG.queue, { connection: bullConnection(redis.url), prefix: redis.prefix });
+    const opts = bullOn(redis);
+    const events = new QueueEvents(CATALOG.queue, opts);
     await events.waitUntilReady();
     expect(await job.waitUntilFinished(events, 10_000)).toBe('pong hello');
 
@@ -95,6 +106,7 @@ describe('JobQueue + JobWorkers on a real Redis', () => {
     await a.waitUntilFinished(events, 10_000);
     expect(app.get(UsageHandler).seen).toEqual([{ keyId: 'k1', usedAt }]);
     await events.close();
+    if ('disconnect' in opts.connection) opts.connection.disconnect();
     await app.close();
   });
 
@@ -114,12 +126,13 @@ describe('JobQueue + JobWorkers on a real Redis', () => {
   it('registers a repeating job again when Redis lost it (restarted without its data)', async () => {
     const scheduled = defineJobCatalog('platform', TestJobs, [schedule('test-ping-hourly', '0 * * * *', TestJobs.ping, { message: 'tick', sentAt: '' })]);
     @Module({
-      imports: [QueueModule.forRoot({ redisUrl: redis.url, prefix: redis.prefix }), QueueModule.forWorker({ catalogs: [scheduled], scheduleCheckMs: 200 })],
+      imports: [QueueModule.forRoot({ redisUrl: redis.url, redisClusterNodes: redis.clusterNodes, prefix: redis.prefix }), QueueModule.forWorker({ catalogs: [scheduled], scheduleCheckMs: 200 })],
       providers: [PingHandler, UsageHandler],
     })
     class ScheduledWorker {}
     const app = await NestFactory.createApplicationContext(ScheduledWorker, { logger: false });
-    const raw = new Queue('platform', { connection: bullConnection(redis.url), prefix: redis.prefix });
+    const opts = bullOn(redis);
+    const raw = new Queue('platform', opts);
     try {
       expect(await raw.getJobScheduler('test-ping-hourly')).toMatchObject({ pattern: '0 * * * *' });
       // what an empty Redis looks like to the worker: the scheduler and its next job are gone
@@ -132,6 +145,7 @@ describe('JobQueue + JobWorkers on a real Redis', () => {
       expect(await app.get(JobWorkers).ensureSchedules(false)).toBe(0);
     } finally {
       await raw.close();
+      if ('disconnect' in opts.connection) opts.connection.disconnect();
       await app.close();
     }
   });

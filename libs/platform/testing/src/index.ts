@@ -1,6 +1,6 @@
 // Test helpers for integration suites on the real Postgres and Redis.
 export { createTestDatabase, createEmptyDatabase, baseDatabaseUrl, type TestDatabase } from '@frontier/platform-prisma';
-export { createTestRedis, baseRedisUrl, type TestRedis } from './redis';
+export { createTestRedis, createTestRedisOn, startRedisMode, REDIS_MODES, baseRedisUrl, type TestRedis, type TestRedisOn, type RedisMode, type RedisModeServer } from './redis';
 export {
   startPrivatePostgres,
   startPrivateRedis,
@@ -11,4 +11,5 @@ export {
   type PrivatePostgresOptions,
   type PrivateRedisOptions,
 } from './private-services';
+export { startPrivateRedisCluster, type PrivateRedisCluster, type PrivateRedisClusterOptions } from './private-redis-cluster';
 export { until } from './until';

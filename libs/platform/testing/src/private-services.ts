@@ -92,7 +92,7 @@ function exited(child: ChildProcess, timeoutMs: number): Promise<void> {
   });
 }
 
-interface Supervision {
+export interface Supervision {
   what: string;
   dir: string;
   log: string;
@@ -104,7 +104,7 @@ interface Supervision {
 }
 
 /** The lifecycle both servers share: one child process at a time, started until it answers. */
-function supervised(s: Supervision): Pick<PrivateInstance, 'dir' | 'running' | 'start' | 'stop' | 'kill' | 'restart' | 'dispose'> {
+export function supervised(s: Supervision): Pick<PrivateInstance, 'dir' | 'running' | 'start' | 'stop' | 'kill' | 'restart' | 'dispose'> {
   let child: ChildProcess | undefined;
   const up = () => child !== undefined && child.exitCode === null && child.signalCode === null;
   const signal = async (sig: NodeJS.Signals) => {
@@ -162,7 +162,7 @@ function pgUser(): { uid: number; gid: number } | undefined {
   }
 }
 
-function tempDir(label: string, owner?: { uid: number; gid: number }): string {
+export function tempDir(label: string, owner?: { uid: number; gid: number }): string {
   const dir = mkdtempSync(join(tmpdir(), `frontier-${label}-`));
   if (owner) chownSync(dir, owner.uid, owner.gid);
   return dir;
@@ -237,7 +237,7 @@ export async function startPrivatePostgres(options: PrivatePostgresOptions = {})
   return instance;
 }
 
-async function redisAnswers(port: number): Promise<boolean> {
+export async function redisAnswers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = new Socket();
     const done = (ok: boolean) => {

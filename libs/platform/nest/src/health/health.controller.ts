@@ -1,7 +1,7 @@
 import { Controller, Get, HttpStatus, Inject, Optional, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@frontier/platform-redis';
 import { PrismaService } from '@frontier/platform-prisma';
 import { Public } from '../auth/public.decorator';
 import { Lifecycle } from '../lifecycle';
@@ -32,7 +32,7 @@ async function probe(fn: () => Promise<unknown>, timeoutMs = 2_000): Promise<Che
 export class HealthController {
   constructor(
     private readonly prisma: PrismaService,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     @Optional() private readonly lifecycle?: Lifecycle,
   ) {}
 

@@ -1,7 +1,7 @@
 import { HttpException, HttpStatus, Inject, Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@frontier/platform-redis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AuthedRequest } from '../auth/api-key.guard';
 import { REDIS } from '../redis.provider';
@@ -36,7 +36,7 @@ export class RateLimitGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     settings: PlatformSettings,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
   ) {
     const make = (name: string, perMinute: number, who: string): Limit | undefined =>
       perMinute > 0
