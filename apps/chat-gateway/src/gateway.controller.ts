@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res, UseFilters } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ChatService, OpenAiErrorFilter, UsageQueryDto, UsageService, VideoJobsService } from '@frontier/multimodal-nest';
+import { ChatService, KeySpendQueryDto, OpenAiErrorFilter, SpendService, UsageQueryDto, UsageService, VideoJobsService } from '@frontier/multimodal-nest';
 import { BodyLimit, CurrentPrincipal, RequireScopes, type Principal } from '@frontier/platform-nest';
 
 /** Images and clips arrive as data: URLs inside the JSON body: 48 MiB covers the media limits plus base64's 4/3. */
@@ -17,6 +17,7 @@ export class GatewayController {
     private readonly chat: ChatService,
     private readonly usage: UsageService,
     private readonly jobs: VideoJobsService,
+    private readonly spend: SpendService,
   ) {}
 
   /**
@@ -55,5 +56,12 @@ export class GatewayController {
   @Get('usage')
   usageSummary(@CurrentPrincipal() p: Principal, @Query() q: UsageQueryDto) {
     return this.usage.summary(p, q);
+  }
+
+  /** Per key of the caller's tenant: limits (own or default), spend today and this month, refused requests by reason and day. */
+  @RequireScopes('multimodal:read')
+  @Get('usage/keys')
+  keySpend(@CurrentPrincipal() p: Principal, @Query() q: KeySpendQueryDto) {
+    return this.spend.keys(p, q);
   }
 }

@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import sharp from 'sharp';
 import { BillingRepository } from '@frontier/multimodal-data-access';
 import { estimateImageTokens } from '@frontier/multimodal-domain';
-import { BillingService } from '@frontier/multimodal-nest';
+import { BillingService, RejectionsService, type KeySpendResponse } from '@frontier/multimodal-nest';
 import { PrismaService } from '@frontier/platform-prisma';
 import { startWorld, type Gateway, type GatewayWorld } from './testing/gateway-harness';
 
@@ -60,6 +60,21 @@ describe('chat-gateway: bad inputs refused naming the part, nothing billed; stre
     const res = await post(user([{ type: 'text', text: 'x'.repeat(49 * 1024 * 1024) }]));
     expect(res.status).toBe(413);
     expect(await events()).toBe(before);
+  }, 30_000); // 49 MiB sent over loopback: slow on a loaded machine
+
+  it('every refusal above is counted for the key by reason and day, no request text kept (GET /v1/usage/keys); a bad `days` is a 400 naming it', async () => {
+    await gw.app.get(RejectionsService).flush();
+    const get = (q = '') => fetch(`${gw.url}/v1/usage/keys${q}`, { headers: { authorization: `Bearer ${world.key}` } });
+    const body = (await (await get()).json()) as KeySpendResponse;
+    const mine = body.data.find((k) => k.key_id === world.keyId);
+    expect(mine?.rejected.by_reason).toEqual({ invalid: cases.length, too_large: 1 });
+    expect(mine?.rejected.by_day.every((d) => d.day === body.day)).toBe(true);
+    expect(mine?.limits).toEqual({ rpm: 0, tpm: 0, daily_budget_usd: 0, monthly_budget_usd: 0 });
+    expect(body.days).toHaveLength(7);
+    expect(Object.keys((await prisma.multimodalRejection.findFirstOrThrow()) as object).sort()).toEqual(['count', 'day', 'keyId', 'lastAt', 'reason', 'tenantId']);
+    const bad = await get('?days=0');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { param: string; message: string } }).error).toMatchObject({ param: 'days', message: 'days must be from 1 to 90' });
   });
 
   it('bills a completed stream exactly (the upstream’s own token count) and expands it into usage rows by modality', async () => {

@@ -6,7 +6,9 @@ import OpenAI from 'openai';
 import { OpenAIRealtimeWS } from 'openai/realtime/ws';
 import { resample } from '@frontier/ml-audio';
 import { espeak } from '@frontier/ml-audio/testing';
-import { RealtimeServer } from '@frontier/multimodal-nest';
+import { KeyLimitsRepository } from '@frontier/multimodal-data-access';
+import { BillingService, LimitsService, RealtimeServer, RejectionsService, type KeySpendResponse } from '@frontier/multimodal-nest';
+import { PrismaService } from '@frontier/platform-prisma';
 import { startWorld, type Gateway, type GatewayWorld } from './testing/gateway-harness';
 
 type Event = { type: string; [k: string]: unknown };
@@ -23,7 +25,7 @@ function utterance(text: string, silenceMs: number): { pcm: Int16Array; speechEn
   return { pcm, speechEndMs: ((last + 1) * 1000) / RATE };
 }
 
-describe('chat-gateway realtime: the official openai SDK realtime client (openai/realtime/ws, over wss://) streams speech in real time and gets the transcript and the answer; barge-in cancels; unserved events are named (espeak-ng speech; pocketsphinx; loopback upstream stands in for a hosted LLM; real Postgres + Redis)', () => {
+describe('chat-gateway realtime: the official openai SDK realtime client (openai/realtime/ws, over wss://) streams speech in real time and gets the transcript and the answer; responses are billed and admitted under the key; barge-in cancels; unserved events are named (espeak-ng speech; pocketsphinx; loopback upstream stands in for a hosted LLM; real Postgres + Redis)', () => {
   let world: GatewayWorld;
   let gw: Gateway;
   let dir: string;
@@ -81,6 +83,25 @@ describe('chat-gateway realtime: the official openai SDK realtime client (openai
     const types = events.slice(from).map((e) => e.type);
     for (const t of ['input_audio_buffer.speech_started', 'input_audio_buffer.speech_stopped', 'input_audio_buffer.committed', 'response.created', 'response.output_text.delta', 'response.output_text.done', 'response.done']) expect(types).toContain(t);
     expect(JSON.stringify(world.llm.lastRequestBody?.messages)).toContain(String(tr['transcript']));
+
+    // billed like a chat completion: one event under the key (request id = the response id), usage rows by modality
+    const done = events.slice(from).find((e) => e.type === 'response.done') as Event;
+    const r = done['response'] as { id: string; usage: { input_tokens: number; output_tokens: number; input_token_details: { audio_tokens: number } } };
+    expect(r.usage.output_tokens).toBeGreaterThan(0);
+    expect(r.usage.input_token_details.audio_tokens).toBeGreaterThan(0);
+    const prisma = gw.app.get(PrismaService);
+    const event = await prisma.multimodalBillingEvent.findUniqueOrThrow({ where: { requestId: r.id } });
+    expect(event).toMatchObject({ keyId: world.keyId, tenantId: world.tenantId, status: 'completed' });
+    await gw.app.get(BillingService).expand(event.id);
+    const rows = await prisma.multimodalUsage.findMany({ where: { requestId: r.id } });
+    const by = Object.fromEntries(rows.map((x) => [`${x.modality}/${x.direction}`, x]));
+    expect(Number(by['audio/input']?.units)).toBeGreaterThan(0.5); // seconds of the committed speech
+    expect(Number(by['audio/input']?.units)).toBeLessThan(5);
+    expect(by['audio/input']?.unit).toBe('seconds');
+    expect(by['text/output']?.tokens).toBe(r.usage.output_tokens);
+    expect(by['text/input']?.tokens).toBe(r.usage.input_tokens - r.usage.input_token_details.audio_tokens);
+    const summary = (await (await fetch(`${gw.url}/v1/usage?group_by=modality`, { headers: { authorization: `Bearer ${world.key}` } })).json()) as { data: Array<{ group: string; cost_usd: number }> };
+    expect(summary.data.map((d) => d.group).sort()).toEqual(['audio', 'text']);
   }, 60_000);
 
   it('barge-in: speech while the answer streams cancels it', async () => {
@@ -123,4 +144,35 @@ describe('chat-gateway realtime: the official openai SDK realtime client (openai
       expect(events.slice(from).some((e) => e.type === 'error')).toBe(false);
     }
   }, 120_000);
+
+  it('a key over its daily budget: the next turn gets an `error` event (insufficient_quota) and no response; the refusal is counted for the key (GET /v1/usage/keys)', async () => {
+    await gw.app.get(KeyLimitsRepository).set(world.tenantId, world.keyId, { dailyBudgetUsd: 0.000001 });
+    gw.app.get(LimitsService).invalidate(world.keyId);
+    try {
+      // a turn spends more than a micro-dollar (the turns above already did, when they ran): the next one is refused
+      let from = events.length;
+      await stream(utterance('Are you still there?', 700).pcm);
+      let first = await waitFor((e) => e.type === 'error' || e.type === 'response.done', 20_000, from);
+      if (first.type === 'response.done') {
+        from = events.length;
+        await stream(utterance('Hello again.', 700).pcm);
+        first = await waitFor((e) => e.type === 'error' || e.type === 'response.done', 20_000, from);
+      }
+      const err = first;
+      expect(err['error']).toMatchObject({ type: 'insufficient_quota', code: 'insufficient_quota' });
+      expect((err['error'] as { message: string }).message).toContain('daily budget');
+      await new Promise((r) => setTimeout(r, 200));
+      expect(events.slice(from).some((e) => e.type === 'response.created')).toBe(false);
+      await gw.app.get(RejectionsService).flush();
+      const res = (await (await fetch(`${gw.url}/v1/usage/keys`, { headers: { authorization: `Bearer ${world.key}` } })).json()) as KeySpendResponse;
+      const mine = res.data.find((k) => k.key_id === world.keyId);
+      expect(mine?.rejected.by_reason.budget_daily).toBe(1);
+      expect(mine?.limits.daily_budget_usd).toBe(0.000001);
+      expect(mine?.overridden).toEqual(['daily_budget_usd']);
+      expect(mine?.spend.today_usd).toBeGreaterThan(0);
+    } finally {
+      await gw.app.get(KeyLimitsRepository).remove(world.tenantId, world.keyId);
+      gw.app.get(LimitsService).invalidate(world.keyId);
+    }
+  }, 60_000);
 });

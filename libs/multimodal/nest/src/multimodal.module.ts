@@ -1,19 +1,22 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { BillingRepository, KeyLimitsRepository, UsageRepository } from '@frontier/multimodal-data-access';
+import { BillingRepository, KeyLimitsRepository, SpendRepository, UsageRepository } from '@frontier/multimodal-data-access';
 import { PlatformSettings, REDIS } from '@frontier/platform-nest';
 import { PrismaService } from '@frontier/platform-prisma';
 import { BillingService } from './billing/billing.service';
 import { UsageService } from './billing/usage.service';
 import { MULTIMODAL_CONFIG, type MultimodalConfig } from './config';
 import { LimitsService } from './limits/limits.service';
+import { RejectionsService } from './spend/rejections.service';
+import { SpendService } from './spend/spend.service';
 
 const repository = <T>(cls: new (prisma: PrismaService) => T) => ({ provide: cls, inject: [PrismaService], useFactory: (prisma: PrismaService) => new cls(prisma) });
 
 /**
  * Multimodal wired for chat-gateway and multimodal-worker: the billing, usage and key-limit
  * repositories on the platform's Prisma client; BillingService (events → usage rows, reconciler),
- * UsageService (`GET /v1/usage`) and LimitsService (per-key RPM/TPM/budgets in the platform's
+ * UsageService (`GET /v1/usage`), SpendService (`GET /v1/usage/keys`), RejectionsService (refusals
+ * counted per key, day and reason) and LimitsService (per-key RPM/TPM/budgets in the platform's
  * Redis, under REDIS_PREFIX). Needs `PlatformModule` (Prisma, Redis, JobQueue) in the app. Global:
  * register it once in the app; the scope's other modules inject its services.
  *
@@ -30,8 +33,11 @@ export class MultimodalModule {
         repository(BillingRepository),
         repository(UsageRepository),
         repository(KeyLimitsRepository),
+        repository(SpendRepository),
         BillingService,
         UsageService,
+        SpendService,
+        RejectionsService,
         {
           provide: LimitsService,
           inject: [REDIS, KeyLimitsRepository, BillingRepository, PlatformSettings],
@@ -43,7 +49,7 @@ export class MultimodalModule {
             }),
         },
       ],
-      exports: [MULTIMODAL_CONFIG, BillingService, UsageService, LimitsService, BillingRepository, UsageRepository, KeyLimitsRepository],
+      exports: [MULTIMODAL_CONFIG, BillingService, UsageService, SpendService, RejectionsService, LimitsService, BillingRepository, UsageRepository, KeyLimitsRepository],
     };
   }
 }

@@ -1,9 +1,11 @@
-import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
+import { Catch, HttpException, Inject, Logger, Optional, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Principal } from '@frontier/platform-nest';
 import { UpstreamError } from '@frontier/ml-ports';
 import { asUnavailable, FrontierError, type ErrorCategory } from '@frontier/platform-util';
 import { rateLimitHeaders } from '../limits/headers';
 import { RateLimitedError } from '../limits/rate-limited.error';
+import { rejectionReason, RejectionsService } from '../spend/rejections.service';
 
 /** An error that knows its OpenAI-shaped answer (rate limits, context length). */
 export interface OpenAiAnswerable {
@@ -43,11 +45,15 @@ function upstreamAnswer(e: UpstreamError): { status: number; body: { error: Reco
 /**
  * The gateway's routes answer errors in OpenAI's shape — `{error: {message, type, param, code}}` —
  * so the official SDKs raise their typed errors (BadRequestError, RateLimitError…). 503 carries
- * Retry-After; a dependency's connection failure is a 503, never a 500.
+ * Retry-After; a dependency's connection failure is a 503, never a 500. Every refusal of an
+ * authenticated caller's request (4xx: limits, budget, safety, size, context, bad input) is counted
+ * per key, day and reason ({@link RejectionsService}: the console's Spend page).
  */
 @Catch()
 export class OpenAiErrorFilter implements ExceptionFilter {
   private readonly log = new Logger('Gateway');
+
+  constructor(@Optional() @Inject(RejectionsService) private readonly rejections: RejectionsService | null = null) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
@@ -56,6 +62,9 @@ export class OpenAiErrorFilter implements ExceptionFilter {
       return;
     }
     const { status, body, headers } = this.answer(exception);
+    const principal = host.switchToHttp().getRequest<Request & { principal?: Principal }>().principal;
+    const reason = principal && this.rejections ? rejectionReason(exception, status, typeof body.error['code'] === 'string' ? body.error['code'] : null) : null;
+    if (reason && principal) this.rejections?.record(principal, reason);
     for (const [k, v] of Object.entries(headers ?? {})) res.setHeader(k, v);
     res.status(status).json(body);
   }

@@ -3,19 +3,23 @@
  * when a certificate is configured, on a TLS listener (wss://) — the official `openai` SDK's
  * realtime client always dials wss://. The key comes as `Authorization: Bearer …` (what the SDK
  * sends), checked like every route's (scope multimodal:write); each connection is a
- * {@link RealtimeSession}.
+ * {@link RealtimeSession}, whose responses are admitted and billed under the key ({@link createRealtimeMeter}).
  */
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ChatModel, SpeechRecognizer } from '@frontier/ml-ports';
 import type { ModelRegistry } from '@frontier/ml-registry';
 import { TenancyService } from '@frontier/platform-nest';
 import { SPEECH_MODELS } from '../chat/media-pipeline.module';
-import { GATEWAY_MODELS, UPSTREAM_MODEL, type GatewayModel } from '../chat/ports';
+import { GATEWAY_LIMITS } from '../chat/chat.service';
+import { BILLING_PORT, GATEWAY_MODELS, LIMITS_PORT, PLANNER_PORT, UPSTREAM_MODEL, type BillingPort, type GatewayModel, type LimitsPort, type PlannerPort } from '../chat/ports';
+import type { GatewayLimits } from '../chat/prepare';
+import { RejectionsService } from '../spend/rejections.service';
+import { createRealtimeMeter } from './realtime.meter';
 import { RealtimeSession } from './realtime.session';
 
 export interface RealtimeConfig {
@@ -43,6 +47,11 @@ export class RealtimeServer implements OnApplicationBootstrap, OnApplicationShut
     @Inject(UPSTREAM_MODEL) private readonly upstream: ChatModel,
     @Inject(GATEWAY_MODELS) private readonly models: GatewayModel[],
     @Inject(REALTIME_CONFIG) private readonly config: RealtimeConfig,
+    @Inject(LIMITS_PORT) private readonly quota: LimitsPort,
+    @Inject(BILLING_PORT) private readonly billing: BillingPort,
+    @Inject(PLANNER_PORT) private readonly planner: PlannerPort,
+    @Inject(GATEWAY_LIMITS) private readonly limits: GatewayLimits,
+    @Optional() @Inject(RejectionsService) private readonly rejections: RejectionsService | null = null,
   ) {}
 
   /** How many sessions are open (tests: none left after the sockets close). */
@@ -103,6 +112,8 @@ export class RealtimeServer implements OnApplicationBootstrap, OnApplicationShut
             if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(e));
           },
           log: (m) => this.log.warn(m),
+          // each response admitted against the key's limits and billed like a chat completion
+          meter: createRealtimeMeter({ quota: this.quota, billing: this.billing, planner: this.planner, rejections: this.rejections, defaultMaxTokens: this.limits.defaultMaxTokens, log: (m) => this.log.warn(m) }, principal, model),
         });
         ws.on('message', (data, isBinary) => (isBinary ? undefined : session.receive(data.toString())));
         this.sessions.add(session);

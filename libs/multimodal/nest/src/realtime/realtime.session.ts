@@ -6,9 +6,14 @@
  * session) the speech is fed to it while the user talks, so the end of a turn only waits for the
  * tail — otherwise the turn's segment is transcribed at its end. The LLM call starts at once, its
  * text streamed back as `response.output_text.delta`. Speech while an answer streams (barge-in) cancels it. Any other client event is answered with an `error` naming it.
+ * With a {@link RealtimeMeter} each response is admitted against the key's limits and budgets (a
+ * refusal is an `error` event, and no response starts) and billed when it ends (completed, cancelled
+ * or failed): the audio committed since the last response, the prompt's text, the answer.
  */
 import { randomBytes } from 'node:crypto';
+import type { BillingEventPayload } from '@frontier/multimodal-contracts';
 import type { ChatMessage, ChatModel, SpeechRecognizer, SpeechStream, VadEvent, VadOptions, VadStream, VoiceActivityDetector } from '@frontier/ml-ports';
+import type { RealtimeMeter } from './realtime.meter';
 
 export const REALTIME_RATE = 24_000;
 
@@ -20,6 +25,8 @@ export interface RealtimeDeps {
   model: string;
   send(event: Record<string, unknown>): void;
   log?(message: string): void;
+  /** Limits and billing of each response (absent: nothing is admitted or billed — unit tests). */
+  meter?: RealtimeMeter | null;
 }
 
 const id = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
@@ -47,6 +54,8 @@ export class RealtimeSession {
   private readonly asrStream: SpeechStream | null;
   /** Inside a VAD speech segment: audio goes to the recogniser as it arrives. */
   private inSpeech = false;
+  /** Audio committed since the last response (seconds, its transcripts' tokens): billed with the next one. */
+  private heard = { seconds: 0, tokens: 0 };
 
   constructor(private readonly d: RealtimeDeps) {
     this.asrStream = d.asr.openStream?.(REALTIME_RATE) ?? null;
@@ -161,6 +170,7 @@ export class RealtimeSession {
     const transcript = t.text.trim();
     this.d.send({ type: 'conversation.item.input_audio_transcription.completed', event_id: id('event'), item_id: itemId, content_index: 0, transcript });
     if (!transcript) return;
+    this.heard = { seconds: this.heard.seconds + Math.max(0, toMs - fromMs) / 1000, tokens: this.heard.tokens + (this.d.meter?.countText(transcript) ?? 0) };
     this.history.push({ role: 'user', content: transcript });
     void this.respond();
   }
@@ -170,12 +180,26 @@ export class RealtimeSession {
     const r = { id: id('resp'), abort: new AbortController() };
     this.response = r;
     const itemId = id('item');
+    const messages: ChatMessage[] = [...(this.instructions ? [{ role: 'system' as const, content: this.instructions }] : []), ...this.history];
+    const heard = this.heard;
+    this.heard = { seconds: 0, tokens: 0 };
+    const meter = this.d.meter ?? null;
+    const promptTokens = meter ? meter.countText(messages.map((m) => m.content).join('\n')) : 0;
+    const admitted = meter ? await meter.admit(promptTokens) : { admission: null };
+    if ('refused' in admitted) {
+      // over the key's limits or budget: no response starts, the client is told why
+      if (this.response === r) this.response = null;
+      this.d.send({ type: 'error', event_id: id('event'), error: { ...admitted.refused, param: null, event_id: null } });
+      return;
+    }
     this.d.send({ type: 'response.created', event_id: id('event'), response: { id: r.id, object: 'realtime.response', status: 'in_progress', output: [] } });
     let text = '';
-    let status = 'completed';
+    let status: BillingEventPayload['status'] = 'completed';
+    let outputTokens: number | null = null;
     try {
-      const messages: ChatMessage[] = [...(this.instructions ? [{ role: 'system' as const, content: this.instructions }] : []), ...this.history];
-      for await (const c of this.d.upstream.stream({ messages, model: this.d.upstreamModel, signal: r.abort.signal })) {
+      const maxTokens = meter?.reservedOutputTokens;
+      for await (const c of this.d.upstream.stream({ messages, model: this.d.upstreamModel, signal: r.abort.signal, ...(maxTokens ? { maxTokens } : {}) })) {
+        if (c.type === 'done' && c.usage) outputTokens = c.usage.completionTokens;
         if (c.type !== 'delta' || !c.content) continue;
         text += c.content;
         this.d.send({ type: 'response.output_text.delta', event_id: id('event'), response_id: r.id, item_id: itemId, output_index: 0, content_index: 0, delta: c.content });
@@ -185,6 +209,9 @@ export class RealtimeSession {
       if (status === 'failed') this.d.log?.(`realtime upstream failed: ${String(e)}`);
     }
     if (this.response === r) this.response = null;
+    // billed before response.done (which reports the usage); the first token never waits for it
+    const out = meter ? (status === 'completed' && outputTokens !== null ? outputTokens : meter.countText(text)) : 0;
+    const lines = meter ? await meter.bill(r.id, admitted.admission, status, { promptTokens, audioTokens: heard.tokens, audioSeconds: heard.seconds, outputTokens: out }) : null;
     if (status === 'completed') {
       this.history.push({ role: 'assistant', content: text });
       this.d.send({ type: 'response.output_text.done', event_id: id('event'), response_id: r.id, item_id: itemId, output_index: 0, content_index: 0, text });
@@ -192,7 +219,13 @@ export class RealtimeSession {
     this.d.send({
       type: 'response.done',
       event_id: id('event'),
-      response: { id: r.id, object: 'realtime.response', status, output: status === 'completed' ? [{ id: itemId, type: 'message', role: 'assistant', content: [{ type: 'output_text', text }] }] : [] },
+      response: {
+        id: r.id,
+        object: 'realtime.response',
+        status,
+        output: status === 'completed' ? [{ id: itemId, type: 'message', role: 'assistant', content: [{ type: 'output_text', text }] }] : [],
+        ...(lines ? { usage: { total_tokens: promptTokens + out, input_tokens: promptTokens, output_tokens: out, input_token_details: { text_tokens: Math.max(0, promptTokens - heard.tokens), audio_tokens: heard.tokens }, output_token_details: { text_tokens: out, audio_tokens: 0 }, cost_usd: Math.round(lines.reduce((a, l) => a + l.costUsd, 0) * 1e9) / 1e9 } } : {}),
+      },
     });
   }
 
