@@ -3,6 +3,7 @@ import type { MemoryScope } from '@frontier/memory-contracts';
 import type { Memory } from '@frontier/memory-domain';
 import type { MemoryCipher } from './cipher';
 import { toDomain } from './mappers';
+import type { SyncChange, SyncLog } from './sync.repository';
 import { compileFilter, FILTER_FROM, type FilterNode } from './memory-filter';
 
 /** What Mem0's shape serves beside the domain record: the client's metadata, categories, update time, app. */
@@ -33,6 +34,8 @@ export class FilteredMemories {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly cipher: MemoryCipher,
+    /** When given, a change of a memory's times is logged for sync (devices, other processes' search caches). */
+    private readonly sync?: SyncLog,
   ) {}
 
   private where(tenantId: string, at: Date, filter: FilterNode | null, o: { includeInactive?: boolean; owner?: string } = {}): Prisma.Sql {
@@ -104,11 +107,18 @@ export class FilteredMemories {
    * null: no expiry) of a live, unsuperseded memory; false when there is none.
    */
   async setTimes(scope: MemoryScope, id: string, t: { validAt?: Date; invalidAt?: Date | null }): Promise<boolean> {
-    const n = await this.prisma.memory.updateMany({
-      where: { id, tenantId: scope.tenantId, userId: scope.userId, deletedAt: null, supersededById: null },
-      data: { ...(t.validAt ? { validAt: t.validAt } : {}), ...(t.invalidAt !== undefined ? { invalidAt: t.invalidAt } : {}) },
+    let changes: SyncChange[] = [];
+    const n = await this.prisma.$transaction(async (tx) => {
+      const r = await tx.memory.updateMany({
+        where: { id, tenantId: scope.tenantId, userId: scope.userId, deletedAt: null, supersededById: null },
+        data: { ...(t.validAt ? { validAt: t.validAt } : {}), ...(t.invalidAt !== undefined ? { invalidAt: t.invalidAt } : {}) },
+      });
+      // an expiry set or lifted changes what may be served: devices and search caches hear of it
+      if (r.count && this.sync) changes = await this.sync.record(tx, scope, [{ memoryId: id, op: 'update' }]);
+      return r.count;
     });
-    return n.count === 1;
+    this.sync?.committed(scope, changes);
+    return n === 1;
   }
 
   /** Sets the custom categories of memories. */

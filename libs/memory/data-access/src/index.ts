@@ -1,6 +1,6 @@
 export { BadRequestError, NotFoundError, ConflictError } from './errors';
 export type { UserLockOptions } from './user-lock';
-export { MemoryRepository, type StoredMemory, type NewFact, type Supersession, type ListQuery, type Deletion } from './memory.repository';
+export { MemoryRepository, type RestoredMemory, type StoredMemory, type NewFact, type Supersession, type ListQuery, type Deletion } from './memory.repository';
 export { FORGET_COMMAND_ACTOR, forgetCommandReason, redactEvent, type HistoryEntry } from './history';
 export { SessionRepository, type SessionRecord, type NewSession, type SessionState, type SessionCounts, type ExtractMode, type UnprocessedSession } from './session.repository';
 export { BiographyRepository, biographyFingerprint, type BiographyRecord } from './biography.repository';
@@ -31,3 +31,4 @@ export {
 } from './memory-filter';
 export { FilteredMemories, type MemoryAttributes, type FilteredPageQuery } from './filtered-memories';
 export { matchCategories, isCustomCategories, stem, type CustomCategories } from './categories';
+export { LiveMemoryCache, type LiveMemoryCacheOptions, type LiveSnapshot, type CachedSessionRef } from './live-cache';

@@ -1,9 +1,9 @@
-import type { Memory as MemoryRow, PrismaClient } from '@frontier/platform-prisma';
+import type { Memory as MemoryRow, Prisma, PrismaClient } from '@frontier/platform-prisma';
 import type { MemoryScope } from '@frontier/memory-contracts';
 import type { Memory, MemoryType } from '@frontier/memory-domain';
 import { entityWhere, liveWhere, validRange, type EntityFilter, type ValidRange } from './filters';
 import { MemoryCipher, type Opener } from './cipher';
-import { redactEvent, type HistoryEntry } from './history';
+import { FORGET_COMMAND_ACTOR, redactEvent, type HistoryEntry } from './history';
 import { toDomain } from './mappers';
 import { indexTexts } from './episode-index';
 import { UserLocks, type UserLockOptions } from './user-lock';
@@ -37,6 +37,11 @@ export interface Supersession {
   id: string;
   invalidAt: Date;
   expiredAt: Date;
+}
+
+/** A restored memory and the episodes restored with it. */
+export interface RestoredMemory extends StoredMemory {
+  episodes: StoredMemory[];
 }
 
 /** A deleted memory as the restore rule needs it: the row, and who deleted it when. */
@@ -102,7 +107,7 @@ export class MemoryRepository {
   ) {
     this.locks = new UserLocks(prisma, lock);
     this.sync = sync ?? new SyncLog(prisma);
-    this.filtered = new FilteredMemories(prisma, this.cipher);
+    this.filtered = new FilteredMemories(prisma, this.cipher, this.sync);
   }
 
   /** What a memory inherits from its session (a Mem0 add's metadata, and its custom categories matched on the text). */
@@ -151,15 +156,36 @@ export class MemoryRepository {
     return this.memoriesOf(rows.map((r) => ({ ...r, embedding: null })));
   }
 
+  /** Every live memory of the user without vectors (the search path's per-user cache, `LiveMemoryCache`). */
+  async allLiveMemories(scope: MemoryScope, at: Date): Promise<Memory[]> {
+    const rows = await this.prisma.memory.findMany({ where: liveWhere(scope, at), omit: { embedding: true } });
+    return this.memoriesOf(rows.map((r) => ({ ...r, embedding: null })));
+  }
+
+  /** Retrieval counts of the user's live memories (a cache's copy of them ages; other processes count too). */
+  async retrievalCounts(scope: MemoryScope, at: Date): Promise<Map<string, { retrievalCount: number; lastRetrievedAt: Date | null }>> {
+    const rows = await this.prisma.memory.findMany({ where: liveWhere(scope, at), select: { id: true, retrievalCount: true, lastRetrievedAt: true } });
+    return new Map(rows.map((r) => [r.id, { retrievalCount: r.retrievalCount, lastRetrievedAt: r.lastRetrievedAt }]));
+  }
+
   /**
    * Episodes whose turn stated a fact that was just superseded stop being live with it (issue 14):
    * the row stays (what was said, when), search no longer serves the stale statement.
    */
   async invalidateEpisodes(scope: MemoryScope, ids: string[], at: Date): Promise<number> {
     if (!ids.length) return 0;
-    const r = await this.prisma.memory.updateMany({ where: { tenantId: scope.tenantId, userId: scope.userId, id: { in: ids }, type: 'episode', invalidAt: null }, data: { invalidAt: at } });
-    return r.count;
+    let changes: SyncChange[] = [];
+    const n = await this.prisma.$transaction(async (tx) => {
+      const where = { tenantId: scope.tenantId, userId: scope.userId, id: { in: ids }, type: 'episode', invalidAt: null };
+      const hit = await tx.memory.updateManyAndReturn({ where, data: { invalidAt: at }, select: { id: true } });
+      // other devices (and other processes' search caches) hear of it: an update each, the episode no longer live
+      changes = await this.sync.record(tx, scope, hit.map((r) => ({ memoryId: r.id, op: 'update' as const })));
+      return hit.length;
+    });
+    this.sync.committed(scope, changes);
+    return n;
   }
+
 
   /** Every live memory of the user, newest first. */
   async allLive(scope: MemoryScope, at: Date): Promise<Memory[]> {
@@ -416,21 +442,47 @@ export class MemoryRepository {
 
   /**
    * Undoes a soft delete (RESTORE event). Only if the memory is still deleted as of `deletedAt`:
-   * null when another call restored it first.
+   * null when another call restored it first. With `episodes`, the episodes of the fact's turns
+   * that its deletion took with it come back in the same transaction ({@link episodesDeletedWith}).
    */
-  async restore(scope: MemoryScope, id: string, deletedAt: Date, reason: string, actor: string): Promise<StoredMemory | null> {
+  async restore(scope: MemoryScope, id: string, deletedAt: Date, reason: string, actor: string, o: { episodes?: boolean } = {}): Promise<RestoredMemory | null> {
     let changes: SyncChange[] = [];
     const seal = await this.cipher.sealer(scope);
-    const row = await this.prisma.$transaction(async (tx) => {
+    const out = await this.prisma.$transaction(async (tx) => {
       const n = await tx.memory.updateMany({ where: { id, tenantId: scope.tenantId, userId: scope.userId, deletedAt }, data: { deletedAt: null } });
       if (n.count !== 1) return null;
-      await tx.memoryEvent.create({ data: { memoryId: id, tenantId: scope.tenantId, userId: scope.userId, event: 'RESTORE', reason: seal.text('memory_events.reason', reason), actor } });
-      const restored = await tx.memory.findUniqueOrThrow({ where: { id } });
-      changes = await this.sync.record(tx, scope, [{ memoryId: id, op: 'restore' }]);
-      return restored;
+      const episodes = o.episodes ? await episodesDeletedWith(tx, scope, id, deletedAt) : [];
+      if (episodes.length) await tx.memory.updateMany({ where: { id: { in: episodes }, deletedAt }, data: { deletedAt: null } });
+      const ids = [id, ...episodes];
+      await tx.memoryEvent.createMany({ data: ids.map((memoryId) => ({ memoryId, tenantId: scope.tenantId, userId: scope.userId, event: 'RESTORE', reason: seal.text('memory_events.reason', reason), actor })) });
+      const rows = await tx.memory.findMany({ where: { id: { in: ids } } });
+      changes = await this.sync.record(tx, scope, ids.map((memoryId) => ({ memoryId, op: 'restore' as const })));
+      return rows;
     });
     this.sync.committed(scope, changes);
-    return row ? ((await this.storedOf([row]))[0] ?? null) : null;
+    if (!out) return null;
+    const opened = await this.storedOf(out);
+    const fact = opened.find((r) => r.memory.id === id) as StoredMemory;
+    return Object.assign(fact, { episodes: opened.filter((r) => r.memory.id !== id) });
   }
+}
 
+/**
+ * Episodes the deletion of fact `factId` (at `deletedAt`) took with it (issue 14: a deleted fact
+ * takes the episode of the turn that stated it): an episode of the fact's session citing one of
+ * its turns, deleted in the same statement (same `deleted_at`) by a forget command, that no other
+ * fact deleted in that statement also cites (its words would come back with the episode), and that
+ * no pending erasure covers. An episode deleted by anything else stays deleted.
+ */
+async function episodesDeletedWith(tx: Prisma.TransactionClient, scope: MemoryScope, factId: string, deletedAt: Date): Promise<string[]> {
+  const rows = await tx.$queryRaw<Array<{ id: string }>>`
+    SELECT e.id::text AS id FROM memories e JOIN memories f ON f.id = ${factId}::uuid
+    WHERE e.tenant_id = ${scope.tenantId}::uuid AND e.user_id = ${scope.userId} AND e.type = 'episode' AND f.type <> 'episode'
+      AND e.deleted_at = ${deletedAt} AND e.session_id = f.session_id AND e.turn_ids && f.turn_ids
+      AND (SELECT ev.actor FROM memory_events ev WHERE ev.memory_id = e.id AND ev.event = 'DELETE' ORDER BY ev.at DESC LIMIT 1) = ${FORGET_COMMAND_ACTOR}
+      AND NOT EXISTS (SELECT 1 FROM memories o WHERE o.tenant_id = e.tenant_id AND o.user_id = e.user_id AND o.id <> f.id AND o.type <> 'episode'
+                      AND o.deleted_at = ${deletedAt} AND o.session_id = e.session_id AND o.turn_ids && e.turn_ids)
+      AND NOT EXISTS (SELECT 1 FROM memory_erasures x WHERE x.status = 'pending' AND x.tenant_id = e.tenant_id
+                      AND (e.id::text = ANY(x.memory_ids) OR e.session_id::text = ANY(x.session_ids)))`;
+  return rows.map((r) => r.id);
 }

@@ -1,6 +1,6 @@
 import type { ChatModel, TextEmbedder } from '@frontier/ml-ports';
 import { ruleBasedExtractor, type Extractor } from '@frontier/memory-domain';
-import { BiographyRepository, ErasureRepository, MemoryCipher, MemoryRepository, SessionRepository, TenantSettingsRepository } from '@frontier/memory-data-access';
+import { BiographyRepository, ErasureRepository, LiveMemoryCache, MemoryCipher, MemoryRepository, SessionRepository, TenantSettingsRepository } from '@frontier/memory-data-access';
 import { EmbeddedVectorIndex, QdrantVectorIndex, type VectorIndex } from '@frontier/memory-vector-index';
 import type { PrismaClient } from '@frontier/platform-prisma';
 import { BiographyService } from './services/biography.service';
@@ -46,14 +46,23 @@ export interface MemoryContextConfig {
   keys?: MemoryCipher;
 }
 
+/**
+ * Default of `MemoryOptions.liveCacheRows`: decrypted live memories kept per process for search
+ * (~1 KB each with their index entry; 20 users of 10,000 or 2,000 of 100).
+ */
+export const DEFAULT_LIVE_CACHE_ROWS = 200_000;
+
 /** Builds the memory services' context without Nest (benches, tests, other repos' scripts). */
 export function createMemoryContext(c: MemoryContextConfig): MemoryContext {
   const keys = c.keys ?? MemoryCipher.fromEnv(c.prisma);
   const memories = new MemoryRepository(c.prisma, c.options?.lock, undefined, keys);
   const index = c.index && 'search' in c.index ? c.index : createVectorIndex(c.index ?? { kind: 'embedded', residentUsers: 10_000 }, memories, c.embedder);
+  const sessions = new SessionRepository(c.prisma, keys);
+  const liveRows = c.options?.liveCacheRows ?? DEFAULT_LIVE_CACHE_ROWS;
   return {
     memories,
-    sessions: new SessionRepository(c.prisma, keys),
+    sessions,
+    liveRows: liveRows > 0 ? new LiveMemoryCache(c.prisma, memories, sessions, { maxRows: liveRows }) : null,
     biographies: new BiographyRepository(c.prisma, keys),
     keys,
     erasures: Object.assign(new ErasureRepository(c.prisma, keys), { sync: memories.sync }),

@@ -4,7 +4,7 @@ export { Mem0Service, refuseUnsupported, isPendingAdd, ownerOf, MAX_METADATA_CHA
 export { Mem0SearchService, MEM0_FIELDS, MAX_SEARCH_OWNERS, type Mem0SearchInput, type Mem0GetAllInput } from './mem0/mem0-search.service';
 export { parseFilter, parseMetadataFilter, MAX_FILTER_CONDITIONS, MAX_FILTER_LIST } from './mem0/filter-language';
 export { MEMORY_CONTEXT, MEMORY_BIOGRAPHY_LLM, MemoryNotifier, SilentNotifier, type MemoryContext, type MemoryOptions } from './ports';
-export { createMemoryContext, createMemoryServices, createVectorIndex, type MemoryContextConfig, type MemoryServices, type VectorIndexConfig } from './context';
+export { createMemoryContext, createMemoryServices, createVectorIndex, DEFAULT_LIVE_CACHE_ROWS, type MemoryContextConfig, type MemoryServices, type VectorIndexConfig } from './context';
 export { ExtractionService, type ExtractionOutcome, type ExtractionOverrides, type MemoryEventName } from './services/extraction.service';
 export { MemoryService, type MemoryView, type SessionRef, type SearchInput, type SearchResult, type ScoredMemory, type ListInput, type Page, type UpdateInput, type Profile } from './services/memory.service';
 export { SessionService, type SessionInput, type TurnInput, type StoredSession, type SessionStatus } from './services/session.service';

@@ -2,7 +2,7 @@ import type { TextEmbedder } from '@frontier/ml-ports';
 import type { MemoryScope } from '@frontier/memory-contracts';
 import type { DedupThresholds, Extractor, ForgetMatchOptions, NeighbourMode, RecencyPolicy, RelevanceWeights, UsageDiscount } from '@frontier/memory-domain';
 import type { VectorIndex } from '@frontier/memory-vector-index';
-import type { TenantSettingsRepository, BiographyRepository, ErasureRepository, MemoryCipher, MemoryRepository, SessionRepository, UserLockOptions } from '@frontier/memory-data-access';
+import type { TenantSettingsRepository, BiographyRepository, ErasureRepository, LiveMemoryCache, MemoryCipher, MemoryRepository, SessionRepository, UserLockOptions } from '@frontier/memory-data-access';
 
 export interface MemoryOptions {
   dedup?: DedupThresholds;
@@ -41,6 +41,12 @@ export interface MemoryOptions {
   ownTextShare?: number;
   /** Searches' retrieval counts are buffered and written this often (ms); 0 writes each search's at once. Default 1,000. */
   retrievalFlushMs?: number;
+  /**
+   * Live memories (decrypted, no vectors) the search path keeps per process across users, checked
+   * against Postgres's sync version on every search (`LiveMemoryCache`); 0 reads and decrypts the
+   * candidates per search. Default `DEFAULT_LIVE_CACHE_ROWS` (200,000).
+   */
+  liveCacheRows?: number;
 }
 
 /**
@@ -108,6 +114,8 @@ export interface MemoryContext {
    */
   queryEmbedder?: TextEmbedder;
   index: VectorIndex;
+  /** The search path's per-user copy of live memories (absent or null: read per search). */
+  liveRows?: LiveMemoryCache | null;
   extractor: Extractor;
   notifier: MemoryNotifier;
   options: MemoryOptions;

@@ -168,8 +168,10 @@ export class ErasureService {
       steps.push({ store: 'postgres', where: 'memory_sync_changes, memory_sync_devices, memory_sync_keys', removed: { user: 1 }, at: now() });
     }
 
-    // 4. processes holding a copy of the index drop it (reloaded from Postgres, without the rows)
+    // 4. processes holding a copy of the index drop it (reloaded from Postgres, without the rows); this
+    // process's search copy of the user's rows goes too (others: their version check sees the erasure)
     await ctx.index.invalidate(scope);
+    ctx.liveRows?.drop(scope);
     await ctx.notifier.changed(scope);
 
     // 5. the biography: rebuilt without the erased facts (a whole user's was deleted above; none stored: none to rebuild)

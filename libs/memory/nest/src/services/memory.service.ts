@@ -123,9 +123,9 @@ export class MemoryService implements BeforeApplicationShutdown {
     await this.retrievals.close();
   }
 
-  /** Attaches the client's session ids to memories. */
-  async views(memories: Memory[]): Promise<MemoryView[]> {
-    const refs = await this.ctx.sessions.refs(memories.map((m) => m.provenance.sessionId));
+  /** Attaches the client's session ids to memories (`lookup`: a cache of them; default Postgres). */
+  async views(memories: Memory[], lookup: (ids: string[]) => Promise<Map<string, SessionRef>> = (ids) => this.ctx.sessions.refs(ids)): Promise<MemoryView[]> {
+    const refs = await lookup(memories.map((m) => m.provenance.sessionId));
     return memories.map((memory) => ({ memory, session: refs.get(memory.provenance.sessionId) ?? null }));
   }
 
@@ -145,12 +145,22 @@ export class MemoryService implements BeforeApplicationShutdown {
     const pool = Math.max(ctx.options.candidatePool ?? DEFAULT_CANDIDATE_POOL, limit * 4);
     const hits = onlyAllowed(await ctx.index.search(scope, { vector: vector as Float32Array, text, k: await candidatePool(ctx, scope, input, pool) }), input, pool);
     const at = ctx.clock();
-    const rows = await ctx.memories.liveMemoriesByIds(scope, at, hits.map((h) => h.id), { ...(input.types ? { types: input.types } : {}), filter: input });
-    const byId = new Map(rows.map((m) => [m.id, m]));
+    // the user's live rows: this process's copy when its sync version is Postgres's (one round trip), else read and decrypted now
+    const snap = ctx.liveRows && input.agentId === undefined && input.runId === undefined ? await ctx.liveRows.snapshot(scope, at) : null;
+    const ids = hits.map((h) => h.id);
+    const byId = snap
+      ? snap.pick(ids, at, { ...(input.types ? { types: input.types } : {}), since: input.since, until: input.until })
+      : new Map((await ctx.memories.liveMemoriesByIds(scope, at, ids, { ...(input.types ? { types: input.types } : {}), filter: input })).map((m) => [m.id, m]));
     // ranking (issue 14, ranking.ts): relevance, recency as a prior, one slot per source turn, the word budget
     const top = await rankHits(ctx, scope, hits, byId, { query: text, at, limit, ...(input.threshold !== undefined ? { threshold: input.threshold } : {}), ...(input.budgetWords !== undefined ? { budgetWords: input.budgetWords } : {}) });
-    if (input.record !== false) await this.retrievals.record(top.map((s) => s.memory.id), at);
-    const [bio, views] = await Promise.all([this.biography(scope, at), this.views(top.map((s) => s.memory))]);
+    if (input.record !== false) {
+      await this.retrievals.record(top.map((s) => s.memory.id), at);
+      ctx.liveRows?.recordRetrievals(scope, top.map((s) => s.memory.id), at);
+    }
+    const served = top.map((s) => s.memory);
+    const [bio, views] = snap
+      ? await Promise.all([snap.biography === null ? null : snap.memo('biography', at, () => this.biography(scope, at)), this.views(served, snap.refs)])
+      : await Promise.all([this.biography(scope, at), this.views(served)]);
     return { memories: top.map((s, i) => ({ ...(views[i] as MemoryView), breakdown: s.breakdown, ...(s.context ? { context: s.context } : {}) })), profile: formatProfileBlock(profileItems(top.map((s) => s.memory), text), bio?.text, { includeTopics: sensitiveTopicsOf(text), query: text }) };
   }
 
@@ -300,10 +310,14 @@ export class MemoryService implements BeforeApplicationShutdown {
     const restored = await ctx.memories.withUserLock(scope, async () => {
       const taken = slot ? (await ctx.memories.liveByIds(scope, at, [], { slot })).filter((r) => isLive(r.memory, at)) : [];
       if (taken[0]) throw new ConflictError('id', `memory ${id} cannot be restored: a newer fact (${taken[0].memory.id}) now fills its slot ${slot}`, 'memory.slot_taken');
-      return ctx.memories.restore(scope, id, deletedAt, 'restored: the forget command was undone', actor);
+      // the episode of the fact's turn, when this fact's deletion took it (never one erased or deleted otherwise)
+      return ctx.memories.restore(scope, id, deletedAt, 'restored: the forget command was undone', actor, { episodes: true });
     });
     if (!restored) throw new ConflictError('id', `memory ${id} is not deleted`, 'memory.not_deleted');
-    if (restored.vector && isLive(restored.memory, at)) await ctx.index.upsert(scope, [{ id, vector: restored.vector, text: restored.memory.text }]);
+    const back = [restored, ...restored.episodes].filter((r) => r.vector && isLive(r.memory, at));
+    // episodes are indexed with their neighbouring turns: their entries as an index rebuild computes them
+    const entries = restored.episodes.length ? (await ctx.memories.indexItems(scope, ctx.embedder.modelId, at)).filter((i) => back.some((r) => r.memory.id === i.id)) : back.map((r) => ({ id: r.memory.id, vector: r.vector as Float32Array, text: r.memory.text }));
+    if (entries.length) await ctx.index.upsert(scope, entries);
     await ctx.biographies.markStale(scope);
     await ctx.notifier.changed(scope);
     return (await this.views([restored.memory]))[0] as MemoryView;
