@@ -4,19 +4,19 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import { bullPrefix } from '@frontier/platform-queue';
+import { createRedis, scanKeys, type RedisClient, type RedisTarget } from '@frontier/platform-redis';
 
 export const QUEUES_PATH = '/queues';
 
-/** Every BullMQ queue under `prefix`, found by its `<prefix>:<name>:meta` key (no product named here). */
-export async function discoverQueues(redis: Redis, prefix: string): Promise<string[]> {
+/** Every BullMQ queue under `prefix`, found by its `{<prefix>}:<name>:meta` key (no product named here; every master of a Cluster). */
+export async function discoverQueues(redis: RedisClient, prefix: string): Promise<string[]> {
   const names = new Set<string>();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*:meta`, 'COUNT', 500);
-    cursor = next;
-    for (const k of keys) names.add(k.slice(prefix.length + 1, -':meta'.length));
-  } while (cursor !== '0');
+  const tagged = bullPrefix(prefix);
+  // the hash tag's braces are glob-literal here: `{` and `}` are not special in SCAN's MATCH
+  await scanKeys(redis, `${tagged}:*:meta`, async (keys) => {
+    for (const k of keys) names.add(k.slice(tagged.length + 1, -':meta'.length));
+  });
   return [...names].sort();
 }
 
@@ -40,17 +40,18 @@ export function adminOnly(token: string) {
  */
 export class QueuesBoard {
   readonly router: ReturnType<ExpressAdapter['getRouter']>;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly queues = new Map<string, Queue>();
   private readonly board: ReturnType<typeof createBullBoard>;
   private timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
-    redisUrl: string,
+    redis: RedisTarget | string,
     private readonly prefix: string,
     private readonly refreshMs = 15_000,
   ) {
-    this.redis = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+    // a string target: REDIS_CLUSTER_NODES from the environment switches it to a Cluster client
+    this.redis = createRedis(redis, { maxRetriesPerRequest: null, lazyConnect: true });
     const server = new ExpressAdapter();
     server.setBasePath(QUEUES_PATH);
     this.board = createBullBoard({ queues: [], serverAdapter: server, options: { uiConfig: { boardTitle: 'Frontier queues' } } });
@@ -69,7 +70,7 @@ export class QueuesBoard {
     let changed = false;
     for (const name of names)
       if (!this.queues.has(name)) {
-        this.queues.set(name, new Queue(name, { connection: this.redis, prefix: this.prefix }));
+        this.queues.set(name, new Queue(name, { connection: this.redis, prefix: bullPrefix(this.prefix) }));
         changed = true;
       }
     if (changed) this.board.replaceQueues([...this.queues.values()].map((q) => new BullMQAdapter(q)));

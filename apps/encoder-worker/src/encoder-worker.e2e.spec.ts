@@ -5,7 +5,7 @@ import { editDistance, renderLine, syntheticImages } from '@frontier/ml-vision/t
 import { EncoderJobs, ENCODER_QUEUE, type EncodeBatchResult, type EncodeImagesReply } from '@frontier/multimodal-contracts';
 import { BlobStore, sha256Hex, TransportEncoderClient } from '@frontier/multimodal-encoders';
 import { EnvValidationError, loadEnv } from '@frontier/platform-config';
-import { bullConnection, JobQueue } from '@frontier/platform-queue';
+import { bullConnection, bullPrefix, JobQueue } from '@frontier/platform-queue';
 import { createTestRedis, type TestRedis } from '@frontier/platform-testing';
 import { createEncoderWorker, describeWorker, drainEncoderWorker } from './bootstrap';
 import { EncoderWorkerEnv } from './env';
@@ -83,7 +83,7 @@ describe('encoder-worker in-process: Redis and NATS request–reply, the multimo
   it('an encode-batch job (multimodal-encode) encodes into the cache; later requests are cache hits', async () => {
     const images = await syntheticImages();
     const inputs = await Promise.all(images.slice(1, 4).map(async ([name, bytes]) => ({ part: name, sha256: await blobs.put(bytes), maxSide: 512, ocr: false, safety: true })));
-    const events = new QueueEvents(ENCODER_QUEUE, { connection: bullConnection(redis.url), prefix: redis.prefix });
+    const events = new QueueEvents(ENCODER_QUEUE, { connection: bullConnection(redis.url), prefix: bullPrefix(redis.prefix) });
     await events.waitUntilReady();
     const job = await app.get(JobQueue).enqueue(EncoderJobs.encodeBatch, { batchId: 'e2e-1', images: inputs });
     const result = (await job.waitUntilFinished(events, 60_000)) as EncodeBatchResult;

@@ -3,7 +3,7 @@ import { loadEnv } from '@frontier/platform-config';
 import { MEMORY_QUEUE, MemoryJobs } from '@frontier/memory-contracts';
 import { QueueEvents } from 'bullmq';
 import { loadModelsConfig } from '@frontier/ml-registry';
-import { bullConnection, JobQueue } from '@frontier/platform-queue';
+import { bullConnection, bullPrefix, JobQueue } from '@frontier/platform-queue';
 import { PrismaService } from '@frontier/platform-prisma';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@frontier/platform-testing';
 import { MemoryWorkerEnv } from './env';
@@ -24,7 +24,7 @@ describe('memory-worker (real Postgres + Redis)', () => {
   it('boots with exactly one handler per memory job and rebuilds a biography on demand', async () => {
     const env = loadEnv(MemoryWorkerEnv, { DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix });
     const app = await NestFactory.createApplicationContext(WorkerModule.register(env, {}), { logger: false });
-    const events = new QueueEvents('memory', { connection: bullConnection(redis.url), prefix: redis.prefix });
+    const events = new QueueEvents('memory', { connection: bullConnection(redis.url), prefix: bullPrefix(redis.prefix) });
     await events.waitUntilReady();
     const tenant = await app.get(PrismaService).tenant.create({ data: { name: 'worker' } });
     const job = await app.get(JobQueue).enqueue(MemoryJobs.rebuildBiography, { tenantId: tenant.id, userId: 'nobody', force: true }, { delay: 0 });
@@ -82,7 +82,7 @@ describe('memory-worker (real Postgres + Redis)', () => {
 
     // the scheduled job: the same check, any bound
     await prisma.memorySession.update({ where: { id: fresh.id }, data: { updatedAt: new Date(Date.now() - 60_000) } });
-    const events = new QueueEvents('memory', { connection: bullConnection(redis.url), prefix: redis.prefix });
+    const events = new QueueEvents('memory', { connection: bullConnection(redis.url), prefix: bullPrefix(redis.prefix) });
     await events.waitUntilReady();
     const run = await app.get(JobQueue).enqueue(MemoryJobs.reconcileSessions, {});
     expect(await run.waitUntilFinished(events, 30_000)).toEqual({ stale: 1, requeued: 1, pending: 0, failed: 0 });

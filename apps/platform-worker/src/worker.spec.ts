@@ -4,7 +4,7 @@ import { loadEnv } from '@frontier/platform-config';
 import { PLATFORM_JOBS, PlatformJobs } from '@frontier/platform-contracts';
 import { TenancyService } from '@frontier/platform-nest';
 import { PrismaService } from '@frontier/platform-prisma';
-import { bullConnection, JobQueue } from '@frontier/platform-queue';
+import { bullConnection, bullPrefix, JobQueue } from '@frontier/platform-queue';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@frontier/platform-testing';
 import { PlatformWorkerEnv } from './env';
 import { WorkerModule } from './worker.module';
@@ -24,7 +24,7 @@ describe('platform-worker (real Postgres + Redis)', () => {
   it('boots with one handler per job, processes jobs, and drains on close', async () => {
     const env = loadEnv(PlatformWorkerEnv, { DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, WORKER_CONCURRENCY: '2' });
     const app = await NestFactory.createApplicationContext(WorkerModule.register(env), { logger: false });
-    const events = new QueueEvents(PLATFORM_JOBS.queue, { connection: bullConnection(redis.url), prefix: redis.prefix });
+    const events = new QueueEvents(PLATFORM_JOBS.queue, { connection: bullConnection(redis.url), prefix: bullPrefix(redis.prefix) });
     await events.waitUntilReady();
 
     const tenancy = app.get(TenancyService);

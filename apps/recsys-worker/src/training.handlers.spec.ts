@@ -5,7 +5,7 @@ import { QueueEvents } from 'bullmq';
 import { loadEnv } from '@frontier/platform-config';
 import { PlatformModule, platformSettings } from '@frontier/platform-nest';
 import { PrismaService } from '@frontier/platform-prisma';
-import { bullConnection, JobQueue, QueueModule } from '@frontier/platform-queue';
+import { bullConnection, bullPrefix, JobQueue, QueueModule } from '@frontier/platform-queue';
 import { createTestDatabase, createTestRedis, until, type TestDatabase, type TestRedis } from '@frontier/platform-testing';
 import { RECSYS_MODEL_KIND, RECSYS_TRAINING_JOBS, RecsysTrainingJobs, recsysChannels } from '@frontier/recsys-contracts';
 import { ModelVersionsRepository } from '@frontier/recsys-data-access';
@@ -64,7 +64,7 @@ describe('recsys-worker training jobs and the recsys command (real Postgres + Re
     })
     class TrainingWorker {}
     const app = await NestFactory.createApplicationContext(TrainingWorker, { logger: false });
-    const events = new QueueEvents(RECSYS_TRAINING_JOBS.queue, { connection: bullConnection(redis.url), prefix: redis.prefix });
+    const events = new QueueEvents(RECSYS_TRAINING_JOBS.queue, { connection: bullConnection(redis.url), prefix: bullPrefix(redis.prefix) });
     await events.waitUntilReady();
     try {
       const jobs = app.get(JobQueue);

@@ -5,7 +5,7 @@ import { EventRepository, FeatureStore } from '@frontier/recsys-data-access';
 import { EventsService, FeaturesService, ItemsService } from '@frontier/recsys-nest';
 import { loadEnv } from '@frontier/platform-config';
 import { PrismaService } from '@frontier/platform-prisma';
-import { bullConnection, JobQueue } from '@frontier/platform-queue';
+import { bullConnection, bullPrefix, JobQueue } from '@frontier/platform-queue';
 import { createTestDatabase, createTestRedis, until, type TestDatabase, type TestRedis } from '@frontier/platform-testing';
 import { RecsysWorkerEnv } from './env';
 import { WorkerModule } from './worker.module';
@@ -35,7 +35,7 @@ describe('recsys-worker (real Postgres + Redis)', () => {
 
   it('boots with a handler per job and its schedules; a stored batch reaches the user features; item stats and a rebuild run as jobs', async () => {
     const app = await boot();
-    const events = new QueueEvents(RECSYS_JOBS.queue, { connection: bullConnection(redis.url), prefix: redis.prefix });
+    const events = new QueueEvents(RECSYS_JOBS.queue, { connection: bullConnection(redis.url), prefix: bullPrefix(redis.prefix) });
     await events.waitUntilReady();
     const jobs = app.get(JobQueue);
     expect((await jobs.queue(RECSYS_JOBS.queue).getJobSchedulers()).map((s) => [s.key, s.pattern]).sort()).toEqual([

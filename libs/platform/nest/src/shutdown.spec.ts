@@ -4,7 +4,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
-import { bullConnection } from '@frontier/platform-queue';
+import { bullConnection, bullPrefix } from '@frontier/platform-queue';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@frontier/platform-testing';
 
 const ROOT = join(__dirname, '../../../..');
@@ -152,7 +152,7 @@ describe('drained shutdown on SIGTERM (child process, real Postgres + Redis)', (
   it('a worker lets its running jobs finish, takes no new ones, then exits 0', async () => {
     const started = await startFixture(WORKER_FIXTURE, { DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix }, /consuming shutdown-w with 1 job handler/);
     child = started.child;
-    const queue = new Queue('shutdown-w', { connection: bullConnection(redis.url), prefix: redis.prefix });
+    const queue = new Queue('shutdown-w', { connection: bullConnection(redis.url), prefix: bullPrefix(redis.prefix) });
     for (let i = 0; i < 4; i++) await queue.add('shutdown-w.slow', { ms: 1_500, name: `job-${i}` });
     for (let i = 0; i < 200 && (await queue.getActiveCount()) < 4; i++) await new Promise((r) => setTimeout(r, 25));
     expect(await queue.getActiveCount()).toBe(4);

@@ -132,29 +132,31 @@ export async function scanPostgres(url: string, n: Needles): Promise<{ traces: T
   }
 }
 
-/** Every key under the prefix, whatever its type (strings, hashes, sets, lists, sorted sets, streams), its name included. */
+/** Every key under the prefix (and BullMQ's hash-tagged `{prefix}`), whatever its type (strings, hashes, sets, lists, sorted sets, streams), its name included. */
 export async function scanRedis(redis: Redis, prefix: string, n: Needles): Promise<{ traces: Trace[]; keys: number }> {
   const traces: Trace[] = [];
   let keys = 0;
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    cursor = next;
-    for (const key of batch) {
-      keys++;
-      const where = `redis ${key}`;
-      hits(key, n, where, traces);
-      const type = await redis.type(key);
-      let content: unknown;
-      if (type === 'string') content = await redis.get(key);
-      else if (type === 'hash') content = await redis.hgetall(key);
-      else if (type === 'set') content = await redis.smembers(key);
-      else if (type === 'list') content = await redis.lrange(key, 0, -1);
-      else if (type === 'zset') content = await redis.zrange(key, '0', '-1');
-      else if (type === 'stream') content = await redis.xrange(key, '-', '+');
-      hits(JSON.stringify(content ?? null), n, where, traces);
-    }
-  } while (cursor !== '0');
+  for (const pattern of [`${prefix}*`, `{${prefix}}*`]) {
+    let cursor = '0';
+    do {
+      const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      for (const key of batch) {
+        keys++;
+        const where = `redis ${key}`;
+        hits(key, n, where, traces);
+        const type = await redis.type(key);
+        let content: unknown;
+        if (type === 'string') content = await redis.get(key);
+        else if (type === 'hash') content = await redis.hgetall(key);
+        else if (type === 'set') content = await redis.smembers(key);
+        else if (type === 'list') content = await redis.lrange(key, 0, -1);
+        else if (type === 'zset') content = await redis.zrange(key, '0', '-1');
+        else if (type === 'stream') content = await redis.xrange(key, '-', '+');
+        hits(JSON.stringify(content ?? null), n, where, traces);
+      }
+    } while (cursor !== '0');
+  }
   return { traces, keys };
 }
 

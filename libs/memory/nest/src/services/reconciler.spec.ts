@@ -3,7 +3,7 @@ import type { TextEmbedder } from '@frontier/ml-ports';
 import { createUseEmbedder } from '@frontier/ml-embeddings';
 import { MEMORY_QUEUE, MemoryJobs, type MemoryExtractSessionPayload, type MemoryScope } from '@frontier/memory-contracts';
 import { PrismaService } from '@frontier/platform-prisma';
-import { bullConnection, JobQueue } from '@frontier/platform-queue';
+import { bullConnection, bullPrefix, JobQueue } from '@frontier/platform-queue';
 import { createTestDatabase, createTestRedis, until, type TestDatabase, type TestRedis } from '@frontier/platform-testing';
 import { FrontierError } from '@frontier/platform-util';
 import { MemoryChangeBus } from '../change-bus';
@@ -34,7 +34,7 @@ describe('the reconciler: Postgres is the truth, the queue is derived (real Post
   const startWorker = async (run: (d: MemoryExtractSessionPayload) => Promise<unknown> = (d) => svc.extraction.process({ tenantId: d.tenantId, userId: d.userId }, d.sessionId)) => {
     const w = new Worker(MEMORY_QUEUE, async (job: Job) => (job.name === MemoryJobs.extractSession.name ? run(job.data as MemoryExtractSessionPayload) : null), {
       connection: bullConnection(redis.url),
-      prefix: redis.prefix,
+      prefix: bullPrefix(redis.prefix),
     });
     await w.waitUntilReady();
     workers.push(w);
