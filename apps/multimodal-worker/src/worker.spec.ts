@@ -5,7 +5,7 @@ import { BillingRepository } from '@frontier/multimodal-data-access';
 import { BillingService } from '@frontier/multimodal-nest';
 import { loadEnv } from '@frontier/platform-config';
 import { PrismaService } from '@frontier/platform-prisma';
-import { bullConnection, JobQueue } from '@frontier/platform-queue';
+import { bullConnection, bullPrefix, JobQueue } from '@frontier/platform-queue';
 import { createTestDatabase, createTestRedis, until, type TestDatabase, type TestRedis } from '@frontier/platform-testing';
 import { MultimodalWorkerEnv } from './env';
 import { WorkerModule } from './worker.module';
@@ -51,7 +51,7 @@ describe('multimodal-worker (real Postgres + Redis)', () => {
 
   it('boots with a handler per job and the reconciler scheduled; a recorded event becomes usage rows; a repeated job counts nothing twice', async () => {
     const app = await boot();
-    const events = new QueueEvents(MULTIMODAL_JOBS.queue, { connection: bullConnection(redis.url), prefix: redis.prefix });
+    const events = new QueueEvents(MULTIMODAL_JOBS.queue, { connection: bullConnection(redis.url), prefix: bullPrefix(redis.prefix) });
     await events.waitUntilReady();
     const jobs = app.get(JobQueue);
     expect((await jobs.queue(MULTIMODAL_JOBS.queue).getJobSchedulers()).map((s) => [s.key, s.pattern]).sort()).toEqual([
@@ -80,7 +80,7 @@ describe('multimodal-worker (real Postgres + Redis)', () => {
   it('an event stored with no job (a lost job) is expanded by the reconciler: the scheduled job, and the start check', async () => {
     const billing = new BillingRepository(prisma);
     const app = await boot({ MULTIMODAL_RECONCILE_AFTER_S: '30' });
-    const events = new QueueEvents(MULTIMODAL_JOBS.queue, { connection: bullConnection(redis.url), prefix: redis.prefix });
+    const events = new QueueEvents(MULTIMODAL_JOBS.queue, { connection: bullConnection(redis.url), prefix: bullPrefix(redis.prefix) });
     await events.waitUntilReady();
     // no every-minute run in the middle of this test (the worker re-registers the schedule within 30 s)
     await app.get(JobQueue).queue(MULTIMODAL_JOBS.queue).removeJobScheduler('multimodal-reconcile-billing');
