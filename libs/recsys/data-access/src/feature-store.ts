@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { deleteKeys, scanKeys, type RedisClient } from '@frontier/platform-redis';
 import {
   addHash,
   bucketsAt,
@@ -64,7 +64,8 @@ const READ_HASHES_SHA = createHash('sha1').update(READ_HASHES).digest('hex');
 /**
  * The Redis feature store (derived from Postgres, rebuilt from it): per-user window buckets per
  * category, per-item cumulative counts + metadata + window buckets, per-creator cumulative counts.
- * Keys, under `<prefix>:recsys:<tenant>:`:
+ * Keys, under `<prefix>:recsys:{<tenant>}:` (the tenant is a hash tag: one apply script touches the
+ * markers and counters of a tenant at once, which Redis Cluster allows only within one slot):
  *
  *   u:<user>:<window>:<bucket>    hash `<stat>:<category>` → count; expires when the bucket leaves the window
  *   i:<item>                      hash `<stat>` → all-time count, `m:creator` `m:category` `m:created` `m:deleted` (ms)
@@ -83,12 +84,12 @@ const READ_HASHES_SHA = createHash('sha1').update(READ_HASHES).digest('hex');
  */
 export class FeatureStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 
   private base(tenantId: string): string {
-    return `${this.prefix}:recsys:${tenantId}`;
+    return `${this.prefix}:recsys:{${tenantId}}`;
   }
   userBucketKey(tenantId: string, userId: string, window: WindowName, bucket: number): string {
     return `${this.base(tenantId)}:u:${userId}:${window}:${bucket}`;
@@ -272,14 +273,16 @@ export class FeatureStore {
   /** Deletes every feature key of the tenant (counts and idempotency keys), leaving the rebuild flag. Returns how many keys went. */
   async wipe(tenantId: string): Promise<number> {
     const flag = this.flagKey(tenantId);
-    let cursor = '0';
     let n = 0;
-    do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.base(tenantId)}:*`, 'COUNT', 1_000);
-      cursor = next;
-      const doomed = keys.filter((k) => k !== flag);
-      if (doomed.length) n += await this.redis.del(...doomed);
-    } while (cursor !== '0');
+    // every master (a Cluster's SCAN reaches one node); the `{tenant}` glob braces are literal
+    await scanKeys(
+      this.redis,
+      `${this.base(tenantId)}:*`,
+      async (keys, node) => {
+        n += await deleteKeys(this.redis, keys.filter((k) => k !== flag), node);
+      },
+      1_000,
+    );
     return n;
   }
 }
