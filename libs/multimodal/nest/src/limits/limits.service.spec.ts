@@ -3,7 +3,8 @@ import { Redis } from 'ioredis';
 import { BillingRepository, KeyLimitsRepository } from '@frontier/multimodal-data-access';
 import { requestPathRedisOptions } from '@frontier/platform-nest';
 import { PrismaService } from '@frontier/platform-prisma';
-import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@frontier/platform-testing';
+import { createRedis, scanKeys, type RedisClient } from '@frontier/platform-redis';
+import { createTestDatabase, createTestRedisOn, REDIS_MODES, startRedisMode, type RedisModeServer, type TestDatabase, type TestRedisOn } from '@frontier/platform-testing';
 import { FrontierError, InvalidInputError } from '@frontier/platform-util';
 import { rateLimitHeaders } from './headers';
 import { LimitsService, type Admission, type KeyLimitValues } from './limits.service';
@@ -13,24 +14,25 @@ const NONE: KeyLimitValues = { rpm: 0, tpm: 0, dailyBudgetUsd: 0, monthlyBudgetU
 // 10:00:15 UTC: 45 s left in the minute window
 const T0 = Date.parse('2026-11-20T10:00:15.000Z');
 
-describe('LimitsService: limits shared by gateway replicas through Redis (real Redis + Postgres)', () => {
+describe.each(REDIS_MODES)('LimitsService: limits shared by gateway replicas through Redis (real %s Redis + Postgres)', (mode) => {
+  let server: RedisModeServer;
   let db: TestDatabase;
   let prisma: PrismaService;
-  let redis: TestRedis;
+  let redis: TestRedisOn;
   let tenantId: string;
   let n = 0;
-  const clients: Redis[] = [];
+  const clients: RedisClient[] = [];
   let clock = T0;
 
   /** A fresh API key (its own Redis counters). */
   const newKey = async () => (await prisma.apiKey.create({ data: { tenantId, name: `k${++n}`, prefix: `mmlimits${n}`, secretHash: 'h' } })).id;
 
   /** One gateway replica: its own Redis connection and its own in-process caches. */
-  const replica = async (defaults: Partial<KeyLimitValues>, extra: { redis?: Redis; cacheMs?: number } = {}) => {
+  const replica = async (defaults: Partial<KeyLimitValues>, extra: { redis?: RedisClient; cacheMs?: number } = {}) => {
     let client = extra.redis;
     if (!client) {
       // the gateway's request-path client (no offline queue), connected as the platform's provider does at start
-      client = new Redis(redis.url, { ...requestPathRedisOptions(1_000), lazyConnect: true });
+      client = createRedis(redis.target, { ...requestPathRedisOptions(1_000), lazyConnect: true });
       await client.connect();
     }
     clients.push(client);
@@ -54,11 +56,12 @@ describe('LimitsService: limits shared by gateway replicas through Redis (real R
 
   beforeAll(async () => {
     db = await createTestDatabase('multimodal_limits');
-    redis = await createTestRedis('mmlimits');
+    server = await startRedisMode(mode);
+    redis = await createTestRedisOn(server.target, 'mmlimits');
     prisma = new PrismaService({ databaseUrl: db.url });
     await prisma.onModuleInit();
     tenantId = (await prisma.tenant.create({ data: { name: 'acme' } })).id;
-  }, 30_000);
+  }, 60_000);
 
   beforeEach(() => {
     clock = T0;
@@ -69,6 +72,7 @@ describe('LimitsService: limits shared by gateway replicas through Redis (real R
     await redis.cleanup();
     await prisma.onModuleDestroy();
     await db.drop();
+    await server.dispose();
   });
 
   it('two replicas share one RPM limit: 10 concurrent admits with rpm=5 → exactly 5 admitted, the rest refused with 429 details', async () => {
@@ -192,7 +196,8 @@ describe('LimitsService: limits shared by gateway replicas through Redis (real R
     expect((await refusal(a.admit({ tenantId, keyId, estimatedTokens: 1 }))).toString()).toMatch(/monthly budget of \$5\.00 for this API key is spent \(\$5\.00 used\)/);
 
     // Redis restarts empty: the counters come back from Postgres on the next admission
-    const spendKeys = await redis.client.keys(`${redis.prefix}:multimodal:limits:{${keyId}}:usd:*`);
+    const spendKeys: string[] = [];
+    await scanKeys(redis.client, `${redis.prefix}:multimodal:limits:{${keyId}}:usd:*`, async (keys) => void spendKeys.push(...keys));
     expect(spendKeys.sort()).toEqual([`${redis.prefix}:multimodal:limits:{${keyId}}:usd:day:2026-11-20`, `${redis.prefix}:multimodal:limits:{${keyId}}:usd:month:2026-11`]);
     await redis.client.del(...spendKeys);
     const e = await refusal((await replica({ monthlyBudgetUsd: 5 })).admit({ tenantId, keyId, estimatedTokens: 1 }));

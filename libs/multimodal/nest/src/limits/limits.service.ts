@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@frontier/platform-redis';
 import type { BillingRepository, KeyLimitsRepository } from '@frontier/multimodal-data-access';
 import { asUnavailable, InvalidInputError } from '@frontier/platform-util';
 import { RateLimitedError, type BudgetState, type WindowState } from './rate-limited.error';
@@ -181,7 +181,7 @@ export class LimitsService {
   private readonly cacheMs: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keyLimits: KeyLimitsRepository,
     private readonly billing: BillingRepository,
     private readonly options: LimitsOptions,
