@@ -17,9 +17,15 @@
  * (`liveCacheRows: 0`: every search reads and decrypts its candidates from Postgres, as before).
  *
  *   node -r @swc-node/register bench/memory/search-cpu.ts [--n 400] [--repeats 3] [--big 10000]
- *     [--users 1000] [--per-user 100] [--rows shipped,nocache]
+ *     [--users 1000] [--per-user 100] [--rows shipped,nocache] [--profile <dir>] [--keep 1 | --db <url> --tenant <id>]
+ *
+ * `--profile <dir>`: a V8 CPU profile of each row's measured searches only (inspector), one file per
+ * row and case. `--keep 1` leaves the seeded database and prints `--db … --tenant …` to reuse it.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import path from 'node:path';
+import { PrismaService } from '@frontier/platform-prisma';
 import os from 'node:os';
 import type { TextEmbedder } from '@frontier/ml-ports';
 import { MemoryCipher } from '@frontier/memory-data-access';
@@ -43,6 +49,9 @@ const PER_USER = num('per-user', 100, 1, 10_000);
 const ROWS = (flags.get('rows') ?? 'shipped,nocache').split(',');
 const DIM = 512;
 const MODEL = 'use-lite-512';
+const PROFILE = flags.get('profile');
+const KEEP = flags.has('keep');
+const REUSE = flags.get('db') ? { url: flags.get('db') as string, tenantId: flags.get('tenant') ?? usageError('--db needs --tenant (printed by the --keep run)') } : null;
 const ROW_OPTIONS: Record<string, MemoryOptions> = { shipped: {}, nocache: { liveCacheRows: 0 } as MemoryOptions };
 for (const r of ROWS) if (!ROW_OPTIONS[r]) usageError(`--rows: unknown row ${r} (shipped, nocache)`);
 
@@ -99,6 +108,22 @@ interface CaseResult {
   runs: Array<{ node: number; pg: number; wall: number }>;
 }
 
+/** `fn` under the V8 profiler when `--profile` is given (only the measured searches). */
+async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  if (!PROFILE) return fn();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(path.join(PROFILE, `search-cpu-${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
 async function measure(db: BenchDb, deps: BenchMemory, user: () => string): Promise<CaseResult> {
   const ask = () => deps.svc.memories.search({ tenantId: db.tenantId, userId: user() }, { query: question(), limit: 10 });
   const runs: CaseResult['runs'] = [];
@@ -122,13 +147,13 @@ async function runRow(db: BenchDb, row: string): Promise<Record<string, CaseResu
     if (BIG > 0) {
       const solo = () => 'solo0';
       for (let i = 0; i < 100; i++) await deps.svc.memories.search({ tenantId: db.tenantId, userId: solo() }, { query: question(), limit: 10 });
-      out['big'] = await measure(db, deps, solo);
+      out['big'] = await profiled(`${row}-big`, () => measure(db, deps, solo));
       process.stderr.write(`${row} big: ${JSON.stringify(out['big'])}\n`);
     }
     if (USERS > 0) {
       const any = () => `u${Math.floor(next() * USERS)}`;
       for (let u = 0; u < USERS; u++) await deps.svc.memories.search({ tenantId: db.tenantId, userId: `u${u}` }, { query: question(), limit: 10 }); // every user resident
-      out['mix'] = await measure(db, deps, any);
+      out['mix'] = await profiled(`${row}-mix`, () => measure(db, deps, any));
       process.stderr.write(`${row} mix: ${JSON.stringify(out['mix'])}\n`);
     }
   } finally {
@@ -141,12 +166,15 @@ async function runRow(db: BenchDb, row: string): Promise<Record<string, CaseResu
 async function main(): Promise<void> {
   const t0 = performance.now();
   const load0 = os.loadavg()[0] as number;
-  const db = await openBenchDb('search-cpu', 4);
+  const db: BenchDb = REUSE ? await reuse(REUSE.url, REUSE.tenantId) : await openBenchDb('search-cpu', 4);
   try {
-    if (BIG > 0) await seedMemories(db.url, { tenantId: db.tenantId, users: 1, perUser: BIG, dim: DIM, modelId: MODEL, userPrefix: 'solo' });
-    if (BIG > 0) await sealAndAttach(db, 'solo', 1);
-    if (USERS > 0) await seedMemories(db.url, { tenantId: db.tenantId, users: USERS, perUser: PER_USER, dim: DIM, modelId: MODEL, userPrefix: 'u' });
-    if (USERS > 0) await sealAndAttach(db, 'u', USERS);
+    if (!REUSE) {
+      if (BIG > 0) await seedMemories(db.url, { tenantId: db.tenantId, users: 1, perUser: BIG, dim: DIM, modelId: MODEL, userPrefix: 'solo' });
+      if (BIG > 0) await sealAndAttach(db, 'solo', 1);
+      if (USERS > 0) await seedMemories(db.url, { tenantId: db.tenantId, users: USERS, perUser: PER_USER, dim: DIM, modelId: MODEL, userPrefix: 'u' });
+      if (USERS > 0) await sealAndAttach(db, 'u', USERS);
+      if (KEEP) process.stderr.write(`kept: --db ${db.url} --tenant ${db.tenantId} --big ${BIG} --users ${USERS}\n`);
+    }
     process.stderr.write(`seeded and sealed in ${round((performance.now() - t0) / 1000, 1)} s\n`);
     const rows: Record<string, Record<string, CaseResult>> = {};
     for (const row of ROWS) rows[row] = await runRow(db, row);
@@ -162,8 +190,15 @@ async function main(): Promise<void> {
       seconds: round((performance.now() - t0) / 1000, 1),
     });
   } finally {
-    await db.close();
+    await (KEEP || REUSE ? db.prisma.$disconnect() : db.close());
   }
+}
+
+/** A database seeded by an earlier `--keep` run. */
+async function reuse(url: string, tenantId: string): Promise<BenchDb> {
+  const prisma = new PrismaService({ databaseUrl: url, poolSize: 4 });
+  await prisma.$connect();
+  return { prisma, tenantId, url, close: () => prisma.$disconnect() };
 }
 
 main().catch((e: unknown) => {

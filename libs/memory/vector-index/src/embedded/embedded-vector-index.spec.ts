@@ -60,7 +60,8 @@ class WriteThrough implements VectorIndex {
   }
 }
 
-vectorIndexContract('EmbeddedVectorIndex (exact)', (dimension) => new EmbeddedVectorIndex({ dimension }));
+vectorIndexContract('EmbeddedVectorIndex (exact)', (dimension) => new EmbeddedVectorIndex({ dimension, nativeScanMin: Infinity }));
+vectorIndexContract('EmbeddedVectorIndex (exact, native brute-force scan from 1 vector)', (dimension) => new EmbeddedVectorIndex({ dimension, nativeScanMin: 1 }));
 vectorIndexContract('EmbeddedVectorIndex (HNSW, exactThreshold 16)', (dimension) => new EmbeddedVectorIndex({ dimension, exactThreshold: 16 }));
 vectorIndexContract('EmbeddedVectorIndex (LRU of 2 users, loader rebuild)', (dimension) => {
   const db = new SourceOfTruth();
@@ -105,6 +106,47 @@ describe('EmbeddedVectorIndex', () => {
     expect(await index.count(alice)).toBe(400);
     expect(index.modeOf(alice)).toBe('exact');
     expect(await recall()).toBe(1);
+  });
+
+  it('the native brute-force scan answers exactly like the JS scan through growth past its capacity, deletes, updates and churn', async () => {
+    const next = rng(11);
+    const native = new EmbeddedVectorIndex({ dimension: dim, nativeScanMin: 10 });
+    const js = new EmbeddedVectorIndex({ dimension: dim, nativeScanMin: Infinity });
+    const items = new Map<string, Float32Array>();
+    const put = async (batch: Array<{ id: string; vector: Float32Array }>) => {
+      await native.upsert(alice, batch);
+      await js.upsert(alice, batch);
+      for (const it of batch) items.set(it.id, it.vector);
+    };
+    const same = async () => {
+      for (let t = 0; t < 10; t++) {
+        const q = randomVector(dim, next);
+        const truth = bruteForce(items, q, 50);
+        const a = await native.search(alice, { vector: q, k: 50 });
+        expect(a.map((h) => h.id)).toEqual(truth.map((h) => h.id));
+        a.forEach((h, i) => expect(Math.abs(h.cosine - (truth[i] as { cosine: number }).cosine)).toBeLessThan(1e-5));
+        const excluded = truth.slice(0, 3).map((h) => h.id);
+        expect((await native.search(alice, { vector: q, k: 20, excludeIds: excluded })).map((h) => h.id)).toEqual((await js.search(alice, { vector: q, k: 20, excludeIds: excluded })).map((h) => h.id));
+      }
+    };
+    for (let b = 0; b < 15; b++) await put(Array.from({ length: 100 }, (_, i) => ({ id: `m${b * 100 + i}`, vector: randomVector(dim, next) }))); // 1,500 > 1,024: rebuilt once full
+    await same();
+    const gone = [...items.keys()].slice(0, 700);
+    await native.remove(alice, gone);
+    await js.remove(alice, gone);
+    for (const id of gone) items.delete(id);
+    await put([...items.keys()].slice(0, 200).map((id) => ({ id, vector: randomVector(dim, next) }))); // updated in place
+    await same();
+    for (let round = 0; round < 5; round++) {
+      // churn: new ids replace old ones (labels are never reused until the scan is rebuilt)
+      const old = [...items.keys()].slice(0, 300);
+      await native.remove(alice, old);
+      await js.remove(alice, old);
+      for (const id of old) items.delete(id);
+      await put(Array.from({ length: 300 }, (_, i) => ({ id: `c${round}-${i}`, vector: randomVector(dim, next) })));
+    }
+    await same();
+    expect(await native.count(alice)).toBe(800);
   });
 
   it('concurrent first touches of one user share one load', async () => {

@@ -20,6 +20,11 @@ export interface EmbeddedVectorIndexOptions {
   dimension: number;
   /** Exact brute-force search up to this many vectors per user, HNSW beyond (default 10,000). */
   exactThreshold?: number;
+  /**
+   * Exact mode scans with hnswlib's native brute force from this many vectors per user (default
+   * `DEFAULT_NATIVE_SCAN_MIN`, 1,000; Infinity: always the JS loop).
+   */
+  nativeScanMin?: number;
   /** HNSW parameters (defaults M 16, efConstruction 200, efSearch 256, rebuild at 30% deleted). */
   hnsw?: Partial<HnswParams>;
   /** Rebuilds a never-loaded or evicted user on first touch. Without it a new user starts empty. */
@@ -40,6 +45,8 @@ export interface EmbeddedIndexStats {
 }
 
 export const DEFAULT_EXACT_THRESHOLD = 10_000;
+/** Below it the JS scan costs < 0.7 ms at 512-d; above it the native one is ~5× cheaper (10,000 × 512: 1.3 vs 6.4 ms). */
+export const DEFAULT_NATIVE_SCAN_MIN = 1_000;
 export const DEFAULT_HNSW: HnswParams = { m: 16, efConstruction: 200, efSearch: 256, rebuildDeletedRatio: 0.3, randomSeed: 100 };
 
 /**
@@ -50,6 +57,7 @@ export class EmbeddedVectorIndex implements VectorIndex {
   readonly name: string;
   readonly dimension: number;
   private readonly exactThreshold: number;
+  private readonly nativeScanMin: number;
   private readonly hnsw: HnswParams;
   private readonly loader?: VectorIndexLoader;
   private readonly maxUsers: number;
@@ -70,6 +78,7 @@ export class EmbeddedVectorIndex implements VectorIndex {
     this.dimension = opts.dimension;
     this.name = opts.name ?? 'embedded';
     this.exactThreshold = opts.exactThreshold ?? DEFAULT_EXACT_THRESHOLD;
+    this.nativeScanMin = opts.nativeScanMin ?? DEFAULT_NATIVE_SCAN_MIN;
     this.hnsw = { ...DEFAULT_HNSW, ...opts.hnsw };
     this.loader = opts.loader;
     this.maxUsers = opts.maxUsers ?? Infinity;
@@ -177,7 +186,7 @@ export class EmbeddedVectorIndex implements VectorIndex {
   }
 
   private newUser(): UserIndex {
-    return new UserIndex({ dimension: this.dimension, exactThreshold: this.exactThreshold, hnsw: this.hnsw });
+    return new UserIndex({ dimension: this.dimension, exactThreshold: this.exactThreshold, hnsw: this.hnsw, nativeScanMin: this.nativeScanMin });
   }
 
   /** One load per user at a time: concurrent first touches share the same promise. */
