@@ -1,6 +1,6 @@
 import { Controller, Get, Module, type INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { createTestDatabase, startPrivateRedis, type PrivateRedis, type TestDatabase } from '@frontier/platform-testing';
+import { createTestDatabase, REDIS_MODES, startPrivateRedis, startPrivateRedisCluster, type PrivateRedis, type PrivateRedisCluster, type TestDatabase } from '@frontier/platform-testing';
 import { Public } from '../auth/public.decorator';
 import { TenancyService } from '../auth/tenancy.service';
 import { createHttpApp } from '../bootstrap';
@@ -21,16 +21,17 @@ class LimitedController {
 }
 
 /** Item 10 of issue 10: per-key and per-IP limits shared by replicas through Redis. */
-describe('rate limits (two app instances sharing a private Redis, real Postgres)', () => {
+describe.each(REDIS_MODES)('rate limits (two app instances sharing a private %s Redis, real Postgres)', (mode) => {
   let db: TestDatabase;
-  let redis: PrivateRedis;
+  let redis: PrivateRedis | PrivateRedisCluster;
   const apps: INestApplication[] = [];
 
   beforeAll(async () => {
-    [db, redis] = await Promise.all([createTestDatabase('ratelimit'), startPrivateRedis()]);
+    [db, redis] = await Promise.all([createTestDatabase('ratelimit'), mode === 'cluster' ? startPrivateRedisCluster() : startPrivateRedis()]);
+    const redisClusterNodes = 'clusterNodes' in redis ? redis.clusterNodes : undefined;
     for (let i = 0; i < 2; i++) {
       @Module({
-        imports: [PlatformModule.forHttp({ service: 'rl-test', databaseUrl: db.url, redisUrl: redis.url, redisPrefix: 'rl', rateLimit: { perKey: 5, perIp: 3 } })],
+        imports: [PlatformModule.forHttp({ service: 'rl-test', databaseUrl: db.url, redisUrl: redis.url, redisClusterNodes, redisPrefix: 'rl', rateLimit: { perKey: 5, perIp: 3 } })],
         controllers: [LimitedController],
       })
       class AppModule {}
