@@ -5,13 +5,18 @@
  *   npm run migrate                 apply pending migrations to $DATABASE_URL (creating the db)
  *   npm run migrate -- --check      exit 1 if any migration is pending (for CI / deploy gates)
  *   npm run migrate -- --status     list applied and pending migrations
+ *   npm run migrate -- --partitions-ahead 30
+ *                                   after migrating, day partitions of every day-partitioned log for
+ *                                   today .. today + N - 1 (UTC; default 14, 0 skips)
  */
-import { applyMigrations, ensureDatabase, pendingMigrations, readMigrations } from '@frontier/platform-prisma';
+import { applyMigrations, createPartitionsAhead, ensureDatabase, partitionsAheadArg, pendingMigrations, readMigrations } from '@frontier/platform-prisma';
 
 async function main(): Promise<number> {
   const url = process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/frontier';
   const safe = url.replace(/\/\/([^:/@]+):([^@]+)@/, '//$1:***@');
-  const args = new Set(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const args = new Set(argv);
+  const ahead = partitionsAheadArg(argv);
   if (args.has('--check') || args.has('--status')) {
     const pending = await pendingMigrations(url);
     if (args.has('--status')) {
@@ -26,6 +31,11 @@ async function main(): Promise<number> {
   if (await ensureDatabase(url)) console.log(`migrate: created database ${new URL(url).pathname.slice(1)}`);
   const report = await applyMigrations(url);
   console.log(`migrate: ${safe}: applied ${report.applied.length} (${report.applied.join(', ') || 'none'}), ${report.alreadyApplied.length} already applied`);
+  if (ahead > 0) {
+    const created = await createPartitionsAhead(url, ahead);
+    const made = Object.entries(created).map(([t, n]) => `${t} +${n}`).join(', ');
+    console.log(`migrate: day partitions for the next ${ahead} day(s): ${made || 'no day-partitioned tables'}`);
+  }
   return 0;
 }
 

@@ -1,8 +1,9 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { MultimodalJobs } from '@frontier/multimodal-contracts';
 import type { ExpandOutcome } from '@frontier/multimodal-data-access';
-import { BillingService, VideoJobsService, type BillingReconcileReport } from '@frontier/multimodal-nest';
+import { BillingService, UsagePartitionsService, VideoJobsService, type BillingReconcileReport } from '@frontier/multimodal-nest';
 import type { JobOf } from '@frontier/platform-jobs';
+import { describeMaintenance, type PartitionMaintenance } from '@frontier/platform-prisma';
 import { OnJob } from '@frontier/platform-queue';
 
 /** Handlers of the `multimodal` queue: each calls one multimodal service method. */
@@ -13,15 +14,17 @@ export class MultimodalHandlers implements OnApplicationBootstrap {
   constructor(
     private readonly billing: BillingService,
     private readonly videoJobs: VideoJobsService,
+    private readonly usagePartitions: UsagePartitionsService,
   ) {}
 
   /**
-   * The start check: billing events a dead worker, an emptied Redis or an outage left unexpanded are
-   * queued now rather than at the next minute. A failure (Postgres or Redis down at boot) does not
-   * stop the worker: the every-minute run tries again.
+   * The start check: today's usage partitions, then billing events a dead worker, an emptied Redis
+   * or an outage left unexpanded are queued now rather than at the next minute. A failure (Postgres
+   * or Redis down at boot) does not stop the worker: the scheduled runs try again.
    */
   async onApplicationBootstrap(): Promise<void> {
     try {
+      await this.maintainPartitions();
       this.report('start check', await this.billing.reconcile());
     } catch (e) {
       this.log.warn(`start check failed (${e instanceof Error ? e.message : String(e)}); the every-minute reconcile retries`);
@@ -51,6 +54,15 @@ export class MultimodalHandlers implements OnApplicationBootstrap {
   async reconcileJobs(): Promise<{ requeued: number; webhooks: number }> {
     const r = await this.videoJobs.reconcile();
     if (r.requeued || r.webhooks) this.log.log(`jobs reconcile: ${r.requeued} job(s) queued again, ${r.webhooks} webhook(s) delivered`);
+    return r;
+  }
+
+  /** Daily: multimodal_usage partitions ahead, and those past the retention dropped (logged by name). */
+  @OnJob(MultimodalJobs.maintainPartitions)
+  async maintainPartitions(): Promise<PartitionMaintenance> {
+    const r = await this.usagePartitions.maintain();
+    const line = describeMaintenance('multimodal_usage', r);
+    if (line) this.log.log(line);
     return r;
   }
 

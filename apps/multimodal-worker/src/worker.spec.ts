@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { QueueEvents } from 'bullmq';
 import { MULTIMODAL_JOBS, MultimodalJobs, type BillingEventPayload } from '@frontier/multimodal-contracts';
-import { BillingRepository } from '@frontier/multimodal-data-access';
+import { BillingRepository, UsageRepository } from '@frontier/multimodal-data-access';
 import { BillingService } from '@frontier/multimodal-nest';
 import { loadEnv } from '@frontier/platform-config';
 import { PrismaService } from '@frontier/platform-prisma';
@@ -55,9 +55,13 @@ describe('multimodal-worker (real Postgres + Redis)', () => {
     await events.waitUntilReady();
     const jobs = app.get(JobQueue);
     expect((await jobs.queue(MULTIMODAL_JOBS.queue).getJobSchedulers()).map((s) => [s.key, s.pattern]).sort()).toEqual([
+      ['multimodal-maintain-partitions', '17 0 * * *'],
       ['multimodal-reconcile-billing', '* * * * *'],
       ['multimodal-reconcile-jobs', '* * * * *'],
     ]);
+    // the start check made the usage partitions of today … today + 2
+    const today = new Date().toISOString().slice(0, 10).replaceAll('-', '');
+    expect(await app.get(UsageRepository).dayPartitions.list()).toContain(`multimodal_usage_${today}`);
 
     const { eventId, queued } = await app.get(BillingService).record(event('chatcmpl-w1'));
     expect(queued).toBe(true);
@@ -108,6 +112,7 @@ describe('multimodal-worker (real Postgres + Redis)', () => {
 
   it('refuses to boot on a bad environment, naming the variable', () => {
     expect(() => loadEnv(MultimodalWorkerEnv, { WORKER_CONCURRENCY: '0' }, 'multimodal-worker')).toThrow(/multimodal-worker: invalid environment\n {2}- WORKER_CONCURRENCY="0"/);
+    expect(() => loadEnv(MultimodalWorkerEnv, { MULTIMODAL_USAGE_RETENTION_DAYS: '0' }, 'multimodal-worker')).toThrow(/MULTIMODAL_USAGE_RETENTION_DAYS="0"/);
     expect(() => loadEnv(MultimodalWorkerEnv, { MULTIMODAL_RECONCILE_AFTER_S: '0' }, 'multimodal-worker')).toThrow(/MULTIMODAL_RECONCILE_AFTER_S="0"/);
   });
 });

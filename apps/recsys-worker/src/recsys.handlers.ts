@@ -1,7 +1,8 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { RecsysJobs } from '@frontier/recsys-contracts';
-import { FeaturesService, MaintenanceService, type AggregateReport, type BatchOutcome, type RebuildReport, type ReconcileReport } from '@frontier/recsys-nest';
+import { FeaturesService, MaintenanceService, type AggregateReport, type PartitionMaintenance, type BatchOutcome, type RebuildReport, type ReconcileReport } from '@frontier/recsys-nest';
 import type { JobOf } from '@frontier/platform-jobs';
+import { describeMaintenance } from '@frontier/platform-prisma';
 import { OnJob } from '@frontier/platform-queue';
 
 /** Handlers of the `recsys` queue: each calls one recsys service method. */
@@ -21,7 +22,7 @@ export class RecsysHandlers implements OnApplicationBootstrap {
    */
   async onApplicationBootstrap(): Promise<void> {
     try {
-      await this.maintenance.ensurePartitions();
+      await this.maintainPartitions();
       this.report('start check', await this.features.reconcile());
     } catch (e) {
       this.log.warn(`start check failed (${e instanceof Error ? e.message : String(e)}); the scheduled runs retry`);
@@ -46,10 +47,13 @@ export class RecsysHandlers implements OnApplicationBootstrap {
     return this.report('reconcile', await this.features.reconcile());
   }
 
-  /** Daily: impression-log partitions ahead, and the ones past the retention dropped. */
+  /** Daily: impression-log partitions ahead, and the ones past the retention dropped (logged by name). */
   @OnJob(RecsysJobs.maintainPartitions)
-  async maintainPartitions(): Promise<{ created: number; dropped: string[] }> {
-    return this.maintenance.ensurePartitions();
+  async maintainPartitions(): Promise<PartitionMaintenance> {
+    const r = await this.maintenance.ensurePartitions();
+    const line = describeMaintenance('recsys_impressions', r);
+    if (line) this.log.log(line);
+    return r;
   }
 
   /** Re-derives a tenant's (or every tenant's) Redis features from Postgres. */

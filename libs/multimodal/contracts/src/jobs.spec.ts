@@ -2,12 +2,13 @@ import { jobNames, jobOptionsFor } from '@frontier/platform-jobs';
 import { MULTIMODAL_JOBS, MultimodalJobs } from './jobs';
 
 describe('multimodal job contracts', () => {
-  it('the multimodal queue carries billing and async video jobs, each with its reconciler', () => {
+  it('the multimodal queue carries billing and async video jobs, each with its reconciler, and the daily usage-partition maintenance', () => {
     expect(MULTIMODAL_JOBS.queue).toBe('multimodal');
-    expect(jobNames(MULTIMODAL_JOBS).sort()).toEqual(['multimodal.reconcile-billing', 'multimodal.reconcile-jobs', 'multimodal.record-usage', 'multimodal.video-context']);
+    expect(jobNames(MULTIMODAL_JOBS).sort()).toEqual(['multimodal.maintain-partitions', 'multimodal.reconcile-billing', 'multimodal.reconcile-jobs', 'multimodal.record-usage', 'multimodal.video-context']);
     expect(MULTIMODAL_JOBS.schedules.map((s) => [s.id, s.pattern])).toEqual([
       ['multimodal-reconcile-billing', '* * * * *'],
       ['multimodal-reconcile-jobs', '* * * * *'],
+      ['multimodal-maintain-partitions', '17 0 * * *'],
     ]);
   });
 

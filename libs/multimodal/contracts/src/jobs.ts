@@ -19,6 +19,9 @@ export interface MultimodalVideoContextPayload {
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a scheduled job with no payload
 export type MultimodalReconcileJobsPayload = {};
 
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a scheduled job with no payload
+export type MultimodalMaintainPartitionsPayload = {};
+
 const q = queueOf(MULTIMODAL_QUEUE);
 
 export const MultimodalJobs = {
@@ -39,11 +42,16 @@ export const MultimodalJobs = {
   reconcileJobs: q.job<MultimodalReconcileJobsPayload>('multimodal.reconcile-jobs', {
     options: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
   }),
+  /** Daily (and at worker start): multimodal_usage day partitions ahead; those past MULTIMODAL_USAGE_RETENTION_DAYS dropped. */
+  maintainPartitions: q.job<MultimodalMaintainPartitionsPayload>('multimodal.maintain-partitions', {
+    options: { attempts: 3, removeOnComplete: { count: 30 }, removeOnFail: { count: 30 } },
+  }),
 };
 
 export const MULTIMODAL_JOBS = defineJobCatalog(MULTIMODAL_QUEUE, MultimodalJobs, [
   schedule('multimodal-reconcile-billing', '* * * * *', MultimodalJobs.reconcileBilling, {}),
   schedule('multimodal-reconcile-jobs', '* * * * *', MultimodalJobs.reconcileJobs, {}),
+  schedule('multimodal-maintain-partitions', '17 0 * * *', MultimodalJobs.maintainPartitions, {}),
 ]);
 
 

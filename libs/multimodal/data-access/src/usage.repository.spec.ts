@@ -76,4 +76,26 @@ describe('UsageRepository.summary on a real Postgres', () => {
     expect(await usage.summary(globex, { groupBy: 'modality', from, to })).toEqual([{ group: 'text', tokens: 7777, units: { tokens: 7777 }, costUsd: 7, requests: 1 }]);
     expect(await usage.summary('not-a-uuid', { groupBy: 'modality', from, to })).toEqual([]);
   }, 30_000);
+
+  it('multimodal_usage is partitioned by UTC day: rows the default caught move into their day unchanged; a repeated usage line still conflicts; retention drops whole days', async () => {
+    const before = await usage.summary(acme, { groupBy: 'day', from, to });
+    const part = async (requestId: string) =>
+      (await prisma.$queryRaw<Array<{ p: string }>>`SELECT DISTINCT tableoid::regclass::text AS p FROM multimodal_usage WHERE request_id = ${requestId}`).map((r) => r.p);
+    // the template has partitions around its migration day only: October's rows waited in the default
+    expect(await part('r1')).toEqual(['multimodal_usage_default']);
+    expect(await usage.dayPartitions.ensure(new Date('2026-09-30T00:00:00Z'), 3)).toBe(3);
+    expect(await part('r1')).toEqual(['multimodal_usage_20261001']);
+    expect(await part('r3')).toEqual(['multimodal_usage_20261002']);
+    expect(await usage.summary(acme, { groupBy: 'day', from, to })).toEqual(before);
+    // the unique usage line (request, modality, direction, created_at) still holds across the partition
+    const row = await prisma.multimodalUsage.findFirstOrThrow({ where: { requestId: 'r1', modality: 'image' } });
+    const { count } = await prisma.multimodalUsage.createMany({ data: [{ ...row, id: undefined }], skipDuplicates: true });
+    expect(count).toBe(0);
+    // retention: the days before 10-02 go whole (r5's day, 10-03, was in the default: counted, kept)
+    const r = await usage.dayPartitions.dropBefore(new Date('2026-10-02T00:00:00Z'));
+    expect(r.adoptedFromDefault).toBe(1);
+    expect(r.dropped).toEqual(['multimodal_usage_20260930', 'multimodal_usage_20261001']);
+    expect(await usage.summary(acme, { groupBy: 'day', from, to })).toEqual([before[1]]);
+    expect(await usage.dayPartitions.dropBefore(new Date('2026-10-02T00:00:00Z'))).toEqual({ table: 'multimodal_usage', adoptedFromDefault: 0, dropped: [] });
+  }, 30_000);
 });

@@ -1,5 +1,5 @@
 import type { UsageUnit } from '@frontier/multimodal-contracts';
-import { Prisma, type PrismaClient } from '@frontier/platform-prisma';
+import { DayPartitions, Prisma, type PrismaClient } from '@frontier/platform-prisma';
 
 export type UsageGroupBy = 'modality' | 'key' | 'day';
 export const USAGE_GROUP_BY: readonly UsageGroupBy[] = ['modality', 'key', 'day'];
@@ -40,9 +40,17 @@ interface RawRow {
   requests: string;
 }
 
-/** Spend read from `multimodal_usage`, always within one tenant. */
+/**
+ * Spend read from `multimodal_usage`, always within one tenant; and the table's day partitions
+ * (range-partitioned by UTC day on `created_at`, migration 20261203000000_multimodal_usage_partitions).
+ */
 export class UsageRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  /** The table's day partitions: created ahead and dropped past the retention by multimodal-worker's daily job. */
+  readonly dayPartitions: DayPartitions;
+
+  constructor(private readonly prisma: PrismaClient) {
+    this.dayPartitions = DayPartitions.prisma(prisma, 'multimodal_usage');
+  }
 
   /**
    * Usage of one tenant in [from, to) grouped by modality, API key or UTC day, sorted by group:

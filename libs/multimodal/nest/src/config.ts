@@ -18,4 +18,12 @@ export interface MultimodalConfig {
   keyLimitsCacheMs?: number;
   /** The billing reconciler queues events unexpanded for this long, s (default 60). */
   reconcileAfterS?: number;
+  /**
+   * Days of usage rows kept (`MULTIMODAL_USAGE_RETENTION_DAYS`, default {@link USAGE_RETENTION_DAYS}):
+   * older day partitions of `multimodal_usage` are dropped by multimodal-worker's daily job.
+   */
+  usageRetentionDays?: number;
 }
+
+/** Usage rows are billing evidence: kept 800 days (two invoicing years and a dispute window) unless configured. */
+export const USAGE_RETENTION_DAYS = 800;

@@ -1,7 +1,8 @@
 export { MultimodalModule } from './multimodal.module';
-export { MULTIMODAL_CONFIG, type MultimodalConfig } from './config';
+export { MULTIMODAL_CONFIG, USAGE_RETENTION_DAYS, type MultimodalConfig } from './config';
 export { BillingService, type RecordOutcome, type BillingReconcileReport } from './billing/billing.service';
 export { UsageService, USAGE_DEFAULT_DAYS, USAGE_MAX_DAYS, type UsageSummaryResponse } from './billing/usage.service';
+export { UsagePartitionsService, USAGE_PARTITION_DAYS_AHEAD } from './billing/usage-partitions.service';
 export { UsageQueryDto } from './billing/dto/usage-query.dto';
 export { SpendService, type KeySpendResponse, type KeyLimitsView } from './spend/spend.service';
 export { RejectionsService, rejectionReason, REJECTIONS_FLUSH_MS } from './spend/rejections.service';

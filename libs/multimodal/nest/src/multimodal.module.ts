@@ -4,6 +4,7 @@ import { BillingRepository, KeyLimitsRepository, SpendRepository, UsageRepositor
 import { PlatformSettings, REDIS } from '@frontier/platform-nest';
 import { PrismaService } from '@frontier/platform-prisma';
 import { BillingService } from './billing/billing.service';
+import { UsagePartitionsService } from './billing/usage-partitions.service';
 import { UsageService } from './billing/usage.service';
 import { MULTIMODAL_CONFIG, type MultimodalConfig } from './config';
 import { LimitsService } from './limits/limits.service';
@@ -36,6 +37,7 @@ export class MultimodalModule {
         repository(SpendRepository),
         BillingService,
         UsageService,
+        UsagePartitionsService,
         SpendService,
         RejectionsService,
         {
@@ -49,7 +51,7 @@ export class MultimodalModule {
             }),
         },
       ],
-      exports: [MULTIMODAL_CONFIG, BillingService, UsageService, SpendService, RejectionsService, LimitsService, BillingRepository, UsageRepository, KeyLimitsRepository],
+      exports: [MULTIMODAL_CONFIG, BillingService, UsageService, UsagePartitionsService, SpendService, RejectionsService, LimitsService, BillingRepository, UsageRepository, KeyLimitsRepository],
     };
   }
 }

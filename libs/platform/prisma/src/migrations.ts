@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
+import { ensurePartitionsAhead, type SqlQuery } from './partitions';
 
 /** The migrations folder shipped with this library (Prisma's layout). */
 export const MIGRATIONS_DIR = resolve(__dirname, '../prisma/migrations');
@@ -154,6 +155,22 @@ export async function applyMigrations(url: string, dir = MIGRATIONS_DIR): Promis
     return report;
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [PRISMA_ADVISORY_LOCK]).catch(() => undefined);
+    await client.end();
+  }
+}
+
+/**
+ * After migrating: day partitions for today … today + `days` - 1 (UTC) of every day-partitioned log
+ * (`platform_day_partitioned_tables()`), so a fresh or long-idle database never routes a day's rows
+ * to the default partition before a worker's daily job runs. Returns partitions created per table.
+ */
+export async function createPartitionsAhead(url: string, days: number, now: Date = new Date()): Promise<Record<string, number>> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const query: SqlQuery = async <T>(sql: string, params: readonly unknown[]) => (await client.query(sql, [...params])).rows as T[];
+    return await ensurePartitionsAhead(query, days, now);
+  } finally {
     await client.end();
   }
 }

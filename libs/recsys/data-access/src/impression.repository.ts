@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@frontier/platform-prisma';
+import { DayPartitions, type PrismaClient, type RetentionReport } from '@frontier/platform-prisma';
 
 /** One shown item of a recommendation response, as the impression log keeps it. */
 export interface ImpressionRecord {
@@ -23,35 +23,30 @@ export interface ImpressionRecord {
  * Minimal on purpose: ranking (issue 12 item 4) writes it, the OPE tool and the eval gate read it.
  */
 export class ImpressionRepository {
-  constructor(private readonly prisma: PrismaClient) {}
+  /** The log's day partitions: created ahead and dropped past the retention by recsys-worker's daily job. */
+  readonly dayPartitions: DayPartitions;
+
+  constructor(private readonly prisma: PrismaClient) {
+    this.dayPartitions = DayPartitions.prisma(prisma, 'recsys_impressions');
+  }
 
   /** Day partitions for `days` UTC days from `from` (rows the default partition caught for them are moved in); returns how many were created. */
   async ensurePartitions(from: Date, days: number): Promise<number> {
-    const day = from.toISOString().slice(0, 10);
-    const rows = await this.prisma.$queryRawUnsafe<Array<{ n: number }>>(`SELECT recsys_ensure_impression_partitions($1::date, $2::int) AS n`, day, days);
-    return Number(rows[0]?.n ?? 0);
+    return this.dayPartitions.ensure(from, days);
   }
 
   /** Names of the day partitions, oldest first (`recsys_impressions_YYYYMMDD`). */
   async partitions(): Promise<string[]> {
-    const rows = await this.prisma.$queryRawUnsafe<Array<{ name: string }>>(
-      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'recsys_impressions'::regclass AND c.relname ~ '^recsys_impressions_[0-9]{8}$' ORDER BY 1`,
-    );
-    return rows.map((r) => r.name);
+    return this.dayPartitions.list();
   }
 
   /**
-   * Retention: drops the day partitions of days before `day` (UTC) and deletes rows older than it
-   * that the default partition caught. Dropping a partition is O(1) and leaves no dead tuples, which
-   * is why the log is partitioned by day. Returns the dropped partitions' names.
+   * Retention: rows the default partition caught are moved into their day's partition first (and
+   * counted), then the day partitions of days before `day` (UTC) are dropped whole. Dropping a
+   * partition is O(1) and leaves no dead tuples, which is why the log is partitioned by day.
    */
-  async dropPartitionsBefore(day: Date): Promise<string[]> {
-    const cutoffDay = day.toISOString().slice(0, 10);
-    const cutoff = `recsys_impressions_${cutoffDay.replaceAll('-', '')}`;
-    const old = (await this.partitions()).filter((p) => p < cutoff);
-    for (const name of old) await this.prisma.$executeRawUnsafe(`DROP TABLE IF EXISTS "${name}"`); // names match ^recsys_impressions_[0-9]{8}$
-    await this.prisma.$executeRawUnsafe(`DELETE FROM "recsys_impressions_default" WHERE "shown_at" < $1::date::timestamp AT TIME ZONE 'UTC'`, cutoffDay);
-    return old;
+  async dropPartitionsBefore(day: Date): Promise<RetentionReport> {
+    return this.dayPartitions.dropBefore(day);
   }
 
   /** Logs the shown items of one or more responses (one statement). */

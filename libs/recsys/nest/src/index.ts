@@ -4,7 +4,7 @@ export { ItemEmbedder } from './embedder';
 export { ItemsService, type ItemInput, type UpsertItemsResult } from './items/items.service';
 export { EventsService, type EventInput, type IngestResult } from './events/events.service';
 export { FeaturesService, type BatchOutcome, type ItemRunOutcome, type AggregateReport, type ReconcileReport, type RebuildReport } from './features/features.service';
-export { MaintenanceService, PARTITION_DAYS_AHEAD } from './features/maintenance.service';
+export { MaintenanceService, PARTITION_DAYS_AHEAD, type PartitionMaintenance } from './features/maintenance.service';
 export * from './ranking/index';
 export * from './training/index';
 export { RecsysDashboardService, RecsysDashboardModule, MAX_WINDOW_MS, type CtrWindow, type CtrReport, type FlaggedReport, type ModelsReport } from './dashboard/dashboard.service';

@@ -298,11 +298,11 @@ describe('the feature pipeline on a real Postgres and Redis', () => {
     const first = await m.ensurePartitions(day);
     expect(first.created).toBe(3);
     expect(first.dropped.every((p) => p < 'recsys_impressions_20300504')).toBe(true);
-    expect(await m.ensurePartitions(day)).toEqual({ created: 0, dropped: [] });
+    expect(await m.ensurePartitions(day)).toEqual({ created: 0, dropped: [], adoptedFromDefault: 0 });
     // two days later: 05-06 … 05-08 stay (within 2 days of 05-08 … the partitions ahead), nothing older is left
     await repo.ensurePartitions(new Date('2030-05-01T00:00:00Z'), 3); // 05-01 … 05-03, older than the retention
     const later = await m.ensurePartitions(new Date('2030-05-08T12:00:00Z'));
-    expect(later).toEqual({ created: 2, dropped: ['recsys_impressions_20300501', 'recsys_impressions_20300502', 'recsys_impressions_20300503'] });
+    expect(later).toEqual({ created: 2, dropped: ['recsys_impressions_20300501', 'recsys_impressions_20300502', 'recsys_impressions_20300503'], adoptedFromDefault: 0 });
     const left = await repo.partitions();
     expect(left.filter((p) => p >= 'recsys_impressions_20300501')).toEqual(['recsys_impressions_20300506', 'recsys_impressions_20300507', 'recsys_impressions_20300508', 'recsys_impressions_20300509', 'recsys_impressions_20300510']);
   }, 30_000);
