@@ -1,0 +1,3 @@
+import baseConfig, { dependencyChecks } from '../../../eslint.config.mjs';
+
+export default [...baseConfig, ...dependencyChecks()];
