@@ -64,7 +64,7 @@ class QdrantStandIn {
   }
 }
 
-describe('QdrantVectorIndex (loopback stand-in for a Qdrant cluster)', () => {
+describe('QdrantVectorIndex (mock Qdrant server: a loopback HTTP stand-in answering the REST routes the adapter calls)', () => {
   const alice: IndexScope = { tenantId: 'acme', userId: 'alice' };
   const tenantFilter = [
     { key: 'tenant_id', match: { value: 'acme' } },
