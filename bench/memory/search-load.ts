@@ -10,7 +10,9 @@
  *
  * Rows (one server start each, the same request list): `shipped` (memory-api's defaults),
  * `baseline` (MEMORY_QUERY_EMBEDDING=direct: USE-lite on every request, as before issue 14) and,
- * with `--rows`, `model` (USE-lite micro-batched across requests + query LRU). Per row: req/s,
+ * with `--rows`, `model` (USE-lite micro-batched across requests + query LRU), `nocache`
+ * (MEMORY_LIVE_CACHE_ROWS=0: candidates read and decrypted per search) and `quiet` (LOG_LEVEL=warn:
+ * no per-request log line). Per row: req/s,
  * latency p50/p95/p99, the server's CPU per request (/proc, all threads), the embedding's share
  * of it (the query embedder's cost per query measured alone in this process on the same texts,
  * over the server's CPU per request), and the 1-minute load average before and after.
@@ -59,7 +61,14 @@ const ROWS = (flags.get('rows') ?? 'shipped,baseline').split(',');
 const PROFILE = flags.get('profile');
 const KEEP = flags.has('keep');
 const REUSE = flags.get('db') ? { url: flags.get('db') as string, key: flags.get('key') ?? usageError('--db needs --key (printed by the --keep run)') } : null;
-const ROW_ENV: Record<string, Record<string, string>> = { shipped: {}, baseline: { MEMORY_QUERY_EMBEDDING: 'direct' }, model: { MEMORY_QUERY_EMBEDDING: 'model' } };
+const ROW_ENV: Record<string, Record<string, string>> = {
+  shipped: {},
+  baseline: { MEMORY_QUERY_EMBEDDING: 'direct' },
+  model: { MEMORY_QUERY_EMBEDDING: 'model' },
+  // issue 14: candidates read and decrypted per search (no live-row cache), request logs off (LOG_LEVEL=warn)
+  nocache: { MEMORY_LIVE_CACHE_ROWS: '0' },
+  quiet: { LOG_LEVEL: 'warn' },
+};
 for (const r of ROWS) if (!ROW_ENV[r]) usageError(`--rows: unknown row "${r}" (rows: ${Object.keys(ROW_ENV).join(', ')})`);
 
 interface Req {

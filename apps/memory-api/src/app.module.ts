@@ -18,7 +18,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         PlatformModule.forHttp(platformSettings('memory-api', env)),
-        MemoryModule.forRoot({ index: memoryIndexConfig(env), modelEnv, options: { restoreGraceDays: env.MEMORY_RESTORE_GRACE_DAYS, ...(env.MEMORY_ERASURE_KEY ? { erasureKey: env.MEMORY_ERASURE_KEY } : {}) } }),
+        MemoryModule.forRoot({ index: memoryIndexConfig(env), modelEnv, options: { restoreGraceDays: env.MEMORY_RESTORE_GRACE_DAYS, liveCacheRows: env.MEMORY_LIVE_CACHE_ROWS, ...(env.MEMORY_ERASURE_KEY ? { erasureKey: env.MEMORY_ERASURE_KEY } : {}) } }),
         Mem0Module,
       ],
       controllers: [MemoriesController, ErasureController, Mem0Controller, SyncController, SettingsController],

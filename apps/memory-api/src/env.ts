@@ -21,6 +21,15 @@ export class MemoryApiEnv extends HttpEnv implements MemoryIndexEnv {
   @Max(1_000_000)
   MEMORY_RESIDENT_USERS: number = 10_000;
 
+  /**
+   * Live memories (decrypted) search keeps per process across users, checked against Postgres's
+   * sync version on every search; 0 reads and decrypts candidates per search. Default 200,000.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(100_000_000)
+  MEMORY_LIVE_CACHE_ROWS: number = 200_000;
+
   /** Days a memory deleted by a forget command can be restored (`POST /v1/memories/:id/restore`). */
   @IsInt()
   @Min(0)
