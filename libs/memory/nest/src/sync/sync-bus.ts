@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { duplicateClient, type RedisClient } from '@frontier/platform-redis';
 import type { SyncMessage } from './sync.service';
 
 /**
@@ -7,13 +7,13 @@ import type { SyncMessage } from './sync.service';
  * each to its sockets of that user. Only a hint: what a socket misses it reads from Postgres.
  */
 export class SyncBus {
-  private subscriber: Redis | undefined;
+  private subscriber: RedisClient | undefined;
   private subscribing: Promise<void> | undefined;
   private readonly handlers = new Set<(m: SyncMessage) => void>();
   private readonly resubscribed = new Set<() => void>();
 
   constructor(
-    private readonly publisher: Redis,
+    private readonly publisher: RedisClient,
     readonly channel: string,
   ) {}
 
@@ -26,7 +26,7 @@ export class SyncBus {
     this.handlers.add(handler);
     if (!this.subscribing) {
       // like the change bus: the subscriber queues its SUBSCRIBE until connected and waits indefinitely
-      const sub = this.publisher.duplicate({ enableOfflineQueue: true, commandTimeout: undefined, maxRetriesPerRequest: null });
+      const sub = duplicateClient(this.publisher, { enableOfflineQueue: true, commandTimeout: undefined, maxRetriesPerRequest: null });
       this.subscriber = sub;
       sub.on('message', (_channel: string, raw: string) => {
         let m: SyncMessage;

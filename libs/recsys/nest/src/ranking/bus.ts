@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { duplicateClient, type RedisClient } from '@frontier/platform-redis';
 import { recsysChannels, type RecsysIndexBuiltMessage, type RecsysItemsChangedMessage, type RecsysModelChangedMessage } from '@frontier/recsys-contracts';
 
 type Handlers = {
@@ -13,12 +13,12 @@ type Handlers = {
  * connection. Messages are hints; the subscribers also poll Postgres and the index folder.
  */
 export class RankingBus {
-  private subscriber: Redis | undefined;
+  private subscriber: RedisClient | undefined;
   private readonly handlers: Handlers = {};
   readonly channels: ReturnType<typeof recsysChannels>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.channels = recsysChannels(prefix);
@@ -41,7 +41,7 @@ export class RankingBus {
   async subscribe(): Promise<void> {
     if (this.subscriber) return;
     // the request-path client fails fast; a subscriber queues its SUBSCRIBE until connected and waits indefinitely
-    const sub = this.redis.duplicate({ enableOfflineQueue: true, commandTimeout: undefined, maxRetriesPerRequest: null });
+    const sub = duplicateClient(this.redis, { enableOfflineQueue: true, commandTimeout: undefined, maxRetriesPerRequest: null });
     this.subscriber = sub;
     sub.on('error', () => undefined);
     sub.on('message', (channel: string, raw: string) => {
