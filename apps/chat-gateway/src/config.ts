@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolveModelsConfig } from '@frontier/ml-registry';
 import { encodersGatewayConfig, speechModelsEnv, type EncodersEnv } from '@frontier/multimodal-encoders';
-import type { GatewayConfig } from '@frontier/multimodal-nest';
+import { textSafetyFromEnv, webhooksFromEnv, type GatewayConfig } from '@frontier/multimodal-nest';
 import type { PriceTable } from '@frontier/multimodal-domain';
 import type { ChatGatewayEnv } from './env';
 
@@ -27,11 +27,6 @@ export function gatewayConfig(env: ChatGatewayEnv, encoders: EncodersEnv): Gatew
     if (!env.IMAGE_GEN_BASE_URL || !env.IMAGE_GEN_MODEL) throw new Error('IMAGE_GEN_BASE_URL and IMAGE_GEN_MODEL are required when IMAGE_TOOL=openai');
     imageTool = { kind: 'openai', baseUrl: env.IMAGE_GEN_BASE_URL, model: env.IMAGE_GEN_MODEL, ...(env.IMAGE_GEN_API_KEY ? { apiKey: env.IMAGE_GEN_API_KEY } : {}) };
   }
-  let textSafety: NonNullable<GatewayConfig['safety']>['text'] = { kind: 'rules' };
-  if (env.GATEWAY_TEXT_SAFETY === 'llama-guard') {
-    if (!env.SAFETY_LLAMA_GUARD_URL || !env.SAFETY_LLAMA_GUARD_MODEL) throw new Error('SAFETY_LLAMA_GUARD_URL and SAFETY_LLAMA_GUARD_MODEL are required when GATEWAY_TEXT_SAFETY=llama-guard');
-    textSafety = { kind: 'llama-guard', baseUrl: env.SAFETY_LLAMA_GUARD_URL, model: env.SAFETY_LLAMA_GUARD_MODEL, ...(env.SAFETY_LLAMA_GUARD_API_KEY ? { apiKey: env.SAFETY_LLAMA_GUARD_API_KEY } : {}) };
-  }
   return {
     models: [
       {
@@ -52,18 +47,14 @@ export function gatewayConfig(env: ChatGatewayEnv, encoders: EncodersEnv): Gatew
     priceTable: priceTable(env.PRICE_TABLE),
     memory,
     audio: { transcribe: env.GATEWAY_ASR, models: resolveModelsConfig(speechModelsEnv(encoders)) },
-    safety: { enabled: env.GATEWAY_SAFETY, text: textSafety, nsfw: { explicit: encoders.ENCODER_NSFW_EXPLICIT, suggestive: encoders.ENCODER_NSFW_SUGGESTIVE }, ...(env.GATEWAY_AUDIO_DEEPFAKE ? { audioDeepfakeUrl: env.GATEWAY_AUDIO_DEEPFAKE } : {}) },
+    safety: { enabled: env.GATEWAY_SAFETY, text: textSafetyFromEnv(env), nsfw: { explicit: encoders.ENCODER_NSFW_EXPLICIT, suggestive: encoders.ENCODER_NSFW_SUGGESTIVE }, ...(env.GATEWAY_AUDIO_DEEPFAKE ? { audioDeepfakeUrl: env.GATEWAY_AUDIO_DEEPFAKE } : {}) },
     realtime: {
       streamingAsr: env.REALTIME_STREAMING_ASR,
       ...(env.REALTIME_TLS_CERT_FILE && env.REALTIME_TLS_KEY_FILE
         ? { tls: { cert: readFileSync(env.REALTIME_TLS_CERT_FILE, 'utf8'), key: readFileSync(env.REALTIME_TLS_KEY_FILE, 'utf8'), port: env.REALTIME_TLS_PORT, host: env.HOST } }
         : {}),
     },
-    jobs: {
-      thresholdS: env.GATEWAY_VIDEO_JOB_SECONDS,
-      ...(env.JOB_WEBHOOK_SECRET ? { webhookSecret: env.JOB_WEBHOOK_SECRET } : {}),
-      webhookAllowHosts: (env.JOB_WEBHOOK_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
-    },
+    jobs: { thresholdS: env.GATEWAY_VIDEO_JOB_SECONDS, ...webhooksFromEnv(env) },
     imageTool,
   };
 }

@@ -1,5 +1,6 @@
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
+import { MultimodalSharedEnv } from '@frontier/multimodal-nest';
 import { HttpEnv } from '@frontier/platform-config';
 
 /** Reads the raw string (implicit conversion would already have made Boolean('false') true). */
@@ -13,9 +14,10 @@ const url = { require_tld: false, protocols: ['http', 'https'] };
 
 /**
  * chat-gateway's environment (validated at boot; a bad value fails start-up naming the variable).
- * The encoder variables (ENCODERS, ENCODER_*) are EncodersEnv's, validated beside this one.
+ * The encoder variables (ENCODERS, ENCODER_*) are EncodersEnv's, validated beside this one; the text
+ * classifier, the deepfake detector and the job webhooks are the fragment multimodal-worker shares.
  */
-export class ChatGatewayEnv extends HttpEnv {
+export class ChatGatewayEnv extends MultimodalSharedEnv(HttpEnv) {
   /** The OpenAI-compatible upstream's API root, e.g. `http://vllm:8000/v1`. */
   @IsUrl(url)
   UPSTREAM_BASE_URL!: string;
@@ -104,27 +106,6 @@ export class ChatGatewayEnv extends HttpEnv {
   @IsBoolean({ message: 'GATEWAY_SAFETY_PARALLEL must be true or false' })
   GATEWAY_SAFETY_PARALLEL: boolean = true;
 
-  /** The text classifier: offline phrase rules, or Llama Guard 3 on an OpenAI-compatible server (SAFETY_LLAMA_GUARD_URL + _MODEL). */
-  @IsIn(['rules', 'llama-guard'])
-  GATEWAY_TEXT_SAFETY: 'rules' | 'llama-guard' = 'rules';
-
-  @IsOptional()
-  @IsUrl(url)
-  SAFETY_LLAMA_GUARD_URL?: string;
-
-  @IsOptional()
-  @IsString()
-  SAFETY_LLAMA_GUARD_MODEL?: string;
-
-  @IsOptional()
-  @IsString()
-  SAFETY_LLAMA_GUARD_API_KEY?: string;
-
-  /** An audio deepfake detector over HTTP (POST the clip's bytes → `{ "fake": boolean }`); unset: no detector, the metadata says `audio_deepfake: 'not_run'`. */
-  @IsOptional()
-  @IsUrl(url)
-  GATEWAY_AUDIO_DEEPFAKE?: string;
-
   /** PEM certificate and key files: /v1/realtime is also served over wss:// on REALTIME_TLS_PORT (the openai SDK's realtime client dials wss:// only). */
   @IsOptional()
   @IsString()
@@ -151,17 +132,6 @@ export class ChatGatewayEnv extends HttpEnv {
   @Min(1)
   @Max(3600)
   GATEWAY_VIDEO_JOB_SECONDS: number = 15;
-
-  /** HMAC-SHA256 key signing job webhooks (x-frontier-signature); unset: webhooks refused. */
-  @IsOptional()
-  @IsString()
-  @MinLength(16)
-  JOB_WEBHOOK_SECRET?: string;
-
-  /** Hosts a job webhook may call, comma-separated (exact names). */
-  @IsOptional()
-  @IsString()
-  JOB_WEBHOOK_HOSTS?: string;
 
   @Type(() => Number)
   @IsInt()

@@ -1,12 +1,16 @@
-import { IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import { IsInt, Max, Min } from 'class-validator';
 import { EncodersEnv } from '@frontier/multimodal-encoders';
+import { MultimodalSharedEnv } from '@frontier/multimodal-nest';
 
 /**
  * multimodal-worker's environment: billing, and async video jobs — whose frames go through the image
  * path (the encoder variables: ENCODERS=inline|redis|nats, ENCODER_*) and whose soundtrack through
- * the audio path (ML_VAD / ML_ASR of the ML registry).
+ * the audio path (ML_VAD / ML_ASR of the ML registry), checked like the gateway's requests: the text
+ * classifier (GATEWAY_TEXT_SAFETY, SAFETY_LLAMA_GUARD_*), the deepfake detector (GATEWAY_AUDIO_DEEPFAKE)
+ * and the key's NSFW thresholds over ENCODER_NSFW_*; job webhooks signed with JOB_WEBHOOK_SECRET — the
+ * fragment chat-gateway shares.
  */
-export class MultimodalWorkerEnv extends EncodersEnv {
+export class MultimodalWorkerEnv extends MultimodalSharedEnv(EncodersEnv) {
   @IsInt()
   @Min(1)
   @Max(64)
@@ -29,15 +33,4 @@ export class MultimodalWorkerEnv extends EncodersEnv {
   @Min(5)
   @Max(86_400)
   VIDEO_JOB_STALE_S: number = 120;
-
-  /** HMAC-SHA256 key signing job webhooks (the gateway's JOB_WEBHOOK_SECRET). */
-  @IsOptional()
-  @IsString()
-  @MinLength(16)
-  JOB_WEBHOOK_SECRET?: string;
-
-  /** Hosts a job webhook may call, comma-separated. */
-  @IsOptional()
-  @IsString()
-  JOB_WEBHOOK_HOSTS?: string;
 }

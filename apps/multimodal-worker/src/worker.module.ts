@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { resolveModelsConfig } from '@frontier/ml-registry';
 import { MULTIMODAL_JOBS } from '@frontier/multimodal-contracts';
 import { encodersGatewayConfig, speechModelsEnv } from '@frontier/multimodal-encoders';
-import { MediaPipelineModule, MultimodalModule, videoJobsProviders } from '@frontier/multimodal-nest';
+import { createHttpDeepfakeDetector, createTextClassifier, MediaPipelineModule, MultimodalModule, textSafetyFromEnv, videoJobsProviders, webhooksFromEnv } from '@frontier/multimodal-nest';
 import { PlatformModule, platformSettings } from '@frontier/platform-nest';
 import { QueueModule } from '@frontier/platform-queue';
 import type { MultimodalWorkerEnv } from './env';
@@ -26,8 +26,11 @@ export class WorkerModule {
         ...videoJobsProviders({
           thresholdS: 15,
           staleAfterS: env.VIDEO_JOB_STALE_S,
-          ...(env.JOB_WEBHOOK_SECRET ? { webhookSecret: env.JOB_WEBHOOK_SECRET } : {}),
-          webhookAllowHosts: (env.JOB_WEBHOOK_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
+          ...webhooksFromEnv(env),
+          // a job's checks are the gateway's: its text classifier on the soundtrack, the deepfake port, the key's NSFW thresholds
+          textSafety: createTextClassifier(textSafetyFromEnv(env)),
+          audioDeepfake: env.GATEWAY_AUDIO_DEEPFAKE ? createHttpDeepfakeDetector(env.GATEWAY_AUDIO_DEEPFAKE) : null,
+          nsfw: { explicit: env.ENCODER_NSFW_EXPLICIT, suggestive: env.ENCODER_NSFW_SUGGESTIVE },
         }),
         MultimodalHandlers,
       ],

@@ -86,8 +86,8 @@ export class ChatService {
       images: this.images,
       memory: this.memory,
       log: (m: string) => this.log.warn(m),
-      // the tail is enough: a phrase the rules match is short, and the cost stays flat on long answers
-      scanOutput: safety ? (text: string) => safety.scanOutput(text.slice(-2000)) : null,
+      // the rules on every delta, the configured classifier in chunks beside the stream
+      outputScanner: safety ? (signal: AbortSignal) => safety.outputScanner(signal) : null,
     };
     if (p.request.stream) return respondStream(deps, principal, p, res, namedEvents, abort);
     try {

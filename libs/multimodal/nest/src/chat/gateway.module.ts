@@ -18,11 +18,10 @@ import { videoJobsProviders } from '../jobs/video-jobs.providers';
 import { VideoJobsService, type VideoJobsConfig } from '../jobs/video-jobs.service';
 import { REALTIME_CONFIG, RealtimeServer, type RealtimeConfig } from '../realtime/realtime.server';
 import { createHttpDeepfakeDetector } from '../safety/audio-deepfake';
-import { createSafetyPort, SAFETY_PORT, type NsfwThresholds } from '../safety/safety';
-import { createLlamaGuardClassifier, createRulesClassifier, type LlamaGuardOptions } from '../safety/text-classifier';
+import { createSafetyPort, keySafetyThresholds, SAFETY_PORT, type NsfwThresholds } from '../safety/safety';
+import { createTextClassifier, type TextSafetyConfig } from '../safety/text-classifier';
 import { KeySafetyRepository } from '@frontier/multimodal-data-access';
 import { classifyTextByRules } from '@frontier/multimodal-domain';
-import { PrismaService } from '@frontier/platform-prisma';
 import { BILLING_PORT, GATEWAY_MODELS, IMAGE_GENERATOR, LIMITS_PORT, MEDIA_PORT, MEMORY_CLIENT, PLANNER_PORT, UPSTREAM_MODEL, type BillingPort, type GatewayModel, type LimitsPort } from './ports';
 import type { GatewayLimits } from './prepare';
 import { createRenderImageGenerator } from './render-image-generator';
@@ -46,7 +45,7 @@ export interface GatewayConfig {
    * endpoint) or the offline rules; images/frames through NSFW with per-key thresholds. Off: only the
    * encoder's own verdict (part 1's behaviour).
    */
-  safety?: { enabled: boolean; text: { kind: 'rules' } | ({ kind: 'llama-guard' } & LlamaGuardOptions); nsfw?: NsfwThresholds; /** A deepfake detector's URL; absent: the check does not run. */ audioDeepfakeUrl?: string };
+  safety?: { enabled: boolean; text: TextSafetyConfig; nsfw?: NsfwThresholds; /** A deepfake detector's URL; absent: the check does not run. */ audioDeepfakeUrl?: string };
   /** The Realtime WebSocket (`/v1/realtime`): on the HTTP server, plus a wss:// listener when a certificate is given. */
   realtime?: RealtimeConfig;
   /** Long clips as async jobs (threshold, webhooks). */
@@ -105,25 +104,29 @@ export class GatewayModule {
         { provide: IMAGE_GENERATOR, useValue: images },
         {
           provide: SAFETY_PORT,
-          inject: [PrismaService],
-          useFactory: (prisma: PrismaService) => {
+          inject: [KeySafetyRepository],
+          useFactory: (keys: KeySafetyRepository) => {
             const s = config.safety;
             if (!s?.enabled) return null;
-            const keys = new KeySafetyRepository(prisma);
             return createSafetyPort({
-              text: s.text.kind === 'llama-guard' ? createLlamaGuardClassifier(s.text) : createRulesClassifier(),
+              text: createTextClassifier(s.text),
               output: (text) => classifyTextByRules(text).categories,
               ...(s.nsfw ? { nsfw: s.nsfw } : {}),
-              keyThresholds: async (keyId) => {
-                const k = await keys.get(keyId);
-                return k ? { ...(k.nsfwExplicit !== null ? { explicit: k.nsfwExplicit } : {}), ...(k.nsfwSuggestive !== null ? { suggestive: k.nsfwSuggestive } : {}) } : null;
-              },
+              keyThresholds: keySafetyThresholds(keys),
               imageSafety: config.limits.imageSafety ?? true,
               audioDeepfake: s.audioDeepfakeUrl ? createHttpDeepfakeDetector(s.audioDeepfakeUrl) : null,
             });
           },
         },
-        ...videoJobsProviders({ thresholdS: 15, ...config.jobs, priceTable: prices }),
+        // async jobs check what the request path checks: the key's NSFW thresholds, the configured text classifier, the deepfake port
+        ...videoJobsProviders({
+          thresholdS: 15,
+          ...config.jobs,
+          priceTable: prices,
+          ...(config.safety?.nsfw ? { nsfw: config.safety.nsfw } : {}),
+          ...(config.safety?.enabled === false ? { textSafety: null } : config.safety ? { textSafety: createTextClassifier(config.safety.text) } : {}),
+          ...(config.safety?.audioDeepfakeUrl ? { audioDeepfake: createHttpDeepfakeDetector(config.safety.audioDeepfakeUrl) } : {}),
+        }),
         ChatService,
         { provide: REALTIME_CONFIG, useValue: config.realtime ?? {} },
         RealtimeServer,

@@ -126,8 +126,9 @@ export async function prepare(deps: PrepareDeps, principal: Principal, body: unk
   // the key's NSFW thresholds (its row unreadable: the gateway's defaults)
   const thresholds = safety?.thresholds(principal.keyId).catch(() => DEFAULT_NSFW);
   const userTexts = request.messages.flatMap((m) => (m.role === 'user' ? m.parts.flatMap((p) => (p.type === 'text' ? [{ path: p.path, text: p.text }] : [])) : []));
-  const audioClips = media.filter((m) => m.kind === 'audio').map((m) => ({ path: m.path, bytes: m.bytes }));
-  const textCheck = safety ? Promise.all([safety.checkTexts(userTexts, work.signal), safety.checkAudio(audioClips, work.signal)]).then(([, a]) => a) : Promise.resolve(false);
+  const clipsOf = (kind: 'audio' | 'video') => media.filter((m) => m.kind === kind).map((m) => ({ path: m.path, bytes: m.bytes }));
+  // the deepfake port hears the audio clips and the videos' soundtracks
+  const textCheck = safety ? Promise.all([safety.checkTexts(userTexts, work.signal), safety.checkAudio(clipsOf('audio'), work.signal, clipsOf('video'))]).then(([, a]) => a) : Promise.resolve(false);
   if (safety && deps.limits.safetyParallel === false) await textCheck;
   const all = <T extends readonly unknown[]>(ps: [...{ [K in keyof T]: Promise<T[K]> }]): Promise<T> =>
     Promise.all(ps).catch((e: unknown) => {

@@ -14,11 +14,13 @@ import type { Prepared } from './prepare';
 import { gatewayUsage, openAiError, sumUsage, type CompletionUsage, type FinishReason, type OpenAiErrorResponse } from '@frontier/multimodal-domain';
 import { SseWriter } from './sse-writer';
 import { describeCategory, type SafetyCategory } from '@frontier/multimodal-domain';
+import { FrontierError } from '@frontier/platform-util';
+import type { OutputScanner } from '../safety/output-scanner';
 
 export interface RespondDeps {
   upstream: ChatModel;
-  /** The streamed output is scanned as it grows; a hit stops the stream with an `error` event. */
-  scanOutput?: ((text: string) => SafetyCategory[] | null) | null;
+  /** The streamed output is scanned as it grows (a scanner per answer); a hit stops the stream with an `error` event. */
+  outputScanner?: ((signal: AbortSignal) => OutputScanner) | null;
   planner: PlannerPort;
   billing: BillingPort;
   quota: LimitsPort;
@@ -166,6 +168,7 @@ export async function respondStream(deps: RespondDeps, principal: Principal, p: 
   const withTool = deps.images !== null;
   let messages = p.messages;
   let producedText = '';
+  const scanner = deps.outputScanner?.(abort.signal) ?? null;
   try {
     for (let round = 0; round < 3; round++) {
       const calls = new Map<number, ToolCall>();
@@ -175,7 +178,7 @@ export async function respondStream(deps: RespondDeps, principal: Principal, p: 
         if (c.type === 'delta') {
           roundText += c.content;
           producedText += c.content;
-          const tripped = deps.scanOutput?.(producedText);
+          const tripped = scanner?.push(c.content);
           if (tripped) throw new OutputRefused(tripped);
           const a = w.chunk({ content: c.content });
           const b = w.event({ type: 'response.output_text.delta', data: { delta: c.content } });
@@ -225,6 +228,9 @@ export async function respondStream(deps: RespondDeps, principal: Principal, p: 
       }
       messages = [...messages, { role: 'assistant', content: roundText, toolCalls: imageCalls }, ...answers];
     }
+    // the classifier's last chunk (and the call in flight) before the stream's end goes out
+    const tripped = await scanner?.finish();
+    if (tripped) throw new OutputRefused(tripped);
   } catch (e) {
     if (!started && !abort.signal.aborted) {
       // nothing was sent: the upstream's refusal is the answer (an HTTP error), and nothing is billed
@@ -272,5 +278,7 @@ export function streamError(e: unknown): OpenAiErrorResponse {
     const client = e.status !== undefined && e.status >= 400 && e.status < 500;
     return openAiError(client ? 'invalid_request_error' : 'server_error', e.kind === 'timeout' ? 'upstream_timeout' : 'upstream_error', e.message);
   }
+  // the output check's classifier failed: the answer stops (fail closed), saying so
+  if (e instanceof FrontierError && e.code === 'safety_unavailable') return openAiError('server_error', e.code, `The answer was stopped: ${e.message}`);
   return openAiError('server_error', 'internal_error', 'The gateway failed while streaming the answer.');
 }

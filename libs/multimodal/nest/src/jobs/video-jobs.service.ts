@@ -9,7 +9,7 @@
  */
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { MultimodalJobs } from '@frontier/multimodal-contracts';
-import { JobsRepository, type JobRecord } from '@frontier/multimodal-data-access';
+import { JobsRepository, KeySafetyRepository, type JobRecord } from '@frontier/multimodal-data-access';
 import { counterForModel, DEFAULT_PRICE_TABLE, describeCategory, formatClock, meter, type PriceTable } from '@frontier/multimodal-domain';
 import type { Principal } from '@frontier/platform-nest';
 import { JobQueue } from '@frontier/platform-queue';
@@ -17,7 +17,9 @@ import { FrontierError, InvalidInputError, NotFoundError } from '@frontier/platf
 import { BillingService } from '../billing/billing.service';
 import { AUDIO_PORT, type AudioPort } from '../chat/audio';
 import { ENCODER_PORT, type EncoderPort } from '../chat/ports';
-import { processVideo, videoPromptParts } from '../chat/video';
+import { processVideo, videoPromptParts, type VideoWork } from '../chat/video';
+import { soundtrackWav, type AudioDeepfakeDetector } from '../safety/audio-deepfake';
+import { ContentPolicyError, DEFAULT_NSFW, explicitMessage, firstExplicit, keySafetyThresholds, type NsfwThresholds } from '../safety/safety';
 import { createRulesClassifier, type TextSafetyClassifier } from '../safety/text-classifier';
 import { signWebhook, webhookProblem } from './webhook';
 
@@ -34,20 +36,18 @@ export interface VideoJobsConfig {
   priceTable?: PriceTable;
   /** The text check on the soundtrack's transcript (the gateway's classifier); default: the offline rules; null: off. */
   textSafety?: TextSafetyClassifier | null;
+  /** NSFW thresholds of a key without its own (`multimodal_key_safety`); default {@link DEFAULT_NSFW}. */
+  nsfw?: NsfwThresholds;
+  /** The deepfake port on the soundtrack; absent: it does not run (the result's `safety.audio_deepfake: 'not_run'`). */
+  audioDeepfake?: AudioDeepfakeDetector | null;
 }
 
 export const VIDEO_JOBS_CONFIG = Symbol('VIDEO_JOBS_CONFIG');
 export const JOB_ID_PREFIX = 'job_';
 const MAX_ATTEMPTS = 5;
 
-/** What the plan decided for the clip, kept in the job row. */
-export interface VideoJobParams {
-  mode: 'fps' | 'keyframes';
-  fps: number | null;
-  frames: number;
-  maxSide: number | null;
-  ocr: boolean;
-  safety: boolean;
+/** What the plan decided for the clip (the frame work minus the bytes), kept in the job row. */
+export interface VideoJobParams extends Omit<VideoWork, 'path' | 'bytes'> {
   videoTokens: number;
   durationS: number;
   upstreamModel: string;
@@ -60,6 +60,8 @@ export interface VideoJobResult {
   fps: number | null;
   frames: Array<{ at_s: number; at: string; text: string | null }>;
   transcript: { text: string; segments: Array<{ start_s: number; end_s: number; text: string }> } | null;
+  /** What the checks covered: the frames under the key's NSFW thresholds, the soundtrack through the deepfake port (or not). */
+  safety: { images: 'checked' | 'off'; audio_deepfake: 'passed' | 'not_run' };
 }
 
 /** A 202's reason: the request was accepted as jobs, answered with their ids. */
@@ -83,6 +85,7 @@ export class VideoJobsService {
     @Inject(VIDEO_JOBS_CONFIG) private readonly config: VideoJobsConfig,
     @Inject(ENCODER_PORT) private readonly encoder: EncoderPort,
     @Optional() @Inject(AUDIO_PORT) private readonly audio: AudioPort | null = null,
+    @Optional() @Inject(KeySafetyRepository) private readonly keySafety: KeySafetyRepository | null = null,
   ) {}
 
   get thresholdS(): number {
@@ -127,14 +130,14 @@ export class VideoJobsService {
     const beat = setInterval(() => void this.repo.heartbeat(jobId).catch(() => undefined), 10_000);
     const p = job.params as unknown as VideoJobParams;
     try {
-      const ctx = await processVideo(
-        { encoder: this.encoder, audio: this.audio },
-        publicJobId(job.id),
-        { path: job.part, bytes: job.input, mode: p.mode, fps: p.fps, frames: p.frames, maxSide: p.maxSide, ocr: p.ocr, safety: p.safety },
-        new AbortController().signal,
-      );
-      const explicit = [...ctx.frames.map((f) => f.image), ...ctx.safetyFrames].find((i) => i.nsfw?.verdict === 'explicit');
-      if (explicit) throw new InvalidInputError(job.part, `${explicit.part} was refused by the image safety check (explicit content)`, 'content_policy_violation');
+      const signal = new AbortController().signal;
+      const [ctx, deepfake] = await Promise.all([
+        processVideo({ encoder: this.encoder, audio: this.audio }, publicJobId(job.id), { path: job.part, bytes: job.input, mode: p.mode, fps: p.fps, frames: p.frames, maxSide: p.maxSide, ocr: p.ocr, safety: p.safety }, signal),
+        this.checkSoundtrack(job.part, job.input, signal),
+      ]);
+      // the frames under the key's own thresholds, as on the request path
+      const explicit = firstExplicit([...ctx.frames.map((f) => f.image), ...ctx.safetyFrames], await this.thresholds(job.keyId));
+      if (explicit) throw new ContentPolicyError(job.part, explicitMessage(explicit.part));
       await this.checkTranscript(job.part, ctx.transcript?.text ?? '');
       const promptText = videoPromptParts(`Video ${publicJobId(job.id)}`, ctx, false)
         .flatMap((x) => (x.type === 'text' ? [x.text] : []))
@@ -146,13 +149,14 @@ export class VideoJobsService {
         fps: ctx.fps,
         frames: ctx.frames.map((f) => ({ at_s: f.atS, at: formatClock(f.atS, f.atS % 1 ? 1 : 0), text: f.image.ocrText?.trim() || null })),
         transcript: ctx.transcript ? { text: ctx.transcript.text, segments: ctx.transcript.segments.map((s) => ({ start_s: s.startMs / 1000, end_s: s.endMs / 1000, text: s.text })) } : null,
+        safety: { images: p.safety ? 'checked' : 'off', audio_deepfake: deepfake ? 'passed' : 'not_run' },
       };
       const done = await this.repo.complete(job.id, result as unknown as Record<string, unknown>);
       await this.bill(done, p, ctx.frames.length, ctx.transcript ? ctx.transcript.durationMs / 1000 : 0, ctx.transcript?.text ?? '');
       await this.deliver(done);
       return { status: 'completed' };
     } catch (e) {
-      if (e instanceof InvalidInputError || job.attempts >= MAX_ATTEMPTS) {
+      if (e instanceof InvalidInputError || e instanceof ContentPolicyError || job.attempts >= MAX_ATTEMPTS) {
         const failed = await this.repo.fail(job.id, { code: e instanceof FrontierError ? e.code : 'job_failed', message: e instanceof Error ? e.message : String(e) });
         await this.deliver(failed);
         return { status: 'failed' };
@@ -162,6 +166,23 @@ export class VideoJobsService {
     } finally {
       clearInterval(beat);
     }
+  }
+
+  /** The key's NSFW thresholds (its row unreadable or absent: the configured default). */
+  private async thresholds(keyId: string): Promise<NsfwThresholds> {
+    const base = this.config.nsfw ?? DEFAULT_NSFW;
+    const own = this.keySafety ? await keySafetyThresholds(this.keySafety)(keyId).catch(() => null) : null;
+    return { explicit: own?.explicit ?? base.explicit, suggestive: own?.suggestive ?? base.suggestive };
+  }
+
+  /** The soundtrack through the deepfake port: true when it ran and passed, false when no detector is configured or the clip has no sound; a flagged voice fails the job. */
+  private async checkSoundtrack(part: string, bytes: Uint8Array, signal: AbortSignal): Promise<boolean> {
+    const detector = this.config.audioDeepfake;
+    if (!detector) return false;
+    const wav = await soundtrackWav(bytes, signal);
+    if (!wav) return false;
+    if (await detector.detect(wav, signal)) throw new ContentPolicyError(part, `${part} was refused by the audio safety check: synthetic or cloned voice (soundtrack)`);
+    return true;
   }
 
   /** What the soundtrack says goes through the text check: a flagged transcript fails the job naming the category (never the classifier's wording). */

@@ -25,6 +25,13 @@ export interface LlamaGuardOptions {
   timeoutMs?: number;
 }
 
+/** The text classifier a config names (the gateway's and the worker's env: GATEWAY_TEXT_SAFETY, SAFETY_LLAMA_GUARD_*). */
+export type TextSafetyConfig = { kind: 'rules' } | ({ kind: 'llama-guard' } & LlamaGuardOptions);
+
+export function createTextClassifier(c: TextSafetyConfig): TextSafetyClassifier {
+  return c.kind === 'llama-guard' ? createLlamaGuardClassifier(c) : createRulesClassifier();
+}
+
 export function createLlamaGuardClassifier(o: LlamaGuardOptions): TextSafetyClassifier {
   const llm = createOpenAiChatModel({ baseUrl: o.baseUrl, model: o.model, apiKey: o.apiKey, timeoutMs: o.timeoutMs ?? 10_000 });
   return {
