@@ -27,12 +27,22 @@ function stem(w: string): string {
   return w;
 }
 
+/**
+ * Documents are numbered internally (slots, reused after removal) so that postings and the score
+ * accumulator are keyed by small integers: a query over a 10,000-document user touches thousands
+ * of postings, and string-keyed maps spent most of the search hashing ids (issue 14).
+ */
 export class Bm25Index {
-  private readonly docs = new Map<string, Map<string, number>>();
-  private readonly lengths = new Map<string, number>();
-  /** term → (doc id → term frequency): search touches only documents holding a query term. */
-  private readonly postings = new Map<string, Map<string, number>>();
+  private readonly slotOf = new Map<string, number>();
+  private readonly ids: Array<string | undefined> = [];
+  private readonly terms: Array<readonly string[] | undefined> = [];
+  private readonly lengths: number[] = [];
+  private readonly free: number[] = [];
+  /** term → (slot → term frequency): search touches only documents holding a query term. */
+  private readonly postings = new Map<string, Map<number, number>>();
   private totalLength = 0;
+  /** Score accumulator by slot, reused across searches (zeroed where touched). */
+  private acc = new Float64Array(0);
 
   constructor(
     private readonly k1 = 1.2,
@@ -40,55 +50,76 @@ export class Bm25Index {
   ) {}
 
   get size(): number {
-    return this.docs.size;
+    return this.slotOf.size;
   }
 
   add(id: string, text: string): void {
-    if (this.docs.has(id)) this.remove(id);
+    if (this.slotOf.has(id)) this.remove(id);
     const tf = new Map<string, number>();
     const tokens = tokenize(text);
     for (const t of tokens) tf.set(t, (tf.get(t) ?? 0) + 1);
+    const slot = this.free.pop() ?? this.ids.length;
     for (const [t, f] of tf) {
       let p = this.postings.get(t);
       if (!p) this.postings.set(t, (p = new Map()));
-      p.set(id, f);
+      p.set(slot, f);
     }
-    this.docs.set(id, tf);
-    this.lengths.set(id, tokens.length);
+    this.slotOf.set(id, slot);
+    this.ids[slot] = id;
+    this.terms[slot] = [...tf.keys()];
+    this.lengths[slot] = tokens.length;
     this.totalLength += tokens.length;
   }
 
   remove(id: string): void {
-    const tf = this.docs.get(id);
-    if (!tf) return;
-    for (const t of tf.keys()) {
+    const slot = this.slotOf.get(id);
+    if (slot === undefined) return;
+    for (const t of this.terms[slot] ?? []) {
       const p = this.postings.get(t);
-      p?.delete(id);
+      p?.delete(slot);
       if (p && p.size === 0) this.postings.delete(t);
     }
-    this.totalLength -= this.lengths.get(id) ?? 0;
-    this.docs.delete(id);
-    this.lengths.delete(id);
+    this.totalLength -= this.lengths[slot] ?? 0;
+    this.slotOf.delete(id);
+    this.ids[slot] = undefined;
+    this.terms[slot] = undefined;
+    this.lengths[slot] = 0;
+    this.free.push(slot);
   }
 
-  /** Scores of every document sharing a term with the query, best first. */
+  /** Scores of every document sharing a term with the query, best first (ties by id), at most `limit`. */
   search(query: string, limit = 50): Array<{ id: string; score: number }> {
     const terms = [...new Set(tokenize(query))];
-    const n = this.docs.size;
+    const n = this.slotOf.size;
     if (!n || !terms.length) return [];
     const avg = this.totalLength / n;
-    const scores = new Map<string, number>();
+    if (this.acc.length < this.ids.length) this.acc = new Float64Array(Math.max(16, this.ids.length * 2));
+    const acc = this.acc;
+    const touched: number[] = [];
     for (const term of terms) {
       const posting = this.postings.get(term);
       if (!posting) continue;
       const df = posting.size;
       const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-      for (const [id, f] of posting) {
-        const len = this.lengths.get(id) ?? 0;
+      for (const [slot, f] of posting) {
+        const len = this.lengths[slot] as number;
         const s = (idf * f * (this.k1 + 1)) / (f + this.k1 * (1 - this.b + (this.b * len) / avg));
-        scores.set(id, (scores.get(id) ?? 0) + s);
+        if (acc[slot] === 0) touched.push(slot);
+        acc[slot] += s;
       }
     }
-    return [...scores].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score || a.id.localeCompare(b.id)).slice(0, limit);
+    // only the documents at or above the limit-th best score are sorted (ties at the cut all kept, then cut by id)
+    let cut = -Infinity;
+    if (touched.length > limit && limit > 0) {
+      const scores = Float64Array.from(touched, (slot) => acc[slot] as number).sort();
+      cut = scores[scores.length - limit] as number;
+    }
+    const out: Array<{ id: string; score: number }> = [];
+    for (const slot of touched) {
+      const score = acc[slot] as number;
+      acc[slot] = 0;
+      if (score >= cut) out.push({ id: this.ids[slot] as string, score });
+    }
+    return out.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id)).slice(0, limit);
   }
 }

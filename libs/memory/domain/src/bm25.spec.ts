@@ -1,0 +1,85 @@
+import fc from 'fast-check';
+import { Bm25Index, tokenize } from './bm25';
+
+/** The textbook BM25 over the live documents, scored from scratch: what the index must answer. */
+function reference(docs: ReadonlyMap<string, string>, query: string, limit: number, k1 = 1.2, b = 0.75): Array<{ id: string; score: number }> {
+  const toks = new Map([...docs].map(([id, text]) => [id, tokenize(text)]));
+  const n = toks.size;
+  const terms = [...new Set(tokenize(query))];
+  if (!n || !terms.length) return [];
+  const avg = [...toks.values()].reduce((s, t) => s + t.length, 0) / n;
+  const scores = new Map<string, number>();
+  for (const term of terms) {
+    const holders = [...toks].filter(([, t]) => t.includes(term));
+    const idf = Math.log(1 + (n - holders.length + 0.5) / (holders.length + 0.5));
+    for (const [id, t] of holders) {
+      const f = t.filter((x) => x === term).length;
+      scores.set(id, (scores.get(id) ?? 0) + (idf * f * (k1 + 1)) / (f + k1 * (1 - b + (b * t.length) / avg)));
+    }
+  }
+  return [...scores].map(([id, score]) => ({ id, score })).sort((x, y) => y.score - x.score || x.id.localeCompare(y.id)).slice(0, limit);
+}
+
+const WORDS = ['dog', 'dogs', 'cat', 'paris', 'hiking', 'the', 'garden', 'piano', 'sister', 'running', 'run'];
+
+describe('Bm25Index', () => {
+  it('answers like BM25 scored from scratch through adds, replacements and removals (slots reused), at every limit', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('add' as const), id: fc.integer({ min: 0, max: 12 }), words: fc.array(fc.constantFrom(...WORDS), { minLength: 0, maxLength: 6 }) }),
+      fc.record({ kind: fc.constant('remove' as const), id: fc.integer({ min: 0, max: 12 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 3 }), fc.integer({ min: 0, max: 14 }), (ops, q, limit) => {
+        const ix = new Bm25Index();
+        const docs = new Map<string, string>();
+        for (const o of ops) {
+          const id = `d${o.id}`;
+          if (o.kind === 'add') {
+            ix.add(id, o.words.join(' '));
+            docs.set(id, o.words.join(' '));
+          } else {
+            ix.remove(id);
+            docs.delete(id);
+          }
+        }
+        const query = q.join(' ');
+        const got = ix.search(query, limit);
+        const want = reference(docs, query, limit);
+        expect(ix.size).toBe(docs.size);
+        expect(got.map((h) => h.id)).toEqual(want.map((h) => h.id));
+        got.forEach((h, i) => expect(h.score).toBeCloseTo((want[i] as { score: number }).score, 12));
+        // a second search over the same index gives the same answer (the accumulator is clean)
+        expect(ix.search(query, limit)).toEqual(got);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps every tie at the cut before cutting by id; the default limit is 50', () => {
+    const ix = new Bm25Index();
+    for (let i = 0; i < 80; i++) ix.add(`m${String(i).padStart(2, '0')}`, i < 5 ? 'piano piano lessons' : 'piano lessons');
+    const top = ix.search('piano', 7);
+    expect(top.map((h) => h.id)).toEqual(['m00', 'm01', 'm02', 'm03', 'm04', 'm05', 'm06']);
+    expect((top[0] as { score: number }).score).toBeGreaterThan((top[5] as { score: number }).score);
+    expect(ix.search('piano')).toHaveLength(50);
+    expect(ix.search('piano', 200)).toHaveLength(80);
+    expect(ix.search('violin')).toEqual([]);
+    expect(ix.search('the and of')).toEqual([]); // stop words only
+    expect(new Bm25Index().search('piano')).toEqual([]);
+  });
+
+  it('a removed document is never found again, a re-added one is found with its new text', () => {
+    const ix = new Bm25Index();
+    ix.add('a', 'I love hiking');
+    ix.add('b', 'my sister plays piano');
+    ix.remove('a');
+    ix.remove('a');
+    expect(ix.search('hiking')).toEqual([]);
+    ix.add('c', 'hiking in the alps'); // takes a's slot
+    ix.add('b', 'my sister runs marathons');
+    expect(ix.search('hiking').map((h) => h.id)).toEqual(['c']);
+    expect(ix.search('piano')).toEqual([]);
+    expect(ix.search('sister marathons').map((h) => h.id)).toEqual(['b']);
+    expect(ix.size).toBe(2);
+  });
+});
