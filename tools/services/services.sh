@@ -8,6 +8,12 @@
 #                                     Writes the URLs to .services/env.
 #   tools/services/services.sh down   stops only what `up` started.
 #   tools/services/services.sh status
+#   tools/services/services.sh cluster-up    a 3-master Redis Cluster on free loopback ports in
+#                                     .services/redis-cluster (redis-server --cluster-enabled yes,
+#                                     redis-cli --cluster create); writes REDIS_URL and
+#                                     REDIS_CLUSTER_NODES to .services/env-cluster (source it after
+#                                     .services/env to run the apps on the cluster).
+#   tools/services/services.sh cluster-down  stops it.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 state="$root/.services"
@@ -114,9 +120,49 @@ down() {
   rm -f "$state/started" "$state/env"
 }
 
+cluster_ok() { redis-cli -h 127.0.0.1 -p "$1" cluster info 2>/dev/null | grep -q 'cluster_state:ok'; }
+
+cluster_up() {
+  if [ -f "$state/env-cluster" ]; then
+    local ok=1 n; for n in $(sed -n 's/^REDIS_CLUSTER_NODES=//p' "$state/env-cluster" | tr ',' ' '); do cluster_ok "${n##*:}" || ok=0; done
+    [ "$ok" = 1 ] && { say "reusing the Redis Cluster of $state/env-cluster"; cat "$state/env-cluster"; return 0; }
+    cluster_down
+  fi
+  if ! command -v redis-cli >/dev/null; then apt_install redis-server || return 1; fi
+  local dir="$state/redis-cluster" nodes="" ports="" p bus next=57001
+  mkdir -p "$dir"
+  for _ in 1 2 3; do
+    p="$(free_port "$next")"; bus="$(free_port $((p + 1)))"; next=$((bus + 1))
+    mkdir -p "$dir/$p"
+    redis-server --port "$p" --bind 127.0.0.1 --cluster-enabled yes --cluster-port "$bus" \
+      --cluster-config-file "$dir/$p/nodes.conf" --cluster-node-timeout 2000 --daemonize yes --save "" \
+      --appendonly no --dir "$dir/$p" --pidfile "$dir/$p/redis.pid" --logfile "$dir/$p/redis.log" >/dev/null
+    echo "$dir/$p/redis.pid" >>"$state/started-cluster"
+    nodes="${nodes:+$nodes,}127.0.0.1:$p"; ports="$ports $p"
+  done
+  for p in $ports; do for _ in $(seq 50); do redis-cli -p "$p" ping >/dev/null 2>&1 && break; sleep 0.1; done; done
+  # shellcheck disable=SC2086
+  redis-cli --cluster create ${nodes//,/ } --cluster-replicas 0 --cluster-yes >/dev/null
+  for p in $ports; do for _ in $(seq 100); do cluster_ok "$p" && break; sleep 0.1; done; cluster_ok "$p" || { say "Redis Cluster node $p not ok (log: $dir/$p/redis.log)"; return 1; }; done
+  printf 'REDIS_URL=redis://%s\nREDIS_CLUSTER_NODES=%s\n' "${nodes%%,*}" "$nodes" >"$state/env-cluster"
+  say "Redis Cluster (3 masters) at $nodes"
+  cat "$state/env-cluster"
+}
+
+cluster_down() {
+  local pid
+  if [ -f "$state/started-cluster" ]; then
+    while read -r pid; do [ -s "$pid" ] && kill "$(cat "$pid")" 2>/dev/null || true; done <"$state/started-cluster"
+    say "stopped the private Redis Cluster"
+  fi
+  rm -rf "$state/redis-cluster" "$state/started-cluster" "$state/env-cluster"
+}
+
 case "${1:-up}" in
   up) up ;;
   down) down ;;
   status) cat "$state/env" 2>/dev/null || echo "no services recorded"; cat "$state/started" 2>/dev/null || true ;;
-  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+  cluster-up) cluster_up ;;
+  cluster-down) cluster_down ;;
+  *) echo "usage: $0 up|down|status|cluster-up|cluster-down" >&2; exit 2 ;;
 esac
