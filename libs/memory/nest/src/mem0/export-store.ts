@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@frontier/platform-redis';
 import type { MemoryScope } from '@frontier/memory-contracts';
 import { PlatformSettings, REDIS } from '@frontier/platform-nest';
 import { ErasableCache } from '../services/erasure-caches';
@@ -9,29 +9,30 @@ const EXPORT_TTL_S = 7 * 24 * 3600;
 /**
  * Mem0 exports kept 7 days in Redis, by id and as each user's latest; each user's export ids are
  * listed in a set so that an erasure of any of the user's facts removes every export of the user
- * (they hold the texts; a client creates them again).
+ * (they hold the texts; a client creates them again). The tenant is a hash tag in every key: a save
+ * (MULTI) and a purge (one DEL) touch three keys at once, which Redis Cluster allows only in one slot.
  */
 @Injectable()
 export class Mem0ExportStore extends ErasableCache {
   readonly name = 'redis: mem0 exports';
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     private readonly settings: PlatformSettings,
   ) {
     super();
   }
 
   private key(tenantId: string, id: string) {
-    return `${this.settings.redisPrefix}:mem0:export:${tenantId}:${id}`;
+    return `${this.settings.redisPrefix}:mem0:export:{${tenantId}}:${id}`;
   }
 
   private latestKey(tenantId: string, userId: string) {
-    return `${this.settings.redisPrefix}:mem0:export-latest:${tenantId}:${userId}`;
+    return `${this.settings.redisPrefix}:mem0:export-latest:{${tenantId}}:${userId}`;
   }
 
   private userKey(tenantId: string, userId: string) {
-    return `${this.settings.redisPrefix}:mem0:export-ids:${tenantId}:${userId}`;
+    return `${this.settings.redisPrefix}:mem0:export-ids:{${tenantId}}:${userId}`;
   }
 
   async save(tenantId: string, userId: string, id: string, doc: unknown): Promise<void> {
