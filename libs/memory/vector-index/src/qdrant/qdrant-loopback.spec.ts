@@ -18,6 +18,7 @@ class QdrantStandIn {
   readonly requests: Recorded[] = [];
   exists = false;
   dense = 8;
+  sharding = 'auto';
   query: Reply = () => ({ points: [] });
   batch: Reply = () => [{ points: [] }, { points: [] }];
   private server?: Server;
@@ -54,8 +55,9 @@ class QdrantStandIn {
     if (p.endsWith('/exists')) result = { exists: this.exists };
     else if (rec.method === 'PUT' && /^\/collections\/[^/]+$/.test(p)) {
       this.exists = true;
+      this.sharding = String(rec.body['sharding_method'] ?? 'auto');
       result = true;
-    } else if (rec.method === 'GET' && /^\/collections\/[^/]+$/.test(p)) result = { status: 'green', config: { params: { vectors: { dense: { size: this.dense, distance: 'Cosine' } } } } };
+    } else if (rec.method === 'GET' && /^\/collections\/[^/]+$/.test(p)) result = { status: 'green', config: { params: { vectors: { dense: { size: this.dense, distance: 'Cosine' } }, sharding_method: this.sharding } } };
     else if (p.endsWith('/points/count')) result = { count: 3 };
     else if (p.endsWith('/points/query/batch')) result = this.batch(rec);
     else if (p.endsWith('/points/query')) result = this.query(rec);
@@ -191,6 +193,39 @@ describe('QdrantVectorIndex (mock Qdrant server: a loopback HTTP stand-in answer
     ]);
     // every read request carries the tenant filter
     for (const r of qd.requests.filter((x) => x.path.includes('/points/query'))) expect(JSON.stringify(r.body)).toContain('"tenant_id"');
+  });
+
+  it('user-defined sharding (shardKeys): a custom-sharded collection with its keys; every call about a user names its one shard key', async () => {
+    const sharded = new QdrantVectorIndex({ client: qd.client(), dimension: 8, collection: 'mem', shardKeys: 4 });
+    await sharded.ensureCollection();
+    expect(qd.of('PUT', '/collections/mem')[0].body).toMatchObject({ sharding_method: 'custom', hnsw_config: { m: 0, payload_m: 16 } });
+    expect(qd.of('PUT', '/collections/mem/shards').map((r) => r.body)).toEqual([0, 1, 2, 3].map((i) => ({ shard_key: `u${i}` })));
+    const key = sharded.shardKeyOf(alice);
+    expect(key).toMatch(/^u[0-3]$/);
+    expect(new Set(Array.from({ length: 64 }, (_, i) => sharded.shardKeyOf({ tenantId: 'acme', userId: `user-${i}` }))).size).toBe(4);
+    expect(index.shardKeyOf(alice)).toBeNull();
+
+    qd.query = () => ({ points: [{ id: sharded.pointId(alice, 'm1'), version: 1, score: 0.9, payload: { tenant_id: 'acme', user_id: 'alice', memory_id: 'm1' } }] });
+    await sharded.upsert(alice, [{ id: 'm1', vector: v(1), text: 'allergic to peanuts' }]);
+    await sharded.search(alice, { vector: v(1), k: 3 });
+    await sharded.search(alice, { vector: v(1), k: 3, text: 'peanuts' });
+    await sharded.count(alice);
+    await sharded.remove(alice, ['m1']);
+    await sharded.deleteScope(alice);
+    const calls = qd.requests.filter((r) => r.path.includes('/points'));
+    expect(calls.map((c) => c.path.replace('/collections/mem/points', ''))).toEqual(['', '/query', '/query', '/query/batch', '/count', '/delete', '/delete']);
+    for (const c of calls) {
+      const searches = c.body['searches'] as Array<Record<string, unknown>> | undefined;
+      if (searches) for (const one of searches) expect(one['shard_key']).toBe(key);
+      else expect(c.body['shard_key']).toBe(key);
+    }
+  });
+
+  it('refuses shardKeys on a collection made with automatic sharding, and a bad shardKeys', async () => {
+    qd.exists = true;
+    const sharded = new QdrantVectorIndex({ client: qd.client(), dimension: 8, collection: 'mem', shardKeys: 2 });
+    await expect(sharded.ensureCollection()).rejects.toThrow(/uses auto sharding; shardKeys needs a collection created with custom sharding/);
+    expect(() => new QdrantVectorIndex({ client: qd.client(), dimension: 8, shardKeys: -1 })).toThrow(/shardKeys must be a whole number from 0 to 4096/);
   });
 
   it('maps ids with RFC 4122 UUIDv5 (checked against a published vector)', () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { QdrantClient, type Schemas } from '@qdrant/js-client-rest';
 import { clampCos, withLexical } from '../math';
 import {
@@ -32,6 +33,13 @@ export interface QdrantVectorIndexOptions {
   idNamespace?: string;
   /** Per-tenant HNSW graphs (`payload_m`) instead of one global graph (`m: 0`), as Qdrant advises. */
   payloadM?: number;
+  /**
+   * User-defined sharding: this many shard keys (`u0` … `u<n-1>`), all of a user's points in the one
+   * picked by a hash of (tenant, user), and every call names it — a search then visits one shard
+   * (and its replicas) instead of every shard of the cluster. 0 (default): Qdrant's automatic
+   * sharding, where point ids scatter a user over all shards. Fixed for the collection's life.
+   */
+  shardKeys?: number;
   name?: string;
 }
 
@@ -59,6 +67,7 @@ export class QdrantVectorIndex implements VectorIndex {
   private readonly avgDocLength: number;
   private readonly ns: string;
   private readonly payloadM: number;
+  private readonly shardKeys: number;
   private ready?: Promise<void>;
   private closed = false;
 
@@ -74,6 +83,10 @@ export class QdrantVectorIndex implements VectorIndex {
     this.avgDocLength = opts.avgDocLength ?? 12;
     this.ns = opts.idNamespace ?? DEFAULT_ID_NAMESPACE;
     this.payloadM = opts.payloadM ?? 16;
+    this.shardKeys = opts.shardKeys ?? 0;
+    if (!Number.isInteger(this.shardKeys) || this.shardKeys < 0 || this.shardKeys > 4096) {
+      throw new VectorIndexStateError(`shardKeys must be a whole number from 0 to 4096, got ${opts.shardKeys}`);
+    }
     this.name = opts.name ?? `qdrant:${this.collection}`;
   }
 
@@ -91,6 +104,13 @@ export class QdrantVectorIndex implements VectorIndex {
     return uuidV5(JSON.stringify([scope.tenantId, scope.userId, id]), this.ns);
   }
 
+  /** The shard key holding a scope's points (`u<hash mod shardKeys>`), or null with automatic sharding. */
+  shardKeyOf(scope: IndexScope): string | null {
+    if (!this.shardKeys) return null;
+    const h = createHash('sha256').update(JSON.stringify([scope.tenantId, scope.userId])).digest();
+    return `u${h.readUInt32BE(0) % this.shardKeys}`;
+  }
+
   async upsert(scope: IndexScope, items: IndexItem[]): Promise<void> {
     validateScope(scope);
     validateItems(items, this.dimension);
@@ -104,7 +124,7 @@ export class QdrantVectorIndex implements VectorIndex {
         : { [this.dense]: Array.from(it.vector) },
       payload: { [TENANT_FIELD]: scope.tenantId, [USER_FIELD]: scope.userId, [MEMORY_ID_FIELD]: it.id },
     }));
-    await this.client.upsert(this.collection, { wait: true, points });
+    await this.client.upsert(this.collection, { wait: true, points, ...this.shard(scope) });
   }
 
   async remove(scope: IndexScope, ids: string[]): Promise<void> {
@@ -112,13 +132,13 @@ export class QdrantVectorIndex implements VectorIndex {
     if (!ids.length) return;
     await this.open();
     const filter = this.scopeFilter(scope, { has_id: ids.map((id) => this.pointId(scope, id)) });
-    await this.client.delete(this.collection, { wait: true, filter });
+    await this.client.delete(this.collection, { wait: true, filter, ...this.shard(scope) });
   }
 
   async deleteScope(scope: IndexScope): Promise<void> {
     validateScope(scope);
     await this.open();
-    await this.client.delete(this.collection, { wait: true, filter: this.scopeFilter(scope) });
+    await this.client.delete(this.collection, { wait: true, filter: this.scopeFilter(scope), ...this.shard(scope) });
   }
 
   /** The collection is shared by every process and always current: nothing is cached here. */
@@ -129,7 +149,7 @@ export class QdrantVectorIndex implements VectorIndex {
   async count(scope: IndexScope): Promise<number> {
     validateScope(scope);
     await this.open();
-    const res = await this.client.count(this.collection, { filter: this.scopeFilter(scope), exact: true });
+    const res = await this.client.count(this.collection, { filter: this.scopeFilter(scope), exact: true, ...this.shard(scope) });
     return res.count;
   }
 
@@ -150,18 +170,19 @@ export class QdrantVectorIndex implements VectorIndex {
     const withPayload = [MEMORY_ID_FIELD, TENANT_FIELD, USER_FIELD];
     const sparse = query.text === undefined ? null : bm25QueryVector(query.text);
     if (!sparse) {
-      const res = await this.client.query(this.collection, { query: vector, using: this.dense, filter, limit: query.k, with_payload: withPayload });
+      const res = await this.client.query(this.collection, { query: vector, using: this.dense, filter, limit: query.k, with_payload: withPayload, ...this.shard(scope) });
       return this.ownHits(scope, res.points).map(({ id, p }) => ({ id, cosine: clampCos(p.score) }));
     }
     const limit = Math.max(query.k * this.prefetchFactor, 20);
     const prefetch: Schemas['Prefetch'][] = [{ query: vector, using: this.dense, filter, limit }];
     if (sparse.indices.length) prefetch.push({ query: sparse, using: this.sparse, filter, limit });
-    const fused = await this.client.query(this.collection, { prefetch, query: { fusion: 'rrf' }, filter, limit: query.k, with_payload: withPayload });
+    const fused = await this.client.query(this.collection, { prefetch, query: { fusion: 'rrf' }, filter, limit: query.k, with_payload: withPayload, ...this.shard(scope) });
     const hits = this.ownHits(scope, fused.points);
     if (!hits.length) return [];
     const only = this.scopeFilter(scope, { has_id: hits.map((h) => h.p.id) });
-    const searches: Schemas['QueryRequest'][] = [{ query: vector, using: this.dense, filter: only, limit: hits.length, params: { exact: true }, with_payload: false }];
-    if (sparse.indices.length) searches.push({ query: sparse, using: this.sparse, filter: only, limit: hits.length, params: { exact: true }, with_payload: false });
+    const exact = { filter: only, limit: hits.length, params: { exact: true }, with_payload: false, ...this.shard(scope) };
+    const searches: Schemas['QueryRequest'][] = [{ query: vector, using: this.dense, ...exact }];
+    if (sparse.indices.length) searches.push({ query: sparse, using: this.sparse, ...exact });
     const [denseRes, sparseRes] = await this.client.queryBatch(this.collection, { searches });
     const cos = new Map(denseRes.points.map((p) => [String(p.id), p.score]));
     const lex = new Map((sparseRes?.points ?? []).map((p) => [String(p.id), p.score]));
@@ -174,6 +195,12 @@ export class QdrantVectorIndex implements VectorIndex {
 
   async close(): Promise<void> {
     this.closed = true;
+  }
+
+  /** `{shard_key}` for a request about `scope` with user-defined sharding; nothing otherwise. */
+  private shard(scope: IndexScope): { shard_key?: string } {
+    const key = this.shardKeyOf(scope);
+    return key === null ? {} : { shard_key: key };
   }
 
   /** Must-match on both tenant keys, plus optional extra conditions. */
@@ -208,6 +235,7 @@ export class QdrantVectorIndex implements VectorIndex {
           vectors: { [this.dense]: { size: this.dimension, distance: 'Cosine' } },
           sparse_vectors: { [this.sparse]: { modifier: 'idf' } },
           hnsw_config: { m: 0, payload_m: this.payloadM },
+          ...(this.shardKeys ? { sharding_method: 'custom' as const } : {}),
         });
       } catch (err) {
         // another process may have created it between our check and create: fine if it exists now
@@ -215,8 +243,33 @@ export class QdrantVectorIndex implements VectorIndex {
       }
     }
     await this.checkDimension();
+    await this.ensureShardKeys();
     for (const field of [TENANT_FIELD, USER_FIELD]) {
       await this.client.createPayloadIndex(this.collection, { field_name: field, field_schema: { type: 'keyword', is_tenant: true }, wait: true });
+    }
+  }
+
+  /** With user-defined sharding: the collection must be `custom`-sharded, with every key `u0` … created (idempotent). */
+  private async ensureShardKeys(): Promise<void> {
+    if (!this.shardKeys) return;
+    const info = await this.client.getCollection(this.collection);
+    const method = (info.config.params as { sharding_method?: string | null }).sharding_method ?? 'auto';
+    if (method !== 'custom') throw new VectorIndexStateError(`collection "${this.collection}" uses ${method} sharding; shardKeys needs a collection created with custom sharding`);
+    const have = new Set<string>();
+    try {
+      const listed = await this.client.listShardKeys(this.collection);
+      for (const k of listed.shard_keys ?? []) have.add(String(k.key));
+    } catch {
+      // older servers cannot list keys: create each and accept "already exists"
+    }
+    for (let i = 0; i < this.shardKeys; i++) {
+      const key = `u${i}`;
+      if (have.has(key)) continue;
+      try {
+        await this.client.createShardKey(this.collection, { shard_key: key });
+      } catch (err) {
+        if (!/already exists/i.test(err instanceof Error ? err.message : String(err))) throw err;
+      }
     }
   }
 
