@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
+import { getManyBuffers, type RedisClient } from '@frontier/platform-redis';
 import type { EncodeImageInput } from '@frontier/multimodal-contracts';
 import { INLINE_MAX_BYTES } from './config';
 
@@ -24,7 +25,7 @@ export function encoderRedisOptions(commandTimeoutMs = 2_000): RedisOptions {
 }
 
 /** Resolves true once `redis` is ready, false after `ms` (commands fail fast until it is: no offline queue). */
-export function redisReady(redis: Redis, ms = 2_000): Promise<boolean> {
+export function redisReady(redis: RedisClient, ms = 2_000): Promise<boolean> {
   if (redis.status === 'ready') return Promise.resolve(true);
   return new Promise((resolve) => {
     const done = (ok: boolean) => {
@@ -45,7 +46,7 @@ export function redisReady(redis: Redis, ms = 2_000): Promise<boolean> {
  */
 export class BlobStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     /** Default TTL of a put, seconds. */
     readonly ttlS = 600,
@@ -68,12 +69,12 @@ export class BlobStore {
     return this.redis.getBuffer(this.key(sha256));
   }
 
-  /** Several at once (one round trip). */
+  /** Several at once (one round trip; in Redis Cluster one GET per key, sent together). */
   async getMany(hashes: readonly string[]): Promise<Array<Buffer | null>> {
     if (!hashes.length) return [];
     const valid = hashes.map(isSha256);
     const keys = hashes.filter((_, i) => valid[i]).map((h) => this.key(h));
-    const found = keys.length ? await this.redis.mgetBuffer(...keys) : [];
+    const found = await getManyBuffers(this.redis, keys);
     let j = 0;
     return hashes.map((_, i) => (valid[i] ? (found[j++] ?? null) : null));
   }

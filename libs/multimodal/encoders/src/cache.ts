@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { getMany, type RedisClient } from '@frontier/platform-redis';
 import type { EncodeImageInput } from '@frontier/multimodal-contracts';
 
 /** What is cached per (image, options): the encoding without its per-request fields (part, cached, ms) and with raw NSFW scores (the verdict is recomputed with the thresholds in force). */
@@ -71,7 +71,7 @@ export class EncodingCache {
   readonly lru: Lru<CachedEncoding>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly ttlS: number,
     lru: { entries: number; maxBytes: number },
@@ -83,14 +83,14 @@ export class EncodingCache {
     return `${this.prefix}:img:${k}`;
   }
 
-  /** The encodings found (LRU first, then one MGET for the rest); a Redis failure counts as misses. */
+  /** The encodings found (LRU first, then one MGET for the rest: one GET per key in Redis Cluster); a Redis failure counts as misses. */
   async getMany(keys: readonly string[]): Promise<Array<CachedEncoding | undefined>> {
     const out: Array<CachedEncoding | undefined> = keys.map((k) => this.lru.get(k));
     const missing = keys.map((k, i) => [k, i] as const).filter(([, i]) => !out[i]);
     if (!missing.length) return out;
     let found: Array<string | null>;
     try {
-      found = await this.redis.mget(...missing.map(([k]) => this.key(k)));
+      found = await getMany(this.redis, missing.map(([k]) => this.key(k)));
     } catch {
       return out;
     }
