@@ -23,6 +23,7 @@ const echoingLlm: Extractor = {
 };
 
 describe('erasure: records, reports, tombstones, eviction (real Postgres)', () => {
+  jest.setTimeout(60_000); // a shared, loaded machine: the first test warms every path up (7 s at load 15)
   let db: TestDatabase;
   let prisma: PrismaService;
   let tenantId: string;
