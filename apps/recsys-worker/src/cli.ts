@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { Logger, type LoggerService } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import { createRedis, type RedisClient } from '@frontier/platform-redis';
 import { loadEnv, PlatformEnv } from '@frontier/platform-config';
 import { PrismaService } from '@frontier/platform-prisma';
 import { isFrontierError } from '@frontier/platform-util';
@@ -75,7 +75,7 @@ export async function runRecsysCli(argv: string[], env: Record<string, string | 
   const quiet: LoggerService = { log: () => undefined, warn: (m: unknown) => io.err(String(m)), error: (m: unknown) => io.err(String(m)) };
   Logger.overrideLogger(quiet);
   let prisma: PrismaService | null = null;
-  let redis: Redis | null = null;
+  let redis: RedisClient | null = null;
   try {
     if (!['rollback', 'promote', 'versions', 'train', 'gate'].includes(command)) throw new UsageError(`unknown command "${command}"`);
     if (!v.tenant || !UUID.test(v.tenant)) throw new UsageError('--tenant <uuid> is required');
@@ -95,7 +95,7 @@ export async function runRecsysCli(argv: string[], env: Record<string, string | 
     const settings = loadEnv(PlatformEnv, env, 'recsys');
     prisma = new PrismaService({ databaseUrl: settings.DATABASE_URL });
     await prisma.onModuleInit();
-    redis = new Redis(settings.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    redis = createRedis({ url: settings.REDIS_URL, clusterNodes: settings.REDIS_CLUSTER_NODES }, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
     await redis.connect().catch((e: Error) => {
       io.err(`warning: Redis unreachable (${e.message}): replicas will see the change by polling`);
       redis?.disconnect();
@@ -145,7 +145,7 @@ export async function runRecsysCli(argv: string[], env: Record<string, string | 
     io.err(isFrontierError(e) ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e));
     return 1;
   } finally {
-    if (redis) await (redis as Redis).quit().catch(() => undefined);
+    if (redis) await (redis as RedisClient).quit().catch(() => undefined);
     if (prisma) await prisma.onModuleDestroy();
   }
 }

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@frontier/platform-redis';
 import { recsysChannels, type RecsysModelChangedMessage } from '@frontier/recsys-contracts';
 import type { LiveChange, ModelVersionSummary, ModelVersionsRepository, PromotionEntry } from '@frontier/recsys-data-access';
 import { NotFoundError } from '@frontier/platform-util';
@@ -18,7 +18,7 @@ export class ModelRegistryService {
   constructor(
     readonly versions: ModelVersionsRepository,
     /** null: nobody to tell (a command without Redis): replicas pick the change up by polling. */
-    private readonly publisher: Redis | null,
+    private readonly publisher: RedisClient | null,
     private readonly redisPrefix: string,
   ) {}
 
