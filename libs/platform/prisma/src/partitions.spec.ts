@@ -67,6 +67,20 @@ describe('day-partitioned logs on a real Postgres', () => {
     expect(describeMaintenance('platform_test_log', again)).toBeNull();
   }, 30_000);
 
+  it('a drop blocked by a long read of the log gives up after 5 s instead of holding up the writers queued behind it (the job retries), and succeeds once the read is done', async () => {
+    await log.ensure(new Date('2029-06-01T00:00:00Z'), 1);
+    const reader = new Client({ connectionString: db.url });
+    await reader.connect();
+    await reader.query('BEGIN');
+    await reader.query('SELECT count(*) FROM platform_test_log'); // an OPE scan holding its lock
+    const t0 = Date.now();
+    await expect(log.dropBefore(new Date('2029-06-02T00:00:00Z'))).rejects.toThrow(/lock timeout/);
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    await reader.query('COMMIT');
+    await reader.end();
+    expect((await log.dropBefore(new Date('2029-06-02T00:00:00Z'))).dropped).toEqual(['platform_test_log_20290601']);
+  }, 30_000);
+
   it('the migration runner makes partitions ahead for every day-partitioned log it finds (product tables included), and none twice', async () => {
     const now = new Date('2032-06-01T10:00:00Z');
     const first = await createPartitionsAhead(db.url, 14, now);

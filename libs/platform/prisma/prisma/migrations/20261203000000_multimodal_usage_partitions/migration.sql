@@ -90,6 +90,9 @@ $$;
 
 -- Retention: drops the day partitions (<table>_YYYYMMDD) of days before `p_before`; returns their
 -- names, oldest first. Rows in the default partition are not touched here (adopt them first).
+-- Dropping a partition takes ACCESS EXCLUSIVE on the parent: it waits for running reads of the log
+-- (an OPE scan) and, while it waits, holds up new inserts. So it waits 5 s at most (unless the
+-- caller set a lock_timeout) and fails; the daily job retries, the writers never stall behind it.
 CREATE FUNCTION "platform_drop_day_partitions_before"(p_table REGCLASS, p_before DATE) RETURNS TEXT[]
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -98,6 +101,9 @@ DECLARE
     part TEXT;
     dropped TEXT[] := '{}';
 BEGIN
+    IF current_setting('lock_timeout') = '0' THEN
+        PERFORM set_config('lock_timeout', '5s', true);
+    END IF;
     SELECT n.nspname, c.relname INTO nsp, rel FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = p_table;
     FOR part IN
         SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
