@@ -11,40 +11,19 @@
  *
  *   node -r @swc-node/register bench/multimodal/gateway.ts [--requests 300] [--warmup 30] [--image-side 640]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
 import { Client } from 'pg';
 import sharp from 'sharp';
 import { startLoopbackLlmServer } from '@frontier/ml-llm';
-import { mintApiKey } from '@frontier/platform-nest';
 import { freePort } from '@frontier/platform-testing';
 import { benchArgs, printHeadline, round } from '../lib/harness';
+import { benchTenantKey, killAll, launch, launchGateway, pct, runBench, waitReady } from './gateway-procs';
 
 const { flags } = benchArgs();
 const REQUESTS = Number(flags.get('requests') ?? 300);
 const WARMUP = Number(flags.get('warmup') ?? 30);
 const SIDE = Number(flags.get('image-side') ?? 640);
-const ROOT = resolve(__dirname, '../..');
 const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/frontier';
-const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const PREFIX = `bench-gw-${process.pid}`;
-const children: ChildProcess[] = [];
-
-async function waitReady(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 180_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`process exited ${child.exitCode}`);
-    if (await fetch(url).then((r) => r.status < 500).catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} not ready`);
-}
-
-function launch(args: string[], env: Record<string, string>): ChildProcess {
-  const c = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, TZ: 'UTC', LOG_LEVEL: 'error', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  children.push(c);
-  return c;
-}
 
 /** TTFT of one streamed request: ms from send to the first chunk carrying content. */
 async function ttft(url: string, body: string, headers: Record<string, string>): Promise<number> {
@@ -64,11 +43,6 @@ async function ttft(url: string, body: string, headers: Record<string, string>):
   if (first < 0) throw new Error('no content chunk');
   return first;
 }
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] as number;
-};
 
 interface Row {
   name: string;
@@ -103,20 +77,18 @@ async function main(): Promise<void> {
   const llm = await startLoopbackLlmServer({ model: 'bench-llm', replyTokens: 8 });
   const pg = new Client({ connectionString: DATABASE_URL });
   await pg.connect();
-  const tenant = (await pg.query<{ id: string }>('INSERT INTO tenants (id, name) VALUES (gen_random_uuid(), $1) RETURNING id', [PREFIX])).rows[0]?.id as string;
+  const { tenantId: tenant, key } = await benchTenantKey(pg, PREFIX);
   try {
-    const minted = mintApiKey();
-    await pg.query('INSERT INTO api_keys (id, tenant_id, name, prefix, secret_hash, scopes) VALUES (gen_random_uuid(), $1, $2, $3, $4, $5)', [tenant, 'bench', minted.prefix, minted.secretHash, ['multimodal:*']]);
     const gwPort = await freePort();
     // GATEWAY_NODE_ARGS: extra node flags for the gateway process (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`)
     const nodeArgs = (process.env['GATEWAY_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
-    const gw = launch([...nodeArgs, '-r', '@swc-node/register', 'apps/chat-gateway/src/main.ts'], {
-      DATABASE_URL, REDIS_URL, REDIS_PREFIX: PREFIX, PORT: String(gwPort), HOST: '127.0.0.1',
+    const gw = launchGateway({
+      DATABASE_URL, REDIS_PREFIX: PREFIX, PORT: String(gwPort), HOST: '127.0.0.1',
       UPSTREAM_BASE_URL: llm.baseUrl, UPSTREAM_MODEL: llm.model, ENCODERS: 'inline', ENCODER_OCR: 'false', ENCODER_NSFW: 'false', GATEWAY_IMAGE_SAFETY: 'false',
       RATE_LIMIT_PER_KEY: '1000000', METRICS_ENABLED: 'true',
       // --gateway-env K=V,K=V: what a setting costs (e.g. RATE_LIMIT_PER_KEY=0, LOG_LEVEL=silent)
       ...Object.fromEntries((flags.get('gateway-env') ?? '').split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string])),
-    });
+    }, nodeArgs);
     const proxyPort = await freePort();
     const upstreamRoot = llm.baseUrl.replace(/\/v1$/, '');
     const proxy = launch(['bench/multimodal/bare-proxy.mjs', String(proxyPort), upstreamRoot], {});
@@ -127,7 +99,7 @@ async function main(): Promise<void> {
     const text = JSON.stringify({ model: llm.model, stream: true, messages });
     const png = await sharp({ create: { width: SIDE, height: Math.round((SIDE * 3) / 4), channels: 3, background: '#5a8' } }).png().toBuffer();
     const withImage = JSON.stringify({ model: llm.model, stream: true, messages: [{ role: 'user', content: [{ type: 'text', text: messages[0]?.content }, { type: 'image_url', image_url: { url: `data:image/png;base64,${png.toString('base64')}` } }] }] });
-    const auth = { authorization: `Bearer ${minted.plaintext}` };
+    const auth = { authorization: `Bearer ${key}` };
     console.log(`TTFT, ${REQUESTS} streamed requests per variant, one at a time, variants interleaved (after ${WARMUP} warm-up rounds); loopback upstream at 0 ms per token`);
     const [direct, bare, shipped, image] = (await interleaved([
       { name: 'direct', url: `${llm.baseUrl}/chat/completions`, body: text, headers: {} },
@@ -140,15 +112,11 @@ async function main(): Promise<void> {
     console.log(`shipped overhead over direct, p50: +${overheadP50} ms (target ≤ +1 ms); shipped p99 / bare-proxy p99: ${p99Ratio}× (target ≤ 2×)`);
     printHeadline('multimodal-gateway-overhead', { requests: REQUESTS, image_side: SIDE, rows: [direct, bare, shipped, image], shipped_overhead_p50_ms: overheadP50, shipped_p99_over_bare_p99: p99Ratio });
   } finally {
-    for (const c of children) c.kill('SIGTERM');
+    killAll();
     await pg.query('DELETE FROM tenants WHERE id = $1', [tenant]);
     await pg.end();
     await llm.close();
   }
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  for (const c of children) c.kill('SIGKILL');
-  process.exit(1);
-});
+runBench(main);

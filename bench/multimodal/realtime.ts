@@ -14,19 +14,19 @@
  *
  *   node -r @swc-node/register bench/multimodal/realtime.ts [--turns 20] [--silence-ms 700]
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import OpenAI from 'openai';
 import { OpenAIRealtimeWS } from 'openai/realtime/ws';
 import { Client } from 'pg';
 import { resample } from '@frontier/ml-audio';
 import { espeak } from '@frontier/ml-audio/testing';
 import { startLoopbackLlmServer } from '@frontier/ml-llm';
-import { mintApiKey } from '@frontier/platform-nest';
 import { createTestDatabase, freePort } from '@frontier/platform-testing';
 import { benchArgs, printHeadline, round, usageError } from '../lib/harness';
+import { benchTenantKey, killAll, launchGateway, pct, runBench, waitReady } from './gateway-procs';
 
 const USAGE = 'bench/multimodal/realtime.ts [--turns 20] [--silence-ms 700]';
 const { flags, positional } = benchArgs();
@@ -34,12 +34,9 @@ if (positional.length) usageError(`unexpected argument ${positional.join(' ')}; 
 for (const k of flags.keys()) if (!['turns', 'silence-ms'].includes(k)) usageError(`unknown flag --${k}; usage: ${USAGE}`);
 const TURNS = Number(flags.get('turns') ?? 20);
 const SILENCE_MS = Number(flags.get('silence-ms') ?? 700);
-const ROOT = resolve(__dirname, '../..');
-const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const PREFIX = `bench-realtime-${process.pid}`;
 const RATE = 24_000;
 const CHUNK = RATE / 10;
-const children: ChildProcess[] = [];
 
 type Event = { type: string; at: number; [k: string]: unknown };
 
@@ -53,21 +50,6 @@ function utterance(text: string, silenceMs: number): { pcm: Int16Array; speechEn
   return { pcm, speechEndMs: ((last + 1) * 1000) / RATE };
 }
 
-async function waitReady(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 240_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`process exited ${child.exitCode}`);
-    if (await fetch(url).then((r) => r.status < 500).catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`${url} not ready`);
-}
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] as number;
-};
-
 type Llm = Awaited<ReturnType<typeof startLoopbackLlmServer>>;
 interface Turn {
   total: number;
@@ -80,29 +62,20 @@ interface Turn {
 async function startVariant(name: string, streaming: boolean, databaseUrl: string, dir: string, cert: string, llm: Llm, key: string) {
   const port = await freePort();
   const tlsPort = await freePort();
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/chat-gateway/src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      TZ: 'UTC',
-      LOG_LEVEL: 'error',
-      DATABASE_URL: databaseUrl,
-      REDIS_URL,
-      REDIS_PREFIX: `${PREFIX}-${name}`,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      UPSTREAM_BASE_URL: llm.baseUrl,
-      UPSTREAM_MODEL: llm.model,
-      ENCODERS: 'inline',
-      RATE_LIMIT_PER_KEY: '1000000',
-      REALTIME_TLS_CERT_FILE: join(dir, 'cert.pem'),
-      REALTIME_TLS_KEY_FILE: join(dir, 'key.pem'),
-      REALTIME_TLS_PORT: String(tlsPort),
-      REALTIME_STREAMING_ASR: String(streaming),
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  const child = launchGateway({
+    DATABASE_URL: databaseUrl,
+    REDIS_PREFIX: `${PREFIX}-${name}`,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    UPSTREAM_BASE_URL: llm.baseUrl,
+    UPSTREAM_MODEL: llm.model,
+    ENCODERS: 'inline',
+    RATE_LIMIT_PER_KEY: '1000000',
+    REALTIME_TLS_CERT_FILE: join(dir, 'cert.pem'),
+    REALTIME_TLS_KEY_FILE: join(dir, 'key.pem'),
+    REALTIME_TLS_PORT: String(tlsPort),
+    REALTIME_STREAMING_ASR: String(streaming),
   });
-  children.push(child);
   await waitReady(`http://127.0.0.1:${port}/readyz`, child);
   const events: Event[] = [];
   const waitFor = async (pred: (e: Event) => boolean, ms: number, from = 0): Promise<Event> => {
@@ -154,12 +127,10 @@ async function main(): Promise<void> {
   await pg.connect();
   const rts: OpenAIRealtimeWS[] = [];
   try {
-    const tenant = (await pg.query<{ id: string }>('INSERT INTO tenants (id, name) VALUES (gen_random_uuid(), $1) RETURNING id', [PREFIX])).rows[0]?.id as string;
-    const minted = mintApiKey();
-    await pg.query('INSERT INTO api_keys (id, tenant_id, name, prefix, secret_hash, scopes) VALUES (gen_random_uuid(), $1, $2, $3, $4, $5)', [tenant, 'bench', minted.prefix, minted.secretHash, ['multimodal:*']]);
+    const { key } = await benchTenantKey(pg, PREFIX);
     const rows = [];
     // one gateway per row; turns interleaved so both see the same machine load
-    const variants = [await startVariant('shipped', true, db.url, dir, cert, llm, minted.plaintext), await startVariant('per-turn', false, db.url, dir, cert, llm, minted.plaintext)];
+    const variants = [await startVariant('shipped', true, db.url, dir, cert, llm, key), await startVariant('per-turn', false, db.url, dir, cert, llm, key)];
     rts.push(...variants.map((v) => v.ws));
     const lat = variants.map(() => [] as number[]);
     const stages = variants.map(() => ({ vad: [] as number[], asr: [] as number[], llm: [] as number[] }));
@@ -191,7 +162,7 @@ async function main(): Promise<void> {
     printHeadline('multimodal-realtime-latency', { turns: TURNS, silence_ms: SILENCE_MS, silence_duration_ms: 200, target_p95_ms: 600, rows });
   } finally {
     for (const ws of rts) ws.close();
-    for (const c of children) c.kill('SIGTERM');
+    killAll();
     await pg.end();
     await db.drop();
     await llm.close();
@@ -199,8 +170,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  for (const c of children) c.kill('SIGKILL');
-  process.exit(1);
-});
+runBench(main);

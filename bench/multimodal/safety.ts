@@ -14,15 +14,13 @@
  *
  *   node -r @swc-node/register bench/multimodal/safety.ts [--requests 40] [--warmup 5] [--guard-ms 60] [--image-side 640]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
 import { Client } from 'pg';
 import sharp from 'sharp';
 import { startLoopbackLlmServer } from '@frontier/ml-llm';
-import { mintApiKey } from '@frontier/platform-nest';
 import { createTestDatabase, freePort } from '@frontier/platform-testing';
 import { benchArgs, printHeadline, round, usageError } from '../lib/harness';
 import { rng } from '../lib/random';
+import { benchTenantKey, killAll, launchGateway, pct, runBench, waitReady } from './gateway-procs';
 
 const USAGE = 'bench/multimodal/safety.ts [--requests 40] [--warmup 5] [--guard-ms 60] [--image-side 640]';
 const { flags, positional } = benchArgs();
@@ -32,25 +30,7 @@ const REQUESTS = Number(flags.get('requests') ?? 40);
 const WARMUP = Number(flags.get('warmup') ?? 5);
 const GUARD_MS = Number(flags.get('guard-ms') ?? 60);
 const SIDE = Number(flags.get('image-side') ?? 640);
-const ROOT = resolve(__dirname, '../..');
-const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const PREFIX = `bench-safety-${process.pid}`;
-const children: ChildProcess[] = [];
-
-async function waitReady(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 240_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`process exited ${child.exitCode}`);
-    if (await fetch(url).then((r) => r.status < 500).catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`${url} not ready`);
-}
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] as number;
-};
 
 async function main(): Promise<void> {
   const llm = await startLoopbackLlmServer({ model: 'bench-llm', replyTokens: 4 });
@@ -60,11 +40,9 @@ async function main(): Promise<void> {
   const DATABASE_URL = db.url;
   const pg = new Client({ connectionString: DATABASE_URL });
   await pg.connect();
-  const tenant = (await pg.query<{ id: string }>('INSERT INTO tenants (id, name) VALUES (gen_random_uuid(), $1) RETURNING id', [PREFIX])).rows[0]?.id as string;
   try {
-    const minted = mintApiKey();
-    await pg.query('INSERT INTO api_keys (id, tenant_id, name, prefix, secret_hash, scopes) VALUES (gen_random_uuid(), $1, $2, $3, $4, $5)', [tenant, 'bench', minted.prefix, minted.secretHash, ['multimodal:*']]);
-    const base = { DATABASE_URL, REDIS_URL, HOST: '127.0.0.1', UPSTREAM_BASE_URL: llm.baseUrl, UPSTREAM_MODEL: llm.model, ENCODERS: 'inline', ENCODER_OCR: 'false', RATE_LIMIT_PER_KEY: '1000000', GATEWAY_VISION: 'true' };
+    const { key } = await benchTenantKey(pg, PREFIX);
+    const base = { DATABASE_URL, HOST: '127.0.0.1', UPSTREAM_BASE_URL: llm.baseUrl, UPSTREAM_MODEL: llm.model, ENCODERS: 'inline', ENCODER_OCR: 'false', RATE_LIMIT_PER_KEY: '1000000', GATEWAY_VISION: 'true' };
     const guardEnv = { GATEWAY_TEXT_SAFETY: 'llama-guard', SAFETY_LLAMA_GUARD_URL: guard.baseUrl, SAFETY_LLAMA_GUARD_MODEL: guard.model };
     const configs: Array<[string, Record<string, string>]> = [
       ['none', { GATEWAY_SAFETY: 'false', GATEWAY_IMAGE_SAFETY: 'false', ENCODER_NSFW: 'false' }],
@@ -75,12 +53,7 @@ async function main(): Promise<void> {
     const variants: Array<{ name: string; url: string }> = [];
     for (const [name, env] of configs) {
       const port = await freePort();
-      const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/chat-gateway/src/main.ts'], {
-        cwd: ROOT,
-        env: { ...process.env, TZ: 'UTC', LOG_LEVEL: 'error', ...base, ...env, REDIS_PREFIX: `${PREFIX}-${name}`, PORT: String(port) },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
-      children.push(child);
+      const child = launchGateway({ ...base, ...env, REDIS_PREFIX: `${PREFIX}-${name}`, PORT: String(port) });
       await waitReady(`http://127.0.0.1:${port}/readyz`, child);
       variants.push({ name, url: `http://127.0.0.1:${port}/v1/chat/completions` });
     }
@@ -91,7 +64,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < raw.length; i++) raw[i] = Math.floor(r() * 256);
       return (await sharp(raw, { raw: { width: SIDE, height: h, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer()).toString('base64');
     };
-    const auth = { authorization: `Bearer ${minted.plaintext}`, 'content-type': 'application/json' };
+    const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
     const once = async (url: string, b64: string): Promise<number> => {
       guard.scriptReplies('safe');
       const body = JSON.stringify({ model: llm.model, max_tokens: 8, messages: [{ role: 'user', content: [{ type: 'text', text: 'What is in this picture?' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${b64}` } }] }] });
@@ -119,7 +92,7 @@ async function main(): Promise<void> {
     console.log(`safety overhead, serial / parallel (shipped): ${ratio}×`);
     printHeadline('multimodal-safety-overhead', { requests: REQUESTS, guard_ms: GUARD_MS, image_side: SIDE, rows, serial_over_shipped_overhead: ratio });
   } finally {
-    for (const c of children) c.kill('SIGTERM');
+    killAll();
     await pg.end();
     await db.drop();
     await llm.close();
@@ -127,8 +100,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  for (const c of children) c.kill('SIGKILL');
-  process.exit(1);
-});
+runBench(main);

@@ -61,4 +61,25 @@ describe('RealtimeSession with a streaming recogniser (Silero VAD, resident pock
     for (let i = 0; i < 50 && alive(pgid) > 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(alive(pgid)).toBe(0); // no orphan decoder
   }, 60_000);
+
+  it('audio output asked for (GA output_modalities, beta modalities) → an error event naming the field; text only is accepted', async () => {
+    const events: Record<string, unknown>[] = [];
+    const asr: SpeechRecognizer = { modelId: 'none', adapter: 'none', transcribe: async () => ({ text: '', segments: [] }) } as unknown as SpeechRecognizer;
+    const session = new RealtimeSession({ vad, asr, upstream, upstreamModel: 'stub', model: 'm', send: (e) => events.push(e) });
+    try {
+      session.receive(JSON.stringify({ type: 'session.update', event_id: 'e1', session: { output_modalities: ['audio', 'text'] } }));
+      session.receive(JSON.stringify({ type: 'session.update', event_id: 'e2', session: { modalities: ['audio'] } }));
+      session.receive(JSON.stringify({ type: 'session.update', event_id: 'e3', session: { output_modalities: ['text'] } }));
+      for (let i = 0; i < 100 && events.filter((e) => e['type'] !== 'session.created').length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+      const errors = events.filter((e) => e['type'] === 'error').map((e) => e['error'] as { code: string; param: string; event_id: string; message: string });
+      expect(errors.map((e) => [e.code, e.param, e.event_id])).toEqual([
+        ['unsupported_value', 'session.output_modalities', 'e1'],
+        ['unsupported_value', 'session.modalities', 'e2'],
+      ]);
+      expect(errors[0]?.message).toContain('text only');
+      expect(events.filter((e) => e['type'] === 'session.updated')).toHaveLength(1);
+    } finally {
+      session.close();
+    }
+  });
 });

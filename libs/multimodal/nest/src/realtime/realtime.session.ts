@@ -116,6 +116,11 @@ export class RealtimeSession {
   private update(s: unknown, eventId: string | null): void {
     if (typeof s !== 'object' || s === null) return this.error('invalid_value', 'session must be an object', eventId, 'session');
     const o = s as Record<string, unknown>;
+    // answers are text only: asking for audio out (beta `modalities`, GA `output_modalities`) is refused naming the field
+    for (const field of ['output_modalities', 'modalities']) {
+      const m = o[field];
+      if (Array.isArray(m) && m.some((x) => x !== 'text')) return this.error('unsupported_value', `session.${field} ${JSON.stringify(m)} is not served: this gateway answers in text only (["text"]); audio output (response.audio.delta) is not implemented`, eventId, `session.${field}`);
+    }
     if (typeof o['instructions'] === 'string') this.instructions = o['instructions'];
     // beta: session.turn_detection; GA: session.audio.input.turn_detection
     const audio = (o['audio'] as Record<string, Record<string, unknown>> | undefined)?.['input'];
