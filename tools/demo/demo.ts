@@ -9,7 +9,7 @@
  * stays up until Ctrl-C, so the console can be opened, and is removed then.
  */
 import { Client } from 'pg';
-import { Redis } from 'ioredis';
+import { createRedis, deleteMatching } from '@frontier/platform-redis';
 import { DEFAULT_CONVERSATION, loadConversation } from './conversation';
 import { DATABASE_URL, head, line, ok, PREFIX, REDIS_URL, stopAll, type DemoContext } from './lib';
 import { gateway } from './steps/gateway';
@@ -28,9 +28,10 @@ async function cleanup(ctx: DemoContext): Promise<void> {
     await pg.query('DELETE FROM tenants WHERE id = $1', [ctx.tenantId]); // cascades to its keys, memories and billing
     await pg.end();
   }
-  const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${PREFIX}:*`);
-  if (keys.length) await redis.del(...keys);
+  // REDIS_CLUSTER_NODES set: a Cluster client, every master scanned; BullMQ's keys are `{prefix}:…`
+  const redis = createRedis(REDIS_URL);
+  await deleteMatching(redis, `${PREFIX}:*`);
+  await deleteMatching(redis, `{${PREFIX}}:*`);
   redis.disconnect();
 }
 

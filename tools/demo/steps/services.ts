@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { Redis } from 'ioredis';
+import { createRedis } from '@frontier/platform-redis';
 import { pendingMigrations, readMigrations } from '@frontier/platform-prisma';
 import { DATABASE_URL, head, line, ok, REDIS_URL } from '../lib';
 
@@ -10,7 +10,7 @@ export async function services(): Promise<void> {
   await pg.connect();
   const version = (await pg.query('SHOW server_version')).rows[0].server_version as string;
   ok(`Postgres ${version} at ${DATABASE_URL.replace(/\/\/[^@]*@/, '//')}`);
-  const redis = new Redis(REDIS_URL, { lazyConnect: true });
+  const redis = createRedis(REDIS_URL, { lazyConnect: true });
   await redis.connect();
   const rv = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1];
   ok(`Redis ${rv} at ${REDIS_URL} (PING → ${await redis.ping()})`);
