@@ -90,6 +90,8 @@ const parseDevices = (s: string | null): { counters: VersionVector; floors: Vers
 export class LiveMemoryCache {
   private readonly users = new Map<string, Entry>();
   private readonly refreshing = new Map<string, Promise<Entry | null>>();
+  /** Users found larger than the whole cache, by the version they were counted at (not counted again until it changes). */
+  private readonly tooLarge = new Map<string, string>();
   private rows = 0;
   private readonly countsMaxAgeMs: number;
   private readonly maxDelta: number;
@@ -119,6 +121,7 @@ export class LiveMemoryCache {
         (SELECT md5(fingerprint || '|' || built_at::text || '|' || stale::text || '|' || generator || '|' || text) FROM biographies WHERE tenant_id = ${scope.tenantId}::uuid AND user_id = ${scope.userId}) AS bio`;
     const stamp = s as StampRow;
     const version: Version = { ...parseDevices(stamp.devices), top: stamp.top, incarnation: stamp.inc, stamp: `${stamp.devices ?? ''}|${stamp.top ?? ''}|${stamp.inc ?? ''}` };
+    if (this.tooLarge.get(key) === version.stamp) return null;
     let entry: Entry | null | undefined = this.users.get(key);
     if (entry && entry.version.stamp === version.stamp) {
       this.stats.hits++;
@@ -185,12 +188,19 @@ export class LiveMemoryCache {
       for (const m of fresh) rows.set(m.id, m);
       entry = { ...old, version, rows, memos: new Map(), nextExpiry: nextExpiry(rows.values(), at) };
     } else {
+      this.drop(scope);
+      if ((await this.memories.countLive(scope, at)) > this.o.maxRows) {
+        if (this.tooLarge.size >= 10_000) this.tooLarge.clear();
+        this.tooLarge.set(key, version.stamp);
+        return null;
+      }
       this.stats.loads++;
       const all = await this.memories.allLiveMemories(scope, at);
       const rows = new Map(all.map((m) => [m.id, m]));
-      entry = { version, rows, sessions: old?.sessions ?? new Map(), countsAt: this.now(), memos: new Map(), nextExpiry: nextExpiry(rows.values(), at) };
+      entry = { version, rows, sessions: new Map(), countsAt: this.now(), memos: new Map(), nextExpiry: nextExpiry(rows.values(), at) };
     }
     this.drop(scope);
+    this.tooLarge.delete(key);
     if (entry.rows.size > this.o.maxRows) return null;
     this.users.set(key, entry);
     this.rows += entry.rows.size;

@@ -137,6 +137,9 @@ describe("search's per-user live-row cache on real Postgres, across replicas (ha
       ...filler(10),
     ]);
     expect((await texts(small.svc, eve, 'harp folk band')).some((t) => t.includes('harp'))).toBe(true);
+    expect((await texts(small.svc, eve, 'cat vacuum cleaner')).some((t) => t.includes('Miso'))).toBe(true);
+    // counted once, never loaded: the next searches cost one version check, not a load that is thrown away
     expect(small.ctx.liveRows?.residentUsers).toBe(0);
+    expect(small.ctx.liveRows?.stats).toMatchObject({ loads: 0, deltas: 0 });
   });
 });
