@@ -1,10 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { RECSYS_INDEX_JOBS, RECSYS_JOBS, RECSYS_TRAINING_JOBS } from '@frontier/recsys-contracts';
-import { RankingModule, RecsysModule, RecsysTrainingModule } from '@frontier/recsys-nest';
-import { PlatformModule, platformSettings } from '@frontier/platform-nest';
+import { BatchStreamService, RankingModule, RecsysModule, RecsysTrainingModule } from '@frontier/recsys-nest';
+import type { EventBus } from '@frontier/platform-events';
+import { EVENT_BUS, PlatformModule, platformSettings } from '@frontier/platform-nest';
 import { QueueModule } from '@frontier/platform-queue';
 import type { RecsysWorkerEnv } from './env';
 import { rankingSettingsFromEnv } from './ranking.env';
+import { RecsysEventConsumers } from './recsys.events';
 import { RecsysHandlers } from './recsys.handlers';
 import { TrainingHandlers } from './training.handlers';
 
@@ -20,7 +22,15 @@ export class WorkerModule {
         RecsysTrainingModule.register(),
         QueueModule.forWorker({ catalogs: [RECSYS_JOBS, RECSYS_INDEX_JOBS, RECSYS_TRAINING_JOBS], concurrency: env.WORKER_CONCURRENCY }),
       ],
-      providers: [RecsysHandlers, TrainingHandlers],
+      providers: [
+        RecsysHandlers,
+        TrainingHandlers,
+        {
+          provide: RecsysEventConsumers,
+          inject: [EVENT_BUS, BatchStreamService],
+          useFactory: (bus: EventBus, stream: BatchStreamService) => new RecsysEventConsumers(bus, stream, env.WORKER_CONCURRENCY),
+        },
+      ],
     };
   }
 }

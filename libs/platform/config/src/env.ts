@@ -103,6 +103,14 @@ export class PlatformEnv {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 
+  /** The event bus (recommender events, memory change notifications): `redis` (Redis Streams) or `jetstream` (NATS JetStream at NATS_URL). */
+  @IsIn(['redis', 'jetstream'], { message: 'EVENT_BUS must be redis or jetstream' })
+  EVENT_BUS: 'redis' | 'jetstream' = 'redis';
+
+  /** The NATS server(s) of `EVENT_BUS=jetstream` (comma-separated for a cluster). */
+  @Matches(/^(nats|tls):\/\/[^\s,]+(,(nats|tls):\/\/[^\s,]+)*$/, { message: 'NATS_URL must be nats:// or tls:// URL(s), comma-separated' })
+  NATS_URL: string = 'nats://127.0.0.1:4222';
+
   /** Postgres connections per process. */
   @IsInt()
   @Min(1)

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { INestApplication, INestApplicationContext, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { JobWorkers } from '@frontier/platform-queue';
+import type { EventBus } from '@frontier/platform-events';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import pinoHttp from 'pino-http';
@@ -10,6 +11,7 @@ import { installDocs, settingsOf } from './docs';
 import { Lifecycle } from './lifecycle';
 import { PinoLogger } from './logging/logger';
 import { describeConnections } from './settings';
+import { EVENT_BUS } from './event-bus.provider';
 import { describeAddress, HttpDrain, installShutdown } from './shutdown';
 import { installJsonBody } from './validation/body';
 
@@ -102,6 +104,21 @@ function jobWorkersOf(ctx: INestApplicationContext): JobWorkers | undefined {
   }
 }
 
+/** Event consumers stop fetching and finish their handlers (bounded by `ms`) before the context closes Prisma. */
+async function drainEventBus(ctx: INestApplicationContext, ms: number): Promise<string> {
+  let bus: EventBus;
+  try {
+    bus = ctx.get<EventBus>(EVENT_BUS, { strict: false });
+  } catch {
+    return 'no event bus';
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), ms)));
+  const forced = await Promise.race([bus.close().then(() => false), late]);
+  clearTimeout(timer);
+  return forced ? `event consumers still running after ${ms} ms (their messages are delivered again)` : 'event consumers drained';
+}
+
 function logConnections(app: INestApplicationContext, logger: LoggerService | false): void {
   const settings = settingsOf(app);
   if (logger && settings) logger.log(`${settings.service} uses ${describeConnections(settings)}`, 'bootstrap');
@@ -150,9 +167,9 @@ export async function bootstrapWorker(module: RootModule, options: { service: st
     begin: () => markDraining(ctx),
     drain: async (ms) => {
       const workers = jobWorkersOf(ctx);
-      if (!workers) return 'no job workers';
-      const d = await workers.drain(ms);
-      return `workers closed (${d.active} job(s) were running${d.forced ? '; connections cut at the bound' : ''})`;
+      const d = workers ? await workers.drain(ms) : undefined;
+      const events = await drainEventBus(ctx, ms);
+      return `${d ? `workers closed (${d.active} job(s) were running${d.forced ? '; connections cut at the bound' : ''})` : 'no job workers'}, ${events}`;
     },
     close: () => ctx.close(),
   });

@@ -1,6 +1,7 @@
 export { PlatformModule } from './platform.module';
 export { PlatformSettings, platformSettings, describeConnections, maskUrl, type PlatformEnvLike } from './settings';
 export { REDIS, requestPathRedisOptions } from './redis.provider';
+export { EVENT_BUS } from './event-bus.provider';
 export { createHttpApp, bootstrapHttp, bootstrapWorker, drainAndClose, type HttpAppOptions } from './bootstrap';
 export { HttpDrain, installShutdown, describeAddress, type ShutdownPlan } from './shutdown';
 export { Lifecycle } from './lifecycle';

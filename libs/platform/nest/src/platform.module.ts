@@ -12,6 +12,7 @@ import { Lifecycle } from './lifecycle';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { HttpMetricsMiddleware, Metrics, MetricsController } from './metrics/metrics';
 import { REDIS, redisProvider } from './redis.provider';
+import { EVENT_BUS, EventBusCloser, eventBusProvider } from './event-bus.provider';
 import { PlatformSettings } from './settings';
 import { createValidationPipe } from './validation';
 import type { RedisClient } from '@frontier/platform-redis';
@@ -54,13 +55,15 @@ export class PlatformModule implements NestModule {
         { provide: APP_FILTER, useClass: TypedErrorFilter },
         redisProvider,
         RedisCloser,
+        eventBusProvider,
+        EventBusCloser,
         Lifecycle,
         Metrics,
         TenancyService,
         { provide: ApiKeyUsageRecorder, useClass: QueuedUsageRecorder },
         ...extra,
       ],
-      exports: [PlatformSettings, REDIS, Lifecycle, Metrics, TenancyService, PrismaModule, QueueModule, ApiKeyUsageRecorder, ...extra],
+      exports: [PlatformSettings, REDIS, EVENT_BUS, Lifecycle, Metrics, TenancyService, PrismaModule, QueueModule, ApiKeyUsageRecorder, ...extra],
     };
   }
 
@@ -68,8 +71,8 @@ export class PlatformModule implements NestModule {
     return {
       module: PlatformModule,
       imports: infrastructure(settings),
-      providers: [{ provide: PlatformSettings, useValue: settings }, redisProvider, RedisCloser, Lifecycle, TenancyService],
-      exports: [PlatformSettings, REDIS, Lifecycle, TenancyService, PrismaModule, QueueModule],
+      providers: [{ provide: PlatformSettings, useValue: settings }, redisProvider, RedisCloser, eventBusProvider, EventBusCloser, Lifecycle, TenancyService],
+      exports: [PlatformSettings, REDIS, EVENT_BUS, Lifecycle, TenancyService, PrismaModule, QueueModule],
     };
   }
 

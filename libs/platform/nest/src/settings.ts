@@ -22,6 +22,8 @@ export abstract class PlatformSettings {
   readonly rateLimit?: { perKey?: number; perIp?: number };
   /** How long a checked API key is trusted in process (ms; 0 asks Postgres every time). Default 2000. */
   readonly authCacheMs?: number;
+  /** EVENT_BUS / NATS_URL: the event bus (default Redis Streams on the app's Redis). */
+  readonly eventBus?: { kind: 'redis' | 'jetstream'; natsUrl?: string };
 }
 
 /** The env variables {@link platformSettings} reads (PlatformEnv, and HttpEnv's for HTTP apps). */
@@ -30,6 +32,8 @@ export interface PlatformEnvLike {
   REDIS_URL: string;
   REDIS_PREFIX: string;
   REDIS_CLUSTER_NODES?: string;
+  EVENT_BUS?: 'redis' | 'jetstream';
+  NATS_URL?: string;
   DATABASE_POOL_SIZE?: number;
   DATABASE_CONNECT_TIMEOUT_MS?: number;
   REDIS_COMMAND_TIMEOUT_MS?: number;
@@ -51,6 +55,7 @@ export function platformSettings(service: string, env: PlatformEnvLike): Platfor
     redisUrl: env.REDIS_URL,
     redisPrefix: env.REDIS_PREFIX,
     ...(env.REDIS_CLUSTER_NODES ? { redisClusterNodes: env.REDIS_CLUSTER_NODES } : {}),
+    ...(env.EVENT_BUS ? { eventBus: { kind: env.EVENT_BUS, ...(env.NATS_URL ? { natsUrl: env.NATS_URL } : {}) } } : {}),
     ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}),
     ...(env.DATABASE_POOL_SIZE !== undefined ? { databasePoolSize: env.DATABASE_POOL_SIZE } : {}),
     ...(env.DATABASE_CONNECT_TIMEOUT_MS !== undefined ? { databaseConnectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS } : {}),

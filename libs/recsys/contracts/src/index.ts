@@ -1,3 +1,4 @@
 export * from './jobs';
 export * from './ranking';
 export * from './training';
+export * from './events';

@@ -3,6 +3,7 @@ export { RECSYS_CONFIG, type RecsysConfig } from './config';
 export { ItemEmbedder } from './embedder';
 export { ItemsService, type ItemInput, type UpsertItemsResult } from './items/items.service';
 export { EventsService, type EventInput, type IngestResult } from './events/events.service';
+export { BatchStreamService } from './events/batch-stream.service';
 export { FeaturesService, type BatchOutcome, type ItemRunOutcome, type AggregateReport, type ReconcileReport, type RebuildReport } from './features/features.service';
 export { MaintenanceService, PARTITION_DAYS_AHEAD, type PartitionMaintenance } from './features/maintenance.service';
 export * from './ranking/index';

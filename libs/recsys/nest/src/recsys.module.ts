@@ -7,6 +7,7 @@ import { PlatformSettings, REDIS } from '@frontier/platform-nest';
 import { PrismaService } from '@frontier/platform-prisma';
 import { RECSYS_CONFIG, type RecsysConfig } from './config';
 import { ItemEmbedder } from './embedder';
+import { BatchStreamService } from './events/batch-stream.service';
 import { EventsService } from './events/events.service';
 import { FeaturesService } from './features/features.service';
 import { MaintenanceService } from './features/maintenance.service';
@@ -61,6 +62,7 @@ export class RecsysModule {
         { provide: FeatureStore, inject: [REDIS, PlatformSettings], useFactory: (redis: Redis, s: PlatformSettings) => new FeatureStore(redis, s.redisPrefix) },
         ItemsService,
         EventsService,
+        BatchStreamService,
         FeaturesService,
         MaintenanceService,
       ],
@@ -74,6 +76,7 @@ export class RecsysModule {
         FeatureStore,
         ItemsService,
         EventsService,
+        BatchStreamService,
         FeaturesService,
         MaintenanceService,
       ],

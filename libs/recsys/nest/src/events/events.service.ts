@@ -1,7 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { RecsysJobs } from '@frontier/recsys-contracts';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { RECSYS_EVENTS_STREAM, RecsysJobs, type RecsysBatchStored } from '@frontier/recsys-contracts';
 import { EventRepository, ItemRepository, type EventInsert } from '@frontier/recsys-data-access';
 import { SessionVelocityDetector, type EventType } from '@frontier/recsys-domain';
+import type { EventBus } from '@frontier/platform-events';
+import { EVENT_BUS } from '@frontier/platform-nest';
 import { JobQueue } from '@frontier/platform-queue';
 import { InvalidInputError } from '@frontier/platform-util';
 import { defaults, RECSYS_CONFIG, type RecsysConfig } from '../config';
@@ -46,14 +48,18 @@ export class EventsService {
     private readonly items: ItemRepository,
     private readonly jobs: JobQueue,
     @Inject(RECSYS_CONFIG) config: RecsysConfig,
+    /** The app's event bus (PlatformModule provides it); without one the batch's feature job is queued directly. */
+    @Optional() @Inject(EVENT_BUS) private readonly bus?: EventBus,
   ) {
     this.velocity = defaults(config).velocity;
   }
 
   /**
    * Stores a batch (all or nothing: any bad event refuses the whole batch, naming it) and answers
-   * once Postgres has committed it. Then queues the batch's feature job; when Redis cannot take it
-   * the answer is still a success (the events are stored) and the reconciler queues it within a minute.
+   * once Postgres has committed it. Then publishes it on the event bus (`recsys-events`: the
+   * worker's `features` and `training` groups), or queues its feature job when there is no bus or
+   * the bus cannot take it; when neither can, the answer is still a success (the events are stored)
+   * and the reconciler queues it within a minute.
    */
   async ingest(tenantId: string, input: readonly EventInput[]): Promise<IngestResult> {
     input.forEach((e, i) => {
@@ -82,8 +88,20 @@ export class EventsService {
       flagReason: flags.get(i) ?? null,
     }));
     const r = await this.events.insertBatch(tenantId, rows);
-    if (r.batchId) await this.queueFeatures(tenantId, r.batchId);
+    if (r.batchId && !(await this.publishBatch({ tenantId, batchId: r.batchId }))) await this.queueFeatures(tenantId, r.batchId);
     return { accepted: input.length, stored: r.stored, duplicates: r.duplicates, flagged: flags.size, batchId: r.batchId };
+  }
+
+  /** Publishes a stored batch on `recsys-events` (id = batch id); false when there is no bus or it failed (logged). */
+  private async publishBatch(m: RecsysBatchStored): Promise<boolean> {
+    if (!this.bus) return false;
+    try {
+      await this.bus.publish(RECSYS_EVENTS_STREAM, { id: m.batchId, payload: m });
+      return true;
+    } catch (e) {
+      this.log.warn(`batch ${m.batchId} stored, not published (${e instanceof Error ? e.message : String(e)}); its feature job is queued instead`);
+      return false;
+    }
   }
 
   /** Queues a stored batch for the feature pipeline; a Redis failure is logged (the reconciler finds the batch). */
