@@ -15,6 +15,12 @@ export class MemoryWorkerEnv extends PlatformEnv implements MemoryIndexEnv {
   @IsString()
   QDRANT_API_KEY?: string;
 
+  /** Qdrant user-defined sharding: shard keys of the collection (0: automatic sharding). Must match across memory-api and memory-worker. */
+  @IsInt()
+  @Min(0)
+  @Max(4096)
+  QDRANT_SHARD_KEYS: number = 0;
+
   /** Users whose embedded index stays resident in this process (LRU beyond). */
   @IsInt()
   @Min(1)

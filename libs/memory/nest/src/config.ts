@@ -7,6 +7,8 @@ export interface MemoryIndexEnv {
   MEMORY_VECTOR_INDEX: 'embedded' | 'qdrant';
   QDRANT_URL?: string;
   QDRANT_API_KEY?: string;
+  /** User-defined sharding of the Qdrant collection: shard keys (0 or unset: Qdrant's automatic sharding). The same in every app. */
+  QDRANT_SHARD_KEYS?: number;
   MEMORY_RESIDENT_USERS: number;
 }
 
@@ -14,7 +16,7 @@ export interface MemoryIndexEnv {
 export function memoryIndexConfig(env: MemoryIndexEnv): VectorIndexConfig {
   if (env.MEMORY_VECTOR_INDEX === 'qdrant') {
     if (!env.QDRANT_URL) throw new Error('QDRANT_URL: required when MEMORY_VECTOR_INDEX=qdrant');
-    return { kind: 'qdrant', url: env.QDRANT_URL, ...(env.QDRANT_API_KEY ? { apiKey: env.QDRANT_API_KEY } : {}) };
+    return { kind: 'qdrant', url: env.QDRANT_URL, ...(env.QDRANT_API_KEY ? { apiKey: env.QDRANT_API_KEY } : {}), ...(env.QDRANT_SHARD_KEYS ? { shardKeys: env.QDRANT_SHARD_KEYS } : {}) };
   }
   return { kind: 'embedded', residentUsers: env.MEMORY_RESIDENT_USERS };
 }

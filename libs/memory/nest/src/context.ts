@@ -16,7 +16,7 @@ import { SilentNotifier, type MemoryContext, type MemoryNotifier, type MemoryOpt
 /** Which vector index serves memory (`MEMORY_VECTOR_INDEX`), and its settings. */
 export type VectorIndexConfig =
   | { kind: 'embedded'; /** Users whose index stays resident (LRU beyond; `MEMORY_RESIDENT_USERS`). */ residentUsers: number }
-  | { kind: 'qdrant'; url: string; apiKey?: string; collection?: string };
+  | { kind: 'qdrant'; url: string; apiKey?: string; collection?: string; /** User-defined shard keys (`QDRANT_SHARD_KEYS`; 0: automatic sharding). */ shardKeys?: number };
 
 /**
  * The configured index. The embedded one is a per-process copy derived from Postgres (loaded per
@@ -24,7 +24,8 @@ export type VectorIndexConfig =
  */
 export function createVectorIndex(config: VectorIndexConfig, memories: MemoryRepository, embedder: TextEmbedder): VectorIndex {
   if (config.kind === 'qdrant') {
-    return new QdrantVectorIndex({ dimension: embedder.dimension, url: config.url, ...(config.apiKey ? { apiKey: config.apiKey } : {}), ...(config.collection ? { collection: config.collection } : {}) });
+    const { url, apiKey, collection, shardKeys } = config;
+    return new QdrantVectorIndex({ dimension: embedder.dimension, url, ...(apiKey ? { apiKey } : {}), ...(collection ? { collection } : {}), ...(shardKeys ? { shardKeys } : {}) });
   }
   return new EmbeddedVectorIndex({ dimension: embedder.dimension, loader: (scope) => memories.indexItems(scope, embedder.modelId), maxUsers: config.residentUsers });
 }
