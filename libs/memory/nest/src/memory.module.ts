@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import type { ChatModel } from '@frontier/ml-ports';
 import { loadModelsConfig, ModelRegistry } from '@frontier/ml-registry';
 import { ruleBasedExtractor } from '@frontier/memory-domain';
 import { MemoryCipher } from '@frontier/memory-data-access';
-import { REDIS, PlatformSettings } from '@frontier/platform-nest';
+import type { EventBus } from '@frontier/platform-events';
+import { EVENT_BUS } from '@frontier/platform-nest';
 import { PrismaService } from '@frontier/platform-prisma';
 import { MemoryChangeBus } from './change-bus';
 import { memoryQueryEmbedder } from './config';
@@ -71,11 +71,7 @@ export class MemoryModule {
       global: true,
       providers: [
         { provide: MODEL_REGISTRY, useFactory: () => new ModelRegistry(loadModelsConfig(s.modelEnv ?? process.env)) },
-        {
-          provide: MemoryChangeBus,
-          inject: [REDIS, PlatformSettings],
-          useFactory: (redis: Redis, settings: PlatformSettings) => new MemoryChangeBus(redis, `${settings.redisPrefix}:memory:changed`),
-        },
+        { provide: MemoryChangeBus, inject: [EVENT_BUS], useFactory: (bus: EventBus) => new MemoryChangeBus(bus) },
         { provide: MemoryNotifier, useClass: QueueingNotifier },
         { provide: MEMORY_BIOGRAPHY_LLM, inject: [MODEL_REGISTRY], useFactory: (registry: ModelRegistry): Promise<ChatModel | null> => registry.optionalLlm().then((m) => m ?? null) },
         {

@@ -24,7 +24,7 @@ export interface EventBus {
   /** `redis` (Redis Streams) or `jetstream` (NATS JetStream). */
   readonly kind: EventBusKind;
   /** Throws a typed `unavailable` error (HTTP 503 with Retry-After) when the broker cannot take it. */
-  publish<T>(stream: string, message: EventMessage<T>): Promise<PublishResult>;
+  publish<T>(stream: string, message: EventMessage<T>, options?: PublishOptions): Promise<PublishResult>;
   consume<T>(stream: string, group: string, handler: EventHandler<T>, options?: ConsumeOptions): Promise<Consumer>;
   subscribe<T>(stream: string, handler: EventHandler<T>): Promise<Consumer>;
   close(): Promise<void>;
@@ -36,6 +36,11 @@ export interface EventMessage<T> {
   /** The dedup key: a message with an id the stream saw within the dedup window is dropped. */
   id: string;
   payload: T;
+}
+
+export interface PublishOptions {
+  /** Messages this stream keeps (default: the bus's `maxLen`). JetStream applies it when the stream is created. */
+  maxLen?: number;
 }
 
 export interface PublishResult {

@@ -10,6 +10,7 @@ export {
   type EventBusOptions,
   type EventHandler,
   type EventMessage,
+  type PublishOptions,
   type PublishResult,
 } from './event-bus';
 export { RedisEventBus } from './redis-event-bus';

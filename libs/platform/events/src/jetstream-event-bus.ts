@@ -13,6 +13,7 @@ import {
   type EventBusOptions,
   type EventHandler,
   type EventMessage,
+  type PublishOptions,
   type PublishResult,
 } from './event-bus';
 import { BaseEventBus, handleDelivery, InFlight, notify, sleep } from './runner';
@@ -75,13 +76,13 @@ export class JetStreamEventBus extends BaseEventBus {
     return `${this.ns}.${stream}`;
   }
 
-  async publish<T>(stream: string, message: EventMessage<T>): Promise<PublishResult> {
+  async publish<T>(stream: string, message: EventMessage<T>, options: PublishOptions = {}): Promise<PublishResult> {
     const id = checkId(message.id);
     const body = JSON.stringify({ id, p: message.payload });
     if (message.payload === undefined) throw new InvalidInputError('payload', 'payload must be JSON');
     try {
       const { js } = await this.clients();
-      await this.ensureStream(stream);
+      await this.ensureStream(stream, options.maxLen);
       const ack = await js.publish(this.subject(stream), body, { msgID: id, timeout: this.o.publishTimeoutMs });
       return { seq: String(ack.seq), duplicate: ack.duplicate };
     } catch (e) {
@@ -207,30 +208,38 @@ export class JetStreamEventBus extends BaseEventBus {
     }
   }
 
-  private ensureStream(stream: string): Promise<string> {
+  private ensureStream(stream: string, maxLen = this.o.maxLen): Promise<string> {
     let made = this.streams.get(stream);
     if (!made) {
-      made = this.createStream(stream);
+      made = this.createStream(stream, maxLen);
       this.streams.set(stream, made);
       made.catch(() => this.streams.delete(stream));
     }
     return made;
   }
 
-  private async createStream(stream: string): Promise<string> {
+  private async createStream(stream: string, maxLen: number): Promise<string> {
     const { jsm } = await this.clients();
     const name = this.streamName(stream);
     const config = {
       subjects: [this.subject(stream)],
       duplicate_window: nanos(this.o.dedupWindowMs),
-      max_msgs: this.o.maxLen,
+      max_msgs: maxLen,
       storage: StorageType.File,
       retention: RetentionPolicy.Limits,
       discard: DiscardPolicy.Old,
     };
-    await jsm.streams.add({ name, ...config }).catch(async (e: unknown) => {
+    // an existing stream keeps the settings it was created with (whoever publishes first decides its retention)
+    const exists = await jsm.streams.info(name).then(
+      () => true,
+      (e: unknown) => {
+        if (/not found/i.test(errorText(e))) return false;
+        throw e;
+      },
+    );
+    if (exists) return name;
+    await jsm.streams.add({ name, ...config }).catch((e: unknown) => {
       if (!/already in use|already exists/i.test(errorText(e))) throw e;
-      await jsm.streams.update(name, config);
     });
     return name;
   }

@@ -14,6 +14,7 @@ import {
   type EventBusOptions,
   type EventHandler,
   type EventMessage,
+  type PublishOptions,
   type PublishResult,
 } from './event-bus';
 import { BaseEventBus, handleDelivery, InFlight, notify, sleep } from './runner';
@@ -62,12 +63,12 @@ export class RedisEventBus extends BaseEventBus {
     return `${this.o.prefix}:events:${hashTag(checkName('stream', stream))}`;
   }
 
-  async publish<T>(stream: string, message: EventMessage<T>): Promise<PublishResult> {
+  async publish<T>(stream: string, message: EventMessage<T>, options: PublishOptions = {}): Promise<PublishResult> {
     const key = this.key(stream);
     const id = checkId(message.id);
     const payload = JSON.stringify(message.payload);
     if (payload === undefined) throw new InvalidInputError('payload', 'payload must be JSON');
-    const args = [2, key, `${key}:seen:${id}`, this.o.dedupWindowMs, this.o.maxLen, id, payload] as const;
+    const args = [2, key, `${key}:seen:${id}`, this.o.dedupWindowMs, options.maxLen ?? this.o.maxLen, id, payload] as const;
     try {
       const r = (await this.publisher.evalsha(PUBLISH_SHA, ...args).catch((e: unknown) => {
         if (errorText(e).includes('NOSCRIPT')) return this.publisher.eval(PUBLISH, ...args);

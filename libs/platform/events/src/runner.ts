@@ -9,6 +9,7 @@ import {
   type EventBusKind,
   type EventHandler,
   type EventMessage,
+  type PublishOptions,
   type PublishResult,
 } from './event-bus';
 
@@ -106,7 +107,7 @@ export abstract class BaseEventBus implements EventBus {
 
   constructor(protected readonly log: (m: string) => void) {}
 
-  abstract publish<T>(stream: string, message: EventMessage<T>): Promise<PublishResult>;
+  abstract publish<T>(stream: string, message: EventMessage<T>, options?: PublishOptions): Promise<PublishResult>;
   abstract consume<T>(stream: string, group: string, handler: EventHandler<T>, options?: ConsumeOptions): Promise<Consumer>;
   abstract subscribe<T>(stream: string, handler: EventHandler<T>): Promise<Consumer>;
   /** Closes the connections the bus owns (after its consumers drained). */

@@ -6,6 +6,7 @@ import { PrismaService } from '@frontier/platform-prisma';
 import { bullConnection, bullPrefix, JobQueue } from '@frontier/platform-queue';
 import { createTestDatabase, createTestRedis, until, type TestDatabase, type TestRedis } from '@frontier/platform-testing';
 import { FrontierError } from '@frontier/platform-util';
+import { RedisEventBus } from '@frontier/platform-events';
 import { MemoryChangeBus } from '../change-bus';
 import { createMemoryContext, createMemoryServices, type MemoryServices } from '../context';
 import { Mem0Service } from '../mem0/mem0.service';
@@ -64,7 +65,7 @@ describe('the reconciler: Postgres is the truth, the queue is derived (real Post
     await prisma.onModuleInit();
     embedder = await createUseEmbedder({ inline: true });
     jobs = new JobQueue({ redisUrl: redis.url, prefix: redis.prefix });
-    bus = new MemoryChangeBus(redis.client, `${redis.prefix}:memory:changed`);
+    bus = new MemoryChangeBus(new RedisEventBus(redis.client, { prefix: redis.prefix }));
     ctx = createMemoryContext({ prisma, embedder, notifier: new QueueingNotifier(jobs, bus) });
     svc = createMemoryServices(ctx);
     tenantId = (await prisma.tenant.create({ data: { name: 'reconcile' } })).id;
