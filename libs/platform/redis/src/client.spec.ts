@@ -28,7 +28,12 @@ describe('createRedis', () => {
     const sub = duplicateClient(c, { enableOfflineQueue: true, commandTimeout: undefined }) as Cluster;
     expect(sub.options.enableOfflineQueue).toBe(true);
     expect(sub.options.redisOptions).toMatchObject({ password: 'p@ss', commandTimeout: undefined });
-    for (const x of [single, cluster, sub]) x.disconnect();
+    // code written for a single Redis: duplicate(RedisOptions) on the Cluster means the same
+    const legacy = (c as unknown as Redis).duplicate({ enableOfflineQueue: true, commandTimeout: undefined }) as unknown as Cluster;
+    expect(legacy).toBeInstanceOf(Cluster);
+    expect(legacy.options.enableOfflineQueue).toBe(true);
+    expect(legacy.options.redisOptions).toMatchObject({ password: 'p@ss', commandTimeout: undefined });
+    for (const x of [single, cluster, sub, legacy]) x.disconnect();
   });
 
   it('refuses a database other than 0 in Cluster mode', () => {

@@ -91,7 +91,31 @@ export function clusterOptionsFor(url: string, options: RedisOptions = {}): Clus
 export function createRedis(target: RedisTarget | string, options: RedisOptions = {}): RedisClient {
   const t = typeof target === 'string' ? redisTarget(target) : target;
   if (!t.clusterNodes) return new Redis(t.url, options);
-  return new Cluster(parseClusterNodes(t.clusterNodes), clusterOptionsFor(t.url, options));
+  return redisStyleDuplicate(new Cluster(parseClusterNodes(t.clusterNodes), clusterOptionsFor(t.url, options)));
+}
+
+/**
+ * Lets code written for a single Redis call `cluster.duplicate({ …RedisOptions })` (a subscriber
+ * copy): `Cluster.duplicate(startupNodes?, options?)` would take the options object for startup
+ * nodes and drop the override (the copy kept, e.g., the request path's no-offline-queue, so its
+ * SUBSCRIBE failed while the copy connected). A non-array first argument is mapped as
+ * {@link duplicateClient} maps it; the Cluster form passes through. Copies are patched alike.
+ */
+function redisStyleDuplicate(cluster: Cluster): Cluster {
+  const original = cluster.duplicate.bind(cluster);
+  const patched = (nodes?: unknown, options?: ClusterOptions): Cluster => {
+    if (nodes === undefined || Array.isArray(nodes)) return redisStyleDuplicate(original(nodes as Parameters<Cluster['duplicate']>[0], options));
+    const { enableOfflineQueue, lazyConnect, ...node } = nodes as RedisOptions;
+    return redisStyleDuplicate(
+      original([], {
+        ...(enableOfflineQueue !== undefined ? { enableOfflineQueue } : {}),
+        ...(lazyConnect !== undefined ? { lazyConnect } : {}),
+        redisOptions: { ...cluster.options.redisOptions, ...node },
+      }),
+    );
+  };
+  cluster.duplicate = patched as Cluster['duplicate'];
+  return cluster;
 }
 
 export function isCluster(client: RedisClient): client is Cluster {
@@ -105,11 +129,12 @@ export function isCluster(client: RedisClient): client is Cluster {
 export function duplicateClient(client: RedisClient, override: RedisOptions = {}): RedisClient {
   if (!isCluster(client)) return client.duplicate(override);
   const { enableOfflineQueue, lazyConnect, ...node } = override;
-  return client.duplicate([], {
+  const options: ClusterOptions = {
     ...(enableOfflineQueue !== undefined ? { enableOfflineQueue } : {}),
     ...(lazyConnect !== undefined ? { lazyConnect } : {}),
     redisOptions: { ...client.options.redisOptions, ...node },
-  });
+  };
+  return client.duplicate([], options);
 }
 
 /** A readable `host:port,…` (Cluster) or masked URL of the target, for start-up logs. */
