@@ -6,7 +6,8 @@ import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
 import { startLoopbackLlmServer, type LoopbackLlmServer } from '@frontier/ml-llm';
 import { EncodersEnv } from '@frontier/multimodal-encoders';
-import { BillingService } from '@frontier/multimodal-nest';
+import { KeyLimitsRepository } from '@frontier/multimodal-data-access';
+import { BillingService, LimitsService, RejectionsService } from '@frontier/multimodal-nest';
 import { loadEnv } from '@frontier/platform-config';
 import { createHttpApp, TenancyService } from '@frontier/platform-nest';
 import { PrismaService } from '@frontier/platform-prisma';
@@ -60,7 +61,8 @@ describe('console in Debian Chromium (playwright-core) against memory-api + memo
     const tenancy = memoryApi.get(TenancyService);
     const tenant = await tenancy.createTenant('acme-console');
     key = (await tenancy.issueKey(tenant.id, 'console', ['memory:*', 'multimodal:*'])).key;
-    const mobile = (await tenancy.issueKey(tenant.id, 'mobile app', ['multimodal:*'])).key;
+    const mobileKey = await tenancy.issueKey(tenant.id, 'mobile app', ['multimodal:*']);
+    const mobile = mobileKey.key;
 
     // memories: two sessions through the real extraction pipeline
     const sessions = [
@@ -85,6 +87,12 @@ describe('console in Debian Chromium (playwright-core) against memory-api + memo
       return e.length >= 2 ? e : undefined;
     }, 20_000, 'billing events');
     for (const e of events) await gateway.get(BillingService).expand(e.id); // what multimodal-worker does on its queue
+    // refusals: a bad part, then the mobile key's daily budget (a micro-dollar, already spent) — counted per key and reason
+    expect((await chat(mobile, [{ type: 'hologram', hologram: {} }])).status).toBe(400);
+    await gateway.get(KeyLimitsRepository).set(tenant.id, mobileKey.id, { dailyBudgetUsd: 0.000001 });
+    gateway.get(LimitsService).invalidate(mobileKey.id);
+    expect((await chat(mobile, 'one more, please')).status).toBe(429);
+    await gateway.get(RejectionsService).flush();
 
     console_ = await createConsoleApp(loadEnv(ConsoleEnv, { MEMORY_API_URL: memUrl, GATEWAY_URL: url(gateway), RECSYS_API_URL: 'http://127.0.0.1:9', ADMIN_TOKEN, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix }), { logger: false });
     await console_.listen(0, '127.0.0.1');
@@ -193,11 +201,23 @@ describe('console in Debian Chromium (playwright-core) against memory-api + memo
     expect(() => JSON.parse(body)).not.toThrow();
   }, 30_000);
 
-  it('Spend: the stacked chart renders the seeded usage by modality, the tables by modality and key; the skip link works by keyboard', async () => {
+  it('Spend: the stacked chart renders the seeded usage by modality, the tables by modality and key; budgets and limits per key; the seeded refusals by reason; the skip link works by keyboard', async () => {
     await page.getByRole('link', { name: 'Spend' }).click();
-    await page.locator('svg[data-chart="stacked"] rect[data-series]').first().waitFor();
-    const series = await page.locator('svg[data-chart="stacked"] rect[data-series]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-series')));
+    const daily = page.getByRole('region', { name: 'Cost per day by modality' });
+    await daily.locator('svg[data-chart="stacked"] rect[data-series]').first().waitFor();
+    const series = await daily.locator('svg[data-chart="stacked"] rect[data-series]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-series')));
     expect(series.sort()).toEqual(['image', 'text']);
+    // budgets and limits: the mobile key's own daily budget against its spend (a meter), the defaults said so
+    const limits = page.getByRole('table', { name: 'Budgets and limits per API key' });
+    const mobileRow = limits.getByRole('row').filter({ hasText: 'mobile app' });
+    await expect(mobileRow.textContent()).resolves.toMatch(/unlimited \(default\)[\s\S]*of \$0\.000001/);
+    await expect(mobileRow.getByRole('meter').getAttribute('aria-label')).resolves.toBe('mobile app: 100% of the daily budget spent');
+    // refusals: the chart stacks them by reason; the table counts them per key
+    const refused = page.getByRole('region', { name: 'Refused requests', exact: true });
+    const reasons = await refused.locator('svg[data-chart="stacked"] rect[data-series]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-series')));
+    expect([...new Set(reasons)].sort()).toEqual(['daily budget', 'invalid input']);
+    const byReason = page.getByRole('table', { name: 'Refused requests by API key and reason' });
+    await expect(byReason.getByRole('row').filter({ hasText: 'mobile app' }).textContent()).resolves.toBe('mobile app112');
     const byKey = page.getByRole('table', { name: 'Usage by API key' });
     await expect(byKey.textContent()).resolves.toMatch(/console[\s\S]*mobile app|mobile app[\s\S]*console/);
     const byMod = page.getByRole('table', { name: 'Usage by modality' });
@@ -205,7 +225,7 @@ describe('console in Debian Chromium (playwright-core) against memory-api + memo
     expect(await auditPage(page, 'spend')).toEqual({ violations: [], overflowing: [] });
     // keyboard: the first Tab reaches the skip link, which moves focus to the page's content (not to another page)
     await page.reload();
-    await page.locator('svg[data-chart="stacked"]').waitFor();
+    await page.locator('svg[data-chart="stacked"]').first().waitFor();
     await page.keyboard.press('Tab');
     expect(await page.evaluate('document.activeElement.textContent')).toBe('Skip to content');
     await page.keyboard.press('Enter');

@@ -117,3 +117,31 @@ export interface ModelsReport {
   versions: ModelVersion[];
   promotions: Array<{ id: number; action: string; fromVersionId: string | null; toVersionId: string; reason: string; at: string }>;
 }
+
+/** chat-gateway's `GET /v1/usage/keys`: per key, its limits, spend and refused requests. */
+export interface KeyLimits {
+  rpm: number;
+  tpm: number;
+  daily_budget_usd: number;
+  monthly_budget_usd: number;
+}
+
+export interface KeySpend {
+  key_id: string;
+  name: string;
+  prefix: string;
+  revoked: boolean;
+  limits: KeyLimits;
+  overridden: Array<keyof KeyLimits>;
+  spend: { today_usd: number; month_usd: number; daily_remaining_usd: number | null; monthly_remaining_usd: number | null };
+  rejected: { total: number; by_reason: Record<string, number>; by_day: Array<{ day: string; reason: string; count: number }> };
+}
+
+export interface KeySpendReport {
+  day: string;
+  month: string;
+  defaults: KeyLimits;
+  days: string[];
+  reasons: string[];
+  data: KeySpend[];
+}

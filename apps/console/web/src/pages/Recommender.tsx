@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { json, qs, type Credentials } from '../api';
-import { Scroll } from '../components/Scroll';
+import { DataTable, type Column } from '../components/DataTable';
+import { LoadState, PeriodSelect, useLoad } from '../components/PageState';
 import { StackedBars } from '../components/StackedBars';
 import type { CtrReport, FlaggedRow, ModelsReport } from '../types';
 import { ModelVersions } from './ModelVersions';
@@ -39,118 +40,78 @@ function buckets(r: CtrReport) {
 
 /** The recommender's health for the key's tenant: CTR and exploration over time, flags, the model registry with its OPE. */
 export function RecommenderPage({ creds }: { creds: Credentials }) {
-  const periodId = useId();
   const [period, setPeriod] = useState<(typeof PERIODS)[number]['value']>('48h');
-  const [data, setData] = useState<Dashboard | null>(null);
-  const [error, setError] = useState('');
   const [generation, setGeneration] = useState(0);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
-
-  useEffect(() => {
-    let live = true;
+  const { data, error } = useLoad<Dashboard>(async () => {
     const p = PERIODS.find((x) => x.value === period) ?? PERIODS[1];
     const to = Math.ceil(Date.now() / HOUR) * HOUR;
-    setError('');
-    Promise.all([
+    const [ctr, flagged, models] = await Promise.all([
       json<CtrReport>(creds, 'recsys', `/v1/dashboard/ctr${qs({ bucket: p.bucket, from: new Date(to - p.ms).toISOString(), to: new Date(to).toISOString() })}`),
       json<Dashboard['flagged']>(creds, 'recsys', '/v1/dashboard/flagged'),
       json<ModelsReport>(creds, 'recsys', '/v1/dashboard/models'),
-    ])
-      .then(([ctr, flagged, models]) => live && setData({ ctr, flagged, models }))
-      .catch((e: unknown) => live && setError(e instanceof Error ? e.message : String(e)));
-    return () => {
-      live = false;
-    };
+    ]);
+    return { ctr, flagged, models };
   }, [creds, period, generation]);
 
-  const rows = data ? buckets(data.ctr) : [];
-  const unit = data?.ctr.bucket === 'day' ? 'UTC day' : 'UTC hour';
   return (
     <section aria-labelledby="rec-h">
       <h1 id="rec-h">Recommender</h1>
-      <div className="row wrap toolbar">
-        <div className="field inline">
-          <label htmlFor={periodId}>Period</label>
-          <select id={periodId} value={period} onChange={(e) => setPeriod(e.target.value as typeof period)}>
-            {PERIODS.map((p) => (
-              <option key={p.value} value={p.value}>
-                {p.label}
-              </option>
-            ))}
-          </select>
-        </div>
-      </div>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      {!data ? (
-        !error && <p role="status">Loading…</p>
-      ) : (
-        <>
-          <p className="big" role="status">
-            CTR {pct(data.ctr.totals.ctr, 2)} <span className="muted">· {int(data.ctr.totals.clicks)} clicks on {int(data.ctr.totals.impressions)} impressions · exploration {pct(data.ctr.totals.explorationShare)}</span>
-          </p>
-          <section className="card" aria-labelledby="ctr-h">
-            <h2 id="ctr-h">CTR per {unit}</h2>
-            <StackedBars title={`Click-through rate per ${unit}`} categories={rows.map((r) => r.label)} series={[{ name: 'CTR', color: '#1f5fa8', values: rows.map((r) => r.ctr) }]} format={(v) => pct(v)} tick={axisLabel} />
-          </section>
-          <section className="card" aria-labelledby="exp-h">
-            <h2 id="exp-h">Impressions per {unit}: model vs exploration</h2>
-            <StackedBars
-              title={`Impressions per ${unit}, chosen by the model or explored`}
-              categories={rows.map((r) => r.label)}
-              series={[
-                { name: 'model', color: '#0f766e', values: rows.map((r) => r.impressions - r.explored) },
-                { name: 'explored', color: '#c2410c', values: rows.map((r) => r.explored) },
-              ]}
-              format={int}
-              tick={axisLabel}
-            />
-          </section>
-          <div className="grid2">
-            <section className="card" aria-labelledby="fi-h">
-              <h2 id="fi-h">Flagged items</h2>
-              <FlagTable rows={data.flagged.items} label="Item" caption="Items with flagged events (last 30 days)" />
-            </section>
-            <section className="card" aria-labelledby="bot-h">
-              <h2 id="bot-h">Bot users</h2>
-              <FlagTable rows={data.flagged.users} label="User" caption="Users flagged as bots (last 30 days)" />
-            </section>
-          </div>
-          <ModelVersions models={data.models} onChanged={reload} />
-        </>
-      )}
+      <PeriodSelect value={period} options={PERIODS} onChange={setPeriod} />
+      <LoadState data={data} error={error}>
+        {(data) => <RecommenderBody data={data} reload={reload} />}
+      </LoadState>
     </section>
   );
 }
 
-function FlagTable({ rows, label, caption }: { rows: FlaggedRow[]; label: string; caption: string }) {
-  if (!rows.length) return <p>Nothing flagged in the last 30 days.</p>;
+function RecommenderBody({ data, reload }: { data: Dashboard; reload: () => void }) {
+  const rows = buckets(data.ctr);
+  const unit = data.ctr.bucket === 'day' ? 'UTC day' : 'UTC hour';
   return (
-    <Scroll label={caption}>
-      <table>
-        <caption className="sr-only">{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{label}</th>
-            <th scope="col">Reason</th>
-            <th scope="col" className="num">Events</th>
-            <th scope="col">Last</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={`${r.id}\u0000${r.reason}`}>
-              <th scope="row">{r.id}</th>
-              <td>{r.reason}</td>
-              <td className="num">{int(r.events)}</td>
-              <td>{new Date(r.lastAt).toISOString().slice(0, 16).replace('T', ' ')}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </Scroll>
+    <>
+      <p className="big" role="status">
+        CTR {pct(data.ctr.totals.ctr, 2)} <span className="muted">· {int(data.ctr.totals.clicks)} clicks on {int(data.ctr.totals.impressions)} impressions · exploration {pct(data.ctr.totals.explorationShare)}</span>
+      </p>
+      <section className="card" aria-labelledby="ctr-h">
+        <h2 id="ctr-h">CTR per {unit}</h2>
+        <StackedBars title={`Click-through rate per ${unit}`} categories={rows.map((r) => r.label)} series={[{ name: 'CTR', color: '#1f5fa8', values: rows.map((r) => r.ctr) }]} format={(v) => pct(v)} tick={axisLabel} />
+      </section>
+      <section className="card" aria-labelledby="exp-h">
+        <h2 id="exp-h">Impressions per {unit}: model vs exploration</h2>
+        <StackedBars
+          title={`Impressions per ${unit}, chosen by the model or explored`}
+          categories={rows.map((r) => r.label)}
+          series={[
+            { name: 'model', color: '#0f766e', values: rows.map((r) => r.impressions - r.explored) },
+            { name: 'explored', color: '#c2410c', values: rows.map((r) => r.explored) },
+          ]}
+          format={int}
+          tick={axisLabel}
+        />
+      </section>
+      <div className="grid2">
+        <section className="card" aria-labelledby="fi-h">
+          <h2 id="fi-h">Flagged items</h2>
+          <FlagTable rows={data.flagged.items} label="Item" caption="Items with flagged events (last 30 days)" />
+        </section>
+        <section className="card" aria-labelledby="bot-h">
+          <h2 id="bot-h">Bot users</h2>
+          <FlagTable rows={data.flagged.users} label="User" caption="Users flagged as bots (last 30 days)" />
+        </section>
+      </div>
+      <ModelVersions models={data.models} onChanged={reload} />
+    </>
   );
+}
+
+const FLAG_COLUMNS = (label: string): Array<Column<FlaggedRow>> => [
+  { header: label, cell: (r) => r.id },
+  { header: 'Reason', cell: (r) => r.reason },
+  { header: 'Events', cell: (r) => int(r.events), num: true },
+  { header: 'Last', cell: (r) => new Date(r.lastAt).toISOString().slice(0, 16).replace('T', ' ') },
+];
+
+function FlagTable({ rows, label, caption }: { rows: FlaggedRow[]; label: string; caption: string }) {
+  return <DataTable rows={rows} columns={FLAG_COLUMNS(label)} caption={caption} rowKey={(r) => `${r.id}\u0000${r.reason}`} empty="Nothing flagged in the last 30 days." />;
 }
