@@ -1,22 +1,28 @@
-import { Redis } from 'ioredis';
-import { createTestRedis, startPrivateRedis, type TestRedis } from '@frontier/platform-testing';
-import { eventBusContract } from './testing/contract.spec-helper';
+import type { Redis } from 'ioredis';
+import { createRedis, type RedisClient } from '@frontier/platform-redis';
+import { createTestRedisOn, startPrivateRedis, startRedisMode, type RedisMode } from '@frontier/platform-testing';
+import { eventBusContract, type BusHarness } from './testing/contract.spec-helper';
 import { RedisEventBus } from './redis-event-bus';
 
+// the request-path client an app gives the bus (fails fast), as PlatformModule makes it
 const requestPath = { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1_000, connectTimeout: 1_000, retryStrategy: () => 200 };
 
-// the request-path client the app gives the bus (fails fast), as in PlatformModule
-eventBusContract('Redis Streams (real Redis)', async () => {
-  const t: TestRedis = await createTestRedis('events');
-  const clients: Redis[] = [];
-  const client = async (url: string) => {
-    const c = new Redis(url, requestPath);
-    c.on('error', () => undefined);
+async function ready(c: RedisClient): Promise<RedisClient> {
+  c.on('error', () => undefined);
+  if (c.status !== 'ready') await new Promise((r) => c.once('ready', r));
+  return c;
+}
+
+const harness = (mode: RedisMode) => async (): Promise<BusHarness> => {
+  const server = await startRedisMode(mode);
+  const t = await createTestRedisOn(server.target, 'events');
+  const clients: RedisClient[] = [];
+  const client = async (target: Parameters<typeof createRedis>[0]) => {
+    const c = await ready(createRedis(target, requestPath));
     clients.push(c);
-    if (c.status !== 'ready') await new Promise((r) => c.once('ready', r));
     return c;
   };
-  const shared = await client(t.url);
+  const shared = await client(server.target);
   return {
     open: () => new RedisEventBus(shared, { prefix: t.prefix, pollMs: 200 }),
     dropStream: async () => undefined, // the suite's prefix is removed at the end
@@ -28,9 +34,13 @@ eventBusContract('Redis Streams (real Redis)', async () => {
     close: async () => {
       for (const c of clients) c.disconnect();
       await t.cleanup();
+      await server.dispose();
     },
   };
-});
+};
+
+eventBusContract('Redis Streams (real Redis)', harness('single'));
+eventBusContract('Redis Streams on a Redis Cluster (private, 3 masters)', harness('cluster'));
 
 describe('RedisEventBus keys', () => {
   it('keeps a stream and its dedup keys on one Cluster slot (hash tag per stream)', () => {
