@@ -20,7 +20,8 @@ export class WorkerModule {
       imports: [
         // replies carry resized images up to 64 KB inline; larger ones go back through the blob store
         EncodersModule.forWorker(encoderServiceConfig(env, INLINE_MAX_BYTES), models),
-        QueueModule.forRoot({ redisUrl: env.ENCODER_REDIS_URL ?? env.REDIS_URL, prefix: env.REDIS_PREFIX, commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS }),
+        // the cluster (REDIS_CLUSTER_NODES) is REDIS_URL's: a separate ENCODER_REDIS_URL is a single Redis
+        QueueModule.forRoot({ redisUrl: env.ENCODER_REDIS_URL ?? env.REDIS_URL, redisClusterNodes: env.ENCODER_REDIS_URL ? undefined : env.REDIS_CLUSTER_NODES, prefix: env.REDIS_PREFIX, commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS }),
         QueueModule.forWorker({ catalogs: [ENCODER_JOBS], concurrency: env.WORKER_CONCURRENCY }),
       ],
       controllers: [encoderController(env.ENCODER_CHANNEL_PREFIX)],
