@@ -120,7 +120,8 @@ describe('the reconciler: Postgres is the truth, the queue is derived (real Post
     expect(await svc.reconciler.reconcile(0)).toMatchObject({ requeued: 0, pending: 1 });
     expect(await requeues(s.id)).toBe(0);
     // FLUSHDB of this suite's keys
-    const keys = await redis.client.keys(`${redis.prefix}:*`);
+    // BullMQ's keys are {prefix}:… (hash-tagged for Redis Cluster), the app's own prefix:…
+    const keys = [...(await redis.client.keys(`${redis.prefix}:*`)), ...(await redis.client.keys(`{${redis.prefix}}:*`))];
     if (keys.length) await redis.client.del(...keys);
     expect(await extractJob(s.id)).toBeUndefined();
 
