@@ -1,4 +1,5 @@
 /** A memory test bed for suites on real Postgres: a private migrated database, a tenant, the services over the hashing embedder. */
+import { afterAll, beforeAll, jest } from '@jest/globals';
 import { createTestDatabase, PrismaService, type TestDatabase } from '@frontier/platform-prisma';
 import type { MemoryScope } from '@frontier/memory-contracts';
 import { createMemoryContext, createMemoryServices, type MemoryServices } from '../context';
