@@ -34,6 +34,26 @@ export class JobQueue implements OnApplicationShutdown {
     return this.client;
   }
 
+  /**
+   * Resolves once the producer's client is ready, or after `timeoutMs` (false). A Cluster client
+   * answers no command (no offline queue) while it fetches its slot map, which BullMQ's own
+   * readiness check does not wait for: boot-time work (repeating jobs) waits here first.
+   */
+  async whenReady(timeoutMs = 30_000): Promise<boolean> {
+    const client = this.connection();
+    if (client.status === 'ready') return true;
+    return new Promise((resolve) => {
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        client.off('ready', onReady);
+        resolve(ok);
+      };
+      const onReady = () => done(true);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      client.once('ready', onReady);
+    });
+  }
+
   /** Connection errors surface on the calls; they are logged at most every 10 s. */
   private warn(message: string): void {
     if (Date.now() - this.lastErrorLog < 10_000) return;

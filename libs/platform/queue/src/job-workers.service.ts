@@ -92,6 +92,8 @@ export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShut
    */
   async ensureSchedules(all: boolean): Promise<number> {
     let added = 0;
+    // at boot the producer's (Cluster) client may still be fetching its slots: wait for it (bounded)
+    if (all && this.workerOptions.catalogs.some((c) => c.schedules.length)) await this.jobs.whenReady();
     for (const s of this.workerOptions.catalogs.flatMap((c) => c.schedules)) {
       try {
         const queue = this.jobs.queue(s.job.queue);

@@ -78,6 +78,9 @@ export function clusterOptionsFor(url: string, options: RedisOptions = {}): Clus
     // a MOVED/CLUSTERDOWN after a failover is retried briefly instead of failing the call at once
     retryDelayOnClusterDown: 200,
     retryDelayOnFailover: 200,
+    // ioredis' 1 s default is missed by a process whose event loop is busy booting (modules loading):
+    // the slot map fetch failed and BullMQ's waitUntilReady rejected, ending the worker
+    slotsRefreshTimeout: Math.max(5_000, Number(node.connectTimeout ?? 0)),
     redisOptions: { ...node, ...urlAuth(url) },
   };
 }
