@@ -28,6 +28,8 @@ export interface EncoderModelSpec {
 export interface EncoderServiceConfig {
   /** Blob store and result cache. */
   redisUrl: string;
+  /** `REDIS_CLUSTER_NODES` when the blob store and cache live on a Redis Cluster (`redisUrl` then gives credentials/TLS only). */
+  redisClusterNodes?: string;
   /** Key prefix of the blob store and the cache, shared by the gateway and the workers (`<REDIS_PREFIX>:enc`). */
   keyPrefix: string;
   /** Images encoded at once. */
@@ -60,6 +62,8 @@ export interface EncodersGatewayConfig {
   mode: EncoderMode;
   /** Blob store (the gateway puts image bytes, the worker gets them; resized images come back the same way). */
   redisUrl: string;
+  /** `REDIS_CLUSTER_NODES` when the blob store lives on a Redis Cluster. */
+  redisClusterNodes?: string;
   /** Same value as the workers' (`<REDIS_PREFIX>:enc`). */
   keyPrefix: string;
   /** Redis of the `redis` transport (pub/sub); default `redisUrl`. */
@@ -231,11 +235,17 @@ export class EncodersEnv extends PlatformEnv {
   VISION_ENCODER_DIR?: string;
 }
 
+/** The app's Redis Cluster carries the blob store and cache unless `ENCODER_REDIS_URL` names a Redis of their own. */
+function blobClusterNodes(env: EncodersEnv): { redisClusterNodes?: string } {
+  return !env.ENCODER_REDIS_URL && env.REDIS_CLUSTER_NODES ? { redisClusterNodes: env.REDIS_CLUSTER_NODES } : {};
+}
+
 /** The service's config from the validated env; `inlineReplyMaxBytes` is the worker's 64 KB or Infinity in-process. */
 export function encoderServiceConfig(env: EncodersEnv, inlineReplyMaxBytes = Infinity): EncoderServiceConfig {
   return {
     ...DEFAULT_SERVICE_CONFIG,
     redisUrl: env.ENCODER_REDIS_URL ?? env.REDIS_URL,
+    ...blobClusterNodes(env),
     keyPrefix: `${env.REDIS_PREFIX}:enc`,
     concurrency: env.ENCODER_CONCURRENCY,
     queueCapacity: env.ENCODER_QUEUE,
@@ -263,6 +273,7 @@ export function encodersGatewayConfig(env: EncodersEnv): EncodersGatewayConfig {
   return {
     mode: env.ENCODERS,
     redisUrl,
+    ...blobClusterNodes(env),
     keyPrefix: `${env.REDIS_PREFIX}:enc`,
     transportRedisUrl: redisUrl,
     natsUrl: env.ENCODER_NATS_URL,

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import { createRedis, type RedisClient } from '@frontier/platform-redis';
 import type { EncodeImageInput } from '@frontier/multimodal-contracts';
 import { BlobStore, encoderRedisOptions, prepareImageInput, redisReady, type ImagePartOptions } from './blob-store';
 import { IMAGE_ENCODER, type ImageEncoderClient } from './client/image-encoder.client';
@@ -34,7 +34,7 @@ export class ImageInputs {
 class EncodersCloser implements OnApplicationShutdown {
   constructor(
     @Inject(IMAGE_ENCODER) private readonly client: ImageEncoderClient,
-    @Inject(BLOB_REDIS) private readonly redis: Redis,
+    @Inject(BLOB_REDIS) private readonly redis: RedisClient,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
@@ -43,8 +43,8 @@ class EncodersCloser implements OnApplicationShutdown {
   }
 }
 
-async function blobRedis(url: string): Promise<Redis> {
-  const r = new Redis(url, encoderRedisOptions());
+async function blobRedis(url: string, clusterNodes: string | undefined): Promise<RedisClient> {
+  const r = createRedis({ url, clusterNodes }, encoderRedisOptions());
   r.on('error', () => undefined); // surfaced on the calls
   await redisReady(r); // a Redis down at boot does not stop the gateway: puts fail (unavailable) until it is back
   return r;
@@ -65,8 +65,8 @@ export class EncodersModule {
       module: EncodersModule,
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
-        { provide: BLOB_REDIS, useFactory: () => blobRedis(config.redisUrl) },
-        { provide: BlobStore, useFactory: (r: Redis) => new BlobStore(r, config.keyPrefix), inject: [BLOB_REDIS] },
+        { provide: BLOB_REDIS, useFactory: () => blobRedis(config.redisUrl, config.redisClusterNodes) },
+        { provide: BlobStore, useFactory: (r: RedisClient) => new BlobStore(r, config.keyPrefix), inject: [BLOB_REDIS] },
         {
           provide: IMAGE_ENCODER,
           inject: [BlobStore],

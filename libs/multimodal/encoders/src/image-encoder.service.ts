@@ -1,5 +1,5 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import { createRedis, type RedisClient } from '@frontier/platform-redis';
 import type { ClassScores } from '@frontier/ml-ports';
 import { MlInputError, QueueFullError } from '@frontier/ml-ports';
 import type {
@@ -72,7 +72,7 @@ export class ImageEncoderService implements OnApplicationShutdown {
     readonly blobs: BlobStore,
     readonly cache: EncodingCache,
     /** Closed with the service (created by {@link create}). */
-    private readonly ownedRedis?: Redis,
+    private readonly ownedRedis?: RedisClient,
   ) {
     this.admission = new Admission(config.concurrency, config.queueCapacity);
     const batch = { windowMs: config.batchWindowMs, maxBatch: config.maxBatch };
@@ -84,7 +84,7 @@ export class ImageEncoderService implements OnApplicationShutdown {
 
   /** Connects to Redis and loads the models (unless given: tests, or a process sharing them). */
   static async create(config: EncoderServiceConfig, models?: EncoderModels): Promise<ImageEncoderService> {
-    const redis = new Redis(config.redisUrl, encoderRedisOptions());
+    const redis = createRedis({ url: config.redisUrl, clusterNodes: config.redisClusterNodes }, encoderRedisOptions());
     redis.on('error', () => undefined); // surfaced on the calls; the cache degrades to misses
     try {
       const [loaded, ready] = await Promise.all([models ?? loadEncoderModels(config.models, config.concurrency + config.queueCapacity), redisReady(redis)]);
