@@ -5,7 +5,8 @@
 #                                     when they answer; otherwise start private instances from
 #                                     Debian's packages in .services/ on free ports (installing
 #                                     postgresql / redis-server with apt when missing and root).
-#                                     Writes the URLs to .services/env.
+#                                     NATS with JetStream (NATS_URL, default 127.0.0.1:4222) the same
+#                                     way (nats-server from Debian). Writes the URLs to .services/env.
 #   tools/services/services.sh down   stops only what `up` started.
 #   tools/services/services.sh status
 #   tools/services/services.sh cluster-up    a 3-master Redis Cluster on free loopback ports in
@@ -23,6 +24,7 @@ say() { echo "services: $*" >&2; }
 
 DATABASE_URL="${DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/frontier}"
 REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+NATS_URL="${NATS_URL:-nats://127.0.0.1:4222}"
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() { local p=$1; while ! port_free "$p"; do p=$((p + 1)); done; echo "$p"; }
@@ -84,11 +86,33 @@ start_redis() {
   say "started a private Redis on 127.0.0.1:$port"
 }
 
+# A NATS server with JetStream answers at the host:port of $1 (its INFO line says jetstream).
+nats_ok() (
+  hp="${1#nats://}"; hp="${hp%%/*}"; hp="${hp##*@}"
+  line=""
+  { exec 3<>"/dev/tcp/${hp%:*}/${hp##*:}"; } 2>/dev/null || exit 1
+  IFS= read -r -t 2 line <&3 || true
+  [[ "$line" == INFO* && "$line" == *'"jetstream":true'* ]]
+)
+
+start_nats() {
+  local bin; bin="$(command -v nats-server || echo /usr/sbin/nats-server)"
+  if [ ! -x "$bin" ]; then apt_install nats-server || return 1; bin="$(command -v nats-server || echo /usr/sbin/nats-server)"; fi
+  [ -x "$bin" ] || return 1
+  local dir="$state/nats" port; port="$(free_port 54222)"
+  mkdir -p "$dir"
+  nohup "$bin" -a 127.0.0.1 -p "$port" -js -sd "$dir" -P "$dir/nats.pid" -l "$dir/nats.log" >/dev/null 2>&1 &
+  for _ in $(seq 50); do nats_ok "nats://127.0.0.1:$port" && break; sleep 0.1; done
+  echo "nats $dir/nats.pid" >>"$state/started"
+  NATS_URL="nats://127.0.0.1:$port"
+  say "started a private NATS (JetStream) on 127.0.0.1:$port"
+}
+
 up() {
   # a previous `up` of this checkout may still be running: reuse it
   if [ -f "$state/env" ]; then
     # shellcheck disable=SC1091
-    (set -a; . "$state/env"; probe pg "$DATABASE_URL" >/dev/null && probe redis "$REDIS_URL" >/dev/null) && {
+    (set -a; . "$state/env"; probe pg "$DATABASE_URL" >/dev/null && probe redis "$REDIS_URL" >/dev/null && { [ -z "${NATS_URL:-}" ] || nats_ok "$NATS_URL"; }) && {
       say "reusing $(grep -c . "$state/started" 2>/dev/null || echo 0) instance(s) from $state/env"; cat "$state/env"; return 0; }
   fi
   local v
@@ -104,8 +128,12 @@ up() {
     say "Install it (apt-get install redis-server) or run: docker compose -f docker/compose.yml -f docker/compose.dev.yml up -d postgres redis"
     exit 1
   fi
+  # NATS (JetStream) is optional for the apps (EVENT_BUS=jetstream); the JetStream suites need it
+  if nats_ok "$NATS_URL"; then say "NATS (JetStream) answers at $NATS_URL"
+  elif ! start_nats; then say "NATS with JetStream does not answer at $NATS_URL and none could be started here: the JetStream suites will fail"
+  fi
   for _ in $(seq 60); do probe pg "$DATABASE_URL" >/dev/null && probe redis "$REDIS_URL" >/dev/null && break; sleep 0.5; done
-  printf 'DATABASE_URL=%s\nREDIS_URL=%s\n' "$DATABASE_URL" "$REDIS_URL" >"$state/env"
+  printf 'DATABASE_URL=%s\nREDIS_URL=%s\nNATS_URL=%s\n' "$DATABASE_URL" "$REDIS_URL" "$NATS_URL" >"$state/env"
   cat "$state/env"
 }
 
@@ -115,6 +143,7 @@ down() {
     case "$kind" in
       pg) as_pg "$a/pg_ctl" -D "$b" -m fast -w stop >/dev/null 2>&1 && say "stopped private Postgres ($b)" || true ;;
       redis) [ -s "$a" ] && kill "$(cat "$a")" 2>/dev/null && say "stopped private Redis" || true ;;
+      nats) [ -s "$a" ] && kill "$(cat "$a")" 2>/dev/null && say "stopped private NATS" || true ;;
     esac
   done <"$state/started"
   rm -f "$state/started" "$state/env"
