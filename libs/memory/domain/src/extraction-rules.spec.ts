@@ -119,6 +119,7 @@ describe('scoring an extractor against a corpus', () => {
     expect(factMatches({ type: 'relationship', value: 'Misora', text: '' }, { type: 'relationship', value: 'Miso' })).toBe(false);
     expect(factMatches({ type: 'relationship', text: 'I have a cat named Miso' }, { type: 'relationship', value: 'Miso' })).toBe(true);
     expect(factMatches({ type: 'relationship', value: 'x', text: '' }, { type: 'relationship', value: '!!' })).toBe(false);
+    expect(factMatches({ type: 'relationship', value: '?!', text: '' }, { type: 'relationship', value: '!!' })).toBe(false); // no content: never a match
   });
 
   it('counts precision, recall, negatives and errors per category', () => {
@@ -132,6 +133,7 @@ describe('scoring an extractor against a corpus', () => {
       (t) => (t === 'a' ? [{ text: 'x', type: 'work', confidence: 1, value: 'a nurse', turnIds: [] }] : t === 'c' ? [{ text: 'y', type: 'mood', confidence: 1, value: 'sad', turnIds: [] }] : []),
     );
     expect(r.overall).toEqual({ precision: 0.5, recall: 0.5, truePositives: 1, predicted: 2, expected: 2 });
+    expect(Object.keys(r.byCategory).sort()).toEqual(['job', 'none']); // the overall tally is not a category
     expect(r.byCategory['job']).toEqual({ precision: 1, recall: 0.5, truePositives: 1, predicted: 1, expected: 2 });
     expect(r.byCategory['none']).toEqual({ precision: 0, recall: 1, truePositives: 0, predicted: 1, expected: 0 });
     expect(r.negatives).toEqual({ statements: 2, withFacts: 1 });

@@ -40,8 +40,11 @@ const WHEN = `(?:\\s+(?:(?:last|next|this|every|since|for|now|today|tomorrow|yes
 const NAME = "([A-Za-z][\\w'-]+)";
 
 const re = (source: string) => new RegExp(source, 'i');
-/** A proper name: capitalised as written, or any non-word in all-lower-case chat. */
-const isName = (s: string | undefined, ctx: ClauseContext) => !!s && !NOT_NAMES.has(s.toLowerCase()) && (ctx.lowercase || /^[A-Z]/.test(s)) && !/(?:ing|ed|ly)$/i.test(s);
+/** An -ing / -ed / -ly word is a verb or an adjective ("walking", "exhausted", "lonely") unless written as a name (Emily, Ted, Sterling). */
+const NOT_A_NAME_ENDING = /(?:ing|ed|ly)$/i;
+/** A proper name: capitalised as written (Title case even with an -ed/-ly/-ing ending), or any non-word in all-lower-case chat. */
+const isName = (s: string | undefined, ctx: ClauseContext) =>
+  !!s && !NOT_NAMES.has(s.toLowerCase()) && (ctx.lowercase ? !NOT_A_NAME_ENDING.test(s) : /^[A-Z]/.test(s) && (/^[A-Z][a-z]/.test(s) || !NOT_A_NAME_ENDING.test(s)));
 const nameAt = (group: number) => (m: RegExpExecArray, ctx: ClauseContext) => isName(m[group], ctx);
 
 /** Order matters: the first rule that matches a clause wins. */
