@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { RECSYS_QUEUE } from '@frontier/recsys-contracts';
+import { RECSYS_EVENTS_STREAM, RECSYS_QUEUE } from '@frontier/recsys-contracts';
 import { FeatureStore } from '@frontier/recsys-data-access';
 import { loadEnv } from '@frontier/platform-config';
 import { createHttpApp, TenancyService } from '@frontier/platform-nest';
@@ -92,7 +92,7 @@ describe('recsys-api over HTTP (real Postgres + Redis, USE-lite embeddings)', ()
     await http.post('/v1/events').set(auth).send({ events: [{ event_id: 'on-deleted', user_id: 'u', item_id: 'gone', type: 'click' }] }).expect(200);
   }, 30_000);
 
-  it('POST /v1/events: stored durably before the answer, one feature job per batch, users created on first event; a retry stores nothing more', async () => {
+  it('POST /v1/events: stored durably before the answer, each new batch published once on the event bus (recsys-events, no job while the bus takes it), users created on first event; a retry stores nothing more', async () => {
     const events = [
       { event_id: 'a1', user_id: 'alice', item_id: 'v1', type: 'impression', surface: 'home', request_id: '2b0e3f5e-8a57-4d0e-9d6c-1f2a3b4c5d6e', position: 0, propensity: 0.9, at: minutesAgo(3) },
       { event_id: 'a2', user_id: 'alice', item_id: 'v1', type: 'click', at: minutesAgo(2) },
@@ -101,14 +101,20 @@ describe('recsys-api over HTTP (real Postgres + Redis, USE-lite embeddings)', ()
       { event_id: 'a5', user_id: 'bob', item_id: 'v2', type: 'purchase', at: Math.floor(Date.now() / 1000) - 30 },
     ];
     const waitingBefore = (await app.get(JobQueue).counts(RECSYS_QUEUE))['waiting'] ?? 0;
+    // the default bus: Redis Streams, one key per stream (`<prefix>:events:{<stream>}`), entries with the message id and payload
+    const stream = `${redis.prefix}:events:{${RECSYS_EVENTS_STREAM}}`;
+    const published = async () => (await redis.client.xrange(stream, '-', '+')).map(([, f]) => JSON.parse(f[f.indexOf('p') + 1] as string) as { tenantId: string; batchId: string });
+    const before = (await published()).length;
     const res = await http.post('/v1/events').set(auth).send({ events }).expect(200);
     expect(res.body).toEqual({ accepted: 5, stored: 5, duplicates: 0, flagged: 0, batch_id: expect.any(String) });
     expect(await prisma.recsysEvent.count({ where: { tenantId, batchId: res.body.batch_id } })).toBe(5);
     expect((await prisma.recsysEvent.findUniqueOrThrow({ where: { tenantId_eventId: { tenantId, eventId: 'a1' } } })).propensity).toBe(0.9);
     expect(await prisma.recsysUser.count({ where: { tenantId, id: { in: ['alice', 'bob'] } } })).toBe(2);
-    expect((await app.get(JobQueue).counts(RECSYS_QUEUE))['waiting']).toBe(waitingBefore + 1);
+    expect((await published()).slice(before)).toEqual([{ tenantId, batchId: res.body.batch_id }]);
+    expect((await app.get(JobQueue).counts(RECSYS_QUEUE))['waiting'] ?? 0).toBe(waitingBefore);
     const retry = await http.post('/v1/events').set(auth).send({ events }).expect(200);
     expect(retry.body).toEqual({ accepted: 5, stored: 0, duplicates: 5, flagged: 0, batch_id: null });
+    expect((await published()).length).toBe(before + 1);
     expect(await prisma.recsysEvent.count({ where: { tenantId, eventId: { in: events.map((e) => e.event_id) } } })).toBe(5);
   }, 30_000);
 
