@@ -1,7 +1,8 @@
 // Mutation testing (StrykerJS) for memory-domain: `npx nx mutate memory-domain`, on demand only
 // (not part of `npm test`). Other globs: `npx nx mutate memory-domain -- --mutate 'src/eviction.ts'`.
-// extractor.ts / extraction-rules.ts / extraction-eval.ts (issue 14): killed by extraction-rules.spec.ts and the corpus
-// spec's golden table (every statement's candidates); the word lists (extraction-lexicon.ts) are data, not mutated.
+// extractor.ts / extraction-rules.ts / extraction-eval.ts (issue 14): killed by extraction-rules.spec.ts, the corpus
+// spec's golden table (every statement's candidates) and the edge specs (extractor-edges, extraction-rules-edges); the
+// word lists (extraction-lexicon.ts) are data, not mutated.
 // Results: docs/benchmarks.md § Test strength and docs/benchmarks/test-strength.md.
 import { strykerConfig } from '../../../tools/stryker/stryker.base.mjs';
 
