@@ -1,18 +1,8 @@
 /** Edge cases of the two-tier retrieval helpers that the main specs leave open (found by StrykerJS survivors). */
 import { episodeText, formatEpisodeDate, withoutDate } from './episodic';
 import type { MemoryType } from './taxonomy';
-import { blendOwnText, collapseByProvenance, rankMemories, type RankableMemory } from './retrieval';
-
-const NOW = new Date('2026-11-24T00:00:00Z');
-const mem = (id: string, over: Partial<RankableMemory> = {}): RankableMemory => ({
-  id,
-  type: 'context',
-  confidence: 1,
-  retrievalCount: 0,
-  validAt: NOW,
-  provenance: { sessionId: 's1', sourceHash: 'h', turnIds: [id] },
-  ...over,
-});
+import { blendOwnText, collapseByProvenance, rankMemories } from './retrieval';
+import { mem, NOW } from './retrieval.spec-helper';
 
 describe('episode dates and texts', () => {
   it('names every month', () => {

@@ -1,18 +1,9 @@
 import fc from 'fast-check';
-import { asksAboutThePast, blendOwnText, collapseByProvenance, combineRecency, countWords, DEFAULT_OWN_TEXT_SHARE, DEFAULT_RECENCY, fitBudget, rankMemories, type RankableMemory, type RecencyPolicy } from './retrieval';
+import { asksAboutThePast, blendOwnText, collapseByProvenance, combineRecency, countWords, DEFAULT_OWN_TEXT_SHARE, DEFAULT_RECENCY, fitBudget, rankMemories, type RecencyPolicy } from './retrieval';
 import type { MemoryType } from './taxonomy';
+import { mem, NOW } from './retrieval.spec-helper';
 
-const NOW = new Date('2026-11-24T00:00:00Z');
 const DAY = 86_400_000;
-const mem = (id: string, over: Partial<RankableMemory> = {}): RankableMemory => ({
-  id,
-  type: 'context',
-  confidence: 1,
-  retrievalCount: 0,
-  validAt: NOW,
-  provenance: { sessionId: 's1', sourceHash: 'h', turnIds: [id] },
-  ...over,
-});
 const b = (relevance: number, recency: number, confidence = 1, usage = 1) => ({ relevance, recency, confidence, usage });
 const P = (mode: RecencyPolicy['mode'], weight = 0, undecayedPast = false): RecencyPolicy => ({ mode, weight, undecayedPast });
 
