@@ -31,6 +31,14 @@ export const FAMILY = alt([
 ]);
 export const PEOPLE = alt([FAMILY, 'best friend', 'friend', 'boss', 'roommate', 'flatmate']);
 
+/** Relatives in the plural ("I have two brothers"), each with the singular its slot uses. */
+export const PLURAL_RELATIVES: Readonly<Record<string, string>> = {
+  brothers: 'brother', sisters: 'sister', sons: 'son', daughters: 'daughter', cousins: 'cousin', nieces: 'niece', nephews: 'nephew', aunts: 'aunt', uncles: 'uncle',
+  grandchildren: 'grandchild', grandkids: 'grandchild', grandsons: 'grandson', granddaughters: 'granddaughter', stepsons: 'stepson', stepdaughters: 'stepdaughter',
+  stepbrothers: 'stepbrother', stepsisters: 'stepsister', 'half-brothers': 'half-brother', 'half-sisters': 'half-sister',
+};
+export const PLURAL_FAMILY = alt(Object.keys(PLURAL_RELATIVES));
+
 export const LANGUAGES = alt([
   'english', 'spanish', 'french', 'german', 'italian', 'portuguese', 'dutch', 'russian', 'polish', 'ukrainian', 'czech', 'greek', 'turkish', 'arabic', 'hebrew',
   'persian', 'farsi', 'hindi', 'urdu', 'bengali', 'punjabi', 'tamil', 'telugu', 'gujarati', 'marathi', 'chinese', 'mandarin', 'cantonese', 'japanese', 'korean',
@@ -68,6 +76,17 @@ export const NOT_NAMES = new Set(
     'late early alone in out on off up down all also still trying going looking feeling thinking the a an married single kidding listening impressed afraid ' +
     'sick well great cool sleepy awake excited curious interested retired pregnant vegan vegetarian fluent allergic from moving working studying learning ' +
     'planning hoping about gonna always never only too kind right wrong serious honest fair worried scared nervous stressed'
+  ).split(' '),
+);
+
+/**
+ * First names that end like a verb or an adjective (-ly, -ed, -ing): in all-lower-case chat "i'm emily"
+ * cannot be told from "i'm lonely" by its shape, so these are accepted by name.
+ */
+export const NAMES_WITH_ADJECTIVE_ENDINGS = new Set(
+  (
+    'emily kelly molly holly polly sally ally billy lily lilly kimberly beverly beverley shirley stanley bradley wesley ashley dudley presley shelly shelley ' +
+    'nelly milly tilly dolly kelly charly carly marly ted fred ed ned reed jed ahmed mohammed mohamed muhammed sterling irving'
   ).split(' '),
 );
 

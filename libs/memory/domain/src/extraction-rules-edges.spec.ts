@@ -58,3 +58,40 @@ describe('hobbies', () => {
     expect(facts('I go there every summer')).toEqual([]);
   });
 });
+
+describe('relatives in the plural', () => {
+  it.each([
+    ['I have two brothers', ['relationship', 'relationship.brother.count', 'two brothers']],
+    ["I've got three older sisters.", ['relationship', 'relationship.sister.count', 'three older sisters']],
+    ['We have 4 grandkids', ['relationship', 'relationship.grandchild.count', '4 grandkids']],
+    ['i have a few cousins', ['relationship', 'relationship.cousin.count', 'a few cousins']],
+    ['I have two step-daughters', ['relationship', 'relationship.stepdaughter.count', 'two step-daughters']],
+    ['I have two stepsons', ['relationship', 'relationship.stepson.count', 'two stepsons']],
+    ['I have twin sons', ['relationship', 'relationship.son.count', 'twin sons']],
+  ])('%s', (text, expected) => {
+    expect(facts(text)).toEqual([expected]);
+  });
+
+  it('one relative keeps the singular rule; a plural with no count is not a fact', () => {
+    expect(facts('I have a brother')).toEqual([['relationship', 'relationship.brother.has', 'brother']]);
+    expect(facts('I have brothers who visit')).toEqual([]);
+  });
+});
+
+describe('names in all-lower-case chat that end like adjectives', () => {
+  it.each([
+    ["i'm emily", 'emily'],
+    ['hi im ted', 'ted'],
+    ["hey i'm ashley!", 'ashley'],
+    ['my name is kelly', 'kelly'],
+  ])('%s', (text, name) => {
+    expect(facts(text)).toEqual(name ? [['biography', 'biography.name', name]] : []);
+  });
+
+  it('the same endings stay refused when the word is not a known name', () => {
+    expect(facts("i'm lonely")).toEqual([['mood', 'mood.current', 'lonely']]);
+    expect(facts("i'm exhausted")).toEqual([['mood', 'mood.current', 'exhausted']]);
+    expect(facts("i'm silly")).toEqual([]);
+    expect(facts("hi i'm walking")).toEqual([]);
+  });
+});

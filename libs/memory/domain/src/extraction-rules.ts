@@ -1,4 +1,4 @@
-import { BUSINESSES, CONDITIONS, FAMILY, LANGUAGES, MOODS, NATIONALITIES, NOT_NAMES, PEOPLE, PETS, ROLES } from './extraction-lexicon';
+import { BUSINESSES, CONDITIONS, FAMILY, LANGUAGES, MOODS, NAMES_WITH_ADJECTIVE_ENDINGS, NATIONALITIES, NOT_NAMES, PEOPLE, PETS, PLURAL_FAMILY, PLURAL_RELATIVES, ROLES } from './extraction-lexicon';
 import type { MemoryType } from './taxonomy';
 
 /** What a rule sees beside its match: whether the turn is all lower case (chat style: names lose their capitals). */
@@ -44,7 +44,9 @@ const re = (source: string) => new RegExp(source, 'i');
 const NOT_A_NAME_ENDING = /(?:ing|ed|ly)$/i;
 /** A proper name: capitalised as written (Title case even with an -ed/-ly/-ing ending), or any non-word in all-lower-case chat. */
 const isName = (s: string | undefined, ctx: ClauseContext) =>
-  !!s && !NOT_NAMES.has(s.toLowerCase()) && (ctx.lowercase ? !NOT_A_NAME_ENDING.test(s) : /^[A-Z]/.test(s) && (/^[A-Z][a-z]/.test(s) || !NOT_A_NAME_ENDING.test(s)));
+  !!s &&
+  !NOT_NAMES.has(s.toLowerCase()) &&
+  (ctx.lowercase ? !NOT_A_NAME_ENDING.test(s) || NAMES_WITH_ADJECTIVE_ENDINGS.has(s) : /^[A-Z]/.test(s) && (/^[A-Z][a-z]/.test(s) || !NOT_A_NAME_ENDING.test(s)));
 const nameAt = (group: number) => (m: RegExpExecArray, ctx: ClauseContext) => isName(m[group], ctx);
 
 /** Order matters: the first rule that matches a clause wins. */
@@ -103,6 +105,7 @@ export const RULES: readonly Rule[] = [
   { re: re(`\\b(?:our|my) (?:wedding )?anniversary is (?:on |in )?${V}${END}`), type: 'relationship', confidence: 0.85, slot: 'relationship.anniversary' },
   { re: re(`\\b(?:I|we) (?:just |recently |finally )?(?:adopted|got|have|own|'ve got|have got|rescued|bought|brought home|got ourselves) (?:a |an |two |three |four |\\d+ |some |our |my )?(?:new |little |baby |rescue |young |old )?((?:[\\w-]+ ){0,2}?(?:${PETS})\\b(?:\\s+(?:named|called)\\s+[\\w'-]+)?)`), type: 'relationship', confidence: 0.85, slot: (m) => `relationship.pet.${slugify(/(?:named|called)\s+([\w'-]+)$/i.exec(m[1] ?? '')?.[1] ?? m[1] ?? '')}` },
   { re: re(`\\bI have (?:a|an|one|two|three|four|five|\\d+) (?:older |younger |little |big |twin |baby |new |step-?)?((?:${PEOPLE})(?:\\s+(?:named|called)\\s+[\\w'-]+)?)\\b`), type: 'relationship', confidence: 0.8, slot: (m) => `relationship.${slugify((m[1] ?? '').split(/\s+(?:named|called)\s+/i)[0] ?? '')}.has` },
+  { re: re(`\\b(?:I have|I've got|I have got|we have) ((?:two|three|four|five|six|seven|eight|nine|ten|\\d{1,2}|a few|several|twin) (?:older |younger |little |big |twin |grown-up |grown |adult )*((?:step-?)?(?:${PLURAL_FAMILY})))\\b`), type: 'relationship', confidence: 0.8, slot: (m) => `relationship.${PLURAL_RELATIVES[(m[2] ?? '').toLowerCase().replace(/^step-/, 'step')] ?? slugify(m[2] ?? '')}.count` },
   { re: re(`\\b${I_AM} (?:happily |recently |newly |now |still )?(married|divorced|single|engaged|widowed|separated)\\b`), type: 'relationship', confidence: 0.9, slot: 'relationship.status' },
   { re: re(`\\b(?:${I_HAVE} been|I (?:just |recently )?got) (married|divorced|engaged|separated)\\b`), type: 'relationship', confidence: 0.85, slot: 'relationship.status' },
   { re: re(`\\b${I_AM} an? ((?:single |proud |new |first-time |young |working )?(?:mother|mom|mum|father|dad|parent|grandmother|grandfather|grandma|grandpa)(?: of \\w+)?)\\b`), type: 'relationship', confidence: 0.85, slot: 'relationship.parent', accept: (m) => !/stay-at-home/i.test(m.input) },
