@@ -31,4 +31,4 @@ export {
 } from './memory-filter';
 export { FilteredMemories, type MemoryAttributes, type FilteredPageQuery } from './filtered-memories';
 export { matchCategories, isCustomCategories, stem, type CustomCategories } from './categories';
-export { LiveMemoryCache, type LiveMemoryCacheOptions, type LiveSnapshot, type CachedSessionRef } from './live-cache';
+export { LiveMemoryCache, type LiveMemoryCacheOptions, type PgQueryable, type LiveSnapshot, type CachedSessionRef } from './live-cache';

@@ -19,13 +19,21 @@ export abstract class PrismaOptions {
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleInit, OnModuleDestroy {
   private readonly log = new Logger(PrismaService.name);
+  /**
+   * The pg pool under the adapter (closed with the client): a hot path may run one fixed statement
+   * on it directly, prepared, without the Prisma client's per-query work (memory search's version
+   * check: ~0.3 instead of ~1.2–2 ms of CPU per query).
+   */
+  readonly pgPool: Pool;
 
   constructor(options: PrismaOptions) {
+    const pool = createPgPool(options, new Logger(PrismaService.name));
     super({
-      adapter: new PrismaPg(createPgPool(options, new Logger(PrismaService.name)), { disposeExternalPool: true }),
+      adapter: new PrismaPg(pool, { disposeExternalPool: true }),
       // plain messages: the default format reads the caller's source for every error (~1 s the first time)
       errorFormat: 'minimal',
     });
+    this.pgPool = pool;
   }
 
   async onModuleInit(): Promise<void> {
