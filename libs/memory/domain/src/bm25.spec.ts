@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { Bm25Index, tokenize } from './bm25';
+import { Bm25Index, docTerms, scoreDocuments, tokenize } from './bm25';
 
 /** The textbook BM25 over the live documents, scored from scratch: what the index must answer. */
 function reference(docs: ReadonlyMap<string, string>, query: string, limit: number, k1 = 1.2, b = 0.75): Array<{ id: string; score: number }> {
@@ -81,5 +81,49 @@ describe('Bm25Index', () => {
     expect(ix.search('piano')).toEqual([]);
     expect(ix.search('sister marathons').map((h) => h.id)).toEqual(['b']);
     expect(ix.size).toBe(2);
+  });
+});
+
+describe('scoreDocuments / docTerms (BM25 over a small pool without an index)', () => {
+  it('gives exactly the scores of a Bm25Index holding just those documents (0 where it finds nothing), with any parameters', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.constantFrom(...WORDS), { maxLength: 6 }), { maxLength: 12 }),
+        fc.array(fc.constantFrom(...WORDS), { minLength: 0, maxLength: 4 }),
+        fc.constantFrom([1.2, 0.75], [2, 0.5], [0.9, 1]),
+        (docs, q, [k1, b]) => {
+          const ix = new Bm25Index(k1, b);
+          docs.forEach((d, i) => ix.add(String(i), d.join(' ')));
+          const want = new Map(ix.search(q.join(' '), docs.length).map((h) => [Number(h.id), h.score]));
+          const got = scoreDocuments(q.join(' '), docs.map((d) => docTerms(d.join(' '))), k1, b);
+          expect(got).toHaveLength(docs.length);
+          // bit for bit: the same terms summed in the same order
+          docs.forEach((_, i) => expect(got[i]).toBe(want.get(i) ?? 0));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('counts term frequencies and length after stop words and stemming', () => {
+    const t = docTerms('The dogs and the dog were running; I run');
+    expect([...t.tf]).toEqual([
+      ['dog', 2],
+      ['runn', 1],
+      ['run', 1],
+    ]);
+    expect(t.length).toBe(4);
+    expect(scoreDocuments('piano', [])).toEqual(new Float64Array(0));
+    expect(scoreDocuments('the and', [t])).toEqual(new Float64Array([0]));
+  });
+
+  it('keeps a text’s terms beside its key object while the text is the same, and re-reads a changed text', () => {
+    const row = { id: 'm1' };
+    const first = docTerms('hiking in the alps', row);
+    expect(docTerms('hiking in the alps', row)).toBe(first);
+    expect(docTerms('hiking in the alps')).not.toBe(first); // no key: nothing kept
+    const changed = docTerms('piano lessons', row);
+    expect([...changed.tf.keys()]).toEqual(['piano', 'lesson']);
+    expect(docTerms('piano lessons', { id: 'm1' })).not.toBe(changed); // another object: its own entry
   });
 });

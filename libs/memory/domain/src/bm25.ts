@@ -27,6 +27,71 @@ function stem(w: string): string {
   return w;
 }
 
+/** A document's BM25 statistics: term frequencies (in first-seen order) and its length in tokens. */
+export interface DocTerms {
+  readonly tf: ReadonlyMap<string, number>;
+  readonly length: number;
+}
+
+const termsMemo = new WeakMap<object, { text: string; terms: DocTerms }>();
+
+/**
+ * `text`'s term frequencies and length. With `key` (an object that lives as long as the text it
+ * carries: a cached memory row), the tokenisation is kept beside that object and reused while
+ * its text is the same — nothing is kept once the object is gone (a WeakMap: no text outlives
+ * the row that holds it, erased rows included).
+ */
+export function docTerms(text: string, key?: object): DocTerms {
+  const hit = key ? termsMemo.get(key) : undefined;
+  if (hit && hit.text === text) return hit.terms;
+  const tokens = tokenize(text);
+  const tf = new Map<string, number>();
+  for (const t of tokens) tf.set(t, (tf.get(t) ?? 0) + 1);
+  const terms = { tf, length: tokens.length };
+  if (key) termsMemo.set(key, { text, terms });
+  return terms;
+}
+
+/**
+ * BM25 of `query` against exactly `docs` (their own collection statistics), one score per
+ * document in order (0 where no query term occurs): the very numbers a {@link Bm25Index} holding
+ * just these documents gives in `search` (same terms, same order of summation), without building
+ * one — the own-text blend scores every search's candidate pool this way.
+ */
+export function scoreDocuments(query: string, docs: readonly DocTerms[], k1 = 1.2, b = 0.75): Float64Array {
+  const n = docs.length;
+  const out = new Float64Array(n);
+  const terms = [...new Set(tokenize(query))];
+  if (!n || !terms.length) return out;
+  const termAt = new Map(terms.map((t, i) => [t, i]));
+  // one pass over each document's own terms (a few dozen) instead of every query term × every document
+  const df = new Int32Array(terms.length);
+  const hits: Array<Array<[number, number]>> = [];
+  let total = 0;
+  for (const d of docs) {
+    total += d.length;
+    const mine: Array<[number, number]> = [];
+    d.tf.forEach((f, term) => {
+      const t = termAt.get(term);
+      if (t === undefined) return;
+      df[t] = (df[t] as number) + 1;
+      mine.push([t, f]);
+    });
+    // summed in the query's term order, as the index does (floating-point sums depend on order)
+    if (mine.length > 1) mine.sort((x, y) => x[0] - y[0]);
+    hits.push(mine);
+  }
+  const avg = total / n;
+  const idf = Array.from(df, (m) => Math.log(1 + (n - m + 0.5) / (m + 0.5)));
+  for (let i = 0; i < n; i++) {
+    const len = (docs[i] as DocTerms).length;
+    let score = 0;
+    for (const [t, f] of hits[i] as Array<[number, number]>) score += ((idf[t] as number) * f * (k1 + 1)) / (f + k1 * (1 - b + (b * len) / avg));
+    out[i] = score;
+  }
+  return out;
+}
+
 /**
  * Documents are numbered internally (slots, reused after removal) so that postings and the score
  * accumulator are keyed by small integers: a query over a 10,000-document user touches thousands

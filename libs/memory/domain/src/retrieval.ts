@@ -1,4 +1,4 @@
-import { Bm25Index } from './bm25';
+import { docTerms, scoreDocuments } from './bm25';
 import { isEpisode } from './episodic';
 import type { Memory } from './memory';
 import { scoreMemory, type ScoreBreakdown, type ScoringOptions } from './scoring';
@@ -100,14 +100,13 @@ export const DEFAULT_OWN_TEXT_SHARE = 0.3;
  * query against the candidate's own text, scored within the candidate pool and normalised to [0, 1]
  * by its best. Share 0 (or no candidates) leaves them as they are.
  */
-export function blendOwnText<C extends { lexical?: number }>(candidates: readonly C[], query: string, textOf: (c: C) => string, share: number): C[] {
+export function blendOwnText<C extends { lexical?: number }>(candidates: readonly C[], query: string, textOf: (c: C) => string, share: number, keyOf?: (c: C) => object): C[] {
   if (!(share > 0) || !candidates.length) return [...candidates];
-  const local = new Bm25Index();
-  candidates.forEach((c, i) => local.add(String(i), textOf(c)));
-  const own = new Map(local.search(query, candidates.length).map((h) => [Number(h.id), h.score]));
+  // the same scores as a Bm25Index over the pool (bm25.ts); `keyOf`: the object a text's tokens are kept beside (a cached row)
+  const own = scoreDocuments(query, candidates.map((c) => docTerms(textOf(c), keyOf?.(c))));
   let max = 0;
-  for (const v of own.values()) max = Math.max(max, v);
-  return candidates.map((c, i) => ({ ...c, lexical: (1 - share) * (c.lexical ?? 0) + share * (max > 0 ? (own.get(i) ?? 0) / max : 0) }));
+  for (const v of own) max = Math.max(max, v);
+  return candidates.map((c, i) => ({ ...c, lexical: (1 - share) * (c.lexical ?? 0) + share * (max > 0 ? (own[i] as number) / max : 0) }));
 }
 
 /** `session\u0000turn` keys of what a memory cites. */

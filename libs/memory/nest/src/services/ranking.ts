@@ -58,7 +58,8 @@ export async function rankHits(ctx: MemoryContext, scope: MemoryScope, hits: Rea
     const memory = byId.get(h.id);
     return memory ? [{ memory, cosine: h.cosine, ...(h.lexical !== undefined ? { lexical: h.lexical } : {}) }] : [];
   });
-  const blended = blendOwnText(candidates, r.query, (c) => c.memory.text, ctx.options.ownTextShare ?? DEFAULT_OWN_TEXT_SHARE);
+  // tokens of a cached row's text kept beside the row (`(c) => c.memory`): the pool is not re-tokenised per search
+  const blended = blendOwnText(candidates, r.query, (c) => c.memory.text, ctx.options.ownTextShare ?? DEFAULT_OWN_TEXT_SHARE, (c) => c.memory);
   const ranked = rankMemories(blended, {
     now: r.at,
     weights: ctx.options.relevance ?? DEFAULT_RELEVANCE,
