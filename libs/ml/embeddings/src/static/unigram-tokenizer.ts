@@ -8,7 +8,8 @@ const SEPARATOR = '\u2581';
 const RESERVED = 6;
 
 interface Node {
-  children: Map<string, Node>;
+  /** By code point. */
+  children: Map<number, Node>;
   /** Vocabulary index when a piece ends here, else -1. */
   index: number;
   score: number;
@@ -35,8 +36,9 @@ export class UnigramTokenizer {
       let len = 0;
       for (const ch of piece) {
         len++;
-        let next = n.children.get(ch);
-        if (!next) n.children.set(ch, (next = node(len)));
+        const cp = ch.codePointAt(0) as number;
+        let next = n.children.get(cp);
+        if (!next) n.children.set(cp, (next = node(len)));
         n = next;
       }
       n.index = i;
@@ -56,7 +58,14 @@ export class UnigramTokenizer {
   encode(input: string): number[] {
     const normalized = input.normalize('NFKC');
     if (normalized.length === 0) return [];
-    const symbols = Array.from(SEPARATOR + normalized.replace(/ /g, SEPARATOR));
+    // code points (numbers, not one-character strings: the trie walk is the hot loop)
+    const text = SEPARATOR + normalized.replace(/ /g, SEPARATOR);
+    const symbols: number[] = [];
+    for (let k = 0; k < text.length; k++) {
+      const cp = text.codePointAt(k) as number;
+      symbols.push(cp);
+      if (cp > 0xffff) k++;
+    }
     const n = symbols.length;
     // best[e]: the best score of a segmentation of symbols[0, e); words[e]: the id of its last piece.
     // One forward pass: every candidate ending at e starts before e, and starts are visited in
@@ -71,14 +80,14 @@ export class UnigramTokenizer {
       }
     };
     for (let i = 0; i < n; i++) {
-      let cur = this.root.children.get(symbols[i] as string);
+      let cur = this.root.children.get(symbols[i] as number);
       let found = false;
       for (let j = i; cur && j < n; j++) {
         if (cur.index >= 0) {
           relax(i, i + cur.length, cur.index, cur.score);
           found = true;
         }
-        cur = cur.children.get(symbols[j + 1] as string);
+        cur = j + 1 < n ? cur.children.get(symbols[j + 1] as number) : undefined;
       }
       // an unknown symbol: id 0, score 0, one symbol long
       if (!found) relax(i, i + 1, 0, 0);
