@@ -67,6 +67,7 @@ describe('relatives in the plural', () => {
     ['i have a few cousins', ['relationship', 'relationship.cousin.count', 'a few cousins']],
     ['I have two step-daughters', ['relationship', 'relationship.stepdaughter.count', 'two step-daughters']],
     ['I have two stepsons', ['relationship', 'relationship.stepson.count', 'two stepsons']],
+    ['We have three step-nieces', ['relationship', 'relationship.step-nieces.count', 'three step-nieces']],
     ['I have twin sons', ['relationship', 'relationship.son.count', 'twin sons']],
   ])('%s', (text, expected) => {
     expect(facts(text)).toEqual([expected]);
