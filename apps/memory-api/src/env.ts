@@ -36,6 +36,22 @@ export class MemoryApiEnv extends HttpEnv implements MemoryIndexEnv {
   @Max(100_000_000)
   MEMORY_LIVE_CACHE_ROWS: number = 200_000;
 
+  /**
+   * HTTP worker processes on this machine (node:cluster behind one port; each a whole memory-api
+   * with its own index and live-row cache, ~150–250 MB resident): 1 = this process serves (no
+   * cluster), 0 = one per CPU core. Default 1: a deployment gets cores by replicas or sets this.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(64)
+  MEMORY_API_WORKERS: number = 1;
+
+  /** V8's young generation per worker (`--max-semi-space-size`, MB) when workers > 1; 0 = V8's default. */
+  @IsInt()
+  @Min(0)
+  @Max(256)
+  MEMORY_API_SEMI_SPACE_MB: number = 0;
+
   /** Days a memory deleted by a forget command can be restored (`POST /v1/memories/:id/restore`). */
   @IsInt()
   @Min(0)
