@@ -12,20 +12,31 @@
  * `baseline` (MEMORY_QUERY_EMBEDDING=direct: USE-lite on every request, as before issue 14) and,
  * with `--rows`, `model` (USE-lite micro-batched across requests + query LRU), `nocache`
  * (MEMORY_LIVE_CACHE_ROWS=0: candidates read and decrypted per search) and `quiet` (LOG_LEVEL=warn:
- * no per-request log line). Per row: req/s,
+ * no per-request log line); `before` (the memory-api of another checkout, `--before <dir>`: e.g. `git
+ * archive <commit>` unpacked with node_modules and the generated Prisma client linked — the previous
+ * code as a baseline in the same run), `w1`/`w2`/`w3` (MEMORY_API_WORKERS) and `semi32`/`w2semi32`
+ * (V8's young generation at 32 MB). Per row: req/s,
  * latency p50/p95/p99, the server's CPU per request (/proc, all threads), the embedding's share
  * of it (the query embedder's cost per query measured alone in this process on the same texts,
  * over the server's CPU per request), and the 1-minute load average before and after.
  *
+ * Open loop (`--rate 200,1000`): after the closed-loop run, each rate sends `rate × --rate-s` requests
+ * at fixed arrival times whatever the answers do; latency counts from each request's scheduled
+ * time, `behind` counts requests the generator itself sent more than 10 ms late, `okPerS` the
+ * answers that were 200 (overload becomes 503s when Postgres pool waits pass their bound).
+ * `--profile <dir>`: memory-api (every cluster process) runs with --cpu-prof; the busy samples of
+ * the closed-loop window are split by component of the request path (lib/profile-summary.ts).
+ *
  *   node -r @swc-node/register bench/memory/search-load.ts [--locomo ../shared/data/locomo-dev.json]
  *     [--n 2000] [--c 50] [--users 6] [--repeat 0.1] [--recent 1] [--rows shipped,baseline] [--warmup 300]
+ *     [--rate 200,500,1000] [--rate-s 3] [--before <dir>]
  *     [--profile <dir>] [--keep 1] [--db <url> --key <api key>]
  *
  * Seeding goes through the whole ingest pipeline (minutes on a busy machine): `--keep 1` leaves the
  * seeded database in place and prints `--db … --key …` for the next runs to reuse it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -40,6 +51,7 @@ import { createBenchMemory } from './lib/bench-memory';
 import { loadLocomo, turnText, type LocomoConversation } from './lib/locomo-data';
 import { ingestConversation } from './lib/locomo-ingest';
 import { makeRng } from './lib/seed';
+import { profileSummary } from './lib/profile-summary';
 
 const ROOT = path.resolve(__dirname, '../..');
 const locomo = datasetPath('locomo', '../shared/data/locomo-dev.json', { what: 'the LoCoMo conversations (JSON)' });
@@ -61,8 +73,25 @@ const ROWS = (flags.get('rows') ?? 'shipped,baseline').split(',');
 const PROFILE = flags.get('profile');
 const KEEP = flags.has('keep');
 const REUSE = flags.get('db') ? { url: flags.get('db') as string, key: flags.get('key') ?? usageError('--db needs --key (printed by the --keep run)') } : null;
+/** `--rate r1,r2`: open-loop runs after the closed one, requests sent at these arrival rates (req/s) for `--rate-s` seconds each. */
+const RATES = (flags.get('rate') ?? '').split(',').filter(Boolean).map(Number);
+if (RATES.some((r) => !Number.isFinite(r) || r <= 0 || r > 100_000)) usageError(`--rate must list arrival rates in req/s, got ${flags.get('rate')}`);
+const RATE_S = num('rate-s', 3, 0.5, 600);
+/** A request sent more than this after its scheduled time counts as fallen behind (the generator could not keep the rate). */
+const LATE_MS = 10;
+/** `--before <dir>`: a checkout of an earlier commit (node_modules linked) whose memory-api the `before` row runs. */
+const BEFORE = flags.get('before');
 const ROW_ENV: Record<string, Record<string, string>> = {
   shipped: {},
+  // the previous code (--before <dir>) with its own defaults
+  before: {},
+  // this code, one process (MEMORY_API_WORKERS=1) / two worker processes
+  w1: { MEMORY_API_WORKERS: '1' },
+  w2: { MEMORY_API_WORKERS: '2' },
+  w3: { MEMORY_API_WORKERS: '3' },
+  // V8's young generation raised (fewer scavenges): one process, and two workers
+  semi32: { MEMORY_API_WORKERS: '1', NODE_OPTIONS: '--max-semi-space-size=32' },
+  w2semi32: { MEMORY_API_WORKERS: '2', MEMORY_API_SEMI_SPACE_MB: '32' },
   baseline: { MEMORY_QUERY_EMBEDDING: 'direct' },
   model: { MEMORY_QUERY_EMBEDDING: 'model' },
   // issue 14: candidates read and decrypted per search (no live-row cache), request logs off (LOG_LEVEL=warn)
@@ -70,6 +99,7 @@ const ROW_ENV: Record<string, Record<string, string>> = {
   quiet: { LOG_LEVEL: 'warn' },
 };
 for (const r of ROWS) if (!ROW_ENV[r]) usageError(`--rows: unknown row "${r}" (rows: ${Object.keys(ROW_ENV).join(', ')})`);
+if (ROWS.includes('before') && !BEFORE) usageError('--rows before needs --before <dir>: a checkout of the earlier commit with node_modules linked');
 
 interface Req {
   user: string;
@@ -106,12 +136,13 @@ function requestList(convs: LocomoConversation[], next: () => number): { list: R
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: C });
+/** Open loop: enough sockets that the generator, not the pool, decides when a request leaves. */
+const openAgent = new http.Agent({ keepAlive: true, maxSockets: 512 });
 
-function post(port: number, key: string, r: Req): Promise<{ status: number; ms: number }> {
+function post(port: number, key: string, r: Req, via = agent, t0 = performance.now()): Promise<{ status: number; ms: number }> {
   const body = JSON.stringify({ user_id: r.user, query: r.query, ...(r.recent ? { recent_turns: r.recent } : {}), limit: 5 });
-  const t0 = performance.now();
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: '/v1/memories/search', method: 'POST', agent, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+    const req = http.request({ host: '127.0.0.1', port, path: '/v1/memories/search', method: 'POST', agent: via, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
       res.resume();
       res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t0 }));
     });
@@ -137,6 +168,39 @@ async function runLoad(port: number, key: string, list: Req[], concurrency: numb
   return { ms, errors, wallMs: performance.now() - t0 };
 }
 
+/**
+ * Open loop: request i leaves at start + i / rate whatever the answers do (no coordinated
+ * omission); its latency counts from that scheduled instant, so queueing anywhere — the
+ * generator, the sockets, the server — is in it. `behind`: requests sent more than LATE_MS after
+ * their slot (the generator itself could not keep up).
+ */
+async function runOpen(port: number, key: string, list: Req[], rate: number, count: number): Promise<{ ms: number[]; errors: Map<number, number>; wallMs: number; behind: number }> {
+  const ms: number[] = [];
+  const errors = new Map<number, number>();
+  const pending: Array<Promise<void>> = [];
+  let behind = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < count; ) {
+    const now = performance.now();
+    for (; i < count && t0 + (i * 1000) / rate <= now; i++) {
+      const due = t0 + (i * 1000) / rate;
+      if (now - due > LATE_MS) behind++;
+      pending.push(
+        post(port, key, list[i % list.length] as Req, openAgent, due).then(
+          (r) => {
+            ms.push(r.ms);
+            if (r.status !== 200) errors.set(r.status, (errors.get(r.status) ?? 0) + 1);
+          },
+          () => void errors.set(-1, (errors.get(-1) ?? 0) + 1),
+        ),
+      );
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await Promise.all(pending);
+  return { ms, errors, wallMs: performance.now() - t0, behind };
+}
+
 const freePort = (): Promise<number> =>
   new Promise((resolve) => {
     const s = net.createServer().listen(0, '127.0.0.1', () => {
@@ -145,16 +209,25 @@ const freePort = (): Promise<number> =>
     });
   });
 
-/** utime + stime of a process, all its threads (ms). */
+/** utime + stime of a process, all its threads, plus its live children's (cluster workers) (ms). */
 function cpuMs(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  let f: string;
+  try {
+    f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return 0;
+  }
   const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ = 100
+  let ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ = 100
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    for (const child of readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean)) ms += cpuMs(Number(child));
+  }
+  return ms;
 }
 
-async function startApi(env: NodeJS.ProcessEnv, port: number, profileDir?: string): Promise<ChildProcess> {
+async function startApi(env: NodeJS.ProcessEnv, port: number, profileDir?: string, root = ROOT): Promise<ChildProcess> {
   const prof = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const child = spawn(process.execPath, [...prof, '-r', '@swc-node/register', 'apps/memory-api/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...prof, '-r', '@swc-node/register', 'apps/memory-api/src/main.ts'], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
   const t0 = Date.now();
   for (;;) {
     if (child.exitCode !== null) throw new Error(`memory-api exited with ${child.exitCode} at start`);
@@ -189,41 +262,15 @@ async function embedCostMs(mode: QueryEmbeddingMode | 'shipped', texts: string[]
   return ms;
 }
 
-interface ProfileNode {
-  id: number;
-  callFrame: { url: string; functionName: string };
-  hitCount?: number;
-}
-
-/** Where the sample hits of a CPU profile fall: per package (node_modules), per workspace library, node internals, GC, idle. */
-function profileSummary(dir: string): Record<string, number> {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
-  // the main thread's profile is the biggest
-  const file = files.map((f) => path.join(dir, f)).sort((a, b) => statSync(b).size - statSync(a).size)[0];
-  if (!file) return {};
-  const prof = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[] };
-  const buckets = new Map<string, number>();
-  let total = 0;
-  for (const n of prof.nodes) {
-    const hits = n.hitCount ?? 0;
-    if (!hits) continue;
-    const url = n.callFrame.url;
-    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
-    const lib = /\/(libs\/[^/]+\/[^/]+|apps\/[^/]+)\//.exec(url)?.[1];
-    const name = n.callFrame.functionName;
-    const bucket = pkg ?? lib ?? (url.startsWith('node:') ? 'node internals' : name.startsWith('(') ? name : url ? 'other' : `(native) ${name || 'anonymous'}`);
-    buckets.set(bucket, (buckets.get(bucket) ?? 0) + hits);
-    total += hits;
-  }
-  const busy = total - (buckets.get('(idle)') ?? 0);
-  return Object.fromEntries([...buckets.entries()].filter(([k]) => k !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, 18).map(([k, v]) => [k, round(v / busy, 3)]));
-}
+const monoUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
 async function main(): Promise<void> {
   const t0 = performance.now();
   const convs = loadLocomo(locomo);
   const redis = await createTestRedis('searchload');
   const rows: Record<string, Record<string, unknown>> = {};
+  /** Per row: the closed-loop run's window (CLOCK_MONOTONIC µs) for the profile summary. */
+  const measured: Record<string, [number, number]> = {};
   let db: Awaited<ReturnType<typeof openBenchDb>> | null = null;
   try {
     let url: string;
@@ -257,15 +304,39 @@ async function main(): Promise<void> {
       const port = await freePort();
       const env = { ...process.env, NODE_ENV: 'development', DATABASE_URL: url, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, PORT: String(port), HOST: '127.0.0.1', RATE_LIMIT_PER_KEY: '1000000', ...ROW_ENV[row] };
       const profileDir = PROFILE ? path.resolve(PROFILE, row) : undefined;
-      const child = await startApi(env, port, profileDir);
+      const child = await startApi(env, port, profileDir, row === 'before' ? path.resolve(BEFORE as string) : ROOT);
       try {
         await runLoad(port, key, warm.slice(0, USERS), 1); // each user's index resident
         await runLoad(port, key, warm.slice(USERS), Math.min(C, 10));
         const loadBefore = os.loadavg()[0] as number;
         const cpu0 = cpuMs(child.pid as number);
+        const w0 = monoUs();
         const r = await runLoad(port, key, list, C);
+        measured[row] = [w0, monoUs()];
         const serverCpuPerReq = (cpuMs(child.pid as number) - cpu0) / list.length;
         const loadAfter = os.loadavg()[0] as number;
+        const open: Record<string, unknown> = {};
+        for (const rate of RATES) {
+          const count = Math.max(1, Math.round(rate * RATE_S));
+          const l0 = os.loadavg()[0] as number;
+          const c0 = cpuMs(child.pid as number);
+          const o = await runOpen(port, key, list, rate, count);
+          open[String(rate)] = {
+            sent: count,
+            achievedReqPerS: round((count / o.wallMs) * 1000, 1),
+            // answered 200 per second (overload turns into 503s: Postgres pool waits past their bound)
+            okPerS: round(((count - [...o.errors.values()].reduce((x, y) => x + y, 0)) / o.wallMs) * 1000, 1),
+            p50: round(percentile(o.ms, 50), 2),
+            p95: round(percentile(o.ms, 95), 2),
+            p99: round(percentile(o.ms, 99), 2),
+            behind: o.behind,
+            errors: Object.fromEntries(o.errors),
+            serverCpuMsPerReq: round((cpuMs(child.pid as number) - c0) / count, 3),
+            load1: [round(l0, 2), round(os.loadavg()[0] as number, 2)],
+          };
+          process.stdout.write(`${row} open ${rate}/s: ${JSON.stringify(open[String(rate)])}\n`);
+          await new Promise((r) => setTimeout(r, 1000)); // let the backlog of one rate clear before the next
+        }
         const embedMs = row === 'model' ? null : await embedCostMs(row === 'baseline' ? 'direct' : 'shipped', sample);
         rows[row] = {
           reqPerS: round((list.length / r.wallMs) * 1000, 1),
@@ -277,12 +348,13 @@ async function main(): Promise<void> {
           embedMsPerQuery: embedMs === null ? null : round(embedMs, 3),
           embeddingShare: embedMs === null ? null : round(Math.min(1, embedMs / serverCpuPerReq), 3),
           load1: [round(loadBefore, 2), round(loadAfter, 2)],
+          ...(RATES.length ? { open } : {}),
         };
         process.stdout.write(`${row}: ${JSON.stringify(rows[row])}\n`);
       } finally {
         await stop(child);
       }
-      if (profileDir) process.stdout.write(`${row} profile (self time, main thread, whole run): ${JSON.stringify(profileSummary(profileDir))}\n`);
+      if (profileDir) process.stdout.write(`${row} profile (shares of memory-api's busy CPU samples during the closed-loop run, all processes): ${JSON.stringify(profileSummary(profileDir, measured[row]))}\n`);
     }
     const shipped = rows['shipped'] as { reqPerS: number; p95: number } | undefined;
     printHeadline('memory-search-load', {
@@ -302,6 +374,7 @@ async function main(): Promise<void> {
     });
   } finally {
     agent.destroy();
+    openAgent.destroy();
     await redis.cleanup();
     if (db) await (KEEP ? db.prisma.$disconnect() : db.close());
   }
