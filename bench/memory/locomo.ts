@@ -17,7 +17,7 @@
  *   node -r @swc-node/register bench/memory/locomo.ts [--locomo <locomo-dev.json>] [--budget-words 300]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { Bm25Index, countWords, DEFAULT_NEIGHBOURS, DEFAULT_OWN_TEXT_SHARE, DEFAULT_RECENCY, DEFAULT_RELEVANCE, EPISODE_INDEX_WIDTH, type RecencyPolicy } from '@frontier/memory-domain';
+import { Bm25Index, countWords, DEFAULT_RERANK_MODEL, RERANK_FEATURES, type RerankModel, DEFAULT_NEIGHBOURS, DEFAULT_OWN_TEXT_SHARE, DEFAULT_RECENCY, DEFAULT_RELEVANCE, EPISODE_INDEX_WIDTH, type RecencyPolicy } from '@frontier/memory-domain';
 import { memoryQueryEmbedder } from '@frontier/memory-nest';
 import { benchArgs, datasetPath, noPositionalArgs, printHeadline, round, usageError } from '../lib/harness';
 import { createBenchMemory } from './lib/bench-memory';
@@ -25,6 +25,7 @@ import { benchEmbedder, openBenchDb } from './lib/bench-db';
 import { loadLocomo, turnText, type LocomoConversation } from './lib/locomo-data';
 import { CATEGORIES, recallTable, scoreQuestion, summarise, type QuestionScore, type RetrievedItem } from './lib/locomo-eval';
 import { ingestConversation, type IngestStats } from './lib/locomo-ingest';
+import { collectPools, evaluate, fitLogistic, meanBudget, withFeatures, type FitOptions } from './lib/locomo-rerank';
 import { looCv, prepare, scoreVariant, variantName, type IndexText, type PreparedConversation, type VariantConfig } from './lib/locomo-variants';
 
 const DAY = 86_400_000;
@@ -35,30 +36,31 @@ const budgetWords = Number(benchArgs().flags.get('budget-words') ?? 300);
 if (!Number.isInteger(budgetWords) || budgetWords < 1) usageError(`--budget-words must be a positive integer; usage: ${USAGE}`);
 
 const P = (mode: RecencyPolicy['mode'], weight: number, undecayedPast: boolean): RecencyPolicy => ({ mode, weight, undecayedPast });
-/** The knobs cross-validation chooses among (recency stays in every candidate: off is a reference row only). */
+/** The dense/lexical blend's knobs (the first pass of issue 14), cross-validated as a reference: recency stays in every candidate. */
 const RECENCIES = [P('product', 0, true), P('blend', 0.3, true), P('prior', 0.02, true)];
-const GRID: VariantConfig[] = (['dated', 'window', 'window2'] as IndexText[]).flatMap((index) =>
-  (['none', 'answer'] as const).flatMap((neighbours) =>
-    [0.5, 0.6, 0.7].flatMap((dense) => RECENCIES.flatMap((recency) => [0, 0.2, 0.3].map((ownText) => ({ index, neighbours, pool: 100, dense, recency, facts: true, ownText })))),
-  ),
+const GRID: VariantConfig[] = (['none', 'answer'] as const).flatMap((neighbours) =>
+  [0.5, 0.6, 0.7].flatMap((dense) => RECENCIES.flatMap((recency) => [0, 0.2, 0.3].map((ownText) => ({ index: 'window2' as IndexText, neighbours, pool: 100, dense, recency, facts: true, ownText })))),
 );
-const DEFAULT: VariantConfig = { ownText: DEFAULT_OWN_TEXT_SHARE, index: (['dated', 'window', 'window2', 'window3'] as IndexText[])[Math.min(3, Number(EPISODE_INDEX_WIDTH))] as IndexText, neighbours: DEFAULT_NEIGHBOURS, pool: 100, dense: DEFAULT_RELEVANCE.dense, recency: DEFAULT_RECENCY, facts: true };
+/** The previous default: relevance = the dense/lexical blend with the own-text share, over the ±2-window index's pool of 100, recency as a prior of 0.02. */
+const BLEND: VariantConfig = { ownText: DEFAULT_OWN_TEXT_SHARE, index: (['dated', 'window', 'window2', 'window3'] as IndexText[])[Math.min(3, Number(EPISODE_INDEX_WIDTH))] as IndexText, neighbours: DEFAULT_NEIGHBOURS, pool: 100, dense: DEFAULT_RELEVANCE.dense, recency: P('prior', 0.02, true), facts: true };
+/** What the service runs: the learned re-ranker (its shipped weights) over the same pool, the default recency policy. */
+const DEFAULT: VariantConfig = { ...BLEND, recency: DEFAULT_RECENCY, rerank: DEFAULT_RERANK_MODEL, rerankName: 'default' };
+/** How the re-ranker is fitted (the shipped weights: this fit on all six conversations). */
+const RERANK_FIT: FitOptions = { l2: 1 };
+/** The recency policies cross-validation chooses among with the re-ranker (off is a reference row only). */
+const RERANK_RECENCIES = [P('prior', 0.002, true), P('prior', 0.005, true), P('prior', 0.01, true), P('prior', 0.02, true), P('blend', 0.1, true), P('blend', 0.3, true), P('product', 0, true)];
 /** Reference rows: one knob of the default moved (not chosen among). */
 const REFERENCES: Array<{ name: string; c: VariantConfig }> = [
-  { name: 'default setting, in process', c: DEFAULT },
+  { name: 'default setting, in process (learned re-ranker)', c: DEFAULT },
+  { name: 'previous default: dense/lexical blend + own-text share', c: BLEND },
   { name: 'recency off', c: { ...DEFAULT, recency: P('off', 0, false) } },
+  { name: 'recency prior 0.02 (the choice before the re-ranker)', c: { ...DEFAULT, recency: P('prior', 0.02, true) } },
   { name: "the seed's recency product (no past exemption)", c: { ...DEFAULT, recency: P('product', 0, false) } },
   { name: 'episodes only (no facts)', c: { ...DEFAULT, facts: false } },
-  { name: 'pool 40', c: { ...DEFAULT, pool: 40 } },
-  { name: 'lexical: the turn alone (no date)', c: { ...DEFAULT, index: 'turn' } },
-  { name: 'lexical: dated turn, no neighbours', c: { ...DEFAULT, index: 'dated' } },
   { name: 'lexical: ±1 neighbours', c: { ...DEFAULT, index: 'window' } },
   { name: 'lexical: ±3 neighbours', c: { ...DEFAULT, index: 'window3' } },
   { name: 'attach answer neighbours', c: { ...DEFAULT, neighbours: 'answer' } },
-  { name: 'attach query-sharing neighbours', c: { ...DEFAULT, neighbours: 'query' } },
-  { name: 'attach both neighbours always', c: { ...DEFAULT, neighbours: 'window' } },
   { name: 'seed-like: dated turn, pool 40, dense 0.5, recency product', c: { index: 'dated', neighbours: 'none', pool: 40, dense: 0.5, recency: P('product', 0, false), facts: true, ownText: 0 } },
-  { name: 'no own-text lexical share', c: { ...DEFAULT, ownText: 0 } },
 ];
 
 const nowOf = (conv: LocomoConversation) => new Date((conv.sessions[conv.sessions.length - 1]?.date.getTime() ?? Date.now()) + DAY);
@@ -143,6 +145,7 @@ async function main(): Promise<void> {
   const denseModel: QuestionScore[] = [];
   const grid: QuestionScore[][][] = GRID.map(() => []);
   const refs: QuestionScore[][] = REFERENCES.map(() => []);
+  const prepared: Array<{ p: PreparedConversation; now: Date }> = [];
   for (const conv of convs) {
     const now = nowOf(conv);
     const p = await prepare(conv, embedder, [40, 100], now, undefined, queryEmbedder);
@@ -153,35 +156,69 @@ async function main(): Promise<void> {
     denseModel.push(...b.denseModel);
     GRID.forEach((c, i) => (grid[i] as QuestionScore[][]).push(scoreVariant(p, c, now, budgetWords)));
     REFERENCES.forEach((r, i) => (refs[i] as QuestionScore[]).push(...scoreVariant(p, r.c, now, budgetWords)));
+    prepared.push({ p, now });
     process.stderr.write(`variants ${conv.sampleId} done\n`);
   }
   await embedder.close();
-  const cv = looCv(grid, GRID);
+  // the learned re-ranker, leave one conversation out: fitted on the other five's pools, the held one ranked by the real pipeline
+  const pools = prepared.map(({ p, now }) => withFeatures(collectPools(p, DEFAULT.pool, now)));
+  const rerankCv: QuestionScore[] = [];
+  const foldModels: RerankModel[] = [];
+  const foldRecency: RecencyPolicy[] = [];
+  prepared.forEach(({ p, now }, held) => {
+    const train = pools.filter((_, k) => k !== held).flat();
+    const model = fitLogistic(train, RERANK_FIT);
+    // the recency policy chosen on the same five conversations (with this fold's model; ties: the earlier)
+    const fits = RERANK_RECENCIES.map((r) => meanBudget(evaluate(train, model, budgetWords, r)));
+    const recency = RERANK_RECENCIES[fits.indexOf(Math.max(...fits))] as RecencyPolicy;
+    foldModels.push(model);
+    foldRecency.push(recency);
+    rerankCv.push(...scoreVariant(p, { ...DEFAULT, rerank: model, rerankName: `fold ${p.conv.sampleId}`, recency }, now, budgetWords));
+  });
+  const refit = fitLogistic(pools.flat(), RERANK_FIT);
+  const refitScores = prepared.flatMap(({ p, now }) => scoreVariant(p, { ...DEFAULT, rerank: refit, rerankName: 'refit on all six' }, now, budgetWords));
+  const cvBlend = looCv(grid, GRID);
   const inSample = GRID.map((c, i) => ({ c, r: summarise((grid[i] as QuestionScore[][]).flat()) })).sort((a, b) => (b.r['all']?.budget ?? 0) - (a.r['all']?.budget ?? 0));
   const best = inSample[0];
 
   const all = (xs: QuestionScore[]) => summarise(xs);
   const rows = [
-    { name: '**shipped** (the service, default options)', r: all(shipped) },
+    { name: '**shipped** (the service, default options: the learned re-ranker)', r: all(shipped) },
     { name: 'bm25 over single turns', r: all(bm25) },
     { name: 'dense cosine over single turns (USE-lite turns, the service query embedder)', r: all(dense) },
     { name: 'dense cosine over single turns (USE-lite turns and queries)', r: all(denseModel) },
-    { name: '**cv**: leave-one-conversation-out (held-out folds)', r: all(cv.scores) },
-    ...(best ? [{ name: `in-sample best of the grid: ${variantName(best.c)}`, r: best.r }] : []),
+    { name: '**cv**: the learned re-ranker, leave-one-conversation-out (weights and recency policy chosen on 5, scored on the 6th)', r: all(rerankCv) },
+    { name: 'the re-ranker refitted on all six (in-sample; the shipped weights are this fit rounded)', r: all(refitScores) },
+    { name: 'cv of the blend grid (the previous tuning: neighbours, dense weight, recency, own-text share)', r: all(cvBlend.scores) },
+    ...(best ? [{ name: `in-sample best of the blend grid: ${variantName(best.c)}`, r: best.r }] : []),
     ...REFERENCES.map((x, i) => ({ name: `${x.name} — ${variantName(x.c)}`, r: all(refs[i] as QuestionScore[]) })),
   ];
+  const recencyName = (r: RecencyPolicy) => `${r.mode}${r.mode === 'blend' || r.mode === 'prior' ? ` ${r.weight}` : ''}${r.undecayedPast ? ' (+past undecayed)' : ''}`;
+  const modelText = (m: RerankModel) => `bias ${m.bias.toFixed(2)}, ${RERANK_FEATURES.map((f) => `${f} ${m.weights[f].toFixed(2)}`).join(', ')}`;
   const out: string[] = [];
   out.push(`LoCoMo ${path}: ${convs.length} conversations, ${questions} questions (categories 1–4; ${dropped} dropped: no evidence id after cleaning); budget ${budgetWords} words`);
   out.push(`shipped ingest: ${JSON.stringify(ingest)}; search ${(searchMs / questions).toFixed(1)} ms/question`);
-  out.push(`defaults: ${variantName(DEFAULT)}; cv folds chose: ${cv.chosen.map((i) => variantName(GRID[i] as VariantConfig)).join(' | ')}`);
+  out.push(`defaults: ${variantName(DEFAULT)}`);
+  out.push(`re-ranker refitted on all six: ${modelText(refit)}`, ...foldModels.map((m, i) => `fold ${convs[i]?.sampleId} (fitted without it): ${modelText(m)}`));
+  out.push(`blend grid cv folds chose: ${cvBlend.chosen.map((i) => variantName(GRID[i] as VariantConfig)).join(' | ')}`);
   out.push('', `## recall at ${budgetWords} words (share of evidence turns), per category (@5 / @10 any evidence)`, recallTable(rows, budgetWords));
-  out.push('', `## the grid (${GRID.length} settings), in-sample, best 15`, recallTable(inSample.slice(0, 15).map((x) => ({ name: variantName(x.c), r: x.r })), budgetWords));
+  out.push('', `## the blend grid (${GRID.length} settings), in-sample, best 10`, recallTable(inSample.slice(0, 10).map((x) => ({ name: variantName(x.c), r: x.r })), budgetWords));
   process.stdout.write(`${out.join('\n')}\n`);
   mkdirSync('tmp/memory-bench', { recursive: true });
-  writeFileSync('tmp/memory-bench/locomo-results.json', JSON.stringify({ rows, grid: inSample.map((x) => ({ name: variantName(x.c), r: x.r })), cvChosen: cv.chosen.map((i) => variantName(GRID[i] as VariantConfig)), ingest }, null, 1));
+  writeFileSync('tmp/memory-bench/locomo-results.json', JSON.stringify({ rows, grid: inSample.map((x) => ({ name: variantName(x.c), r: x.r })), cvBlendChosen: cvBlend.chosen.map((i) => variantName(GRID[i] as VariantConfig)), refit, foldModels, ingest }, null, 1));
 
   const fig = (r: ReturnType<typeof summarise>, k: 'budget' | 'budgetAny' | 'r5' | 'r10') => round(r['all']?.[k] ?? 0, 3);
-  const named = { shipped: all(shipped), bm25: all(bm25), dense: all(dense), denseModelQueries: all(denseModel), cv: all(cv.scores), inSampleBest: best?.r ?? all([]), defaultInProcess: all(refs[0] as QuestionScore[]) };
+  const named = {
+    shipped: all(shipped),
+    bm25: all(bm25),
+    dense: all(dense),
+    denseModelQueries: all(denseModel),
+    cv: all(rerankCv),
+    inSample: all(refitScores),
+    defaultInProcess: all(refs[0] as QuestionScore[]),
+    previousDefaultInProcess: all(refs[1] as QuestionScore[]),
+    cvBlendGrid: all(cvBlend.scores),
+  };
   const per = (k: 'budget' | 'budgetAny' | 'r5' | 'r10') => Object.fromEntries(Object.entries(named).map(([m, r]) => [m, fig(r, k)]));
   printHeadline('memory-locomo', {
     questions,
@@ -190,9 +227,9 @@ async function main(): Promise<void> {
     recallAtBudgetAnyEvidence: per('budgetAny'),
     recall5: per('r5'),
     recall10: per('r10'),
-    perCategoryAtBudget: Object.fromEntries(['shipped', 'bm25', 'cv'].map((m) => [m, Object.fromEntries(CATEGORIES.map((c) => [c, round(named[m as 'shipped']?.[String(c)]?.budget ?? 0, 3)]))])),
-    cvChosen: cv.chosen.map((i) => variantName(GRID[i] as VariantConfig)),
+    perCategoryAtBudget: Object.fromEntries((['shipped', 'bm25', 'cv', 'inSample'] as const).map((m) => [m, Object.fromEntries(CATEGORIES.map((c) => [c, round(named[m][String(c)]?.budget ?? 0, 3)]))])),
     defaults: variantName(DEFAULT),
+    cvRecency: foldRecency.map(recencyName),
     seconds: round((performance.now() - t0) / 1000, 1),
   });
 }

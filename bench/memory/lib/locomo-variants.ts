@@ -5,7 +5,7 @@
  * attachNeighbours under many settings — fast enough to sweep and cross-validate. The `shipped`
  * row (the real pipeline) checks that the default setting here is what the service does.
  */
-import { blendOwnText, confidentOnly, episodeEmbeddingText, episodeIndexTexts, episodesFromTurns, extractByRules, attachNeighbours, collapseByProvenance, countWords, rankMemories, type ContextTurn, type Memory, type NeighbourMode, type RankableMemory, type RecencyPolicy, type Turn } from '@frontier/memory-domain';
+import { blendOwnText, confidentOnly, episodeEmbeddingText, episodeIndexTexts, episodesFromTurns, extractByRules, attachNeighbours, collapseByProvenance, countWords, rankMemories, rerankCandidates, type ContextTurn, type Memory, type NeighbourMode, type RankableMemory, type RecencyPolicy, type RerankModel, type Turn } from '@frontier/memory-domain';
 import { EmbeddedVectorIndex, type SearchHit } from '@frontier/memory-vector-index';
 import type { TextEmbedder } from '@frontier/ml-ports';
 import type { LocomoConversation, LocomoQuestion } from './locomo-data';
@@ -22,12 +22,16 @@ export interface VariantConfig {
   dense: number;
   recency: RecencyPolicy;
   facts: boolean;
-  /** Share of the lexical score from the candidate's own text ({@link blendOwnText}). */
+  /** Share of the lexical score from the candidate's own text ({@link blendOwnText}); unused with `rerank`. */
   ownText: number;
+  /** Relevance by the learned re-ranker under this model (memory-domain rerank.ts) instead of the dense/lexical blend. */
+  rerank?: RerankModel;
+  /** A name for the re-ranker's model in the row's name. */
+  rerankName?: string;
 }
 
 export const variantName = (c: VariantConfig): string =>
-  `${c.facts ? 'episodes+facts' : 'episodes'} index=${c.index} nb=${c.neighbours} pool=${c.pool} dense=${c.dense.toFixed(2)} rec=${c.recency.mode}${c.recency.mode === 'blend' || c.recency.mode === 'prior' ? `:${c.recency.weight}` : ''}${c.recency.undecayedPast ? '+past' : ''} own=${c.ownText}`;
+  `${c.facts ? 'episodes+facts' : 'episodes'} index=${c.index} nb=${c.neighbours} pool=${c.pool} ${c.rerank ? `rerank=${c.rerankName ?? 'model'}` : `dense=${c.dense.toFixed(2)}`} rec=${c.recency.mode}${c.recency.mode === 'blend' || c.recency.mode === 'prior' ? `:${c.recency.weight}` : ''}${c.recency.undecayedPast ? '+past' : ''}${c.rerank ? '' : ` own=${c.ownText}`}`;
 
 interface Doc {
   memory: RankableMemory & Pick<Memory, 'text'>;
@@ -103,7 +107,7 @@ export function retrieve(p: PreparedConversation, qi: number, c: VariantConfig, 
     return d ? [{ memory: d.memory, cosine: h.cosine, ...(h.lexical !== undefined ? { lexical: h.lexical } : {}) }] : [];
   });
   const ranked = rankMemories(
-    blendOwnText(candidates, q.question, (x) => x.memory.text, c.ownText),
+    c.rerank ? rerankCandidates(candidates, q.question, c.rerank) : blendOwnText(candidates, q.question, (x) => x.memory.text, c.ownText),
     { now, weights: { dense: c.dense, lexical: 1 - c.dense }, recency: c.recency, query: q.question },
   );
   const collapsed = collapseByProvenance(ranked);

@@ -6,4 +6,4 @@
 // Results: docs/benchmarks.md § Test strength and docs/benchmarks/test-strength.md.
 import { strykerConfig } from '../../../tools/stryker/stryker.base.mjs';
 
-export default strykerConfig('memory-domain', ['src/scoring.ts', 'src/dedup.ts', 'src/significance.ts', 'src/command-grammar.ts', 'src/forget-match.ts', 'src/extractor.ts', 'src/extraction-rules.ts', 'src/extraction-eval.ts', 'src/retrieval.ts', 'src/episodic.ts', 'src/neighbours.ts']);
+export default strykerConfig('memory-domain', ['src/scoring.ts', 'src/dedup.ts', 'src/significance.ts', 'src/command-grammar.ts', 'src/forget-match.ts', 'src/extractor.ts', 'src/extraction-rules.ts', 'src/extraction-eval.ts', 'src/retrieval.ts', 'src/episodic.ts', 'src/neighbours.ts', 'src/rerank.ts']);

@@ -15,3 +15,4 @@ export * from './sensitive';
 export * from './episodic';
 export * from './retrieval';
 export * from './neighbours';
+export * from './rerank';

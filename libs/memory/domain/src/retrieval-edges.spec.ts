@@ -1,7 +1,7 @@
 /** Edge cases of the two-tier retrieval helpers that the main specs leave open (found by StrykerJS survivors). */
 import { episodeText, formatEpisodeDate, withoutDate } from './episodic';
 import type { MemoryType } from './taxonomy';
-import { blendOwnText, collapseByProvenance, rankMemories } from './retrieval';
+import { blendOwnText, collapseByProvenance, combineRecency, DEFAULT_RECENCY, rankMemories } from './retrieval';
 import { mem, NOW } from './retrieval.spec-helper';
 
 describe('episode dates and texts', () => {
@@ -43,5 +43,33 @@ describe('collapseByProvenance', () => {
     const episode = { memory: { type: 'episode' as MemoryType, provenance: { sessionId: 's1', sourceHash: 'h', turnIds: ['t1'] } } };
     const fact = { memory: { type: 'context' as MemoryType, provenance: { sessionId: 's1', sourceHash: 'h', turnIds: ['t1', 't2'] } } };
     expect(collapseByProvenance([episode, fact])).toEqual([episode]);
+  });
+});
+
+describe('the learned re-ranker in rankMemories', () => {
+  it('a candidate with rerank is ranked by it (the similarity left in breakdown.relevance), with the recency policy on top', () => {
+    const out = rankMemories(
+      [
+        { memory: mem('a'), cosine: 0.9, lexical: 1, rerank: 0.1 },
+        { memory: mem('b'), cosine: 0.1, lexical: 0, rerank: 0.6 },
+      ],
+      { now: NOW, recency: { mode: 'prior', weight: 0.02, undecayedPast: true }, query: 'what does she like' },
+    );
+    expect(out.map((r) => r.memory.id)).toEqual(['b', 'a']);
+    expect(out[0]?.breakdown.rerank).toBe(0.6);
+    expect(out[0]?.breakdown.relevance).toBeCloseTo(0.05, 15);
+    expect(out[0]?.breakdown.score).toBeCloseTo(0.6 + 0.02, 15);
+  });
+  it('combineRecency uses rerank when present, relevance otherwise', () => {
+    const policy = { mode: 'product' as const, weight: 0, undecayedPast: false };
+    expect(combineRecency({ relevance: 0.9, rerank: 0.2, recency: 0.5, confidence: 1, usage: 1 }, policy, false)).toBeCloseTo(0.1, 15);
+    expect(combineRecency({ relevance: 0.9, recency: 0.5, confidence: 1, usage: 1 }, policy, false)).toBeCloseTo(0.45, 15);
+    expect(combineRecency({ relevance: 0.9, rerank: 0, recency: 0.5, confidence: 1, usage: 1 }, policy, false)).toBe(0);
+  });
+});
+
+describe('DEFAULT_RECENCY', () => {
+  it('the cross-validated choice with the re-ranker: a blend of weight 0.1, questions about the past undecayed', () => {
+    expect(DEFAULT_RECENCY).toEqual({ mode: 'blend', weight: 0.1, undecayedPast: true });
   });
 });

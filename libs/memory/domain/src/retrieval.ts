@@ -28,11 +28,15 @@ export interface RecencyPolicy {
 }
 
 /**
- * Chosen by leave-one-conversation-out cross-validation on LoCoMo dev (every fold; issue 14,
- * docs/benchmarks/memory-retrieval.md): recall at 300 words 74.1, against 74.3 with no decay at all
- * and 59.2 with the seed's product.
+ * Chosen with the learned re-ranker (rerank.ts) by leave-one-conversation-out cross-validation on
+ * LoCoMo dev (issue 14, docs/benchmarks/memory-retrieval.md): the folds chose blend 0.1 three
+ * times, prior 0.005 twice and prior 0.002 once among prior 0.002–0.02, blend 0.1/0.3 and the
+ * product (all with questions about the past undecayed); on all six, blend 0.1, blend 0.3 and
+ * prior 0.005 tie at 77.9 recall at 300 words (prior 0.02, the choice before the re-ranker: 77.4;
+ * no decay at all 77.8, a reference). A blend moves a score by at most its weight whatever the
+ * relevance's scale.
  */
-export const DEFAULT_RECENCY: RecencyPolicy = { mode: 'prior', weight: 0.02, undecayedPast: true };
+export const DEFAULT_RECENCY: RecencyPolicy = { mode: 'blend', weight: 0.1, undecayedPast: true };
 
 const PAST =
   /\b(when|what year|which year|what month|how long ago|ago|last (?:year|month|week|summer|winter|spring|fall|autumn|weekend|time)|used to|did|was|were|had|went|before|first time|yesterday|earlier|previously|back then|in (?:19|20)\d\d)\b/i;
@@ -42,9 +46,9 @@ export function asksAboutThePast(query: string): boolean {
   return PAST.test(query);
 }
 
-/** The final score of a breakdown under a recency policy (confidence and usage multiply in every mode). */
-export function combineRecency(b: Pick<ScoreBreakdown, 'relevance' | 'recency' | 'confidence' | 'usage'>, policy: RecencyPolicy, past: boolean): number {
-  const base = b.relevance * b.confidence * b.usage;
+/** The final score of a breakdown under a recency policy (relevance: the re-ranker's when it ran; confidence and usage multiply in every mode). */
+export function combineRecency(b: Pick<ScoreBreakdown, 'relevance' | 'rerank' | 'recency' | 'confidence' | 'usage'>, policy: RecencyPolicy, past: boolean): number {
+  const base = (b.rerank ?? b.relevance) * b.confidence * b.usage;
   if (policy.mode === 'off' || (past && policy.undecayedPast)) return base;
   if (policy.mode === 'product') return base * b.recency;
   if (policy.mode === 'blend') return base * (1 - policy.weight + policy.weight * b.recency);
@@ -55,6 +59,8 @@ export interface RankInput<M> {
   memory: M;
   cosine: number;
   lexical?: number;
+  /** The learned re-ranker's relevance (`rerankCandidates`, rerank.ts): ranks in place of the dense/lexical blend. */
+  rerank?: number;
 }
 
 export type RankableMemory = Pick<Memory, 'id' | 'type' | 'confidence' | 'retrievalCount' | 'validAt' | 'provenance'>;
@@ -80,7 +86,7 @@ export function rankMemories<M extends RankableMemory>(candidates: ReadonlyArray
   const lexicalUsed = candidates.some((c) => c.lexical !== undefined);
   return candidates
     .map((c) => {
-      const b = scoreMemory({ memory: c.memory, cosine: c.cosine, ...(lexicalUsed ? { lexical: c.lexical ?? 0 } : {}) }, o);
+      const b = scoreMemory({ memory: c.memory, cosine: c.cosine, ...(lexicalUsed ? { lexical: c.lexical ?? 0 } : {}), ...(c.rerank !== undefined ? { rerank: c.rerank } : {}) }, o);
       return { memory: c.memory, breakdown: { ...b, score: combineRecency(b, policy, past) } };
     })
     .sort((a, b) => b.breakdown.score - a.breakdown.score || (a.memory.id < b.memory.id ? -1 : a.memory.id > b.memory.id ? 1 : 0));

@@ -112,3 +112,23 @@ describe('scoreMemory', () => {
     expect(b.score).toBeCloseTo(0.5 * 0.5 * 0.8 * (1 / (1 + Math.log(4))), 15);
   });
 });
+
+describe('scoreMemory with the learned re-ranker', () => {
+  it('rerank replaces relevance in the score; relevance stays the dense/lexical similarity', () => {
+    const input = { memory: memory({ confidence: 0.5 }), cosine: 0.8, lexical: 0.4 };
+    const plain = scoreMemory(input, { now: NOW });
+    expect(plain).not.toHaveProperty('rerank');
+    expect(plain.score).toBeCloseTo(0.6 * 0.5, 15);
+    const r = scoreMemory({ ...input, rerank: 0.3 }, { now: NOW });
+    expect(r.relevance).toBeCloseTo(0.6, 15);
+    expect(r.rerank).toBe(0.3);
+    expect(r.score).toBeCloseTo(0.3 * 0.5, 15);
+  });
+  it('rerank is clamped to [0, 1]; 0 is kept (not dropped as falsy)', () => {
+    expect(scoreMemory({ memory: memory(), cosine: 0.5, rerank: 1.7 }, { now: NOW }).rerank).toBe(1);
+    expect(scoreMemory({ memory: memory(), cosine: 0.5, rerank: -0.2 }, { now: NOW }).rerank).toBe(0);
+    const z = scoreMemory({ memory: memory(), cosine: 0.5, rerank: 0 }, { now: NOW });
+    expect(z.rerank).toBe(0);
+    expect(z.score).toBe(0);
+  });
+});

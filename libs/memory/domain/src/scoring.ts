@@ -64,11 +64,16 @@ export interface ScoreInput {
   cosine: number;
   /** Lexical score normalised to [0, 1] within the candidate set (0 when unused). */
   lexical?: number;
+  /** The learned re-ranker's relevance in [0, 1] (rerank.ts): ranks in place of `relevance`, which stays the similarity. */
+  rerank?: number;
 }
 
 export interface ScoreBreakdown {
   score: number;
+  /** The query–memory similarity: the dense/lexical blend (what a similarity threshold compares). */
   relevance: number;
+  /** The learned re-ranker's relevance when it ranked the candidates: used in the score in place of `relevance`. */
+  rerank?: number;
   cosine: number;
   lexical: number;
   recency: number;
@@ -84,17 +89,18 @@ export interface ScoringOptions {
   policies?: Record<MemoryType, TypePolicy>;
 }
 
-/** score = relevance × recency_decay(age, type) × confidence × usage_discount(retrievals). */
+/** score = relevance (the re-ranker's when given) × recency_decay(age, type) × confidence × usage_discount(retrievals). */
 export function scoreMemory(input: ScoreInput, o: ScoringOptions): ScoreBreakdown {
   const w = o.weights ?? DEFAULT_RELEVANCE;
   const policy = (o.policies ?? DEFAULT_TYPE_POLICIES)[input.memory.type];
   const cosine = Math.max(0, input.cosine);
   const lexical = Math.min(1, Math.max(0, input.lexical ?? 0));
   const relevance = input.lexical === undefined ? cosine : (w.dense * cosine + w.lexical * lexical) / (w.dense + w.lexical);
+  const rerank = input.rerank === undefined ? undefined : Math.min(1, Math.max(0, input.rerank));
   // age from when the user said it / it became true (event time), so replayed history decays too
   const ageDays = Math.max(0, (o.now.getTime() - input.memory.validAt.getTime()) / DAY);
   const recency = decayAt(curveFor(policy), ageDays);
   const usage = usageDiscount(input.memory.retrievalCount, o.usage);
   const confidence = input.memory.confidence;
-  return { score: relevance * recency * confidence * usage, relevance, cosine, lexical, recency, ageDays, confidence, usage };
+  return { score: (rerank ?? relevance) * recency * confidence * usage, relevance, cosine, lexical, recency, ageDays, confidence, usage, ...(rerank === undefined ? {} : { rerank }) };
 }

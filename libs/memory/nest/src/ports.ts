@@ -1,6 +1,6 @@
 import type { TextEmbedder } from '@frontier/ml-ports';
 import type { MemoryScope } from '@frontier/memory-contracts';
-import type { DedupThresholds, Extractor, ForgetMatchOptions, NeighbourMode, RecencyPolicy, RelevanceWeights, UsageDiscount } from '@frontier/memory-domain';
+import type { DedupThresholds, Extractor, ForgetMatchOptions, NeighbourMode, RecencyPolicy, RelevanceWeights, RerankModel, UsageDiscount } from '@frontier/memory-domain';
 import type { VectorIndex } from '@frontier/memory-vector-index';
 import type { TenantSettingsRepository, BiographyRepository, ErasureRepository, LiveMemoryCache, MemoryCipher, MemoryRepository, SessionRepository, UserLockOptions } from '@frontier/memory-data-access';
 
@@ -39,6 +39,8 @@ export interface MemoryOptions {
   neighbours?: NeighbourMode;
   /** Share of the lexical score from each candidate's own text (0–1). Default `DEFAULT_OWN_TEXT_SHARE`. */
   ownTextShare?: number;
+  /** Relevance of a candidate: the learned re-ranker's model (default `DEFAULT_RERANK_MODEL`); null = the dense/lexical blend (`relevance`, `ownTextShare`). */
+  reranker?: RerankModel | null;
   /** Searches' retrieval counts are buffered and written this often (ms); 0 writes each search's at once. Default 1,000. */
   retrievalFlushMs?: number;
   /**

@@ -1,4 +1,4 @@
-import type { Memory, MemoryType } from '@frontier/memory-domain';
+import { DEFAULT_RERANK_MODEL, rerankRelevance, type Memory, type MemoryType } from '@frontier/memory-domain';
 import type { MemoryContext } from '../ports';
 import { DEFAULT_CANDIDATE_POOL, profileItems, rankHits, wordsOf } from './ranking';
 
@@ -35,7 +35,7 @@ const byId = new Map([fact, episode, other].map((m) => [m.id, m]));
 
 describe('rankHits (the search pipeline\'s ranking, no database)', () => {
   it('one slot per source turn: the better-ranked of a fact and its own episode stays', async () => {
-    const out = await rankHits(ctxWith({}), scope, [
+    const out = await rankHits(ctxWith({ reranker: null }), scope, [
       { id: 'e1', cosine: 0.9, lexical: 1 },
       { id: 'f1', cosine: 0.8, lexical: 0.9 },
       { id: 'e2', cosine: 0.1, lexical: 0.1 },
@@ -43,6 +43,38 @@ describe('rankHits (the search pipeline\'s ranking, no database)', () => {
     ], byId, { query: 'where does Ann work', at: NOW, limit: 10 });
     expect(out.map((r) => r.memory.id)).toEqual(['e1', 'e2']);
     expect(out[0]?.context).toBeUndefined();
+    // the default (the learned re-ranker) keeps one slot for t1 too
+    const dflt = await rankHits(ctxWith({}), scope, [
+      { id: 'e1', cosine: 0.9, lexical: 1 },
+      { id: 'f1', cosine: 0.8, lexical: 0.9 },
+      { id: 'e2', cosine: 0.1, lexical: 0.1 },
+    ], byId, { query: 'where does Ann work', at: NOW, limit: 10 });
+    expect(dflt.filter((r) => r.memory.provenance.turnIds.includes('t1'))).toHaveLength(1);
+    expect(dflt.at(-1)?.memory.id).toBe('e2');
+  });
+
+  it('the learned re-ranker ranks by default: breakdown.rerank is its relevance, breakdown.relevance stays the similarity; reranker null → the blend', async () => {
+    const hits = [
+      { id: 'e1', cosine: 0.9, lexical: 1 },
+      { id: 'e2', cosine: 0.2, lexical: 0.1 },
+    ];
+    const q = 'where does Ann work as a nurse';
+    const out = await rankHits(ctxWith({}), scope, hits, byId, { query: q, at: NOW, limit: 10 });
+    const expected = rerankRelevance([{ text: episode.text, episode: true, cosine: 0.9, lexical: 1 }, { text: other.text, episode: true, cosine: 0.2, lexical: 0.1 }], q, DEFAULT_RERANK_MODEL);
+    expect(out.map((r) => r.memory.id)).toEqual(['e1', 'e2']);
+    expect(out.map((r) => r.breakdown.rerank)).toEqual(expected);
+    // relevance: the dense/lexical blend (0.5 / 0.5) of the index's scores, what Mem0's threshold compares
+    expect(out[0]?.breakdown.relevance).toBeCloseTo(0.95, 12);
+    // the score: the re-ranker's relevance × confidence × usage × the default blend (0.9 + 0.1 × decay 1: validAt = now)
+    expect(out[0]?.breakdown.score).toBeCloseTo(expected[0] as number, 12);
+    const older = await rankHits(ctxWith({}), scope, hits, new Map([...byId].map(([k, m]) => [k, { ...m, validAt: new Date(NOW.getTime() - 400 * 86_400_000) }])), { query: q, at: NOW, limit: 10 });
+    const decay = older[0]?.breakdown.recency ?? 1;
+    expect(decay).toBeLessThan(0.9);
+    expect(older[0]?.breakdown.score).toBeCloseTo((expected[0] as number) * (0.9 + 0.1 * decay), 12);
+    const custom = await rankHits(ctxWith({ reranker: { ...DEFAULT_RERANK_MODEL, weights: { ...DEFAULT_RERANK_MODEL.weights, cosine: -50 } } }), scope, hits, byId, { query: q, at: NOW, limit: 10 });
+    expect(custom.map((r) => r.memory.id)).toEqual(['e2', 'e1']);
+    const blend = await rankHits(ctxWith({ reranker: null }), scope, hits, byId, { query: q, at: NOW, limit: 10 });
+    expect(blend[0]?.breakdown.rerank).toBeUndefined();
   });
 
   it('limit, threshold, budget', async () => {
@@ -65,17 +97,17 @@ describe('rankHits (the search pipeline\'s ranking, no database)', () => {
       { id: 'f1', cosine: 1, lexical: 0 },
       { id: 'e2', cosine: 0, lexical: 1 },
     ];
-    const dense = await rankHits(ctxWith({ relevance: { dense: 1, lexical: 0 } }), scope, hits, byId, { query: 'q', at: NOW, limit: 10 });
-    const lexical = await rankHits(ctxWith({ relevance: { dense: 0, lexical: 1 } }), scope, hits, byId, { query: 'q', at: NOW, limit: 10 });
+    const dense = await rankHits(ctxWith({ reranker: null, relevance: { dense: 1, lexical: 0 } }), scope, hits, byId, { query: 'q', at: NOW, limit: 10 });
+    const lexical = await rankHits(ctxWith({ reranker: null, relevance: { dense: 0, lexical: 1 } }), scope, hits, byId, { query: 'q', at: NOW, limit: 10 });
     expect(dense.map((r) => r.memory.id)).toEqual(['f1', 'e2']);
     expect(lexical.map((r) => r.memory.id)).toEqual(['e2', 'f1']);
-    const prior = await rankHits(ctxWith({ relevance: { dense: 1, lexical: 0 }, recency: { mode: 'prior', weight: 0.5, undecayedPast: false } }), scope, hits, byId, { query: 'q', at: NOW, limit: 10 });
+    const prior = await rankHits(ctxWith({ reranker: null, relevance: { dense: 1, lexical: 0 }, recency: { mode: 'prior', weight: 0.5, undecayedPast: false } }), scope, hits, byId, { query: 'q', at: NOW, limit: 10 });
     expect(prior[0]?.breakdown.score).toBeCloseTo(1 + 0.5, 12); // validAt = now: decay 1
     expect(DEFAULT_CANDIDATE_POOL).toBe(100);
     // the own-text share: 0 keeps the index's lexical score, 1 replaces it with the candidates' own BM25
-    const index = await rankHits(ctxWith({ ownTextShare: 0 }), scope, [{ id: 'e2', cosine: 0, lexical: 0.3 }], byId, { query: 'kayaking', at: NOW, limit: 10 });
-    const own = await rankHits(ctxWith({ ownTextShare: 1 }), scope, [{ id: 'e2', cosine: 0, lexical: 0.3 }], byId, { query: 'kayaking', at: NOW, limit: 10 });
-    const dflt = await rankHits(ctxWith({}), scope, [{ id: 'e2', cosine: 0, lexical: 0.3 }], byId, { query: 'kayaking', at: NOW, limit: 10 });
+    const index = await rankHits(ctxWith({ reranker: null, ownTextShare: 0 }), scope, [{ id: 'e2', cosine: 0, lexical: 0.3 }], byId, { query: 'kayaking', at: NOW, limit: 10 });
+    const own = await rankHits(ctxWith({ reranker: null, ownTextShare: 1 }), scope, [{ id: 'e2', cosine: 0, lexical: 0.3 }], byId, { query: 'kayaking', at: NOW, limit: 10 });
+    const dflt = await rankHits(ctxWith({ reranker: null }), scope, [{ id: 'e2', cosine: 0, lexical: 0.3 }], byId, { query: 'kayaking', at: NOW, limit: 10 });
     expect([index[0]?.breakdown.lexical, own[0]?.breakdown.lexical]).toEqual([0.3, 1]);
     expect(dflt[0]?.breakdown.lexical).toBeCloseTo(0.7 * 0.3 + 0.3, 12);
   });

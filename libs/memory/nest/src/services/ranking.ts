@@ -13,6 +13,8 @@ import {
   fitBudget,
   isEpisode,
   rankMemories,
+  rerankCandidates,
+  DEFAULT_RERANK_MODEL,
   sensitiveTopicOf,
   sensitiveTopicsOf,
   type ContextTurn,
@@ -59,7 +61,9 @@ export async function rankHits(ctx: MemoryContext, scope: MemoryScope, hits: Rea
     return memory ? [{ memory, cosine: h.cosine, ...(h.lexical !== undefined ? { lexical: h.lexical } : {}) }] : [];
   });
   // tokens of a cached row's text kept beside the row (`(c) => c.memory`): the pool is not re-tokenised per search
-  const blended = blendOwnText(candidates, r.query, (c) => c.memory.text, ctx.options.ownTextShare ?? DEFAULT_OWN_TEXT_SHARE, (c) => c.memory);
+  // relevance: the learned re-ranker by default (issue 14, rerank.ts); `reranker: null` → the dense/lexical blend with the own-text share
+  const model = ctx.options.reranker === undefined ? DEFAULT_RERANK_MODEL : ctx.options.reranker;
+  const blended = model ? rerankCandidates(candidates, r.query, model) : blendOwnText(candidates, r.query, (c) => c.memory.text, ctx.options.ownTextShare ?? DEFAULT_OWN_TEXT_SHARE, (c) => c.memory);
   const ranked = rankMemories(blended, {
     now: r.at,
     weights: ctx.options.relevance ?? DEFAULT_RELEVANCE,

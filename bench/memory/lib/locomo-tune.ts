@@ -1,0 +1,194 @@
+/**
+ * Tuning harness for the learned re-ranker (issue 14): caches every question's candidate pool
+ * (tmp/memory-bench/rerank-pools.json; embeddings from the bench's disk cache), then fits and
+ * cross-validates models leaving one conversation out, in seconds. Not the bench: the figures that
+ * count come from bench/memory/locomo.ts.
+ *
+ *   node -r @swc-node/register bench/memory/lib/locomo-tune.ts [--locomo <locomo-dev.json>] [--budget-words 300] [--fresh 1] [--exp lr|ca|all]
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { rerankLogit, sigmoid, DEFAULT_NEIGHBOURS, DEFAULT_OWN_TEXT_SHARE, DEFAULT_RECENCY, DEFAULT_RELEVANCE, RERANK_FEATURES, type RecencyPolicy, type RerankModel } from '@frontier/memory-domain';
+import { memoryQueryEmbedder } from '@frontier/memory-nest';
+import { benchArgs, datasetPath } from '../../lib/harness';
+import { benchEmbedder } from './bench-db';
+import { loadLocomo } from './locomo-data';
+import { summarise, type QuestionScore } from './locomo-eval';
+import { collectPools, coordinateAscent, evaluate, fitLogistic, meanBudget, withFeatures, type EvalOptions, type QuestionPool, type QuestionRows } from './locomo-rerank';
+import { prepare, scoreVariant } from './locomo-variants';
+
+const DAY = 86_400_000;
+const POOL = Number(benchArgs().flags.get('pool') ?? 100);
+const CACHE = `tmp/memory-bench/rerank-pools-${POOL}.json`;
+const path = datasetPath('locomo', '../shared/data/locomo-dev.json', { what: 'the LoCoMo conversations (JSON)' });
+const budgetWords = Number(benchArgs().flags.get('budget-words') ?? 300);
+const fresh = benchArgs().flags.has('fresh');
+
+async function pools(): Promise<{ pools: QuestionPool[]; baseline: QuestionScore[] }> {
+  if (!fresh && existsSync(CACHE)) return JSON.parse(readFileSync(CACHE, 'utf8')) as { pools: QuestionPool[]; baseline: QuestionScore[] };
+  const convs = loadLocomo(path);
+  const embedder = benchEmbedder();
+  const q = await memoryQueryEmbedder(embedder, {});
+  const out: QuestionPool[] = [];
+  const baseline: QuestionScore[] = [];
+  for (const conv of convs) {
+    const now = new Date((conv.sessions[conv.sessions.length - 1]?.date.getTime() ?? 0) + DAY);
+    const p = await prepare(conv, embedder, [POOL], now, ['window2'], q);
+    out.push(...collectPools(p, POOL, now));
+    baseline.push(...scoreVariant(p, { index: 'window2', neighbours: DEFAULT_NEIGHBOURS, pool: POOL, dense: DEFAULT_RELEVANCE.dense, recency: DEFAULT_RECENCY, facts: true, ownText: DEFAULT_OWN_TEXT_SHARE }, now, budgetWords));
+    process.stderr.write(`pools ${conv.sampleId}\n`);
+  }
+  embedder.save();
+  await embedder.close();
+  mkdirSync('tmp/memory-bench', { recursive: true });
+  writeFileSync(CACHE, JSON.stringify({ pools: out, baseline }));
+  return { pools: out, baseline };
+}
+
+const pct = (x: number) => (100 * x).toFixed(1);
+const line = (name: string, xs: readonly QuestionScore[]) => {
+  const r = summarise(xs);
+  return `${name.padEnd(48)} all ${pct(r['all']?.budget ?? 0)}  [mh ${pct(r['1']?.budget ?? 0)} tmp ${pct(r['2']?.budget ?? 0)} od ${pct(r['3']?.budget ?? 0)} sh ${pct(r['4']?.budget ?? 0)}]  any ${pct(r['all']?.budgetAny ?? 0)} @10 ${pct(r['all']?.r10 ?? 0)}`;
+};
+
+/** Leave one conversation out: `fit` on the others, scored on the held one. */
+export function loo(qs: readonly QuestionRows[], fit: (train: QuestionRows[]) => RerankModel): { scores: QuestionScore[]; models: RerankModel[] } {
+  const convs = [...new Set(qs.map((q) => q.conv))];
+  const scores: QuestionScore[] = [];
+  const models: RerankModel[] = [];
+  for (const held of convs) {
+    const m = fit(qs.filter((q) => q.conv !== held));
+    models.push(m);
+    scores.push(...evaluate(qs.filter((q) => q.conv === held), m, budgetWords));
+  }
+  return { scores, models };
+}
+
+const fmt = (m: RerankModel) => `bias ${m.bias.toFixed(2)} ${RERANK_FEATURES.map((f) => `${f} ${m.weights[f].toFixed(2)}`).join(', ')}`;
+
+function evaluateOff(qs: readonly QuestionRows[]): QuestionScore[] {
+  const convs = [...new Set(qs.map((q) => q.conv))];
+  return convs.flatMap((held) => evaluate(qs.filter((q) => q.conv === held), fitLogistic(qs.filter((q) => q.conv !== held), { l2: 1 }), budgetWords, { mode: 'off', weight: 0, undecayedPast: false }));
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const { pools: ps, baseline } = await pools();
+  const qs = withFeatures(ps);
+  process.stderr.write(`features ${(performance.now() - t0).toFixed(0)} ms\n`);
+  const inPool = qs.map((q) => {
+    const ev = new Set(q.question.evidence);
+    const got = new Set(q.rows.flatMap((r) => r.memory.provenance.turnIds.filter((t) => ev.has(t))));
+    return got.size / ev.size;
+  });
+  console.log(`questions ${qs.length}; evidence inside the pool of ${POOL}: ${pct(inPool.reduce((a, b) => a + b, 0) / inPool.length)}`);
+  console.log(line('current default (in process)', baseline));
+  const exp = benchArgs().flags.get('exp') ?? 'lr';
+  if (exp === 'lr' || exp === 'all') {
+    for (const l2 of [0.1, 1, 10, 100]) {
+      const all = fitLogistic(qs, { l2 });
+      console.log(line(`lr l2=${l2} in-sample`, evaluate(qs, all, budgetWords)));
+      console.log(line(`lr l2=${l2} cv`, loo(qs, (tr) => fitLogistic(tr, { l2 })).scores));
+      if (l2 === 1) console.log(fmt(all));
+    }
+    for (const l2 of [1, 10]) console.log(line(`pairwise l2=${l2} cv`, loo(qs, (tr) => fitLogistic(tr, { l2, pairwise: true })).scores));
+    const pq = loo(qs, (tr) => fitLogistic(tr, { l2: 1, perQuestion: true }));
+    console.log(line('lr l2=1 per-question weights cv', pq.scores));
+  }
+  if (exp === 'ca' || exp === 'all') {
+    const cv = loo(qs, (tr) => coordinateAscent(tr, fitLogistic(tr, { l2: 1 }), budgetWords, 4));
+    console.log(line('lr + coordinate ascent cv', cv.scores));
+    cv.models.forEach((m) => console.log(fmt(m)));
+    const all = coordinateAscent(qs, fitLogistic(qs, { l2: 1 }), budgetWords, 4);
+    console.log(line('lr + coordinate ascent in-sample', evaluate(qs, all, budgetWords)));
+    console.log(fmt(all));
+  }
+  if (exp === 'post' || exp === 'all') {
+    const fit = (tr: QuestionRows[]) => fitLogistic(tr, { l2: 1 });
+    const models = new Map<string, RerankModel>();
+    const convs = [...new Set(qs.map((q) => q.conv))];
+    for (const held of convs) models.set(held, fit(qs.filter((q) => q.conv !== held)));
+    const all = fit(qs);
+    const settings: Array<{ name: string; o: EvalOptions }> = [
+      { name: 'none', o: {} },
+      ...[0.1, 0.2, 0.3, 0.5, 0.7, 1].map((lengthPower) => ({ name: `length^${lengthPower}`, o: { lengthPower } })),
+      ...[0.1, 0.2, 0.4].flatMap((penalty) => [1, 2, 1000].map((reach) => ({ name: `diversity ${penalty} reach ${reach}`, o: { diversity: { penalty, reach } } }))),
+    ];
+    // nested choice: per fold, the setting best on the other folds (with the fold-trained models there too)
+    const perSetting = settings.map((st) => convs.map((held) => evaluate(qs.filter((q) => q.conv === held), models.get(held) as RerankModel, budgetWords, st.o)));
+    settings.forEach((st, i) => console.log(line(`post ${st.name} (cv model)`, (perSetting[i] as QuestionScore[][]).flat()) + `  in-sample ${pct(meanBudget(evaluate(qs, all, budgetWords, st.o)))}`));
+    const cv: QuestionScore[] = [];
+    convs.forEach((_, h) => {
+      let best = 0;
+      let bv = -1;
+      perSetting.forEach((ps, i) => {
+        const others = ps.filter((_, k) => k !== h).flat();
+        const v = meanBudget(others);
+        if (v > bv + 1e-12) {
+          bv = v;
+          best = i;
+        }
+      });
+      console.log(`fold ${convs[h]} chose ${settings[best]?.name}`);
+      cv.push(...((perSetting[best] as QuestionScore[][])[h] as QuestionScore[]));
+    });
+    console.log(line('post: chosen by cv', cv));
+  }
+  if (exp === 'recency') {
+    const P = (mode: RecencyPolicy['mode'], weight: number): RecencyPolicy => ({ mode, weight, undecayedPast: true });
+    const options = [P('prior', 0.002), P('prior', 0.005), P('prior', 0.01), P('prior', 0.02), P('blend', 0.1), P('blend', 0.3), P('product', 0)];
+    const convs = [...new Set(qs.map((q) => q.conv))];
+    const cv: QuestionScore[] = [];
+    const perOption = options.map(() => [] as QuestionScore[]);
+    for (const held of convs) {
+      const train = qs.filter((q) => q.conv !== held);
+      const test = qs.filter((q) => q.conv === held);
+      const m = fitLogistic(train, { l2: 1 });
+      const scores = options.map((r) => meanBudget(evaluate(train, m, budgetWords, r)));
+      const best = scores.indexOf(Math.max(...scores));
+      console.log(`fold ${held}: chose ${JSON.stringify(options[best])}`);
+      cv.push(...evaluate(test, m, budgetWords, options[best] as RecencyPolicy));
+      options.forEach((r, i) => (perOption[i] as QuestionScore[]).push(...evaluate(test, m, budgetWords, r)));
+    }
+    options.forEach((r, i) => console.log(line(`cv model, fixed ${r.mode} ${r.weight}`, perOption[i] as QuestionScore[])));
+    console.log(line('cv model + recency chosen per fold', cv));
+    const all = fitLogistic(qs, { l2: 1 });
+    options.forEach((r) => console.log(line(`in-sample all six, ${r.mode} ${r.weight}`, evaluate(qs, all, budgetWords, r))));
+    console.log(line('off (reference)', loo(qs, (tr) => fitLogistic(tr, { l2: 1 })).scores.length ? evaluateOff(qs) : []));
+  }
+  if (exp === 'ablate') {
+    console.log(line('all features cv', loo(qs, (tr) => fitLogistic(tr, { l2: 1 })).scores));
+    for (const f of RERANK_FEATURES) console.log(line(`without ${f} cv`, loo(qs, (tr) => fitLogistic(tr, { l2: 1, drop: new Set([f]) })).scores));
+  }
+  if (exp === 'miss') {
+    const convs = [...new Set(qs.map((q) => q.conv))];
+    const hist = new Map<string, number>();
+    const cut: number[] = [];
+    for (const held of convs) {
+      const m = fitLogistic(qs.filter((q) => q.conv !== held), { l2: 1 });
+      for (const q of qs.filter((x) => x.conv === held)) {
+        const ranked = q.rows.map((r) => ({ r, s: sigmoid(rerankLogit(r.x, m)) })).sort((a, b) => b.s - a.s);
+        let used = 0;
+        let inBudget = 0;
+        for (const x of ranked) {
+          if (used + x.r.words > budgetWords) break;
+          used += x.r.words;
+          inBudget++;
+        }
+        cut.push(inBudget);
+        for (const e of q.question.evidence) {
+          const k = ranked.findIndex((x) => x.r.memory.provenance.turnIds.includes(e));
+          const b = k < 0 ? 'out of pool' : k < inBudget ? 'in budget' : k < inBudget + 5 ? '+1..5' : k < inBudget + 15 ? '+6..15' : k < 50 ? '<50' : '50..100';
+          hist.set(`${q.question.category} ${b}`, (hist.get(`${q.question.category} ${b}`) ?? 0) + 1);
+        }
+      }
+    }
+    console.log([...hist.entries()].sort().map(([k, v]) => `${k}: ${v}`).join('\n'));
+    console.log('items in budget mean', (cut.reduce((a, b) => a + b, 0) / cut.length).toFixed(1));
+  }
+  console.log(`mean ${pct(meanBudget(baseline))}; ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
