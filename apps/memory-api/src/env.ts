@@ -38,8 +38,10 @@ export class MemoryApiEnv extends HttpEnv implements MemoryIndexEnv {
 
   /**
    * HTTP worker processes on this machine (node:cluster behind one port; each a whole memory-api
-   * with its own index and live-row cache, ~150–250 MB resident): 1 = this process serves (no
-   * cluster), 0 = one per CPU core. Default 1: a deployment gets cores by replicas or sets this.
+   * with its own index and live-row cache: ~530 MB resident each with the search bench's 6 LoCoMo
+   * users, plus ~200 MB for the primary, against ~570 MB for one process): 1 = this process serves
+   * (no cluster), 0 = one per CPU core. Default 1: on the shared 2-core machine a second worker
+   * gained nothing (docs/benchmarks/memory-search-load.md); a deployment with idle cores sets it.
    */
   @IsInt()
   @Min(0)
