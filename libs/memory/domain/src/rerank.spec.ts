@@ -45,6 +45,11 @@ describe('splitEpisodeText', () => {
     expect(splitEpisodeText('[8 May 2023] Caroline: I went to a support group.')).toEqual({ speaker: 'Caroline', body: 'I went to a support group.' });
     expect(splitEpisodeText('Mary Ann: hi there')).toEqual({ speaker: 'Mary Ann', body: 'hi there' });
   });
+  it('speaker edges: no space after the date, digits in the name, a space before the colon', () => {
+    expect(splitEpisodeText('[8 May 2023]Bo: hi')).toEqual({ speaker: 'Bo', body: 'hi' });
+    expect(splitEpisodeText('R2D2: beep')).toEqual({ speaker: 'R2D2', body: 'beep' });
+    expect(splitEpisodeText('Bo : hi')).toEqual({ speaker: 'Bo', body: 'hi' });
+  });
   it('no header: the whole text (less any date) is the body', () => {
     expect(splitEpisodeText('[8 May 2023] I went home')).toEqual({ body: 'I went home' });
     expect(splitEpisodeText('Note that 10:30 works')).toEqual({ body: 'Note that 10:30 works' });
@@ -129,6 +134,21 @@ describe('rerankFeatures', () => {
     expect(xs[2]?.[F('own')]).toBe(1);
     expect(xs.map((x) => x[F('ownRank')])).toEqual([10 / 12, 10 / 11, 1]);
   });
+  it('own with repeated terms and the best candidate not last: still the Bm25Index numbers over the bodies', () => {
+    const texts = ['Bo: puppy puppy puppy training today', 'Al: a puppy', 'Cy: training the puppy to sit, puppy treats', 'Di: nothing here'];
+    const idx = new Bm25Index();
+    texts.forEach((t, i) => idx.add(String(i), t.slice(4)));
+    const q = 'puppy training';
+    const raw = new Map(idx.search(q, 10).map((h) => [Number(h.id), h.score]));
+    const max = Math.max(...raw.values());
+    const got = rerankFeatures(texts.map((t) => ep(t, 0.1)), queryCues(q));
+    got.forEach((x, i) => expect(x[F('own')]).toBeCloseTo((raw.get(i) ?? 0) / max, 12));
+    expect(got.map((x) => x[F('own')]).indexOf(1)).toBeLessThan(3);
+  });
+  it('a speaker whose name is only stop words names no one: someone else when a name is asked', () => {
+    const x = rerankFeatures([ep('I: went home', 0)], queryCues('What did Bo say?'))[0];
+    expect([x?.[F('speakerAsked')], x?.[F('speakerOther')]]).toEqual([0, 1]);
+  });
   it('own is 0 everywhere when no body holds a query term', () => {
     const none = rerankFeatures([ep('Bo: hello there', 0.1), ep('Al: good morning', 0.2)], queryCues('pottery class'));
     expect(none.map((x) => x[F('own')])).toEqual([0, 0]);
@@ -186,6 +206,11 @@ describe('the model', () => {
   it('the shipped model weighs every feature with a finite number', () => {
     for (const f of RERANK_FEATURES) expect(Number.isFinite(DEFAULT_RERANK_MODEL.weights[f])).toBe(true);
     expect(Object.keys(DEFAULT_RERANK_MODEL.weights).sort()).toEqual([...RERANK_FEATURES].sort());
+    // the shipped weights (LoCoMo dev, all six conversations; docs/benchmarks/memory-retrieval.md)
+    expect(DEFAULT_RERANK_MODEL).toEqual({
+      bias: -7.04,
+      weights: { cosine: 0.8, lexical: 2.65, own: 0.26, denseRank: 1.28, lexicalRank: 1.86, ownRank: 0.76, coverage: 1.93, speakerAsked: -0.46, speakerOther: -3.18, nameInText: -0.39, whenTime: 0.18, timeWords: 0.87, question: -0.56 },
+    });
     // what it learned on LoCoMo: lexical evidence up, another speaker than the one asked about down
     expect(DEFAULT_RERANK_MODEL.weights.lexical).toBeGreaterThan(0);
     expect(DEFAULT_RERANK_MODEL.weights.speakerOther).toBeLessThan(0);
