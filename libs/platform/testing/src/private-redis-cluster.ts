@@ -54,7 +54,21 @@ async function portPair(): Promise<[number, number]> {
 }
 
 /** Starts a private {@link PrivateRedisCluster}; `dispose()` it in `afterAll`. */
+/**
+ * Starts the cluster, trying fresh ports up to three times when a node exits during start: a port
+ * found free by `freePort` can be taken by a parallel test process before the node binds it.
+ */
 export async function startPrivateRedisCluster(options: PrivateRedisClusterOptions = {}): Promise<PrivateRedisCluster> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startClusterOnce(options);
+    } catch (e) {
+      if (attempt >= 3 || !(e instanceof Error) || !/exited during start/.test(e.message)) throw e;
+    }
+  }
+}
+
+async function startClusterOnce(options: PrivateRedisClusterOptions): Promise<PrivateRedisCluster> {
   const masters = options.masters ?? 3;
   if (masters < 3) throw new Error('a Redis Cluster needs at least 3 masters');
   const startTimeoutMs = options.startTimeoutMs ?? 30_000;
