@@ -5,12 +5,6 @@ import { loadModelsConfig } from '@frontier/ml-registry';
 import { followPrimary, runPrimary, workerCount } from './cluster';
 import { MemoryApiEnv } from './env';
 
-async function serve(env: MemoryApiEnv): Promise<void> {
-  // loaded here, not at the top: a cluster primary runs no app and never loads it
-  const [{ bootstrapHttp }, { AppModule }] = await Promise.all([import('@frontier/platform-nest'), import('./app.module')]);
-  await bootstrapHttp(AppModule.register(env), { service: 'memory-api', title: 'Frontier memory API', port: env.PORT, host: env.HOST, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS });
-}
-
 async function main(): Promise<void> {
   const env = loadEnv(MemoryApiEnv, process.env, 'memory-api');
   loadModelsConfig(); // fail at boot on a bad ML_* variable, naming it
@@ -20,6 +14,8 @@ async function main(): Promise<void> {
     return;
   }
   if (cluster.isWorker) followPrimary();
+  // loaded here, not at the top: a cluster primary runs no app and never loads Nest
+  const { serve } = await import('./serve');
   await serve(env);
 }
 
