@@ -3,6 +3,7 @@ import type { MemoryScope } from '@frontier/memory-contracts';
 import { isLive, type Memory } from '@frontier/memory-domain';
 import type { MemoryRepository } from './memory.repository';
 import type { SessionRepository } from './session.repository';
+import { STAMPS_SQL, StampBatcher, type StampRow } from './live-stamp';
 import type { VersionVector } from './sync.repository';
 
 /** A session as a client knows it (never changes once stored). */
@@ -57,20 +58,6 @@ interface Entry {
   memos: Map<string, { biography: string | null; value: unknown }>;
 }
 
-interface StampRow {
-  devices: string | null;
-  inc: string | null;
-  top: string | null;
-  bio: string | null;
-}
-
-/** The user's sync version and biography digest in one statement ($1 tenant, $2 user). */
-const STAMP_SQL = `SELECT
-  (SELECT json_agg(json_build_array(device_id, counter, floor) ORDER BY device_id)::text FROM memory_sync_devices WHERE tenant_id = $1::uuid AND user_id = $2) AS devices,
-  (SELECT max(id)::text FROM memory_sync_changes WHERE tenant_id = $1::uuid AND user_id = $2) AS top,
-  (SELECT md5(key) FROM memory_sync_keys WHERE tenant_id = $1::uuid AND user_id = $2) AS inc,
-  (SELECT md5(fingerprint || '|' || built_at::text || '|' || stale::text || '|' || generator || '|' || text) FROM biographies WHERE tenant_id = $1::uuid AND user_id = $2) AS bio`;
-
 /** The pg pool a client may expose (`PrismaService.pgPool`): the version check runs on it as a named prepared statement. */
 export interface PgQueryable {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
@@ -108,8 +95,8 @@ export class LiveMemoryCache {
   private readonly countsMaxAgeMs: number;
   private readonly maxDelta: number;
   private readonly now: () => number;
-  /** The user's version row (see STAMP_SQL). */
-  private readonly stamp: (tenantId: string, userId: string) => Promise<StampRow>;
+  /** The users' version rows, one statement per event-loop turn (live-stamp.ts). */
+  readonly stamps: StampBatcher;
   /** Loads and deltas, for tests and metrics. */
   readonly stats = { hits: 0, deltas: 0, loads: 0, countRefreshes: 0 };
 
@@ -123,17 +110,19 @@ export class LiveMemoryCache {
     this.maxDelta = o.maxDelta ?? 500;
     this.now = o.clock ?? Date.now;
     const pg = (prisma as PrismaClient & { pgPool?: PgQueryable }).pgPool;
-    // one search = one version check: on pg's pool, prepared once per connection, it costs a
-    // fraction of the CPU Prisma's raw query spends (issue 14, search throughput)
-    this.stamp = pg
-      ? async (tenantId, userId) => (await pg.query({ name: 'memory_live_stamp', text: STAMP_SQL, values: [tenantId, userId] })).rows[0] as StampRow
-      : async (tenantId, userId) => (await prisma.$queryRawUnsafe<StampRow[]>(STAMP_SQL, tenantId, userId))[0] as StampRow;
+    // one statement per event-loop turn for every search's version check (issue 14, search
+    // throughput): on pg's pool, prepared once per connection, when the client exposes it
+    this.stamps = new StampBatcher(
+      pg
+        ? async (tenants, users) => (await pg.query({ name: 'memory_live_stamps', text: STAMPS_SQL, values: [tenants, users] })).rows as StampRow[]
+        : async (tenants, users) => prisma.$queryRawUnsafe<StampRow[]>(STAMPS_SQL, tenants, users),
+    );
   }
 
   /** The user's live memories as of one version check against Postgres (null: the user is too large to cache). */
   async snapshot(scope: MemoryScope, at: Date): Promise<LiveSnapshot | null> {
     const key = `${scope.tenantId}\u0000${scope.userId}`;
-    const stamp = await this.stamp(scope.tenantId, scope.userId);
+    const stamp = await this.stamps.get(scope.tenantId, scope.userId);
     const version: Version = { ...parseDevices(stamp.devices), top: stamp.top, incarnation: stamp.inc, stamp: `${stamp.devices ?? ''}|${stamp.top ?? ''}|${stamp.inc ?? ''}` };
     if (this.tooLarge.get(key) === version.stamp) return null;
     let entry: Entry | null | undefined = this.users.get(key);
