@@ -20,6 +20,88 @@ function reference(docs: ReadonlyMap<string, string>, query: string, limit: numb
   return [...scores].map(([id, score]) => ({ id, score })).sort((x, y) => y.score - x.score || x.id.localeCompare(y.id)).slice(0, limit);
 }
 
+
+/**
+ * Bm25Index as it was before its postings became parallel arrays (issue 14, fifth pass): term →
+ * Map(slot → tf). The index must answer bit-identically to it (ids, order and every score).
+ */
+class MapPostingsBm25 {
+  private readonly slotOf = new Map<string, number>();
+  private readonly ids: Array<string | undefined> = [];
+  private readonly terms: Array<readonly string[] | undefined> = [];
+  private readonly lengths: number[] = [];
+  private readonly free: number[] = [];
+  private readonly postings = new Map<string, Map<number, number>>();
+  private totalLength = 0;
+  private acc = new Float64Array(0);
+  constructor(private readonly k1 = 1.2, private readonly b = 0.75) {}
+  add(id: string, text: string): void {
+    if (this.slotOf.has(id)) this.remove(id);
+    const tf = new Map<string, number>();
+    const tokens = tokenize(text);
+    for (const t of tokens) tf.set(t, (tf.get(t) ?? 0) + 1);
+    const slot = this.free.pop() ?? this.ids.length;
+    for (const [t, f] of tf) {
+      let p = this.postings.get(t);
+      if (!p) this.postings.set(t, (p = new Map()));
+      p.set(slot, f);
+    }
+    this.slotOf.set(id, slot);
+    this.ids[slot] = id;
+    this.terms[slot] = [...tf.keys()];
+    this.lengths[slot] = tokens.length;
+    this.totalLength += tokens.length;
+  }
+  remove(id: string): void {
+    const slot = this.slotOf.get(id);
+    if (slot === undefined) return;
+    for (const t of this.terms[slot] ?? []) {
+      const p = this.postings.get(t);
+      p?.delete(slot);
+      if (p && p.size === 0) this.postings.delete(t);
+    }
+    this.totalLength -= this.lengths[slot] ?? 0;
+    this.slotOf.delete(id);
+    this.ids[slot] = undefined;
+    this.terms[slot] = undefined;
+    this.lengths[slot] = 0;
+    this.free.push(slot);
+  }
+  search(query: string, limit = 50): Array<{ id: string; score: number }> {
+    const terms = [...new Set(tokenize(query))];
+    const n = this.slotOf.size;
+    if (!n || !terms.length) return [];
+    const avg = this.totalLength / n;
+    if (this.acc.length < this.ids.length) this.acc = new Float64Array(Math.max(16, this.ids.length * 2));
+    const acc = this.acc;
+    const touched: number[] = [];
+    for (const term of terms) {
+      const posting = this.postings.get(term);
+      if (!posting) continue;
+      const df = posting.size;
+      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      for (const [slot, f] of posting) {
+        const len = this.lengths[slot] as number;
+        const s = (idf * f * (this.k1 + 1)) / (f + this.k1 * (1 - this.b + (this.b * len) / avg));
+        if (acc[slot] === 0) touched.push(slot);
+        acc[slot] += s;
+      }
+    }
+    let cut = -Infinity;
+    if (touched.length > limit && limit > 0) {
+      const scores = Float64Array.from(touched, (slot) => acc[slot] as number).sort();
+      cut = scores[scores.length - limit] as number;
+    }
+    const out: Array<{ id: string; score: number }> = [];
+    for (const slot of touched) {
+      const score = acc[slot] as number;
+      acc[slot] = 0;
+      if (score >= cut) out.push({ id: this.ids[slot] as string, score });
+    }
+    return out.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id)).slice(0, limit);
+  }
+}
+
 const WORDS = ['dog', 'dogs', 'cat', 'paris', 'hiking', 'the', 'garden', 'piano', 'sister', 'running', 'run'];
 
 describe('Bm25Index', () => {
@@ -50,6 +132,39 @@ describe('Bm25Index', () => {
         got.forEach((h, i) => expect(h.score).toBeCloseTo((want[i] as { score: number }).score, 12));
         // a second search over the same index gives the same answer (the accumulator is clean)
         expect(ix.search(query, limit)).toEqual(got);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('answers bit-identically to the previous Map-postings index (ids, order, every score) through adds, replacements and removals', () => {
+    const vocab = [...WORDS, 'tea', 'coffee', 'work', 'nurse', 'japan', 'spring', 'cats', 'miso', 'portuguese', 'brother', 'sam', 'walked', 'walking', 'lake', 'book', 'books', 'read', 'reading', 'music', 'guitar'];
+    const op = fc.oneof(
+      { weight: 4, arbitrary: fc.record({ kind: fc.constant('add' as const), id: fc.integer({ min: 0, max: 60 }), words: fc.array(fc.constantFrom(...vocab), { minLength: 0, maxLength: 25 }) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), id: fc.integer({ min: 0, max: 60 }) }) },
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 150 }), fc.array(fc.array(fc.constantFrom(...vocab), { minLength: 1, maxLength: 40 }), { minLength: 1, maxLength: 4 }), fc.integer({ min: 0, max: 70 }), (ops, queries, limit) => {
+        const ix = new Bm25Index();
+        const old = new MapPostingsBm25();
+        for (const o of ops) {
+          const id = `d${o.id}`;
+          if (o.kind === 'add') {
+            ix.add(id, o.words.join(' '));
+            old.add(id, o.words.join(' '));
+          } else {
+            ix.remove(id);
+            old.remove(id);
+          }
+          // searched between changes too (the length norms kept between searches must follow every add and remove)
+          expect(ix.search((queries[0] as string[]).join(' '), limit)).toEqual(old.search((queries[0] as string[]).join(' '), limit));
+        }
+        for (const q of queries) {
+          const got = ix.search(q.join(' '), limit);
+          const want = old.search(q.join(' '), limit);
+          expect(got.map((h) => h.id)).toEqual(want.map((h) => h.id));
+          got.forEach((h, i) => expect(h.score).toBe((want[i] as { score: number }).score));
+        }
       }),
       { numRuns: 300 },
     );

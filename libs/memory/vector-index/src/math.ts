@@ -83,8 +83,9 @@ export function fuseHybrid(
     fused.set(id, (fused.get(id) ?? 0) + 1 / (RRF_K + r + 1));
     raw.set(id, score);
   });
-  const ids = [...fused.keys()].sort((a, b) => (fused.get(b) ?? 0) - (fused.get(a) ?? 0) || (a < b ? -1 : a > b ? 1 : 0)).slice(0, k);
-  return withLexical(ids.map((id) => ({ id, cosine: cosineOf(id) })), raw);
+  // sorted on the (id, fused score) pairs themselves: the same order as looking both scores up per comparison
+  const best = [...fused].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, k);
+  return withLexical(best.map(([id]) => ({ id, cosine: cosineOf(id) })), raw);
 }
 
 /** Attaches `lexical` normalised to [0, 1] within `hits` from raw BM25-style scores. */
