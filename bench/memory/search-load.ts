@@ -8,7 +8,8 @@
  * before it as `recent_turns`), drawn without replacement per user; a share `--repeat` of the
  * requests re-asks an earlier query of the same user (the repeat rate actually sent is printed).
  *
- * Rows (one server start each, the same request list): `shipped` (memory-api's defaults),
+ * Rows (one server start each, the same request list; a row named twice runs twice, reported as
+ * `row.2`: interleave `--rows before,shipped,before,shipped`): `shipped` (memory-api's defaults),
  * `baseline` (MEMORY_QUERY_EMBEDDING=direct: USE-lite on every request, as before issue 14) and,
  * with `--rows`, `model` (USE-lite micro-batched across requests + query LRU), `nocache`
  * (MEMORY_LIVE_CACHE_ROWS=0: candidates read and decrypted per search) and `quiet` (LOG_LEVEL=warn:
@@ -16,7 +17,8 @@
  * archive <commit>` unpacked with node_modules and the generated Prisma client linked — the previous
  * code as a baseline in the same run), `w1`/`w2`/`w3` (MEMORY_API_WORKERS) and `semi32`/`w2semi32`
  * (V8's young generation at 32 MB). Per row: req/s,
- * latency p50/p95/p99, the server's CPU per request (/proc, all threads), the embedding's share
+ * latency p50/p95/p99, the server's CPU per request (/proc, all threads), the bench database's
+ * Postgres backends' CPU per request over the same window (`pgCpuMsPerReq`), the embedding's share
  * of it (the query embedder's cost per query measured alone in this process on the same texts,
  * over the server's CPU per request), and the 1-minute load average before and after.
  *
@@ -41,6 +43,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Pool } from 'pg';
 import { turnObservationExtractor } from '@frontier/memory-domain';
 import { createQueryEmbedder, createUseEmbedder, type QueryEmbeddingMode } from '@frontier/ml-embeddings';
 import { mintApiKey } from '@frontier/platform-nest';
@@ -264,6 +267,15 @@ async function embedCostMs(mode: QueryEmbeddingMode | 'shipped', texts: string[]
 
 const monoUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
+/** CPU (ms, /proc) of every Postgres backend connected to the bench database now, by pid (the bench's own connection left out). */
+async function pgBackendsCpu(pg: Pool): Promise<Map<number, number>> {
+  const { rows } = await pg.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+  return new Map(rows.map((r) => [r.pid, cpuMs(r.pid)]));
+}
+
+/** Postgres CPU spent between two {@link pgBackendsCpu} readings (a backend opened in between counts whole). */
+const pgCpuSince = (before: Map<number, number>, after: Map<number, number>): number => [...after].reduce((ms, [pid, t]) => ms + t - (before.get(pid) ?? 0), 0);
+
 async function main(): Promise<void> {
   const t0 = performance.now();
   const convs = loadLocomo(locomo);
@@ -300,20 +312,28 @@ async function main(): Promise<void> {
     const warm: Req[] = [...Array.from({ length: USERS }, (_, u) => ({ user: `load-${u}`, query: 'hello again' })), ...Array.from({ length: WARMUP }, (_, i) => ({ user: `load-${i % USERS}`, query: `what do you remember about ${['work', 'family', 'travel', 'music', 'school', 'pets', 'books', 'food'][i % 8]} number ${i}?` }))];
     const sample = list.filter((_, i) => i % Math.max(1, Math.floor(list.length / 200)) === 0).map((r) => [...(r.recent ?? []), r.query].join('\n'));
 
+    const pg = new Pool({ connectionString: url, max: 1 });
+    const seen = new Map<string, number>();
     for (const row of ROWS) {
+      // a row named again (interleaved repeats: --rows before,shipped,before,shipped) is reported as row.2, row.3, …
+      const k = (seen.get(row) ?? 0) + 1;
+      seen.set(row, k);
+      const name = k === 1 ? row : `${row}.${k}`;
       const port = await freePort();
       const env = { ...process.env, NODE_ENV: 'development', DATABASE_URL: url, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, PORT: String(port), HOST: '127.0.0.1', RATE_LIMIT_PER_KEY: '1000000', ...ROW_ENV[row] };
-      const profileDir = PROFILE ? path.resolve(PROFILE, row) : undefined;
+      const profileDir = PROFILE ? path.resolve(PROFILE, name) : undefined;
       const child = await startApi(env, port, profileDir, row === 'before' ? path.resolve(BEFORE as string) : ROOT);
       try {
         await runLoad(port, key, warm.slice(0, USERS), 1); // each user's index resident
         await runLoad(port, key, warm.slice(USERS), Math.min(C, 10));
         const loadBefore = os.loadavg()[0] as number;
+        const pg0 = await pgBackendsCpu(pg);
         const cpu0 = cpuMs(child.pid as number);
         const w0 = monoUs();
         const r = await runLoad(port, key, list, C);
-        measured[row] = [w0, monoUs()];
+        measured[name] = [w0, monoUs()];
         const serverCpuPerReq = (cpuMs(child.pid as number) - cpu0) / list.length;
+        const pgCpuPerReq = pgCpuSince(pg0, await pgBackendsCpu(pg)) / list.length;
         const loadAfter = os.loadavg()[0] as number;
         const open: Record<string, unknown> = {};
         for (const rate of RATES) {
@@ -334,28 +354,31 @@ async function main(): Promise<void> {
             serverCpuMsPerReq: round((cpuMs(child.pid as number) - c0) / count, 3),
             load1: [round(l0, 2), round(os.loadavg()[0] as number, 2)],
           };
-          process.stdout.write(`${row} open ${rate}/s: ${JSON.stringify(open[String(rate)])}\n`);
+          process.stdout.write(`${name} open ${rate}/s: ${JSON.stringify(open[String(rate)])}\n`);
           await new Promise((r) => setTimeout(r, 1000)); // let the backlog of one rate clear before the next
         }
         const embedMs = row === 'model' ? null : await embedCostMs(row === 'baseline' ? 'direct' : 'shipped', sample);
-        rows[row] = {
+        rows[name] = {
           reqPerS: round((list.length / r.wallMs) * 1000, 1),
           p50: round(percentile(r.ms, 50), 2),
           p95: round(percentile(r.ms, 95), 2),
           p99: round(percentile(r.ms, 99), 2),
           errors: Object.fromEntries(r.errors),
           serverCpuMsPerReq: round(serverCpuPerReq, 3),
+          // the database's backends over the same window (the version check per search)
+          pgCpuMsPerReq: round(pgCpuPerReq, 3),
           embedMsPerQuery: embedMs === null ? null : round(embedMs, 3),
           embeddingShare: embedMs === null ? null : round(Math.min(1, embedMs / serverCpuPerReq), 3),
           load1: [round(loadBefore, 2), round(loadAfter, 2)],
           ...(RATES.length ? { open } : {}),
         };
-        process.stdout.write(`${row}: ${JSON.stringify(rows[row])}\n`);
+        process.stdout.write(`${name}: ${JSON.stringify(rows[name])}\n`);
       } finally {
         await stop(child);
       }
-      if (profileDir) process.stdout.write(`${row} profile (shares of memory-api's busy CPU samples during the closed-loop run, all processes): ${JSON.stringify(profileSummary(profileDir, measured[row]))}\n`);
+      if (profileDir) process.stdout.write(`${name} profile (shares of memory-api's busy CPU samples during the closed-loop run, all processes): ${JSON.stringify(profileSummary(profileDir, measured[name]))}\n`);
     }
+    await pg.end();
     const shipped = rows['shipped'] as { reqPerS: number; p95: number } | undefined;
     printHeadline('memory-search-load', {
       n: N,
