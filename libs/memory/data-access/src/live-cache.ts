@@ -123,14 +123,15 @@ export class LiveMemoryCache {
   async snapshot(scope: MemoryScope, at: Date): Promise<LiveSnapshot | null> {
     const key = `${scope.tenantId}\u0000${scope.userId}`;
     const stamp = await this.stamps.get(scope.tenantId, scope.userId);
-    const version: Version = { ...parseDevices(stamp.devices), top: stamp.top, incarnation: stamp.inc, stamp: `${stamp.devices ?? ''}|${stamp.top ?? ''}|${stamp.inc ?? ''}` };
-    if (this.tooLarge.get(key) === version.stamp) return null;
+    const exact = `${stamp.devices ?? ''}|${stamp.top ?? ''}|${stamp.inc ?? ''}`;
+    if (this.tooLarge.get(key) === exact) return null;
     let entry: Entry | null | undefined = this.users.get(key);
-    if (entry && entry.version.stamp === version.stamp) {
+    if (entry && entry.version.stamp === exact) {
       this.stats.hits++;
       this.touch(key, entry);
     } else {
-      entry = await this.refresh(key, scope, at, version);
+      // the counters are parsed only when the copy must change (a hit compares the exact string)
+      entry = await this.refresh(key, scope, at, { ...parseDevices(stamp.devices), top: stamp.top, incarnation: stamp.inc, stamp: exact });
     }
     if (!entry) return null;
     if (this.now() - entry.countsAt > this.countsMaxAgeMs) await this.refreshCounts(scope, at, entry);
