@@ -16,3 +16,4 @@ export * from './episodic';
 export * from './retrieval';
 export * from './neighbours';
 export * from './rerank';
+export * from './turn-slots';
