@@ -34,15 +34,26 @@ const other = mem('e2', '[8 March 2026] Ann: We went kayaking', 'episode', 't2')
 const byId = new Map([fact, episode, other].map((m) => [m.id, m]));
 
 describe('rankHits (the search pipeline\'s ranking, no database)', () => {
-  it('one slot per source turn: the better-ranked of a fact and its own episode stays', async () => {
-    const out = await rankHits(ctxWith({ reranker: null }), scope, [
+  it('one slot per source turn, the shorter item first: a fact takes the place and score of its better-ranked own episode', async () => {
+    const hits = [
       { id: 'e1', cosine: 0.9, lexical: 1 },
       { id: 'f1', cosine: 0.8, lexical: 0.9 },
       { id: 'e2', cosine: 0.1, lexical: 0.1 },
       { id: 'gone', cosine: 1, lexical: 1 },
-    ], byId, { query: 'where does Ann work', at: NOW, limit: 10 });
-    expect(out.map((r) => r.memory.id)).toEqual(['e1', 'e2']);
+    ];
+    const out = await rankHits(ctxWith({ reranker: null }), scope, hits, byId, { query: 'where does Ann work', at: NOW, limit: 10 });
+    expect(out.map((r) => r.memory.id)).toEqual(['f1', 'e2']);
     expect(out[0]?.context).toBeUndefined();
+    // the fact's own breakdown, but the episode's score (its place): the list stays sorted by score
+    const alone = await rankHits(ctxWith({ reranker: null }), scope, hits.filter((h) => h.id !== 'f1'), byId, { query: 'where does Ann work', at: NOW, limit: 10 });
+    expect(alone.map((r) => r.memory.id)).toEqual(['e1', 'e2']);
+    expect(out[0]?.breakdown.score).toBe(alone[0]?.breakdown.score);
+    expect(out[0]?.breakdown.cosine).toBe(0.8);
+    expect((out[0]?.breakdown.score ?? 0) > (out[1]?.breakdown.score ?? 0)).toBe(true);
+    // a fact already ahead of its episode keeps its own score
+    const ahead = await rankHits(ctxWith({ reranker: null }), scope, [{ id: 'f1', cosine: 0.95, lexical: 1 }, { id: 'e1', cosine: 0.5, lexical: 0.5 }], byId, { query: 'where does Ann work', at: NOW, limit: 10 });
+    expect(ahead.map((r) => r.memory.id)).toEqual(['f1']);
+    expect(ahead[0]?.breakdown.cosine).toBe(0.95);
     // the default (the learned re-ranker) keeps one slot for t1 too
     const dflt = await rankHits(ctxWith({}), scope, [
       { id: 'e1', cosine: 0.9, lexical: 1 },

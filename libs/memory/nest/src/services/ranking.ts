@@ -8,6 +8,7 @@ import {
   DEFAULT_OWN_TEXT_SHARE,
   dietaryFactForQuery,
   DEFAULT_RECENCY,
+  factsBeforeTheirEpisodes,
   DEFAULT_RELEVANCE,
   episodeEmbeddingText,
   fitBudget,
@@ -52,7 +53,7 @@ export const wordsOf = (r: RankedMemory): number => countWords(r.memory.text) + 
 /**
  * The search pipeline's ranking (issue 14), apart from how candidates are fetched and filtered:
  * score (dense + lexical relevance, recency under the configured policy, confidence, usage), the
- * threshold, one slot per source turn across facts and episodes, neighbours attached to episodes
+ * threshold, one slot per source turn across facts and episodes (a fact before its own turn's episode), neighbours attached to episodes
  * when configured, then `limit` and the word budget.
  */
 export async function rankHits(ctx: MemoryContext, scope: MemoryScope, hits: ReadonlyArray<{ id: string; cosine: number; lexical?: number }>, byId: ReadonlyMap<string, Memory>, r: RankRequest): Promise<RankedMemory[]> {
@@ -71,7 +72,13 @@ export async function rankHits(ctx: MemoryContext, scope: MemoryScope, hits: Rea
     query: r.query,
     ...(ctx.options.usage ? { usage: ctx.options.usage } : {}),
   }).filter((x) => r.threshold === undefined || x.breakdown.score >= r.threshold);
-  const collapsed = collapseByProvenance(ranked);
+  // one slot per source turn, the shorter item first (issue 14, fifth pass): a fact ranked below its own turn's
+  // episode takes that episode's place and score (it cites the turn in fewer words); the collapse then drops the episode
+  const slots = factsBeforeTheirEpisodes(ranked);
+  const collapsed = collapseByProvenance(slots.order.map((x) => {
+    const episode = slots.lifted.get(x);
+    return episode ? { ...x, breakdown: { ...x.breakdown, score: episode.breakdown.score } } : x;
+  }));
   const mode = ctx.options.neighbours ?? DEFAULT_NEIGHBOURS;
   let out: RankedMemory[] = collapsed.slice(0, r.limit);
   if (mode !== 'none') {
