@@ -9,7 +9,8 @@
  *   same embedded hybrid index (bench/memory/lib/locomo-variants.ts), swept over the tuned knobs
  *   (what the lexical side indexes, neighbours attached, relevance weights, recency policy, the
  *   share of the lexical score from a candidate's own text);
- * - `cv`: leave-one-conversation-out — every tuned knob chosen on 5 conversations, scored on the 6th.
+ * - `cv`: leave-one-conversation-out — every tuned knob chosen on 5 conversations, scored on the 6th;
+ *   `cvFourthPass`: the same folds without a fact moved before its own turn's episode (the pipeline before).
  * The primary figure is recall at `--budget-words` (default 300): items in rank order, whole items
  * only, until their words would pass the budget; an evidence turn counts when an item inside the
  * budget contains or cites it (share of each question's evidence turns, averaged). @5/@10 beside it.
@@ -53,6 +54,7 @@ const RERANK_RECENCIES = [P('prior', 0.002, true), P('prior', 0.005, true), P('p
 const REFERENCES: Array<{ name: string; c: VariantConfig }> = [
   { name: 'default setting, in process (learned re-ranker)', c: DEFAULT },
   { name: 'previous default: dense/lexical blend + own-text share', c: BLEND },
+  { name: 'the fourth pass (no fact before its own episode: the collapse keeps whichever ranks first)', c: { ...DEFAULT, factsFirst: false } },
   { name: 'recency off', c: { ...DEFAULT, recency: P('off', 0, false) } },
   { name: 'recency prior 0.02 (the choice before the re-ranker)', c: { ...DEFAULT, recency: P('prior', 0.02, true) } },
   { name: "the seed's recency product (no past exemption)", c: { ...DEFAULT, recency: P('product', 0, false) } },
@@ -163,6 +165,7 @@ async function main(): Promise<void> {
   // the learned re-ranker, leave one conversation out: fitted on the other five's pools, the held one ranked by the real pipeline
   const pools = prepared.map(({ p, now }) => withFeatures(collectPools(p, DEFAULT.pool, now)));
   const rerankCv: QuestionScore[] = [];
+  const rerankCvBefore: QuestionScore[] = [];
   const foldModels: RerankModel[] = [];
   const foldRecency: RecencyPolicy[] = [];
   prepared.forEach(({ p, now }, held) => {
@@ -174,6 +177,10 @@ async function main(): Promise<void> {
     foldModels.push(model);
     foldRecency.push(recency);
     rerankCv.push(...scoreVariant(p, { ...DEFAULT, rerank: model, rerankName: `fold ${p.conv.sampleId}`, recency }, now, budgetWords));
+    // the same fold without a fact before its own episode (the fourth pass's pipeline), its recency chosen that way too
+    const before = RERANK_RECENCIES.map((r) => meanBudget(evaluate(train, model, budgetWords, { recency: r, factFirst: false })));
+    const recencyBefore = RERANK_RECENCIES[before.indexOf(Math.max(...before))] as RecencyPolicy;
+    rerankCvBefore.push(...scoreVariant(p, { ...DEFAULT, rerank: model, rerankName: `fold ${p.conv.sampleId}`, recency: recencyBefore, factsFirst: false }, now, budgetWords));
   });
   const refit = fitLogistic(pools.flat(), RERANK_FIT);
   const refitScores = prepared.flatMap(({ p, now }) => scoreVariant(p, { ...DEFAULT, rerank: refit, rerankName: 'refit on all six' }, now, budgetWords));
@@ -188,6 +195,7 @@ async function main(): Promise<void> {
     { name: 'dense cosine over single turns (USE-lite turns, the service query embedder)', r: all(dense) },
     { name: 'dense cosine over single turns (USE-lite turns and queries)', r: all(denseModel) },
     { name: '**cv**: the learned re-ranker, leave-one-conversation-out (weights and recency policy chosen on 5, scored on the 6th)', r: all(rerankCv) },
+    { name: 'cv of the fourth pass (same folds, no fact before its own episode)', r: all(rerankCvBefore) },
     { name: 'the re-ranker refitted on all six (in-sample; the shipped weights are this fit rounded)', r: all(refitScores) },
     { name: 'cv of the blend grid (the previous tuning: neighbours, dense weight, recency, own-text share)', r: all(cvBlend.scores) },
     ...(best ? [{ name: `in-sample best of the blend grid: ${variantName(best.c)}`, r: best.r }] : []),
@@ -214,8 +222,10 @@ async function main(): Promise<void> {
     dense: all(dense),
     denseModelQueries: all(denseModel),
     cv: all(rerankCv),
+    cvFourthPass: all(rerankCvBefore),
     inSample: all(refitScores),
     defaultInProcess: all(refs[0] as QuestionScore[]),
+    fourthPassInProcess: all(refs[2] as QuestionScore[]),
     previousDefaultInProcess: all(refs[1] as QuestionScore[]),
     cvBlendGrid: all(cvBlend.scores),
   };
@@ -227,7 +237,7 @@ async function main(): Promise<void> {
     recallAtBudgetAnyEvidence: per('budgetAny'),
     recall5: per('r5'),
     recall10: per('r10'),
-    perCategoryAtBudget: Object.fromEntries((['shipped', 'bm25', 'cv', 'inSample'] as const).map((m) => [m, Object.fromEntries(CATEGORIES.map((c) => [c, round(named[m][String(c)]?.budget ?? 0, 3)]))])),
+    perCategoryAtBudget: Object.fromEntries((['shipped', 'bm25', 'cv', 'cvFourthPass', 'inSample'] as const).map((m) => [m, Object.fromEntries(CATEGORIES.map((c) => [c, round(named[m][String(c)]?.budget ?? 0, 3)]))])),
     defaults: variantName(DEFAULT),
     cvRecency: foldRecency.map(recencyName),
     seconds: round((performance.now() - t0) / 1000, 1),

@@ -5,7 +5,7 @@
  * prior and confidence — then a logistic fit (Newton, L2) and the budget recall of any model, fast
  * enough to cross-validate leaving one conversation out.
  */
-import { asksAboutThePast, collapseByProvenance, countWords, DEFAULT_RECENCY, isEpisode, queryCues, RERANK_FEATURES, rerankFeatures, rerankLogit, scoreMemory, sigmoid, type Memory, type RecencyPolicy, type RerankFeature, type RerankModel } from '@frontier/memory-domain';
+import { asksAboutThePast, collapseByProvenance, factsBeforeTheirEpisodes, countWords, DEFAULT_RECENCY, isEpisode, queryCues, RERANK_FEATURES, rerankFeatures, rerankLogit, scoreMemory, sigmoid, type Memory, type RecencyPolicy, type RerankFeature, type RerankModel } from '@frontier/memory-domain';
 import type { LocomoQuestion } from './locomo-data';
 import { scoreQuestion, type QuestionScore } from './locomo-eval';
 import type { PreparedConversation } from './locomo-variants';
@@ -92,6 +92,12 @@ export interface EvalOptions {
   lengthPower?: number;
   /** Greedy diversity: a candidate's key × (1 − penalty) when it is within `reach` turns of a picked item of its session (LoCoMo dia ids; reach ∞ = same session). */
   diversity?: { penalty: number; reach: number };
+  /** The logit of a row in place of the model's (another scorer, e.g. boosted trees over the model). */
+  logit?: (q: QuestionRows, r: CandidateRow, i: number) => number;
+  /** A fact moves up to its own turn's better-ranked episode (memory-domain factsBeforeTheirEpisodes, the service's default; default true). */
+  factFirst?: boolean;
+  /** The share of a fact's words its episode must hold for the fact to move up (default memory-domain FACT_IN_EPISODE_SHARE). */
+  factShare?: number;
 }
 
 const turnAt = (id: string): { s: number; t: number } | null => {
@@ -106,12 +112,12 @@ export function evaluate(qs: readonly QuestionRows[], m: RerankModel, budgetWord
   const lp = o.lengthPower ?? 0;
   return qs.map((q) => {
     const ranked = q.rows
-      .map((r) => {
-        const f = finalScore(r, sigmoid(rerankLogit(r.x, m)), q.past, recency);
-        return { r, memory: r.memory, s: lp ? f / Math.pow(Math.max(1, r.words), lp) : f };
+      .map((r, i) => {
+        const f = finalScore(r, sigmoid(o.logit ? o.logit(q, r, i) : rerankLogit(r.x, m)), q.past, recency);
+        return { r, memory: { ...r.memory, text: r.text }, s: lp ? f / Math.pow(Math.max(1, r.words), lp) : f };
       })
       .sort((a, b) => b.s - a.s || (a.r.id < b.r.id ? -1 : a.r.id > b.r.id ? 1 : 0));
-    let ordered = collapseByProvenance(ranked);
+    let ordered = collapseByProvenance((o.factFirst ?? true) ? factsBeforeTheirEpisodes(ranked, o.factShare).order : ranked);
     if (o.diversity && o.diversity.penalty > 0) {
       const { penalty, reach } = o.diversity;
       const rest = ordered.slice(0, 40);
@@ -185,7 +191,7 @@ export interface FitOptions {
 type Row = { x: number[]; y: number; w: number };
 
 /** Newton / IRLS logistic fit on standardised columns with L2 (not on the intercept); returns [intercept, ...weights] in raw space. */
-function irls(rows: readonly Row[], l2: number): number[] {
+export function irls(rows: ReadonlyArray<{ x: number[]; y: number; w: number }>, l2: number): number[] {
   const p0 = rows[0]?.x.length ?? 0;
   const d = p0 + 1;
   const mean = Array.from({ length: p0 }, (_, j) => rows.reduce((a, r) => a + (r.x[j] as number), 0) / rows.length);

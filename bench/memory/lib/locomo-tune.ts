@@ -4,7 +4,11 @@
  * cross-validates models leaving one conversation out, in seconds. Not the bench: the figures that
  * count come from bench/memory/locomo.ts.
  *
- *   node -r @swc-node/register bench/memory/lib/locomo-tune.ts [--locomo <locomo-dev.json>] [--budget-words 300] [--fresh 1] [--exp lr|ca|all]
+ *   node -r @swc-node/register bench/memory/lib/locomo-tune.ts [--locomo <locomo-dev.json>] [--budget-words 300] [--fresh 1]
+ *     [--pool 100] [--pool-mode base|expand|extra] [--extra-k 20]
+ *     [--exp lr|ca|all|post|recency|ablate|miss|cv|trees|stage2|oracle]
+ * Every evaluation ranks as the service does now: a fact before its own turn's better-ranked episode
+ * (memory-domain factsBeforeTheirEpisodes); `--exp cv` prints the same folds without it beside.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rerankLogit, sigmoid, DEFAULT_NEIGHBOURS, DEFAULT_OWN_TEXT_SHARE, DEFAULT_RECENCY, DEFAULT_RELEVANCE, RERANK_FEATURES, type RecencyPolicy, type RerankModel } from '@frontier/memory-domain';
@@ -13,12 +17,15 @@ import { benchArgs, datasetPath } from '../../lib/harness';
 import { benchEmbedder } from './bench-db';
 import { loadLocomo } from './locomo-data';
 import { summarise, type QuestionScore } from './locomo-eval';
-import { collectPools, coordinateAscent, evaluate, fitLogistic, meanBudget, withFeatures, type EvalOptions, type QuestionPool, type QuestionRows } from './locomo-rerank';
-import { prepare, scoreVariant } from './locomo-variants';
+import { irls, collectPools, coordinateAscent, evaluate, fitLogistic, meanBudget, withFeatures, type EvalOptions, type QuestionPool, type QuestionRows } from './locomo-rerank';
+import { fitTrees, treeRows, type TreeFitOptions } from './locomo-trees';
+import { ensembleValue } from './locomo-trees-model';
+import { prepare, scoreVariant, type PoolMode } from './locomo-variants';
 
 const DAY = 86_400_000;
 const POOL = Number(benchArgs().flags.get('pool') ?? 100);
-const CACHE = `tmp/memory-bench/rerank-pools-${POOL}.json`;
+const POOL_MODE: PoolMode = { mode: (benchArgs().flags.get('pool-mode') ?? 'base') as PoolMode['mode'], extraK: Number(benchArgs().flags.get('extra-k') ?? 20) };
+const CACHE = `tmp/memory-bench/rerank-pools-${POOL}${POOL_MODE.mode === 'base' ? '' : `-${POOL_MODE.mode}${POOL_MODE.mode === 'extra' ? POOL_MODE.extraK : ''}`}.json`;
 const path = datasetPath('locomo', '../shared/data/locomo-dev.json', { what: 'the LoCoMo conversations (JSON)' });
 const budgetWords = Number(benchArgs().flags.get('budget-words') ?? 300);
 const fresh = benchArgs().flags.has('fresh');
@@ -32,7 +39,7 @@ async function pools(): Promise<{ pools: QuestionPool[]; baseline: QuestionScore
   const baseline: QuestionScore[] = [];
   for (const conv of convs) {
     const now = new Date((conv.sessions[conv.sessions.length - 1]?.date.getTime() ?? 0) + DAY);
-    const p = await prepare(conv, embedder, [POOL], now, ['window2'], q);
+    const p = await prepare(conv, embedder, [POOL], now, ['window2'], q, POOL_MODE);
     out.push(...collectPools(p, POOL, now));
     baseline.push(...scoreVariant(p, { index: 'window2', neighbours: DEFAULT_NEIGHBOURS, pool: POOL, dense: DEFAULT_RELEVANCE.dense, recency: DEFAULT_RECENCY, facts: true, ownText: DEFAULT_OWN_TEXT_SHARE }, now, budgetWords));
     process.stderr.write(`pools ${conv.sampleId}\n`);
@@ -154,6 +161,116 @@ async function main(): Promise<void> {
     const all = fitLogistic(qs, { l2: 1 });
     options.forEach((r) => console.log(line(`in-sample all six, ${r.mode} ${r.weight}`, evaluate(qs, all, budgetWords, r))));
     console.log(line('off (reference)', loo(qs, (tr) => fitLogistic(tr, { l2: 1 })).scores.length ? evaluateOff(qs) : []));
+  }
+  if (exp === 'trees') {
+    const convs = [...new Set(qs.map((q) => q.conv))];
+    const grid: TreeFitOptions[] = [];
+    for (const depth of [2, 3]) for (const trees of [30, 60]) for (const minHessian of [20]) grid.push({ depth, trees, rate: 0.1, lambda: 1, minHessian });
+    const name = (o: TreeFitOptions) => `d${o.depth} n${o.trees} r${o.rate} mh${o.minHessian}`;
+    const lin: QuestionScore[] = [];
+    const per = grid.map(() => convs.map(() => [] as QuestionScore[]));
+    convs.forEach((held, h) => {
+      const trainIdx = qs.map((q, i) => (q.conv !== held ? i : -1)).filter((i) => i >= 0);
+      const testIdx = qs.map((q, i) => (q.conv === held ? i : -1)).filter((i) => i >= 0);
+      const train = trainIdx.map((i) => qs[i] as QuestionRows);
+      const test = testIdx.map((i) => qs[i] as QuestionRows);
+      const m = fitLogistic(train, { l2: 1 });
+      const X = treeRows(qs, m);
+      lin.push(...evaluate(test, m, budgetWords));
+      grid.forEach((o, gi) => {
+        const t1 = performance.now();
+        const e = fitTrees(train, trainIdx.map((i) => X[i] as number[][]), o);
+        const xs = new Map(testIdx.map((i) => [qs[i] as QuestionRows, X[i] as number[][]]));
+        const sc = evaluate(test, m, budgetWords, { logit: (q, _r, i) => { const x = (xs.get(q) as number[][])[i] as number[]; return (x[RERANK_FEATURES.length] as number) + ensembleValue(e, x); } });
+        ((per[gi] as QuestionScore[][])[h] as QuestionScore[]).push(...sc);
+        process.stderr.write(`fold ${held} ${name(o)} ${pct(meanBudget(sc))} (${(performance.now() - t1).toFixed(0)} ms)\n`);
+      });
+    });
+    console.log(line('logistic cv (same run)', lin));
+    grid.forEach((o, gi) => console.log(line(`trees ${name(o)} cv`, (per[gi] as QuestionScore[][]).flat())));
+    const chosen: QuestionScore[] = [];
+    convs.forEach((held, h) => {
+      let best = 0;
+      let bv = -1;
+      per.forEach((ps, gi) => {
+        const v = meanBudget(ps.filter((_, k) => k !== h).flat());
+        if (v > bv + 1e-12) { bv = v; best = gi; }
+      });
+      console.log(`fold ${held} chose ${name(grid[best] as TreeFitOptions)}`);
+      chosen.push(...((per[best] as QuestionScore[][])[h] as QuestionScore[]));
+    });
+    console.log(line('trees: setting chosen on the other folds', chosen));
+  }
+  if (exp === 'stage2') {
+    const convs = [...new Set(qs.map((q) => q.conv))];
+    const F = RERANK_FEATURES.length;
+    const ctxNames = ['logit', 'logitRank', 'sessionBest', 'sessionGap', 'sessionCount', 'speakerRank', 'words', 'episode', 'feedback'];
+    const sets: Array<{ name: string; cols: number[] }> = [
+      { name: 'logit only', cols: [0] },
+      { name: 'logit+feedback', cols: [0, 8] },
+      { name: 'logit+session', cols: [0, 2, 3, 4] },
+      { name: 'logit+feedback+session', cols: [0, 2, 3, 4, 8] },
+      { name: 'all context', cols: [0, 1, 2, 3, 4, 5, 6, 7, 8] },
+      { name: 'all context + base', cols: [0, 1, 2, 3, 4, 5, 6, 7, 8].concat(Array.from({ length: F }, (_, k) => -1 - k)) },
+    ];
+    const per = sets.map(() => [] as QuestionScore[]);
+    const lin: QuestionScore[] = [];
+    for (const held of convs) {
+      const trainIdx = qs.map((q, i) => (q.conv !== held ? i : -1)).filter((i) => i >= 0);
+      const testIdx = qs.map((q, i) => (q.conv === held ? i : -1)).filter((i) => i >= 0);
+      const m = fitLogistic(trainIdx.map((i) => qs[i] as QuestionRows), { l2: 1 });
+      const X = treeRows(qs, m);
+      const test = testIdx.map((i) => qs[i] as QuestionRows);
+      lin.push(...evaluate(test, m, budgetWords));
+      sets.forEach((st, si) => {
+        const pick = (x: number[]) => st.cols.map((c) => (c >= 0 ? (x[F + c] as number) : (x[-1 - c] as number)));
+        const rows = trainIdx.flatMap((i) => (qs[i] as QuestionRows).rows.map((r, j) => ({ x: pick((X[i] as number[][])[j] as number[]), y: r.positive ? 1 : 0, w: 1 })));
+        const beta = irls(rows, 1);
+        const xs = new Map(testIdx.map((i) => [qs[i] as QuestionRows, X[i] as number[][]]));
+        (per[si] as QuestionScore[]).push(...evaluate(test, m, budgetWords, { logit: (q, _r, j) => { const v = pick((xs.get(q) as number[][])[j] as number[]); return v.reduce((a, b, k) => a + b * (beta[k + 1] as number), beta[0] as number); } }));
+        if (held === convs[0]) process.stderr.write(`${st.name}: ${beta.map((b) => b.toFixed(3)).join(' ')}\n`);
+      });
+    }
+    console.log(line('logistic cv (same run)', lin));
+    sets.forEach((st, si) => console.log(line(`stage2 ${st.name} cv`, per[si] as QuestionScore[])));
+    void ctxNames;
+  }
+  if (exp === 'oracle') {
+    // ceiling of any re-ranking of this pool: evidence first (shortest first), then the logistic order
+    const m = fitLogistic(qs, { l2: 1 });
+    const sc = evaluate(qs, m, budgetWords, { logit: (_q, r) => (r.positive ? 50 - r.words / 10 : rerankLogit(r.x, m)) });
+    console.log(line('oracle (evidence first, shortest first)', sc));
+  }
+  if (exp === 'cv') {
+    const r = loo(qs, (tr) => fitLogistic(tr, { l2: 1 }));
+    console.log(line('lr l2=1 cv', r.scores));
+    const convs = [...new Set(qs.map((q) => q.conv))];
+    const ff = convs.flatMap((held, h) => evaluate(qs.filter((q) => q.conv === held), r.models[h] as RerankModel, budgetWords, { factFirst: false }));
+    console.log(line('lr l2=1 cv, without facts first', ff));
+    for (const factShare of [0, 0.5, 0.75, 0.9]) {
+      const fs = convs.flatMap((held, h) => evaluate(qs.filter((q) => q.conv === held), r.models[h] as RerankModel, budgetWords, { factShare }));
+      console.log(line(`lr l2=1 cv, facts first when the episode holds ≥ ${factShare} of their words`, fs));
+    }
+    let inherited = 0;
+    let facts = 0;
+    const qs2 = qs.map((q) => ({
+      ...q,
+      rows: q.rows.map((r) => {
+        if (r.episode) return r;
+        facts++;
+        const ep = q.rows.find((e) => e.episode && e.memory.provenance.turnIds.some((t) => r.memory.provenance.turnIds.includes(t)));
+        if (!ep) return r;
+        inherited++;
+        const x = [...r.x];
+        x[7] = ep.x[7] as number;
+        x[8] = ep.x[8] as number;
+        return { ...r, x };
+      }),
+    }));
+    console.log(`facts ${facts}, with their episode in the pool ${inherited}`);
+    const r2 = loo(qs2, (tr) => fitLogistic(tr, { l2: 1 }));
+    console.log(line('lr cv, facts inherit the speaker', r2.scores));
+    console.log(fmt(fitLogistic(qs, { l2: 1 })));
   }
   if (exp === 'ablate') {
     console.log(line('all features cv', loo(qs, (tr) => fitLogistic(tr, { l2: 1 })).scores));

@@ -5,10 +5,11 @@
  * attachNeighbours under many settings — fast enough to sweep and cross-validate. The `shipped`
  * row (the real pipeline) checks that the default setting here is what the service does.
  */
-import { blendOwnText, confidentOnly, episodeEmbeddingText, episodeIndexTexts, episodesFromTurns, extractByRules, attachNeighbours, collapseByProvenance, countWords, rankMemories, rerankCandidates, type ContextTurn, type Memory, type NeighbourMode, type RankableMemory, type RecencyPolicy, type RerankModel, type Turn } from '@frontier/memory-domain';
+import { factsBeforeTheirEpisodes, blendOwnText, confidentOnly, episodeEmbeddingText, episodeIndexTexts, episodesFromTurns, extractByRules, attachNeighbours, collapseByProvenance, countWords, rankMemories, rerankCandidates, type ContextTurn, type Memory, type NeighbourMode, type RankableMemory, type RecencyPolicy, type RerankModel, type Turn } from '@frontier/memory-domain';
 import { EmbeddedVectorIndex, type SearchHit } from '@frontier/memory-vector-index';
 import type { TextEmbedder } from '@frontier/ml-ports';
 import type { LocomoConversation, LocomoQuestion } from './locomo-data';
+import { queryTypes } from './locomo-query-types';
 import { scoreQuestion, type QuestionScore, type RetrievedItem } from './locomo-eval';
 
 /** What the lexical side indexes for an episode: the turn, the turn with its date, or with its neighbours too. */
@@ -28,10 +29,12 @@ export interface VariantConfig {
   rerank?: RerankModel;
   /** A name for the re-ranker's model in the row's name. */
   rerankName?: string;
+  /** false: the collapse keeps whichever of a fact and its turn's episode ranks first (before the fifth pass); default: the fact moves up (memory-domain factsBeforeTheirEpisodes, the service's default). */
+  factsFirst?: boolean;
 }
 
 export const variantName = (c: VariantConfig): string =>
-  `${c.facts ? 'episodes+facts' : 'episodes'} index=${c.index} nb=${c.neighbours} pool=${c.pool} ${c.rerank ? `rerank=${c.rerankName ?? 'model'}` : `dense=${c.dense.toFixed(2)}`} rec=${c.recency.mode}${c.recency.mode === 'blend' || c.recency.mode === 'prior' ? `:${c.recency.weight}` : ''}${c.recency.undecayedPast ? '+past' : ''}${c.rerank ? '' : ` own=${c.ownText}`}`;
+  `${c.facts ? 'episodes+facts' : 'episodes'} index=${c.index} nb=${c.neighbours} pool=${c.pool} ${c.rerank ? `rerank=${c.rerankName ?? 'model'}` : `dense=${c.dense.toFixed(2)}`} rec=${c.recency.mode}${c.recency.mode === 'blend' || c.recency.mode === 'prior' ? `:${c.recency.weight}` : ''}${c.recency.undecayedPast ? '+past' : ''}${c.rerank ? '' : ` own=${c.ownText}`}${c.factsFirst === false ? ' factsFirst=off' : ''}`;
 
 interface Doc {
   memory: RankableMemory & Pick<Memory, 'text'>;
@@ -60,7 +63,13 @@ const hitsKey = (index: IndexText, pool: number, facts: boolean) => `${index}/${
 
 /** Builds both tiers, embeds them (disk-cached), indexes each variant and runs every question's search once per pool. */
 /** `queries`: what embeds the questions (the service's default query embedder; default `embedder`). */
-export async function prepare(conv: LocomoConversation, embedder: TextEmbedder, pools: readonly number[], now: Date, indexes: readonly IndexText[] = INDEX_TEXTS, queries: TextEmbedder = embedder): Promise<PreparedConversation> {
+/** How the pool is fetched: the question as the lexical query (default), or with the instance words of the categories it asks about ({@link queryTypes}) added to it (`expand`) or searched for in a second call whose new hits join the pool (`extra`, `extraK` of them at most). */
+export interface PoolMode {
+  mode: 'base' | 'expand' | 'extra';
+  extraK?: number;
+}
+
+export async function prepare(conv: LocomoConversation, embedder: TextEmbedder, pools: readonly number[], now: Date, indexes: readonly IndexText[] = INDEX_TEXTS, queries: TextEmbedder = embedder, poolMode: PoolMode = { mode: 'base' }): Promise<PreparedConversation> {
   const docs = new Map<string, Doc>();
   const transcripts = new Map<string, ContextTurn[]>();
   const pending: Array<{ id: string; embed: string; memory: Doc['memory']; lexical: Doc['lexical'] }> = [];
@@ -92,7 +101,22 @@ export async function prepare(conv: LocomoConversation, embedder: TextEmbedder, 
     for (const facts of [false, true]) {
       const idx = new EmbeddedVectorIndex({ dimension: embedder.dimension });
       await idx.upsert(scope, [...docs.entries()].filter(([id]) => facts || id.startsWith('e:')).map(([id, d]) => ({ id, vector: d.vector, text: d.lexical[index] })));
-      for (const pool of pools) hits.set(hitsKey(index, pool, facts), await Promise.all(questionVectors.map((v, qi) => idx.search(scope, { vector: v, text: (conv.questions[qi] as LocomoQuestion).question, k: pool }))));
+      for (const pool of pools)
+        hits.set(
+          hitsKey(index, pool, facts),
+          await Promise.all(
+            questionVectors.map(async (v, qi) => {
+              const question = (conv.questions[qi] as LocomoQuestion).question;
+              const instances = poolMode.mode === 'base' ? [] : queryTypes(question).terms;
+              const text = poolMode.mode === 'expand' && instances.length ? `${question} ${instances.join(' ')}` : question;
+              const got = await idx.search(scope, { vector: v, text, k: pool });
+              if (poolMode.mode !== 'extra' || !instances.length) return got;
+              const seen = new Set(got.map((h) => h.id));
+              const more = (await idx.search(scope, { vector: v, text: instances.join(' '), k: poolMode.extraK ?? 20 })).filter((h) => h.lexical !== undefined && h.lexical > 0 && !seen.has(h.id));
+              return [...got, ...more.map((h) => ({ id: h.id, cosine: h.cosine, lexical: 0 }))];
+            }),
+          ),
+        );
       await idx.close();
     }
   return { conv, docs, transcripts, queries: questionVectors, hits };
@@ -110,7 +134,8 @@ export function retrieve(p: PreparedConversation, qi: number, c: VariantConfig, 
     c.rerank ? rerankCandidates(candidates, q.question, c.rerank) : blendOwnText(candidates, q.question, (x) => x.memory.text, c.ownText),
     { now, weights: { dense: c.dense, lexical: 1 - c.dense }, recency: c.recency, query: q.question },
   );
-  const collapsed = collapseByProvenance(ranked);
+  // as the service (ranking.ts): a fact before its own turn's episode, then one slot per turn
+  const collapsed = collapseByProvenance(c.factsFirst === false ? ranked : factsBeforeTheirEpisodes(ranked).order);
   const attached = attachNeighbours(collapsed, {
     mode: c.neighbours,
     query: q.question,
