@@ -11,7 +11,8 @@
  * (memory-domain factsBeforeTheirEpisodes); `--exp cv` prints the same folds without it beside.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { rerankLogit, sigmoid, DEFAULT_NEIGHBOURS, DEFAULT_OWN_TEXT_SHARE, DEFAULT_RECENCY, DEFAULT_RELEVANCE, RERANK_FEATURES, type RecencyPolicy, type RerankModel } from '@frontier/memory-domain';
+import os from 'node:os';
+import { collapseByProvenance, factsBeforeTheirEpisodes, rerankCandidates, rerankLogit, sigmoid, DEFAULT_NEIGHBOURS, DEFAULT_OWN_TEXT_SHARE, DEFAULT_RECENCY, DEFAULT_RELEVANCE, RERANK_FEATURES, type RecencyPolicy, type RerankModel } from '@frontier/memory-domain';
 import { memoryQueryEmbedder } from '@frontier/memory-nest';
 import { benchArgs, datasetPath } from '../../lib/harness';
 import { benchEmbedder } from './bench-db';
@@ -240,6 +241,50 @@ async function main(): Promise<void> {
     const m = fitLogistic(qs, { l2: 1 });
     const sc = evaluate(qs, m, budgetWords, { logit: (_q, r) => (r.positive ? 50 - r.words / 10 : rerankLogit(r.x, m)) });
     console.log(line('oracle (evidence first, shortest first)', sc));
+  }
+  if (exp === 'answer-type') {
+    // experiment: answer-type cues (where → a capitalised place-like word, who → a capitalised word, how many → a number), appended to x
+    const NUM = /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twice|several|few|couple)\b/i;
+    const extra = (question: string, text: string): number[] => {
+      const body = text.replace(/^\[[^\]]*\]\s*[^:]{1,40}:\s/, '');
+      const caps = (body.slice(1).match(/(?<![.!?]\s)\b[A-Z][a-z]+/g) ?? []).length > 0 ? 1 : 0;
+      return [/^\s*where\b/i.test(question) ? caps : 0, /^\s*who\b/i.test(question) ? caps : 0, /\bhow many\b/i.test(question) && NUM.test(body) ? 1 : 0, /\b(like|enjoy|love|favorite|favourite)\b/i.test(question) && /\b(love|like|enjoy|favorite|favourite|fan)\b/i.test(body) ? 1 : 0];
+    };
+    const qx = qs.map((q) => ({ ...q, rows: q.rows.map((r) => ({ ...r, x: [...r.x, ...extra(q.question.question, r.text)] })) }));
+    const convs = [...new Set(qs.map((q) => q.conv))];
+    const scores: QuestionScore[] = [];
+    const base: QuestionScore[] = [];
+    for (const held of convs) {
+      const tr = qx.filter((q) => q.conv !== held);
+      const te = qx.filter((q) => q.conv === held);
+      const rows = tr.flatMap((q) => q.rows.map((r) => ({ x: r.x, y: r.positive ? 1 : 0, w: 1 })));
+      const beta = irls(rows, 1);
+      if (held === convs[0]) console.log(`answer-type weights (last 4): ${beta.slice(-4).map((b) => b.toFixed(2)).join(' ')}`);
+      const m0 = fitLogistic(qs.filter((q) => q.conv !== held), { l2: 1 });
+      scores.push(...evaluate(te, m0, budgetWords, { logit: (_q, r) => r.x.reduce((a, v, k) => a + v * (beta[k + 1] as number), beta[0] as number) }));
+      base.push(...evaluate(qs.filter((q) => q.conv === held), m0, budgetWords));
+    }
+    console.log(line('lr cv (same run)', base));
+    console.log(line('lr + answer-type cues cv', scores));
+  }
+  if (exp === 'cost') {
+    // CPU per search of the ranking steps on the real pools of 100 (process.cpuUsage, median of 5 passes over the 883 questions)
+    const items = qs.map((q) => ({ query: q.question.question, pool: q.rows.map((r) => ({ memory: { id: r.id, text: r.text, type: r.memory.type, provenance: r.memory.provenance }, cosine: r.cosine, ...(r.lexical !== undefined ? { lexical: r.lexical } : {}) })) }));
+    const time = (f: () => void): number => {
+      const runs: number[] = [];
+      for (let k = 0; k < 5; k++) {
+        const c0 = process.cpuUsage();
+        f();
+        const c = process.cpuUsage(c0);
+        runs.push((c.user + c.system) / 1000 / items.length);
+      }
+      return runs.sort((a, b) => a - b)[2] as number;
+    };
+    const rr = items.map((it) => rerankCandidates(it.pool, it.query).sort((a, b) => b.rerank - a.rerank));
+    const tRerank = time(() => items.forEach((it) => rerankCandidates(it.pool, it.query)));
+    const tSlots = time(() => rr.forEach((r) => collapseByProvenance(factsBeforeTheirEpisodes(r).order)));
+    const tCollapse = time(() => rr.forEach((r) => collapseByProvenance(r)));
+    console.log(`ms CPU per search (pool ${POOL}): rerankCandidates ${tRerank.toFixed(3)}; collapse ${tCollapse.toFixed(3)}; facts first + collapse ${tSlots.toFixed(3)} (+${(tSlots - tCollapse).toFixed(3)}); load ${os.loadavg()[0]?.toFixed(1)}`);
   }
   if (exp === 'cv') {
     const r = loo(qs, (tr) => fitLogistic(tr, { l2: 1 }));
