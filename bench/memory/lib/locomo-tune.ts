@@ -250,7 +250,8 @@ async function main(): Promise<void> {
       const caps = (body.slice(1).match(/(?<![.!?]\s)\b[A-Z][a-z]+/g) ?? []).length > 0 ? 1 : 0;
       return [/^\s*where\b/i.test(question) ? caps : 0, /^\s*who\b/i.test(question) ? caps : 0, /\bhow many\b/i.test(question) && NUM.test(body) ? 1 : 0, /\b(like|enjoy|love|favorite|favourite)\b/i.test(question) && /\b(love|like|enjoy|favorite|favourite|fan)\b/i.test(body) ? 1 : 0];
     };
-    const qx = qs.map((q) => ({ ...q, rows: q.rows.map((r) => ({ ...r, x: [...r.x, ...extra(q.question.question, r.text)] })) }));
+    const tierLength = benchArgs().flags.has('tier-length');
+    const qx = qs.map((q) => ({ ...q, rows: q.rows.map((r) => ({ ...r, x: [...r.x, ...(tierLength ? [r.episode ? 0 : 1, Math.log(Math.max(1, r.words))] : extra(q.question.question, r.text))] })) }));
     const convs = [...new Set(qs.map((q) => q.conv))];
     const scores: QuestionScore[] = [];
     const base: QuestionScore[] = [];
@@ -259,13 +260,13 @@ async function main(): Promise<void> {
       const te = qx.filter((q) => q.conv === held);
       const rows = tr.flatMap((q) => q.rows.map((r) => ({ x: r.x, y: r.positive ? 1 : 0, w: 1 })));
       const beta = irls(rows, 1);
-      if (held === convs[0]) console.log(`answer-type weights (last 4): ${beta.slice(-4).map((b) => b.toFixed(2)).join(' ')}`);
+      if (held === convs[0]) console.log(`extra weights (last 4): ${beta.slice(-4).map((b) => b.toFixed(2)).join(' ')}`);
       const m0 = fitLogistic(qs.filter((q) => q.conv !== held), { l2: 1 });
       scores.push(...evaluate(te, m0, budgetWords, { logit: (_q, r) => r.x.reduce((a, v, k) => a + v * (beta[k + 1] as number), beta[0] as number) }));
       base.push(...evaluate(qs.filter((q) => q.conv === held), m0, budgetWords));
     }
     console.log(line('lr cv (same run)', base));
-    console.log(line('lr + answer-type cues cv', scores));
+    console.log(line(tierLength ? 'lr + fact flag + log words cv' : 'lr + answer-type cues cv', scores));
   }
   if (exp === 'cost') {
     // CPU per search of the ranking steps on the real pools of 100 (process.cpuUsage, median of 5 passes over the 883 questions)
