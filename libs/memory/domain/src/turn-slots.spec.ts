@@ -84,6 +84,41 @@ describe('factsBeforeTheirEpisodes', () => {
     expect(ids(factsBeforeTheirEpisodes(corrected, 0.81).order)).toEqual(['e1', 'f1']);
   });
 
+  it('lifts to an episode only: a fact of the same turn ranked first is not a place to lift to', () => {
+    const items = [ep('x', 't0'), fact('fa', ['t1']), ep('e1', 't1'), fact('fb', ['t1'])];
+    const r = factsBeforeTheirEpisodes(items);
+    expect(ids(r.order)).toEqual(['x', 'fa', 'fb', 'e1']);
+    expect(r.lifted.size).toBe(1);
+    expect(r.lifted.get(items[3] as Item)).toBe(items[2]);
+  });
+
+  it('never moves an episode, even a second episode of the turn whose words the first holds', () => {
+    const items = [ep('x', 't0'), ep('e1', 't1'), ep('e1b', 't1', 's1', FACT)];
+    const r = factsBeforeTheirEpisodes(items);
+    expect(ids(r.order)).toEqual(['x', 'e1', 'e1b']);
+    expect(r.lifted.size).toBe(0);
+  });
+
+  it('keeps the order of three facts lifted to one episode', () => {
+    const items = [ep('x', 't0'), ep('e1', 't1'), fact('fa', ['t1']), fact('fb', ['t1']), fact('fc', ['t1']), ep('y', 't9')];
+    expect(ids(factsBeforeTheirEpisodes(items).order)).toEqual(['x', 'fa', 'fb', 'fc', 'e1', 'y']);
+    const reversed = [ep('x', 't0'), ep('e1', 't1'), fact('fc', ['t1']), fact('fb', ['t1']), fact('fa', ['t1'])];
+    expect(ids(factsBeforeTheirEpisodes(reversed).order)).toEqual(['x', 'fc', 'fb', 'fa', 'e1']);
+  });
+
+  it('keeps the order of many facts lifted to one episode in a pool of 100 (past the sort\'s insertion runs)', () => {
+    const episodes = Array.from({ length: 60 }, (_, k) => ep(`e${k}`, `t${k}`));
+    const facts = Array.from({ length: 40 }, (_, k) => fact(`f${k}`, [k % 2 === 0 ? 't3' : 't40']));
+    const items = [...episodes, ...facts];
+    const order = ids(factsBeforeTheirEpisodes(items).order);
+    const even = facts.filter((_, k) => k % 2 === 0).map((f) => f.id);
+    const odd = facts.filter((_, k) => k % 2 === 1).map((f) => f.id);
+    expect(order.slice(3, 3 + even.length)).toEqual(even);
+    expect(order[3 + even.length]).toBe('e3');
+    expect(order.slice(order.indexOf('e40') - odd.length, order.indexOf('e40'))).toEqual(odd);
+    expect(order).toHaveLength(100);
+  });
+
   it('does not change the input array', () => {
     const items = [ep('e1', 't1'), fact('f1', ['t1'])];
     factsBeforeTheirEpisodes(items);
@@ -111,6 +146,12 @@ describe('factInEpisode', () => {
     expect(factInEpisode(f, { text: EPISODE }, 0.75)).toBe(true);
     expect(factInEpisode(f, { text: EPISODE }, 0.76)).toBe(false);
     expect(factInEpisode(f, { text: EPISODE }, 0)).toBe(true);
+  });
+
+  it('reads the fact whole: a fact that looks like a speaker line keeps its first word', () => {
+    // read as a fact, "Ann" is one of its words and the episode's words lack it; read as an episode it would be a header
+    expect(factInEpisode({ text: 'Ann: keeps bees' }, { text: EPISODE })).toBe(false);
+    expect(factInEpisode({ text: 'Lisbon: keeps bees' }, { text: EPISODE })).toBe(true);
   });
 
   it('a fact of stop words only is never inside', () => {
