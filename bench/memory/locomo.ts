@@ -13,9 +13,16 @@
  *   `cvFourthPass`: the same folds without a fact moved before its own turn's episode (the pipeline before).
  * The primary figure is recall at `--budget-words` (default 300): items in rank order, whole items
  * only, until their words would pass the budget; an evidence turn counts when an item inside the
- * budget contains or cites it (share of each question's evidence turns, averaged). @5/@10 beside it.
+ * budget contains or cites it (share of each question's evidence turns, averaged). @5/@10 beside it,
+ * and `answerWordsInContext`: the share of the gold answer's content words found in the texts inside
+ * the budget (a lenient proxy of answerability — what a photo's caption can add to a turn already found).
  *
- *   node -r @swc-node/register bench/memory/locomo.ts [--locomo <locomo-dev.json>] [--budget-words 300]
+ * `--photos caption` (default): a turn that shares a photo says `<text> [shared <blip_caption>]` — LoCoMo's
+ * own RAG format for such turns (`… and shared <caption>`), the same stored/indexed text for every row;
+ * `--photos drop`: the words only (the passes before the sixth). The dataset's `query` (its authors'
+ * image search term) and `img_url` are never read.
+ *
+ *   node -r @swc-node/register bench/memory/locomo.ts [--locomo <locomo-dev.json>] [--budget-words 300] [--photos caption|drop]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Bm25Index, countWords, DEFAULT_RERANK_MODEL, RERANK_FEATURES, type RerankModel, DEFAULT_NEIGHBOURS, DEFAULT_OWN_TEXT_SHARE, DEFAULT_RECENCY, DEFAULT_RELEVANCE, EPISODE_INDEX_WIDTH, type RecencyPolicy } from '@frontier/memory-domain';
@@ -23,15 +30,16 @@ import { memoryQueryEmbedder } from '@frontier/memory-nest';
 import { benchArgs, datasetPath, noPositionalArgs, printHeadline, round, usageError } from '../lib/harness';
 import { createBenchMemory } from './lib/bench-memory';
 import { benchEmbedder, openBenchDb } from './lib/bench-db';
-import { loadLocomo, turnText, type LocomoConversation } from './lib/locomo-data';
+import { loadLocomo, photosFlag, turnText, type LocomoConversation } from './lib/locomo-data';
 import { CATEGORIES, recallTable, scoreQuestion, summarise, type QuestionScore, type RetrievedItem } from './lib/locomo-eval';
 import { ingestConversation, type IngestStats } from './lib/locomo-ingest';
 import { collectPools, evaluate, fitLogistic, meanBudget, withFeatures, type FitOptions } from './lib/locomo-rerank';
 import { looCv, prepare, scoreVariant, variantName, type IndexText, type PreparedConversation, type VariantConfig } from './lib/locomo-variants';
 
 const DAY = 86_400_000;
-const USAGE = 'bench/memory/locomo.ts [--locomo <locomo-dev.json>] [--budget-words 300]';
+const USAGE = 'bench/memory/locomo.ts [--locomo <locomo-dev.json>] [--budget-words 300] [--photos caption|drop]';
 noPositionalArgs(USAGE);
+const photos = photosFlag(USAGE);
 const path = datasetPath('locomo', '../shared/data/locomo-dev.json', { what: 'the LoCoMo conversations (JSON)' });
 const budgetWords = Number(benchArgs().flags.get('budget-words') ?? 300);
 if (!Number.isInteger(budgetWords) || budgetWords < 1) usageError(`--budget-words must be a positive integer; usage: ${USAGE}`);
@@ -75,7 +83,8 @@ async function baselines(conv: LocomoConversation, p: PreparedConversation, embe
   for (const t of turns) bm.add(t.dia_id, turnText(t));
   const vectors = await embed(turns.map(turnText));
   const norm = (v: Float32Array) => Math.sqrt(v.reduce((a, x) => a + x * x, 0)) || 1;
-  const item = (id: string): RetrievedItem => ({ turnIds: [id], words: words.get(id) ?? 0 });
+  const texts = new Map(turns.map((t) => [t.dia_id, turnText(t)]));
+  const item = (id: string): RetrievedItem => ({ turnIds: [id], words: words.get(id) ?? 0, text: texts.get(id) ?? '' });
   const bm25: QuestionScore[] = [];
   const dense: QuestionScore[] = [];
   const denseModel: QuestionScore[] = [];
@@ -103,7 +112,7 @@ async function baselines(conv: LocomoConversation, p: PreparedConversation, embe
 
 async function main(): Promise<void> {
   const t0 = performance.now();
-  const convs = loadLocomo(path);
+  const convs = loadLocomo(path, { photos });
   const questions = convs.reduce((n, c) => n + c.questions.length, 0);
   const dropped = convs.reduce((n, c) => n + c.droppedQuestions, 0);
   const embedder = benchEmbedder();
@@ -129,6 +138,7 @@ async function main(): Promise<void> {
         const items = r.memories.map((m) => ({
           turnIds: [...(m.context?.before ?? []).map((t) => t.id), ...m.memory.provenance.turnIds, ...(m.context?.after ?? []).map((t) => t.id)],
           words: countWords(m.memory.text) + [...(m.context?.before ?? []), ...(m.context?.after ?? [])].reduce((n, t) => n + countWords(t.text), 0),
+          text: [...(m.context?.before ?? []).map((t) => t.text), m.memory.text, ...(m.context?.after ?? []).map((t) => t.text)].join(' '),
         }));
         shipped.push(scoreQuestion(q, items, budgetWords));
       }
@@ -204,7 +214,8 @@ async function main(): Promise<void> {
   const recencyName = (r: RecencyPolicy) => `${r.mode}${r.mode === 'blend' || r.mode === 'prior' ? ` ${r.weight}` : ''}${r.undecayedPast ? ' (+past undecayed)' : ''}`;
   const modelText = (m: RerankModel) => `bias ${m.bias.toFixed(2)}, ${RERANK_FEATURES.map((f) => `${f} ${m.weights[f].toFixed(2)}`).join(', ')}`;
   const out: string[] = [];
-  out.push(`LoCoMo ${path}: ${convs.length} conversations, ${questions} questions (categories 1–4; ${dropped} dropped: no evidence id after cleaning); budget ${budgetWords} words`);
+  const photoTurns = convs.reduce((n, c) => n + c.sessions.reduce((m, s) => m + s.turns.filter((t) => t.caption).length, 0), 0);
+  out.push(`LoCoMo ${path}: ${convs.length} conversations, ${questions} questions (categories 1–4; ${dropped} dropped: no evidence id after cleaning); budget ${budgetWords} words; photos ${photos} (${photoTurns} turns share one)`);
   out.push(`shipped ingest: ${JSON.stringify(ingest)}; search ${(searchMs / questions).toFixed(1)} ms/question`);
   out.push(`defaults: ${variantName(DEFAULT)}`);
   out.push(`re-ranker refitted on all six: ${modelText(refit)}`, ...foldModels.map((m, i) => `fold ${convs[i]?.sampleId} (fitted without it): ${modelText(m)}`));
@@ -213,9 +224,9 @@ async function main(): Promise<void> {
   out.push('', `## the blend grid (${GRID.length} settings), in-sample, best 10`, recallTable(inSample.slice(0, 10).map((x) => ({ name: variantName(x.c), r: x.r })), budgetWords));
   process.stdout.write(`${out.join('\n')}\n`);
   mkdirSync('tmp/memory-bench', { recursive: true });
-  writeFileSync('tmp/memory-bench/locomo-results.json', JSON.stringify({ rows, grid: inSample.map((x) => ({ name: variantName(x.c), r: x.r })), cvBlendChosen: cvBlend.chosen.map((i) => variantName(GRID[i] as VariantConfig)), refit, foldModels, ingest }, null, 1));
+  writeFileSync(`tmp/memory-bench/locomo-results${photos === 'drop' ? '' : '-captions'}.json`, JSON.stringify({ rows, grid: inSample.map((x) => ({ name: variantName(x.c), r: x.r })), cvBlendChosen: cvBlend.chosen.map((i) => variantName(GRID[i] as VariantConfig)), refit, foldModels, ingest }, null, 1));
 
-  const fig = (r: ReturnType<typeof summarise>, k: 'budget' | 'budgetAny' | 'r5' | 'r10') => round(r['all']?.[k] ?? 0, 3);
+  const fig = (r: ReturnType<typeof summarise>, k: 'budget' | 'budgetAny' | 'r5' | 'r10' | 'answer') => round(r['all']?.[k] ?? 0, 3);
   const named = {
     shipped: all(shipped),
     bm25: all(bm25),
@@ -229,14 +240,16 @@ async function main(): Promise<void> {
     previousDefaultInProcess: all(refs[1] as QuestionScore[]),
     cvBlendGrid: all(cvBlend.scores),
   };
-  const per = (k: 'budget' | 'budgetAny' | 'r5' | 'r10') => Object.fromEntries(Object.entries(named).map(([m, r]) => [m, fig(r, k)]));
+  const per = (k: 'budget' | 'budgetAny' | 'r5' | 'r10' | 'answer') => Object.fromEntries(Object.entries(named).map(([m, r]) => [m, fig(r, k)]));
   printHeadline('memory-locomo', {
     questions,
     budgetWords,
+    photos,
     recallAtBudget: per('budget'),
     recallAtBudgetAnyEvidence: per('budgetAny'),
     recall5: per('r5'),
     recall10: per('r10'),
+    answerWordsInContext: per('answer'),
     perCategoryAtBudget: Object.fromEntries((['shipped', 'bm25', 'cv', 'cvFourthPass', 'inSample'] as const).map((m) => [m, Object.fromEntries(CATEGORIES.map((c) => [c, round(named[m][String(c)]?.budget ?? 0, 3)]))])),
     defaults: variantName(DEFAULT),
     cvRecency: foldRecency.map(recencyName),

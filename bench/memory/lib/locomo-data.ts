@@ -1,11 +1,35 @@
-/** LoCoMo loading for the memory benches: sessions with dates, cleaned evidence ids. */
+/** LoCoMo loading for the memory benches: sessions with dates, cleaned evidence ids, shared photos' captions. */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { benchArgs, usageError } from '../../lib/harness';
 
 export interface LocomoTurn {
   speaker: string;
   dia_id: string;
+  /** What the turn says: the words, and with `photos: 'caption'` the shared photo's caption after them. */
   text: string;
+  /** The BLIP caption of the photo the turn shares ("a photo of a painting of a sunset over a lake"), if any. */
+  caption?: string;
+}
+
+/**
+ * What a turn that shares a photo says (issue 14, sixth pass): `caption` — its words and
+ * ` [shared <blip_caption>]` (LoCoMo's own RAG baselines format such a turn as `<speaker> said,
+ * "<text>" and shared <blip_caption>`; a chat product sends an image's description with the
+ * message), `drop` — the words only (the benches before the sixth pass). The dataset's `query`
+ * (the authors' image search term, a label) and `img_url` are never read.
+ */
+export type PhotoMode = 'caption' | 'drop';
+export const PHOTO_MODES: readonly PhotoMode[] = ['caption', 'drop'];
+
+/** A turn's words with its photo's caption: `<text> [shared <caption>]`. */
+export const withCaption = (text: string, caption: string | undefined): string => (caption ? `${text} [shared ${caption}]` : text);
+
+/** The `--photos caption|drop` flag (default `caption`). */
+export function photosFlag(usage: string): PhotoMode {
+  const v = benchArgs().flags.get('photos') ?? 'caption';
+  if (!(PHOTO_MODES as readonly string[]).includes(v)) usageError(`--photos must be caption or drop; usage: ${usage}`);
+  return v as PhotoMode;
 }
 
 export interface LocomoQuestion {
@@ -13,6 +37,8 @@ export interface LocomoQuestion {
   category: number;
   /** Cleaned evidence dialog ids ("D8:6", never packed or zero-padded). */
   evidence: string[];
+  /** The gold answer (scoring only: the answer-words figure of locomo-eval.ts). */
+  answer?: string;
 }
 
 export interface LocomoSession {
@@ -29,10 +55,17 @@ export interface LocomoConversation {
   droppedQuestions: number;
 }
 
+interface RawTurn {
+  speaker: string;
+  dia_id: string;
+  text: string;
+  blip_caption?: unknown;
+}
+
 interface RawConversation {
   sample_id: string;
   conversation: Record<string, unknown>;
-  qa: Array<{ question: string; category: number; evidence?: unknown[] }>;
+  qa: Array<{ question: string; category: number; evidence?: unknown[]; answer?: unknown }>;
 }
 
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
@@ -55,7 +88,13 @@ export function cleanEvidence(raw: readonly unknown[]): string[] {
   return [...out];
 }
 
-export function loadLocomo(path: string): LocomoConversation[] {
+/** `photos`: what a turn sharing a photo says (default `drop`: the other memory benches' input is unchanged; locomo.ts and its tuning harness pass `--photos`). */
+export function loadLocomo(path: string, o: { photos?: PhotoMode } = {}): LocomoConversation[] {
+  const photos = o.photos ?? 'drop';
+  const turn = (t: RawTurn): LocomoTurn => {
+    const caption = typeof t.blip_caption === 'string' && t.blip_caption.trim() ? t.blip_caption.trim() : undefined;
+    return { speaker: t.speaker, dia_id: t.dia_id, text: photos === 'caption' ? withCaption(t.text, caption) : t.text, ...(caption ? { caption } : {}) };
+  };
   const raw = JSON.parse(readFileSync(resolve(path), 'utf8')) as RawConversation[];
   return raw.map((c) => {
     const sessions: LocomoSession[] = [];
@@ -66,10 +105,10 @@ export function loadLocomo(path: string): LocomoConversation[] {
         if (date === undefined) break;
         continue; // a dated session without turns
       }
-      sessions.push({ n, date: parseLocomoDate(String(date)), turns: (turns as LocomoTurn[]).map((t) => ({ speaker: t.speaker, dia_id: t.dia_id, text: t.text })) });
+      sessions.push({ n, date: parseLocomoDate(String(date)), turns: (turns as RawTurn[]).map(turn) });
     }
     const relevant = c.qa.filter((q) => q.category >= 1 && q.category <= 4);
-    const questions = relevant.map((q) => ({ question: String(q.question), category: q.category, evidence: cleanEvidence(q.evidence ?? []) }));
+    const questions = relevant.map((q) => ({ question: String(q.question), category: q.category, evidence: cleanEvidence(q.evidence ?? []), ...(q.answer === undefined || q.answer === null ? {} : { answer: String(q.answer) }) }));
     const kept = questions.filter((q) => q.evidence.length > 0);
     return { sampleId: c.sample_id, sessions, questions: kept, droppedQuestions: questions.length - kept.length };
   });

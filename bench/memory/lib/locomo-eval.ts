@@ -1,4 +1,5 @@
 /** LoCoMo retrieval recall (issue 14): recall at a context budget in words, beside recall@5/@10. */
+import { tokenize } from '@frontier/memory-domain';
 import type { LocomoQuestion } from './locomo-data';
 
 export const CATEGORIES = [1, 2, 3, 4] as const;
@@ -8,6 +9,8 @@ export const CATEGORY_NAMES: Record<number, string> = { 1: 'multi-hop', 2: 'temp
 export interface RetrievedItem {
   turnIds: readonly string[];
   words: number;
+  /** What the model reads of it (for the answer-words figure; absent: not counted). */
+  text?: string;
 }
 
 /** What one question scored. */
@@ -22,6 +25,13 @@ export interface QuestionScore {
   /** Items and words inside the budget. */
   items: number;
   words: number;
+  /**
+   * Share of the gold answer's content words (memory-domain tokenize: stemmed, stop words out) found
+   * in the texts inside the budget — a lenient proxy of "the context can answer", the one figure a
+   * shared photo's caption can move when its turn was already retrieved. Absent: no answer words, or
+   * items without text.
+   */
+  answer?: number;
 }
 
 /**
@@ -43,7 +53,16 @@ export function scoreQuestion(q: LocomoQuestion, ranked: readonly RetrievedItem[
     for (const t of it.turnIds) if (ev.has(t)) found.add(t);
   }
   const first = ranked.findIndex((it) => it.turnIds.some((t) => ev.has(t)));
-  return { category: q.category, budget: ev.size ? found.size / ev.size : 0, budgetAny: found.size > 0, hit5: first >= 0 && first < 5, hit10: first >= 0 && first < 10, items, words: used };
+  const answer = answerShare(q, ranked.slice(0, items));
+  return { category: q.category, budget: ev.size ? found.size / ev.size : 0, budgetAny: found.size > 0, hit5: first >= 0 && first < 5, hit10: first >= 0 && first < 10, items, words: used, ...(answer === undefined ? {} : { answer }) };
+}
+
+/** Share of the answer's content words inside the items' texts (undefined: no answer words, or an item without text). */
+export function answerShare(q: Pick<LocomoQuestion, 'answer'>, items: ReadonlyArray<Pick<RetrievedItem, 'text'>>): number | undefined {
+  const want = q.answer ? [...new Set(tokenize(q.answer))] : [];
+  if (!want.length || items.some((it) => it.text === undefined)) return undefined;
+  const have = new Set(items.flatMap((it) => tokenize(it.text ?? '')));
+  return want.filter((w) => have.has(w)).length / want.length;
 }
 
 export interface Recall {
@@ -54,6 +73,8 @@ export interface Recall {
   r10: number;
   items: number;
   words: number;
+  /** Mean answer-word share over the questions that have one ({@link QuestionScore.answer}); NaN: none. */
+  answer: number;
 }
 
 /** Micro-averages per category and overall (`all`). */
@@ -63,7 +84,9 @@ export function summarise(scores: readonly QuestionScore[]): Record<string, Reca
     const xs = key === 'all' ? scores : scores.filter((s) => String(s.category) === key);
     const n = xs.length;
     const mean = (f: (s: QuestionScore) => number) => (n ? xs.reduce((a, s) => a + f(s), 0) / n : 0);
-    out[key] = { n, budget: mean((s) => s.budget), budgetAny: mean((s) => (s.budgetAny ? 1 : 0)), r5: mean((s) => (s.hit5 ? 1 : 0)), r10: mean((s) => (s.hit10 ? 1 : 0)), items: mean((s) => s.items), words: mean((s) => s.words) };
+    const answered = xs.filter((s) => s.answer !== undefined);
+    const answer = answered.length ? answered.reduce((a, s) => a + (s.answer ?? 0), 0) / answered.length : NaN;
+    out[key] = { n, budget: mean((s) => s.budget), budgetAny: mean((s) => (s.budgetAny ? 1 : 0)), r5: mean((s) => (s.hit5 ? 1 : 0)), r10: mean((s) => (s.hit10 ? 1 : 0)), items: mean((s) => s.items), words: mean((s) => s.words), answer };
   }
   return out;
 }
@@ -89,17 +112,17 @@ export class Tally {
 
 const pct = (x: number) => (100 * x).toFixed(1);
 
-/** Markdown: per category recall@budget (@5 / @10), then overall budget, any-hit, @5, @10 and mean words used. */
+/** Markdown: per category recall@budget (@5 / @10), then overall budget, any-hit, @5, @10, mean words used and answer words in the context. */
 export function recallTable(rows: ReadonlyArray<{ name: string; r: Record<string, Recall> }>, budgetWords: number): string {
-  const head = `| method | ${CATEGORIES.map((c) => `${c} ${CATEGORY_NAMES[c]} @${budgetWords}w (@5 / @10)`).join(' | ')} | **all @${budgetWords}w** | all any-hit @${budgetWords}w | all @5 / @10 | items / words used |`;
-  const sep = `|---|${CATEGORIES.map(() => '---').join('|')}|---|---|---|---|`;
+  const head = `| method | ${CATEGORIES.map((c) => `${c} ${CATEGORY_NAMES[c]} @${budgetWords}w (@5 / @10)`).join(' | ')} | **all @${budgetWords}w** | all any-hit @${budgetWords}w | all @5 / @10 | items / words used | answer words in context |`;
+  const sep = `|---|${CATEGORIES.map(() => '---').join('|')}|---|---|---|---|---|`;
   const body = rows.map(({ name, r }) => {
     const cells = CATEGORIES.map((c) => {
       const x = r[String(c)];
       return x ? `${pct(x.budget)} (${pct(x.r5)} / ${pct(x.r10)})` : '–';
     });
     const a = r['all'];
-    return `| ${name} | ${cells.join(' | ')} | **${a ? pct(a.budget) : '–'}** | ${a ? pct(a.budgetAny) : '–'} | ${a ? `${pct(a.r5)} / ${pct(a.r10)}` : '–'} | ${a ? `${a.items.toFixed(1)} / ${a.words.toFixed(0)}` : '–'} |`;
+    return `| ${name} | ${cells.join(' | ')} | **${a ? pct(a.budget) : '–'}** | ${a ? pct(a.budgetAny) : '–'} | ${a ? `${pct(a.r5)} / ${pct(a.r10)}` : '–'} | ${a ? `${a.items.toFixed(1)} / ${a.words.toFixed(0)}` : '–'} | ${a && Number.isFinite(a.answer) ? pct(a.answer) : '–'} |`;
   });
   return [head, sep, ...body].join('\n');
 }

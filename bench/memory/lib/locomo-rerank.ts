@@ -98,6 +98,8 @@ export interface EvalOptions {
   factFirst?: boolean;
   /** The share of a fact's words its episode must hold for the fact to move up (default memory-domain FACT_IN_EPISODE_SHARE). */
   factShare?: number;
+  /** Called per question with the texts of the items inside the budget, in rank order (what the model would read). */
+  inBudget?: (q: QuestionRows, texts: readonly string[]) => void;
 }
 
 const turnAt = (id: string): { s: number; t: number } | null => {
@@ -145,8 +147,10 @@ export function evaluate(qs: readonly QuestionRows[], m: RerankModel, budgetWord
       }
       ordered = picked;
     }
-    const items = ordered.map((x) => ({ turnIds: x.r.memory.provenance.turnIds, words: x.r.words }));
-    return scoreQuestion(q.question, items, budgetWords);
+    const items = ordered.map((x) => ({ turnIds: x.r.memory.provenance.turnIds, words: x.r.words, text: x.r.text }));
+    const score = scoreQuestion(q.question, items, budgetWords);
+    o.inBudget?.(q, ordered.slice(0, score.items).map((x) => x.r.text));
+    return score;
   });
 }
 

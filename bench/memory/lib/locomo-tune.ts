@@ -6,7 +6,9 @@
  *
  *   node -r @swc-node/register bench/memory/lib/locomo-tune.ts [--locomo <locomo-dev.json>] [--budget-words 300] [--fresh 1]
  *     [--pool 100] [--pool-mode base|expand|extra] [--extra-k 20]
- *     [--exp lr|ca|all|post|recency|ablate|miss|cv|trees|stage2|oracle]
+ *     [--exp lr|ca|all|post|recency|ablate|miss|cv|trees|stage2|oracle|captions] [--photos caption|drop]
+ * `--photos` as in locomo.ts (default caption); the captioned pools are cached apart (`…-captions.json`).
+ * `--index window|window2|window3`: what the lexical side indexes for an episode (default window2, the service's ±2).
  * Every evaluation ranks as the service does now: a fact before its own turn's better-ranked episode
  * (memory-domain factsBeforeTheirEpisodes); `--exp cv` prints the same folds without it beside.
  */
@@ -16,33 +18,36 @@ import { collapseByProvenance, factsBeforeTheirEpisodes, rerankCandidates, reran
 import { memoryQueryEmbedder } from '@frontier/memory-nest';
 import { benchArgs, datasetPath } from '../../lib/harness';
 import { benchEmbedder } from './bench-db';
-import { loadLocomo } from './locomo-data';
+import { captionsExperiment } from './locomo-captions';
+import { loadLocomo, photosFlag } from './locomo-data';
 import { summarise, type QuestionScore } from './locomo-eval';
 import { irls, collectPools, coordinateAscent, evaluate, fitLogistic, meanBudget, withFeatures, type EvalOptions, type QuestionPool, type QuestionRows } from './locomo-rerank';
 import { fitTrees, treeRows, type TreeFitOptions } from './locomo-trees';
 import { ensembleValue } from './locomo-trees-model';
-import { prepare, scoreVariant, type PoolMode } from './locomo-variants';
+import { prepare, scoreVariant, type IndexText, type PoolMode } from './locomo-variants';
 
 const DAY = 86_400_000;
 const POOL = Number(benchArgs().flags.get('pool') ?? 100);
 const POOL_MODE: PoolMode = { mode: (benchArgs().flags.get('pool-mode') ?? 'base') as PoolMode['mode'], extraK: Number(benchArgs().flags.get('extra-k') ?? 20) };
-const CACHE = `tmp/memory-bench/rerank-pools-${POOL}${POOL_MODE.mode === 'base' ? '' : `-${POOL_MODE.mode}${POOL_MODE.mode === 'extra' ? POOL_MODE.extraK : ''}`}.json`;
+const INDEX = (benchArgs().flags.get('index') ?? 'window2') as IndexText;
+const PHOTOS = photosFlag('bench/memory/lib/locomo-tune.ts [--photos caption|drop] …');
+const CACHE = `tmp/memory-bench/rerank-pools-${POOL}${POOL_MODE.mode === 'base' ? '' : `-${POOL_MODE.mode}${POOL_MODE.mode === 'extra' ? POOL_MODE.extraK : ''}`}${INDEX === 'window2' ? '' : `-${INDEX}`}${PHOTOS === 'drop' ? '' : '-captions'}.json`;
 const path = datasetPath('locomo', '../shared/data/locomo-dev.json', { what: 'the LoCoMo conversations (JSON)' });
 const budgetWords = Number(benchArgs().flags.get('budget-words') ?? 300);
 const fresh = benchArgs().flags.has('fresh');
 
 async function pools(): Promise<{ pools: QuestionPool[]; baseline: QuestionScore[] }> {
   if (!fresh && existsSync(CACHE)) return JSON.parse(readFileSync(CACHE, 'utf8')) as { pools: QuestionPool[]; baseline: QuestionScore[] };
-  const convs = loadLocomo(path);
+  const convs = loadLocomo(path, { photos: PHOTOS });
   const embedder = benchEmbedder();
   const q = await memoryQueryEmbedder(embedder, {});
   const out: QuestionPool[] = [];
   const baseline: QuestionScore[] = [];
   for (const conv of convs) {
     const now = new Date((conv.sessions[conv.sessions.length - 1]?.date.getTime() ?? 0) + DAY);
-    const p = await prepare(conv, embedder, [POOL], now, ['window2'], q, POOL_MODE);
-    out.push(...collectPools(p, POOL, now));
-    baseline.push(...scoreVariant(p, { index: 'window2', neighbours: DEFAULT_NEIGHBOURS, pool: POOL, dense: DEFAULT_RELEVANCE.dense, recency: DEFAULT_RECENCY, facts: true, ownText: DEFAULT_OWN_TEXT_SHARE }, now, budgetWords));
+    const p = await prepare(conv, embedder, [POOL], now, [INDEX], q, POOL_MODE);
+    out.push(...collectPools(p, POOL, now, INDEX));
+    baseline.push(...scoreVariant(p, { index: INDEX, neighbours: DEFAULT_NEIGHBOURS, pool: POOL, dense: DEFAULT_RELEVANCE.dense, recency: DEFAULT_RECENCY, facts: true, ownText: DEFAULT_OWN_TEXT_SHARE }, now, budgetWords));
     process.stderr.write(`pools ${conv.sampleId}\n`);
   }
   embedder.save();
@@ -55,7 +60,8 @@ async function pools(): Promise<{ pools: QuestionPool[]; baseline: QuestionScore
 const pct = (x: number) => (100 * x).toFixed(1);
 const line = (name: string, xs: readonly QuestionScore[]) => {
   const r = summarise(xs);
-  return `${name.padEnd(48)} all ${pct(r['all']?.budget ?? 0)}  [mh ${pct(r['1']?.budget ?? 0)} tmp ${pct(r['2']?.budget ?? 0)} od ${pct(r['3']?.budget ?? 0)} sh ${pct(r['4']?.budget ?? 0)}]  any ${pct(r['all']?.budgetAny ?? 0)} @10 ${pct(r['all']?.r10 ?? 0)}`;
+  const ans = r['all']?.answer ?? NaN;
+  return `${name.padEnd(48)} all ${pct(r['all']?.budget ?? 0)}  [mh ${pct(r['1']?.budget ?? 0)} tmp ${pct(r['2']?.budget ?? 0)} od ${pct(r['3']?.budget ?? 0)} sh ${pct(r['4']?.budget ?? 0)}]  any ${pct(r['all']?.budgetAny ?? 0)} @10 ${pct(r['all']?.r10 ?? 0)}${Number.isFinite(ans) ? ` ans ${pct(ans)}` : ''}`;
 };
 
 /** Leave one conversation out: `fit` on the others, scored on the held one. */
@@ -318,6 +324,7 @@ async function main(): Promise<void> {
     console.log(line('lr cv, facts inherit the speaker', r2.scores));
     console.log(fmt(fitLogistic(qs, { l2: 1 })));
   }
+  if (exp === 'captions') captionsExperiment(qs, loadLocomo(path, { photos: PHOTOS }), budgetWords, line);
   if (exp === 'ablate') {
     console.log(line('all features cv', loo(qs, (tr) => fitLogistic(tr, { l2: 1 })).scores));
     for (const f of RERANK_FEATURES) console.log(line(`without ${f} cv`, loo(qs, (tr) => fitLogistic(tr, { l2: 1, drop: new Set([f]) })).scores));

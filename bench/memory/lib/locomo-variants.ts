@@ -145,6 +145,7 @@ export function retrieve(p: PreparedConversation, qi: number, c: VariantConfig, 
   return attached.map((a) => ({
     turnIds: [...a.before.map((t) => t.id), ...a.item.memory.provenance.turnIds, ...a.after.map((t) => t.id)],
     words: countWords(a.item.memory.text) + a.before.reduce((n, t) => n + countWords(t.text), 0) + a.after.reduce((n, t) => n + countWords(t.text), 0),
+    text: [...a.before.map((t) => t.text), a.item.memory.text, ...a.after.map((t) => t.text)].join(' '),
   }));
 }
 
