@@ -54,6 +54,28 @@ export function captionsExperiment(qs: readonly QuestionRows[], convs: readonly 
       captionFacts += fs.filter((f) => /\[shared /.test(f.text)).length;
     }
   console.log(`turns sharing a photo ${photoTurns}, kept as episodes ${photoEpisodes}; rule facts ${facts}, from photo turns ${photoFacts}, holding caption text ${captionFacts}`);
+  // the evidence itself: the answer's words in the evidence turns' words, with and without the caption (non-temporal questions: a temporal answer comes from the session date)
+  const evidenceTurns = new Set(convs.flatMap((c) => c.questions.flatMap((q) => q.evidence.map((e) => `${c.sampleId}/${e}`))));
+  const captionWords = convs.flatMap((c) => c.sessions.flatMap((s) => s.turns.flatMap((t) => (t.caption ? [countWords(` [shared ${t.caption}]`)] : []))));
+  let asked = 0;
+  let inWords = 0;
+  let inCaptioned = 0;
+  for (const c of convs) {
+    const turns = new Map(c.sessions.flatMap((s) => s.turns.map((t) => [t.dia_id, t] as const)));
+    for (const q of c.questions) {
+      const want = q.answer && q.category !== 2 ? [...new Set(tokenize(q.answer))] : [];
+      if (!want.length) continue;
+      const ev = q.evidence.flatMap((e) => turns.get(e) ?? []);
+      const words = new Set(ev.flatMap((t) => tokenize(t.text.replace(CAPTION, ''))));
+      const captioned = new Set(ev.flatMap((t) => tokenize(`${t.text.replace(CAPTION, '')} ${t.caption ?? ''}`)));
+      asked++;
+      inWords += want.filter((w) => words.has(w)).length / want.length;
+      inCaptioned += want.filter((w) => captioned.has(w)).length / want.length;
+    }
+  }
+  const pc = (x: number) => (100 * x).toFixed(1);
+  console.log(`evidence turns ${evidenceTurns.size}, sharing a photo ${[...evidenceTurns].filter((t) => photo.has(t)).length}; caption words per photo turn ${(captionWords.reduce((a, b) => a + b, 0) / Math.max(1, captionWords.length)).toFixed(1)}`);
+  console.log(`answer words in the evidence turns (${asked} non-temporal questions): words only ${pc(inWords / asked)}, words + caption ${pc(inCaptioned / asked)}`);
   const cv = loo(qs, budgetWords);
   console.log(line('lr cv', cv));
   const groups: Array<[string, (q: QuestionRows) => boolean]> = [
@@ -65,6 +87,8 @@ export function captionsExperiment(qs: readonly QuestionRows[], convs: readonly 
   // the same rankings with the captions' words not counted against the budget
   const free = qs.map((q) => ({ ...q, rows: q.rows.map((r) => { const m = CAPTION.exec(r.text); return m ? { ...r, words: r.words - countWords(m[0]) } : r; }) }));
   console.log(line("lr cv, the captions' words free", loo(qs, budgetWords, free)));
+  const shorter = qs.map((q) => ({ ...q, rows: q.rows.map((r) => { const m = /\[shared (a (?:photo|photography|picture|image) of )/.exec(r.text); return m ? { ...r, words: r.words - countWords(m[1] as string) } : r; }) }));
+  console.log(line('lr cv, "a photo of" not counted', loo(qs, budgetWords, shorter)));
   console.log(line('shipped weights (fitted without captions)', evaluate(qs, DEFAULT_RERANK_MODEL as RerankModel, budgetWords)));
   // the caption as re-ranker features
   for (const [name, cols] of [['caption flag', [0]], ['caption coverage', [1]], ['caption flag + coverage', [0, 1]]] as const) {
