@@ -25,9 +25,9 @@ export const PHOTO_MODES: readonly PhotoMode[] = ['caption', 'drop'];
 /** A turn's words with its photo's caption: `<text> [shared <caption>]`. */
 export const withCaption = (text: string, caption: string | undefined): string => (caption ? `${text} [shared ${caption}]` : text);
 
-/** The `--photos caption|drop` flag (default `caption`). */
+/** The `--photos drop|caption` flag (default `drop`: the input every pass's headline and the issue's baselines used). */
 export function photosFlag(usage: string): PhotoMode {
-  const v = benchArgs().flags.get('photos') ?? 'caption';
+  const v = benchArgs().flags.get('photos') ?? 'drop';
   if (!(PHOTO_MODES as readonly string[]).includes(v)) usageError(`--photos must be caption or drop; usage: ${usage}`);
   return v as PhotoMode;
 }

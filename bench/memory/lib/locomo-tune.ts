@@ -6,8 +6,8 @@
  *
  *   node -r @swc-node/register bench/memory/lib/locomo-tune.ts [--locomo <locomo-dev.json>] [--budget-words 300] [--fresh 1]
  *     [--pool 100] [--pool-mode base|expand|extra] [--extra-k 20]
- *     [--exp lr|ca|all|post|recency|ablate|miss|cv|trees|stage2|oracle|captions] [--photos caption|drop]
- * `--photos` as in locomo.ts (default caption); the captioned pools are cached apart (`…-captions.json`).
+ *     [--exp lr|ca|all|post|recency|ablate|miss|cv|trees|stage2|oracle|captions] [--photos drop|caption]
+ * `--photos` as in locomo.ts (default drop); the captioned pools are cached apart (`…-captions.json`).
  * `--index window|window2|window3`: what the lexical side indexes for an episode (default window2, the service's ±2).
  * Every evaluation ranks as the service does now: a fact before its own turn's better-ranked episode
  * (memory-domain factsBeforeTheirEpisodes); `--exp cv` prints the same folds without it beside.
@@ -30,7 +30,7 @@ const DAY = 86_400_000;
 const POOL = Number(benchArgs().flags.get('pool') ?? 100);
 const POOL_MODE: PoolMode = { mode: (benchArgs().flags.get('pool-mode') ?? 'base') as PoolMode['mode'], extraK: Number(benchArgs().flags.get('extra-k') ?? 20) };
 const INDEX = (benchArgs().flags.get('index') ?? 'window2') as IndexText;
-const PHOTOS = photosFlag('bench/memory/lib/locomo-tune.ts [--photos caption|drop] …');
+const PHOTOS = photosFlag('bench/memory/lib/locomo-tune.ts [--photos drop|caption] …');
 const CACHE = `tmp/memory-bench/rerank-pools-${POOL}${POOL_MODE.mode === 'base' ? '' : `-${POOL_MODE.mode}${POOL_MODE.mode === 'extra' ? POOL_MODE.extraK : ''}`}${INDEX === 'window2' ? '' : `-${INDEX}`}${PHOTOS === 'drop' ? '' : '-captions'}.json`;
 const path = datasetPath('locomo', '../shared/data/locomo-dev.json', { what: 'the LoCoMo conversations (JSON)' });
 const budgetWords = Number(benchArgs().flags.get('budget-words') ?? 300);
