@@ -104,6 +104,22 @@ class MapPostingsBm25 {
 
 const WORDS = ['dog', 'dogs', 'cat', 'paris', 'hiking', 'the', 'garden', 'piano', 'sister', 'running', 'run'];
 
+describe('tokenize', () => {
+  it('stems -ies / -ied to -y, other suffixes off, and leaves short stems and words of three letters alone', () => {
+    expect(tokenize('studies studied families carried')).toEqual(['study', 'study', 'family', 'carry']);
+    expect(tokenize('ties dies played walking quickly jumped boxes cats')).toEqual(['tie', 'die', 'play', 'walk', 'quick', 'jump', 'box', 'cat']);
+    expect(tokenize('bus gas')).toEqual(['bus', 'gas']);
+  });
+
+  it('a plural in -ies meets its singular, and two different -ies words stay apart', () => {
+    const ix = new Bm25Index();
+    ix.add('a', 'my hobby is chess');
+    ix.add('b', 'we watched the movies');
+    expect(ix.search('hobbies').map((h) => h.id)).toEqual(['a']);
+    expect(ix.search('movies').map((h) => h.id)).toEqual(['b']);
+  });
+});
+
 describe('Bm25Index', () => {
   it('answers like BM25 scored from scratch through adds, replacements and removals (slots reused), at every limit', () => {
     const op = fc.oneof(

@@ -223,7 +223,8 @@ export class Bm25Index {
 
   /** {@link norms} for the current average length (recomputed after any add or remove). */
   private lengthNorms(avg: number): Float64Array {
-    if (this.normsStale || this.norms.length < this.ids.length) {
+    // every add and remove marks them stale, so the slots never outgrow fresh norms
+    if (this.normsStale) {
       if (this.norms.length < this.ids.length) this.norms = new Float64Array(Math.max(16, this.ids.length * 2));
       for (let slot = 0; slot < this.ids.length; slot++) this.norms[slot] = this.k1 * (1 - this.b + (this.b * (this.lengths[slot] as number)) / avg);
       this.normsStale = false;
