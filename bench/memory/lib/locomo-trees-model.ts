@@ -7,7 +7,7 @@
  * length, its tier, a pseudo-relevance-feedback share) and add a correction: z = z₀ + Σ tree(x).
  * Fitted by bench/memory/lib/locomo-trees.ts (`locomo-tune.ts --exp trees|stage2`).
  */
-import { RERANK_FEATURES } from '@frontier/memory-domain';
+import { poolRanks as ranks, RERANK_FEATURES } from '@frontier/memory-domain';
 
 /** Where a candidate stands in its pool, in the order trees read them after {@link RERANK_FEATURES}. */
 export const CONTEXT_FEATURES = ['logit', 'logitRank', 'sessionBest', 'sessionGap', 'sessionCount', 'speakerRank', 'words', 'episode', 'feedback'] as const;
@@ -97,18 +97,6 @@ export function feedbackScores(pool: readonly ContextInput[], queryTerms: Readon
   });
 }
 
-/** 0-based rank of each value, best (largest) first; ties share the better rank. */
-function ranks(values: readonly number[]): number[] {
-  const order = values.map((_, i) => i).sort((a, b) => (values[b] as number) - (values[a] as number));
-  const out = new Array<number>(values.length);
-  let rank = 0;
-  for (let k = 0; k < order.length; k++) {
-    const i = order[k] as number;
-    if (k > 0 && (values[i] as number) < (values[order[k - 1] as number] as number)) rank = k;
-    out[i] = rank;
-  }
-  return out;
-}
 
 /**
  * The context features of every candidate of a pool (order {@link CONTEXT_FEATURES}): its logit; its

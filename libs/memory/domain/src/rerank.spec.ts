@@ -3,6 +3,7 @@ import {
   DEFAULT_RERANK_MODEL,
   parseCandidate,
   queryCues,
+  poolRanks,
   rankFeature,
   RERANK_FEATURES,
   rerankCandidates,
@@ -99,6 +100,8 @@ describe('rankFeature', () => {
     expect(rankFeature([0.2, 0.9, 0.2, 0.5])).toEqual([10 / 12, 1, 10 / 12, 10 / 11]);
     expect(rankFeature([3, 2, 1])).toEqual([1, 10 / 11, 10 / 12]);
     expect(rankFeature([])).toEqual([]);
+    expect(poolRanks([0.2, 0.9, 0.2, 0.5, 0.1])).toEqual([2, 0, 2, 1, 4]);
+    expect(poolRanks([])).toEqual([]);
   });
 });
 

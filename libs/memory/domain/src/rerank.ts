@@ -130,17 +130,22 @@ export function parseCandidate(text: string, episode: boolean, key?: object): Pa
 const K1 = 1.2;
 const B = 0.75;
 
-/** 1 for the best, falling with rank: 10 / (10 + rank) (rank 0 = best; ties share the better rank). */
-export function rankFeature(values: readonly number[]): number[] {
+/** 0-based rank of each value inside the pool, best (largest) first; ties share the better rank. */
+export function poolRanks(values: readonly number[]): number[] {
   const order = values.map((_, i) => i).sort((a, b) => (values[b] as number) - (values[a] as number));
   const out = new Array<number>(values.length);
   let rank = 0;
   for (let k = 0; k < order.length; k++) {
     const i = order[k] as number;
     if (k > 0 && (values[i] as number) < (values[order[k - 1] as number] as number)) rank = k;
-    out[i] = 10 / (10 + rank);
+    out[i] = rank;
   }
   return out;
+}
+
+/** 1 for the best, falling with rank: 10 / (10 + rank) (rank 0 = best; ties share the better rank). */
+export function rankFeature(values: readonly number[]): number[] {
+  return poolRanks(values).map((rank) => 10 / (10 + rank));
 }
 
 /**
