@@ -1,6 +1,6 @@
 import type { PrismaClient } from '@frontier/platform-prisma';
 import type { MemoryScope } from '@frontier/memory-contracts';
-import { isLive, type Memory } from '@frontier/memory-domain';
+import { carryTextMemos, isLive, type Memory } from '@frontier/memory-domain';
 import type { MemoryRepository } from './memory.repository';
 import type { SessionRepository } from './session.repository';
 import { STAMPS_SQL, StampBatcher, type StampRow } from './live-stamp';
@@ -73,6 +73,13 @@ const parseDevices = (s: string | null): { counters: VersionVector; floors: Vers
   return { counters, floors };
 };
 
+/** A cached row with new usage counters; what was read of its text (unchanged) goes with it. */
+function copyRow(m: Memory, counts: Pick<Memory, 'retrievalCount' | 'lastRetrievedAt'>): Memory {
+  const next = { ...m, ...counts };
+  carryTextMemos(m, next);
+  return next;
+}
+
 /**
  * Per-user copy of the live memories (decrypted, without vectors) in the serving process, so a
  * search reads no rows and decrypts nothing (issue 14). Postgres stays the truth: every
@@ -144,7 +151,7 @@ export class LiveMemoryCache {
     if (!e) return;
     for (const id of ids) {
       const m = e.rows.get(id);
-      if (m) e.rows.set(id, { ...m, retrievalCount: m.retrievalCount + 1, lastRetrievedAt: at });
+      if (m) e.rows.set(id, copyRow(m, { retrievalCount: m.retrievalCount + 1, lastRetrievedAt: at }));
     }
   }
 
@@ -245,7 +252,7 @@ export class LiveMemoryCache {
     const counts = await this.memories.retrievalCounts(scope, at);
     for (const [id, m] of e.rows) {
       const c = counts.get(id);
-      if (c && (c.retrievalCount > m.retrievalCount || !m.lastRetrievedAt)) e.rows.set(id, { ...m, ...c });
+      if (c && (c.retrievalCount > m.retrievalCount || !m.lastRetrievedAt)) e.rows.set(id, copyRow(m, c));
     }
   }
 

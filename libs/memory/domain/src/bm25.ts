@@ -53,6 +53,16 @@ export function docTerms(text: string, key?: object): DocTerms {
 }
 
 /**
+ * Keeps `from`'s tokenisation for `to`: a cached row replaced by a copy of itself (a retrieval
+ * count changed) would otherwise be tokenised again on its next search. The memo still checks the
+ * text, so a copy whose text differs is read afresh.
+ */
+export function carryDocTerms(from: object, to: object): void {
+  const hit = termsMemo.get(from);
+  if (hit) termsMemo.set(to, hit);
+}
+
+/**
  * BM25 of `query` against exactly `docs` (their own collection statistics), one score per
  * document in order (0 where no query term occurs): the very numbers a {@link Bm25Index} holding
  * just these documents gives in `search` (same terms, same order of summation), without building

@@ -1,8 +1,9 @@
-import { Bm25Index } from './bm25';
+import { Bm25Index, docTerms } from './bm25';
 import {
   DEFAULT_RERANK_MODEL,
   parseCandidate,
   queryCues,
+  carryTextMemos,
   poolRanks,
   rankFeature,
   RERANK_FEATURES,
@@ -92,6 +93,24 @@ describe('parseCandidate', () => {
     const changed = parseCandidate('Bo: went to Oslo', false, row);
     expect(Object.keys(changed.tf)).toEqual(['bo', 'went', 'oslo']);
     expect(a.time).toBe(1);
+  });
+});
+
+describe('carryTextMemos', () => {
+  it('a copy of a row gets the row\'s parse and BM25 terms (the same objects); another text is read afresh; nothing to carry is a no-op', () => {
+    const row = {};
+    const parsed = parseCandidate('[1 May 2023] Bo: went to Rome in 2019', true, row);
+    const terms = docTerms('Bo went to Rome', row);
+    const copy = {};
+    carryTextMemos(row, copy);
+    expect(parseCandidate('[1 May 2023] Bo: went to Rome in 2019', true, copy)).toBe(parsed);
+    expect(docTerms('Bo went to Rome', copy)).toBe(terms);
+    expect(Object.keys(parseCandidate('Bo: went to Oslo', true, copy).tf)).toEqual(['went', 'oslo']);
+    expect([...docTerms('Bo went to Oslo', copy).tf.keys()]).toEqual(['bo', 'went', 'oslo']);
+    const bare = {};
+    carryTextMemos({}, bare);
+    expect(parseCandidate('Bo: went to Rome in 2019', true, bare)).not.toBe(parsed);
+    expect(docTerms('Bo went to Rome', bare)).not.toBe(terms);
   });
 });
 

@@ -1,4 +1,4 @@
-import { tokenize } from './bm25';
+import { carryDocTerms, tokenize } from './bm25';
 import { isEpisode } from './episodic';
 
 /**
@@ -125,6 +125,18 @@ export function parseCandidate(text: string, episode: boolean, key?: object): Pa
   };
   if (key) parsedMemo.set(key, { text, episode, parsed });
   return parsed;
+}
+
+/**
+ * Keeps what was read of a cached row's text (its parse for the re-ranker, its BM25 terms) for the
+ * copy that replaces it — the live-row cache copies a row each time it is served (its retrieval
+ * count), and without this every served row was parsed again on its next search. Both memos still
+ * compare the text: a copy with another text is read afresh.
+ */
+export function carryTextMemos(from: object, to: object): void {
+  carryDocTerms(from, to);
+  const hit = parsedMemo.get(from);
+  if (hit) parsedMemo.set(to, hit);
 }
 
 const K1 = 1.2;

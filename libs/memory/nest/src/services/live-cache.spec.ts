@@ -1,5 +1,6 @@
 import { createTestDatabase, PrismaService, type TestDatabase } from '@frontier/platform-prisma';
 import type { MemoryScope } from '@frontier/memory-contracts';
+import { isEpisode, parseCandidate, type Memory } from '@frontier/memory-domain';
 import { createMemoryContext, createMemoryServices, type MemoryServices } from '../context';
 import type { MemoryContext, MemoryOptions } from '../ports';
 import { HashingEmbedder } from './erasure.spec-helper';
@@ -122,7 +123,16 @@ describe("search's per-user live-row cache on real Postgres, across replicas (ha
     const id = first.memories[0]?.memory.id as string;
     // this replica's own retrievals count at once in its copy (the usage discount)
     const again = await a.svc.memories.search(dee, { query: q, limit: 5, record: false });
-    expect(again.memories.find((m) => m.memory.id === id)?.memory.retrievalCount).toBe(1);
+    const served = again.memories.find((m) => m.memory.id === id)?.memory as Memory;
+    expect(served.retrievalCount).toBe(1);
+    // the copy that carries the new count kept what was read of its text: not parsed again by the next search
+    const copy = (await a.ctx.liveRows?.snapshot(dee, AT))?.pick([id], new Date('2026-04-01T00:00:00Z')).get(id) as Memory;
+    const parse = parseCandidate(copy.text, isEpisode(copy), copy);
+    a.ctx.liveRows?.recordRetrievals(dee, [id], new Date('2026-04-01T00:00:00Z'));
+    const next = (await a.ctx.liveRows?.snapshot(dee, AT))?.pick([id], new Date('2026-04-01T00:00:00Z')).get(id) as Memory;
+    expect(next).not.toBe(copy);
+    expect(next.retrievalCount).toBe(copy.retrievalCount + 1);
+    expect(parseCandidate(next.text, isEpisode(next), next)).toBe(parse);
     expect(await b.ctx.memories.filtered.setTimes(dee, id, { invalidAt: new Date('2026-03-20T00:00:00Z') })).toBe(true);
     expect((await a.svc.memories.search(dee, { query: q, limit: 5, record: false })).memories.map((m) => m.memory.id)).not.toContain(id);
   });
