@@ -25,6 +25,10 @@ module.exports = {
     ],
   },
   moduleNameMapper: require('./tools/jest/path-mapper.js')(path.join(__dirname, 'tsconfig.base.json')),
+  // A suite that fails mid-test can leave a worker app or a client open; Jest would then wait for it
+  // forever and CI would end on its wall-clock limit with no verdict. Shutdown and draining have
+  // their own specs (they assert the close), so the runner itself need not wait on stray handles.
+  forceExit: true,
   setupFiles: [path.join(__dirname, 'tools/jest/setup-env.js')],
   coverageReporters: ['text-summary', 'html'],
 };

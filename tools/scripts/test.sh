@@ -8,7 +8,9 @@ migrate
 echo "==> nx run-many -t lint test build"
 log="$(mktemp)"
 set +e
-npx nx run-many -t lint test build --parallel="${NX_PARALLEL:-2}" --outputStyle=static "$@" 2>&1 | tee "$log"
+# a bound on the whole run (CI's own limit is 90 min; a clean run takes ~20): a hang ends with a verdict
+timeout --signal=TERM --kill-after=60 "${TEST_TIMEOUT_S:-4200}" \
+  npx nx run-many -t lint test build --parallel="${NX_PARALLEL:-2}" --outputStyle=static "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 node tools/scripts/summarize-tests.mjs "$log" || true

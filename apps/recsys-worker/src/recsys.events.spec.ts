@@ -17,9 +17,14 @@ describe('recsys-events on the event bus (real Postgres + Redis; JetStream on th
   let prisma: PrismaService;
   let tenantId: string;
   let n = 0;
+  // closed after each test, passed or failed: a worker left running keeps Jest from exiting
+  const apps: Array<{ close(): Promise<void> }> = [];
 
-  const boot = (extra: Record<string, string> = {}) =>
-    NestFactory.createApplicationContext(WorkerModule.register(loadEnv(RecsysWorkerEnv, { DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, ...extra }), {}), { logger: false });
+  const boot = async (extra: Record<string, string> = {}) => {
+    const app = await NestFactory.createApplicationContext(WorkerModule.register(loadEnv(RecsysWorkerEnv, { DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix, ...extra }), {}), { logger: false });
+    apps.push(app);
+    return app;
+  };
   const featured = async (batchId: string) => (await prisma.recsysEventBatch.findUniqueOrThrow({ where: { id: batchId } })).featuredAt !== null;
   const ingestOne = (app: Awaited<ReturnType<typeof boot>>) =>
     app.get(EventsService).ingest(tenantId, [{ eventId: `e${++n}`, userId: 'u', itemId: 'v1', type: 'click', at: new Date(Date.now() - 1_000) }]);
@@ -31,6 +36,10 @@ describe('recsys-events on the event bus (real Postgres + Redis; JetStream on th
     prisma = new PrismaService({ databaseUrl: db.url });
     await prisma.onModuleInit();
     tenantId = (await prisma.tenant.create({ data: { name: 'events-test' } })).id;
+  }, 30_000);
+
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((a) => a.close().catch(() => undefined)));
   }, 30_000);
 
   afterAll(async () => {
@@ -51,7 +60,6 @@ describe('recsys-events on the event bus (real Postgres + Redis; JetStream on th
     await until(async () => (await app.get(BatchStreamService).newTrainingBatches(tenantId)) === before + 1, 20_000, 'the training mark');
     expect(await featureJob(app, batchId)).toBeFalsy();
     expect((await app.get(FeaturesService).userFeatures(tenantId, 'u')).windows['1h'].click).toBeGreaterThanOrEqual(1);
-    await app.close();
   }, 60_000);
 
   it('a publish the broker cannot take (NATS unreachable) answers the ingest all the same and queues the feature job instead', async () => {
@@ -60,6 +68,5 @@ describe('recsys-events on the event bus (real Postgres + Redis; JetStream on th
     expect(r.stored).toBe(1);
     expect(await featureJob(app, r.batchId as string)).toBeTruthy();
     await until(() => featured(r.batchId as string), 20_000, 'the batch featured by its job');
-    await app.close();
   }, 60_000);
 });

@@ -103,6 +103,7 @@ export class JetStreamEventBus extends BaseEventBus {
     });
     const messages = await (await js.consumers.get(name, group)).consume({ max_messages: o.concurrency, expires: Math.max(1_000, this.o.pollMs) });
     const inflight = new InFlight(o.concurrency);
+    let stopping = false;
     const loop = async () => {
       for await (const m of messages) {
         await inflight.slot();
@@ -117,6 +118,7 @@ export class JetStreamEventBus extends BaseEventBus {
               },
               retry: async () => m.nak(o.ackWaitMs),
               progress: async () => m.working(),
+              stopping: () => stopping,
             },
             group,
             handler,
@@ -129,6 +131,7 @@ export class JetStreamEventBus extends BaseEventBus {
     };
     const running = loop().catch((e: unknown) => this.log(`events: ${stream}/${group} stopped: ${errorText(e)}`));
     return this.track(async () => {
+      stopping = true;
       await messages.close(); // stops pulling; messages already received are still handled
       await running;
       await inflight.drain();

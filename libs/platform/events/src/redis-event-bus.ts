@@ -101,6 +101,7 @@ export class RedisEventBus extends BaseEventBus {
               ack: async () => void (await commands.xack(key, group, seq)),
               retry: async () => undefined, // left pending: XAUTOCLAIM takes it once idle past the ack wait
               progress: async () => void (await commands.call('XCLAIM', key, group, me, 0, seq, 'JUSTID')),
+              stopping: () => stopping,
             },
             group,
             handler,

@@ -1,3 +1,4 @@
+import { FrontierError } from '@frontier/platform-util';
 import {
   deadLetterStream,
   errorText,
@@ -56,6 +57,29 @@ export interface Delivery<T> {
   retry(): Promise<void>;
   /** The handler is still running: restart the ack-wait clock. */
   progress(): Promise<void>;
+  /** True once the consumer is stopping: a handler that asked to be run again soon is handed back to the broker instead. */
+  stopping?: () => boolean;
+}
+
+/** In-process reruns of a handler that failed with a short `retryAfterS` (see {@link handleDelivery}). */
+export const SOON_RERUNS = 3;
+
+/**
+ * How long to wait before running a handler again in-process: a transient `unavailable` error
+ * that says when to come back (a tenant being rebuilt, a lock held a few seconds) is retried after
+ * its `retryAfterS`, at most the ack wait; anything else goes back to the broker's ack-wait redelivery.
+ */
+export function rerunAfterMs(err: unknown, ackWaitMs: number): number | undefined {
+  if (!(err instanceof FrontierError) || err.category !== 'unavailable') return undefined;
+  const s = err.retryAfterS;
+  if (s === undefined || !Number.isFinite(s) || s <= 0) return undefined;
+  return Math.min(s * 1000, ackWaitMs);
+}
+
+/** Sleeps `ms`, waking early once `stopping()` turns true. */
+async function pause(ms: number, stopping: () => boolean): Promise<void> {
+  const until = Date.now() + ms;
+  while (!stopping() && Date.now() < until) await new Promise((r) => setTimeout(r, Math.min(100, until - Date.now())));
 }
 
 export type DeadLetterFn = (group: string, event: DeliveredEvent<unknown>, error: string) => Promise<void>;
@@ -63,8 +87,11 @@ export type DeadLetterFn = (group: string, event: DeliveredEvent<unknown>, error
 /**
  * The group-delivery rules both adapters share: a message delivered more than `maxDeliver` times
  * (its consumers died mid-handler) is dead-lettered without running; the handler runs with a
- * progress signal every third of the ack wait; success acks; failure retries, or dead-letters and
- * acks on the last allowed run. Broker errors while acking are logged: the message comes back.
+ * progress signal every third of the ack wait; success acks; a transient `unavailable` failure
+ * with a `retryAfterS` is run again in-process after that delay (up to {@link SOON_RERUNS} times,
+ * the progress signal keeping the message; not while the consumer stops), so a short hold does
+ * not cost a whole ack wait; other failures retry, or dead-letter and ack on the last allowed run.
+ * Broker errors while acking are logged: the message comes back.
  */
 export async function handleDelivery<T>(
   d: Delivery<T>,
@@ -75,6 +102,7 @@ export async function handleDelivery<T>(
   log: (m: string) => void,
 ): Promise<void> {
   const e = d.event;
+  const stopping = d.stopping ?? (() => false);
   try {
     if (e.deliveries > o.maxDeliver) {
       await deadLetter(group, e, `delivered ${e.deliveries} times without an ack (its consumers stopped mid-handler)`);
@@ -82,14 +110,25 @@ export async function handleDelivery<T>(
     }
     const timer = setInterval(() => void d.progress().catch(() => undefined), Math.max(50, Math.floor(o.ackWaitMs / 3)));
     try {
-      await handler(e);
-    } catch (err) {
-      if (e.deliveries >= o.maxDeliver) {
-        await deadLetter(group, e, errorText(err));
-        return await d.ack();
+      for (let rerun = 0; ; rerun++) {
+        try {
+          await handler(e);
+          break;
+        } catch (err) {
+          const soon = rerunAfterMs(err, o.ackWaitMs);
+          if (soon !== undefined && rerun < SOON_RERUNS && !stopping()) {
+            log(`events: ${e.stream}/${group} message ${e.id} failed (${errorText(err)}); run again in ${soon} ms`);
+            await pause(soon, stopping);
+            if (!stopping()) continue;
+          }
+          if (e.deliveries >= o.maxDeliver) {
+            await deadLetter(group, e, errorText(err));
+            return await d.ack();
+          }
+          log(`events: ${e.stream}/${group} message ${e.id} failed (delivery ${e.deliveries} of ${o.maxDeliver}): ${errorText(err)}; delivered again after the ack wait`);
+          return await d.retry();
+        }
       }
-      log(`events: ${e.stream}/${group} message ${e.id} failed (delivery ${e.deliveries} of ${o.maxDeliver}): ${errorText(err)}; delivered again after the ack wait`);
-      return await d.retry();
     } finally {
       clearInterval(timer);
     }

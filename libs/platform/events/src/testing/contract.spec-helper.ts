@@ -162,6 +162,23 @@ export function eventBusContract(label: string, harness: () => Promise<BusHarnes
       expect(runs).toEqual([1, 2, 1]);
     }, 30_000);
 
+    it('runs a handler that failed with a short retryAfterS (unavailable) again after that delay, in-process — not after the ack wait', async () => {
+      const bus = open();
+      const s = stream();
+      const runs: Array<{ deliveries: number; at: number }> = [];
+      await bus.consume(s, 'g', (e) => {
+        runs.push({ deliveries: e.deliveries, at: Date.now() });
+        if (runs.length < 3) throw new FrontierError('unavailable', 'test.busy', 'held; try again shortly', { retryAfterS: 0.2 });
+      }, { ackWaitMs: 20_000 });
+      await bus.publish(s, { id: 'held', payload: {} });
+      await until(async () => runs.length === 3, 10_000, 'the third run');
+      expect(runs.map((r) => r.deliveries)).toEqual([1, 1, 1]); // one delivery, run three times
+      expect(runs[2]!.at - runs[0]!.at).toBeGreaterThanOrEqual(350);
+      expect(runs[2]!.at - runs[0]!.at).toBeLessThan(5_000);
+      await sleep(300);
+      expect(runs).toHaveLength(3); // acked after the third run
+    }, 30_000);
+
     it('gives two groups every message each', async () => {
       const bus = open();
       const s = stream();
