@@ -25,6 +25,7 @@ import { irls, collectPools, coordinateAscent, evaluate, fitLogistic, meanBudget
 import { fitTrees, treeRows, type TreeFitOptions } from './locomo-trees';
 import { ensembleValue } from './locomo-trees-model';
 import { prepare, scoreVariant, type IndexText, type PoolMode } from './locomo-variants';
+import { phraseFeatures } from './locomo-phrase';
 
 const DAY = 86_400_000;
 const POOL = Number(benchArgs().flags.get('pool') ?? 100);
@@ -248,7 +249,7 @@ async function main(): Promise<void> {
     const sc = evaluate(qs, m, budgetWords, { logit: (_q, r) => (r.positive ? 50 - r.words / 10 : rerankLogit(r.x, m)) });
     console.log(line('oracle (evidence first, shortest first)', sc));
   }
-  if (exp === 'answer-type') {
+  if (exp === 'answer-type' || exp === 'phrase') {
     // experiment: answer-type cues (where → a capitalised place-like word, who → a capitalised word, how many → a number), appended to x
     const NUM = /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twice|several|few|couple)\b/i;
     const extra = (question: string, text: string): number[] => {
@@ -257,7 +258,9 @@ async function main(): Promise<void> {
       return [/^\s*where\b/i.test(question) ? caps : 0, /^\s*who\b/i.test(question) ? caps : 0, /\bhow many\b/i.test(question) && NUM.test(body) ? 1 : 0, /\b(like|enjoy|love|favorite|favourite)\b/i.test(question) && /\b(love|like|enjoy|favorite|favourite|fan)\b/i.test(body) ? 1 : 0];
     };
     const tierLength = benchArgs().flags.has('tier-length');
-    const qx = qs.map((q) => ({ ...q, rows: q.rows.map((r) => ({ ...r, x: [...r.x, ...(tierLength ? [r.episode ? 0 : 1, Math.log(Math.max(1, r.words))] : extra(q.question.question, r.text))] })) }));
+    const features = (question: string, r: QuestionRows['rows'][number]): number[] =>
+      exp === 'phrase' ? phraseFeatures(question, r.text) : tierLength ? [r.episode ? 0 : 1, Math.log(Math.max(1, r.words))] : extra(question, r.text);
+    const qx = qs.map((q) => ({ ...q, rows: q.rows.map((r) => ({ ...r, x: [...r.x, ...features(q.question.question, r)] })) }));
     const convs = [...new Set(qs.map((q) => q.conv))];
     const scores: QuestionScore[] = [];
     const base: QuestionScore[] = [];
@@ -266,13 +269,13 @@ async function main(): Promise<void> {
       const te = qx.filter((q) => q.conv === held);
       const rows = tr.flatMap((q) => q.rows.map((r) => ({ x: r.x, y: r.positive ? 1 : 0, w: 1 })));
       const beta = irls(rows, 1);
-      if (held === convs[0]) console.log(`extra weights (last 4): ${beta.slice(-4).map((b) => b.toFixed(2)).join(' ')}`);
+      console.log(`${held}: extra weights (last 4): ${beta.slice(-4).map((b) => b.toFixed(2)).join(' ')}`);
       const m0 = fitLogistic(qs.filter((q) => q.conv !== held), { l2: 1 });
       scores.push(...evaluate(te, m0, budgetWords, { logit: (_q, r) => r.x.reduce((a, v, k) => a + v * (beta[k + 1] as number), beta[0] as number) }));
       base.push(...evaluate(qs.filter((q) => q.conv === held), m0, budgetWords));
     }
     console.log(line('lr cv (same run)', base));
-    console.log(line(tierLength ? 'lr + fact flag + log words cv' : 'lr + answer-type cues cv', scores));
+    console.log(line(exp === 'phrase' ? 'lr + query phrases (bigrams) cv' : tierLength ? 'lr + fact flag + log words cv' : 'lr + answer-type cues cv', scores));
   }
   if (exp === 'cost') {
     // CPU per search of the ranking steps on the real pools of 100 (process.cpuUsage, median of 5 passes over the 883 questions)
