@@ -79,7 +79,7 @@ export function rerunAfterMs(err: unknown, ackWaitMs: number): number | undefine
 /** Sleeps `ms`, waking early once `stopping()` turns true. */
 async function pause(ms: number, stopping: () => boolean): Promise<void> {
   const until = Date.now() + ms;
-  while (!stopping() && Date.now() < until) await new Promise((r) => setTimeout(r, Math.min(100, until - Date.now())));
+  while (!stopping() && Date.now() < until) await sleep(Math.min(100, until - Date.now()));
 }
 
 export type DeadLetterFn = (group: string, event: DeliveredEvent<unknown>, error: string) => Promise<void>;
